@@ -1,0 +1,7 @@
+"""Mesa agents: thin views onto the model's state arrays (see `abm.state`)."""
+
+from abm.agents.employer import Employer
+from abm.agents.firm import Firm
+from abm.agents.worker import Worker
+
+__all__ = ["Employer", "Firm", "Worker"]

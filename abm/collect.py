@@ -1,0 +1,146 @@
+"""Phase 7: measurement. What the data collector records each period.
+
+`measure(model)` computes every model-level statistic once per period from the arrays
+and stores them in `model.metrics`; the Mesa `DataCollector` then reads them through
+named `read_metric` reporters (picklable partials: no lambdas, so models pickle and parallel
+runs work). `COLUMNS` documents every column of the DataFrame returned by `simulate`.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from mesa import DataCollector
+
+from abm import metrics as m
+from abm.state import UNEMPLOYED
+from abm.steps.production import outputs
+from abm.steps.technology import within_task_cv
+
+if TYPE_CHECKING:
+    from abm.model import LaborMarketModel
+
+COLUMNS: dict[str, str] = {
+    "ai_capability": "A_t, AI capability (0 in the pre-AI period 0)",
+    "gini_income": "Gini of persons' income (wage + capital income + transfer), all persons",
+    "gini_wage": "Gini of wages among employed workers",
+    "gini_capital_income": "Gini of persons' capital income (equity stakes), all persons",
+    "gini_assets": "Gini(K) of firms' complementary assets",
+    "dgini": "gini_income minus its period-0 value",
+    "regime": "'pre-AI' in period 0, then 'concentrating' if dgini > 0 else 'equalizing'",
+    "labor_share": "wages_total / output_total",
+    "asset_income_share": "owner_income_total / output_total",
+    "ai_rent_share": "proprietary-AI rents / output_total",
+    "within_task_cv_exposed": "mean over AI-exposed (codifiable) tasks of the CV of employed "
+                              "workers' output at the same AI access (η0+η1): individual "
+                              "performance with the same AI (Proposition 1)",
+    "within_task_cv_unexposed": "the same on unexposed (social) tasks",
+    "task_cv_exposed_all_firms": "mean over exposed tasks of the CV of realised output y "
+                                 "(includes differences in employers' AI access)",
+    "education_premium": "Mincer slope of log wage on education, task fixed effects, employed",
+    "education_premium_codifiable": "education_premium among workers on codifiable tasks",
+    "education_premium_social": "education_premium among workers on social tasks",
+    "credential_requirement_exposed": "mean posted credential requirement, exposed tasks",
+    "credential_requirement_unexposed": "mean posted credential requirement, unexposed tasks",
+    "diagnostic_variance": "V_D: mean over exposed tasks of corr(signal, ability)^2",
+    "diagnostic_variance_unexposed": "V_D on unexposed tasks",
+    "between_firm_wage_share": "between-firm share of the variance of log wages",
+    "employment_rate": "employed workers / workers",
+    "mean_education": "mean education level of all workers",
+    "price_exposed": "mean task price of exposed tasks relative to unexposed tasks",
+    "revenue_share_exposed": "share of output valued on exposed tasks (Σ_C p·Y / Y)",
+    "ly_wage": "Lerman-Yitzhaki contribution of wages to gini_income",
+    "ly_capital": "Lerman-Yitzhaki contribution of capital income to gini_income",
+    "ly_transfer": "Lerman-Yitzhaki contribution of transfers to gini_income",
+    "output_total": "Σ_z p_z·Y_z, value added of all firms (final-good units)",
+    "wages_total": "Σ wages",
+    "owner_income_total": "Σ owners' income (private stakes and public equity)",
+    "taxes_total": "Σ taxes on proprietary-AI rents",
+}
+
+
+def read_metric(model: LaborMarketModel, name: str) -> Any:
+    """Model reporter body: one entry of this period's `model.metrics`."""
+    return model.metrics[name]
+
+
+def make_datacollector() -> DataCollector:
+    """Model-level DataCollector with one named reporter per documented column.
+
+    Each reporter is `functools.partial(read_metric, name=...)`: a module-level function,
+    so it pickles (Mesa calls partials with the model as argument).
+    """
+    return DataCollector(model_reporters={name: partial(read_metric, name=name)
+                                          for name in COLUMNS})
+
+
+def _mean_or_nan(values: np.ndarray) -> float:
+    v = values[np.isfinite(values)]
+    return float(v.mean()) if v.size else float("nan")
+
+
+def measure(model: LaborMarketModel) -> dict[str, Any]:
+    """All model-level statistics of the current period."""
+    eco = model.economy
+    w, f, t = eco.workers, eco.firms, eco.tasks
+    emp = w.employer != UNEMPLOYED
+    idx = np.flatnonzero(emp)
+    exposed = t.codifiable
+
+    order = np.argsort(w.income, kind="stable")
+    g_income = m.gini_sorted(w.income[order])
+    ly = m.lerman_yitzhaki({"wage": w.wage, "capital": w.capital_income,
+                            "transfer": w.transfer})
+
+    same_ai = outputs(model.params, eco, model.params.eta0 + model.params.eta1, idx)
+    cv = within_task_cv(same_ai, w.task[idx], t.n)
+    cv_all = within_task_cv(w.output, w.task, t.n, emp)
+    log_w = np.log(np.maximum(w.wage[idx], 1e-300))
+    edu = w.education[idx].astype(float)
+    task_e = w.task[idx]
+    on_c = exposed[task_e]
+    wages_total = float(w.wage[idx].sum())
+    owner_total = float(f.owner_income.sum())
+    taxes_total = float(f.taxes.sum())
+    out = max(eco.output_total, 1e-300)
+    base = model.metrics_at_zero.get("gini_income", g_income) if eco.period > 0 else g_income
+    dgini = g_income - base
+    value_z = t.price * t.output
+
+    return {
+        "ai_capability": eco.ai_capability,
+        "gini_income": g_income,
+        "gini_wage": m.gini(w.wage[idx]),
+        "gini_capital_income": m.gini(w.capital_income),
+        "gini_assets": m.gini(f.assets),
+        "dgini": dgini,
+        "regime": "pre-AI" if eco.period <= 0 else ("concentrating" if dgini > 0
+                                                     else "equalizing"),
+        "labor_share": wages_total / out,
+        "asset_income_share": owner_total / out,
+        "ai_rent_share": float(f.ai_rents.sum()) / out,
+        "within_task_cv_exposed": _mean_or_nan(cv[exposed]),
+        "within_task_cv_unexposed": _mean_or_nan(cv[~exposed]),
+        "task_cv_exposed_all_firms": _mean_or_nan(cv_all[exposed]),
+        "education_premium": m.mincer_slope(log_w, edu, task_e, t.n),
+        "education_premium_codifiable": m.mincer_slope(log_w[on_c], edu[on_c], task_e[on_c], t.n),
+        "education_premium_social": m.mincer_slope(log_w[~on_c], edu[~on_c], task_e[~on_c], t.n),
+        "credential_requirement_exposed": float(t.requirement[exposed].mean()),
+        "credential_requirement_unexposed": float(t.requirement[~exposed].mean()),
+        "diagnostic_variance": float(t.diagnostic_variance[exposed].mean()),
+        "diagnostic_variance_unexposed": float(t.diagnostic_variance[~exposed].mean()),
+        "between_firm_wage_share": m.between_share(log_w, w.employer[idx], f.n),
+        "employment_rate": idx.size / w.n,
+        "mean_education": float(w.education.mean()),
+        "price_exposed": float(t.price[exposed].mean() / t.price[~exposed].mean()),
+        "revenue_share_exposed": float(value_z[exposed].sum() / max(value_z.sum(), 1e-300)),
+        "ly_wage": ly["wage"],
+        "ly_capital": ly["capital"],
+        "ly_transfer": ly["transfer"],
+        "output_total": eco.output_total,
+        "wages_total": wages_total,
+        "owner_income_total": owner_total,
+        "taxes_total": taxes_total,
+    }

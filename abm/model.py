@@ -1,0 +1,148 @@
+"""LaborMarketModel: the Mesa model that owns the state arrays and runs the period.
+
+Construction builds the economy from one seed, runs the unrecorded pre-AI burn-in and
+the pre-AI period 0, and collects period 0. Each `step()` runs the phases of
+`abm.steps.PERIOD` in order, then measures and collects.
+
+Randomness: one seed in. `numpy.random.SeedSequence(seed)` is spawned into one child
+stream per named consumer (`STREAMS`), so switching a mechanism off, or changing how
+many numbers one phase draws, never shifts the draws of another. Mesa's own generators
+are seeded from the same seed (they are not used by the economics).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from abm.agents import Employer, Firm, Worker
+from abm.collect import COLUMNS, make_datacollector, measure
+from abm.params import Params
+from abm.population import build_economy
+from abm.state import UNEMPLOYED
+from abm.steps import PERIOD
+
+STREAMS = ("population", "assets", "ownership", "education", "hiring")
+
+
+class LaborMarketModel(mesa.Model):
+    """Workers, employers and firms in a task economy with generative AI.
+
+    Args:
+        params: a `Params`; defaults to `Params()`.
+        seed: root seed (int). None draws fresh entropy, recorded in `self.seed`.
+        agents: create Mesa agent objects (views onto the arrays). False skips them for
+            large runs; model-level results are bit-identical either way.
+        **overrides: parameter values applied on top of `params` (so that Mesa's
+            SolaraViz can rebuild the model from flat keyword arguments).
+    """
+
+    def __init__(self, params: Params | None = None, *, seed: int | None = None,
+                 agents: bool = True, **overrides: Any) -> None:
+        params = params if params is not None else Params()
+        if overrides:
+            params = params.replace(**overrides)
+        seq = np.random.SeedSequence(None if seed is None else int(seed))
+        self.seed = int(seq.entropy)  # type: ignore[arg-type]
+        super().__init__(rng=self.seed)
+        self.params = params
+        self.streams = dict(zip(STREAMS, (np.random.default_rng(s) for s in seq.spawn(len(STREAMS))),
+                                strict=True))
+        self.economy = build_economy(params, self.streams)
+        self.metrics: dict[str, Any] = {}
+        self.metrics_at_zero: dict[str, Any] = {}
+        self.firm_agents: list[Firm] = []
+        self.owner_set: frozenset[int] = frozenset(self.economy.ownership.person.tolist())
+        for t in range(-params.burn_in, 1):
+            self.economy.period = t
+            self._run_phases()
+        self.metrics = measure(self)
+        self.metrics_at_zero = dict(self.metrics)
+        if agents:
+            self._create_agents()
+        self.datacollector = make_datacollector()
+        self.datacollector.collect(self)
+
+    # -- running --------------------------------------------------------------------
+    def _run_phases(self) -> None:
+        for _name, phase in PERIOD:
+            phase(self)
+
+    def step(self) -> None:
+        """Advance one period (one year) and collect its statistics."""
+        self.economy.period += 1
+        self._run_phases()
+        self.metrics = measure(self)
+        self.datacollector.collect(self)
+
+    def run(self, n_periods: int | None = None) -> pd.DataFrame:
+        """Step `n_periods` times (default `params.n_periods`) and return the model frame."""
+        for _ in range(self.params.n_periods if n_periods is None else n_periods):
+            self.step()
+        return self.model_frame()
+
+    # -- agents ---------------------------------------------------------------------
+    def _create_agents(self) -> None:
+        eco = self.economy
+        self.firm_agents = [Firm(self, j) for j in range(eco.firms.n)]
+        for j in range(eco.firms.n):
+            Employer(self, j)
+        for i in range(eco.workers.n):
+            Worker(self, i)
+
+    # -- output ---------------------------------------------------------------------
+    def model_frame(self) -> pd.DataFrame:
+        """Collected model-level statistics, one row per period (index `period`)."""
+        df = self.datacollector.get_model_vars_dataframe()
+        df.index = pd.RangeIndex(len(df), name="period")
+        return df[list(COLUMNS)]
+
+    def worker_frame(self) -> pd.DataFrame:
+        """Current cross-section of workers (one row per worker), straight from the arrays."""
+        w, t = self.economy.workers, self.economy.tasks
+        return pd.DataFrame({
+            "ability": w.ability, "education": w.education, "human_capital": w.human_capital,
+            "task": w.task, "task_codifiable": t.codifiable[w.task],
+            "employer": w.employer, "employed": w.employer != UNEMPLOYED,
+            "signal": w.signal, "score": w.score, "output": w.output,
+            "outside_output": w.outside_output, "asset_output": w.asset_output, "ai_use": w.ai_use, "wage": w.wage,
+            "capital_income": w.capital_income, "transfer": w.transfer, "income": w.income,
+        }, copy=True).rename_axis("worker")
+
+    def firm_frame(self) -> pd.DataFrame:
+        """Current cross-section of firms (one row per firm)."""
+        f = self.economy.firms
+        return pd.DataFrame({
+            "assets": f.assets, "ai_access": f.ai_access, "asset_productivity": f.asset_productivity,
+            "employment": f.employment, "value_added": f.value_added,
+            "competitive_wage_bill": f.competitive_wage_bill, "rents": f.rents,
+            "ai_rents": f.ai_rents, "taxes": f.taxes, "wage_bill": f.wage_bill,
+            "owner_income": f.owner_income, "rent_factor": f.rent_factor,
+            "vacancies": f.vacancies, "hires": f.hires, "separations": f.separations,
+        }, copy=True).rename_axis("firm")
+
+    def task_frame(self) -> pd.DataFrame:
+        """Current per-task statistics: prices, exposure, screening and within-task CV."""
+        from abm.steps.technology import within_task_cv
+
+        w, t = self.economy.workers, self.economy.tasks
+        emp = w.employer != UNEMPLOYED
+        return pd.DataFrame({
+            "codifiable": t.codifiable, "augmentable": t.augmentable,
+            "skill_intensity": t.skill_intensity, "price": t.price, "output": t.output,
+            "within_task_cv": within_task_cv(w.output, w.task, t.n, emp),
+            "credential_requirement": t.requirement,
+            "credential_requirement_applied": t.requirement_effective,
+            "signal_weight": t.belief[:, 1], "credential_weight": t.belief[:, 2],
+            "diagnostic_variance": t.diagnostic_variance,
+        }, copy=True).rename_axis("task")
+
+    def lorenz(self, points: int = 101) -> pd.DataFrame:
+        """Lorenz curve of persons' income now (population share, income share)."""
+        from abm.metrics import lorenz
+
+        pop, share = lorenz(self.economy.workers.income, points)
+        return pd.DataFrame({"population_share": pop, "income_share": share})

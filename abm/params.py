@@ -1,0 +1,264 @@
+"""All model parameters in one frozen, validated dataclass.
+
+Time unit: 1 period = 1 year. Money unit: the final good (the CES aggregate of all
+tasks), so wages, rents and incomes are in units of output.
+
+`Params` is the single source of truth for what a user can set. Every field carries
+metadata (paper symbol, unit, allowed range, one-line rationale); validation,
+`--set name=value` parsing on the command line and the parameter table in
+`docs/MODEL.md` all read that metadata, so they cannot drift apart.
+
+Validation happens on construction (`Params(...)`, `params.replace(...)`), before any
+simulation work starts, and raises `ParameterError` (a `ValueError`) that names the
+parameter, the offending value and the allowed range.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class ParameterError(ValueError):
+    """A parameter is unknown, of the wrong type, NaN or outside its allowed range."""
+
+
+def _p(default: Any, lo: float | None = None, hi: float | None = None, *, symbol: str = "",
+       unit: str = "", doc: str = "", choices: tuple[str, ...] = (),
+       lo_open: bool = False, hi_open: bool = False) -> Any:
+    meta = {"lo": lo, "hi": hi, "symbol": symbol, "unit": unit, "doc": doc,
+            "choices": choices, "lo_open": lo_open, "hi_open": hi_open}
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class Params:
+    """Parameters of the labour-market economy (see docs/MODEL.md, section Details)."""
+
+    # --- size and time -------------------------------------------------------------
+    n_workers: int = _p(5000, 100, 50_000_000, symbol="N", unit="persons",
+                        doc="workers (every person is a worker; some also own firm equity)")
+    n_firms: int = _p(100, 2, 1_000_000, symbol="J", unit="firms",
+                      doc="firms, each with one employer (its hiring side)")
+    n_tasks: int = _p(20, 2, 1000, symbol="Z", unit="tasks",
+                      doc="tasks (occupations); each worker performs one")
+    n_periods: int = _p(30, 1, 1000, symbol="T", unit="years",
+                        doc="periods simulated after the pre-AI period 0")
+    burn_in: int = _p(10, 0, 200, unit="years",
+                      doc="unrecorded pre-AI periods that settle education, matching and assets")
+
+    # --- tasks ---------------------------------------------------------------------
+    codifiable_share: float = _p(0.5, 0.0, 1.0, lo_open=True, hi_open=True, unit="share",
+                                 doc="share of tasks that are codifiable cognitive (AI-exposed); "
+                                     "the rest are social/organizational")
+    skill_intensity: float = _p(1.25, 0.1, 10.0, symbol="φ_C", unit="output per unit h",
+                                doc="human-skill intensity φ(z) of codifiable tasks (social tasks: 1); "
+                                    "AI targets tasks that were skill intensive")
+    frontier_spread: float = _p(0.8, 0.0, 1.0, unit="share of A_max",
+                                doc="capability thresholds of codifiable tasks are spread evenly on "
+                                    "[0, frontier_spread·A_max]; S(A_t) widens as A_t grows")
+
+    # --- AI capability path --------------------------------------------------------
+    ai_enabled: bool = _p(True, doc="master switch: False holds A_t = 0 in every period")
+    ai_max: float = _p(1.0, 0.0, 10.0, symbol="A_max", unit="output per worker",
+                       doc="long-run AI capability")
+    ai_growth: float = _p(0.25, 0.0, 5.0, symbol="g", unit="1/year",
+                          doc="deployment cadence: A_t = A_max·(1 − exp(−g·t))")
+    ai_weight: float = _p(0.6, 0.0, 10.0, symbol="α", unit="output per unit A",
+                          doc="AI contribution α(z) on augmentable tasks")
+
+    # --- technology of augmentation (link 1) ---------------------------------------
+    augmentation: str = _p("additive", choices=("additive", "ces", "multiplicative"),
+                           doc="within-task form: additive floor, CES with curvature rho, or "
+                               "partially multiplicative with elasticity mult_elasticity")
+    rho: float = _p(0.5, -10.0, 1.0, symbol="ρ",
+                    doc="within-task CES curvature (augmentation='ces'); ρ>0 substitutes, ρ<0 complements; 0 excluded")
+    mult_elasticity: float = _p(0.5, 0.0, 3.0, symbol="μ",
+                                doc="partially multiplicative form: AI term scales with (h·φ)^μ; "
+                                    "μ=0 additive, μ=1 proportional, μ>1 amplifies skill")
+    tool_base: float = _p(1.0, 0.0, 10.0, symbol="T_0", unit="output per worker",
+                          doc="pre-AI complementary input in the CES form (needed for ρ ≤ 0)")
+    homogenization: bool = _p(True, doc="link 1 switch: False makes AI skill-neutral "
+                                        "(y = hφ·(1 + αA·access/m_z)), leaving CV unchanged")
+
+    # --- task prices (link 2) ------------------------------------------------------
+    sigma: float = _p(2.0, 0.05, 20.0, symbol="σ",
+                      doc="elasticity of substitution between tasks in the final-good CES")
+    price_effects: bool = _p(True, doc="link 2 switch: False freezes task prices at period 0")
+
+    # --- workers and education -----------------------------------------------------
+    ability_sd: float = _p(0.4, 0.0, 3.0, symbol="sd(ln θ)",
+                           doc="log-sd of ability θ (lognormal, mean 1)")
+    n_edu_levels: int = _p(5, 2, 10, unit="levels", doc="education levels e = 0..n-1 (credentials)")
+    edu_return: float = _p(0.08, 0.0, 1.0, symbol="γ", unit="log h per level",
+                           doc="h = θ·exp(γ·e); Mincer returns of 6-10% per year of schooling")
+    edu_cost: float = _p(0.02, 0.0, 5.0, symbol="κ", unit="mean wage per level²",
+                         doc="yearly cost κ·e²·w̄/θ of holding education e; falls with ability")
+    edu_subsidy: float = _p(0.0, 0.0, 1.0, hi_open=True, unit="share",
+                            doc="retraining credit: share of education cost paid by the state")
+    retooling_rate: float = _p(0.1, 0.0, 1.0, unit="1/year",
+                               doc="share of workers who may re-choose education each year")
+
+    # --- screening and hiring (link 3) ---------------------------------------------
+    screening: bool = _p(True, doc="link 3 switch: False lets employers observe productivity "
+                                   "exactly (no signal noise, no credential requirement)")
+    signal_noise: float = _p(0.3, 0.0, 5.0, symbol="s_ε",
+                             doc="sd of the work-sample error relative to the sample's level")
+    skills_assessment: float = _p(0.0, 0.0, 1.0, unit="share",
+                                  doc="share of the work sample taken without AI (direct skills "
+                                      "assessment policy)")
+    signal_reach: float = _p(2.0, 0.0, 5.0, unit="signal sd",
+                             doc="how many signal sd an excellent sample can make up for in the "
+                                 "credential requirement rule")
+    separation_rate: float = _p(0.1, 0.0, 1.0, unit="1/year", doc="exogenous job separations")
+    job_rate: float = _p(0.95, 0.05, 1.0, unit="jobs per worker", doc="jobs per worker in each task")
+
+    # --- firms, assets and rents (link 4) ------------------------------------------
+    asset_gini: float = _p(0.6, 0.0, 0.99, symbol="Gini(K)",
+                           doc="initial Gini of firms' complementary assets (lognormal)")
+    size_elasticity: float = _p(0.5, 0.0, 1.0, symbol="ν",
+                                doc="firm employment ∝ k^ν (k = K/mean K)")
+    asset_markup: float = _p(0.4, 0.0, 5.0, symbol="m_K",
+                             doc="asset output per job a = m_K·k^(1−ν), in units of the task's mean output")
+    xi: float = _p(0.1, 0.0, 1.0, symbol="ξ",
+                   doc="rent sharing: worker share of firm rents (≈ wage elasticity to value added "
+                       "per worker; 0.05-0.15 in Card et al. 2018)")
+    eta0: float = _p(0.5, 0.0, 10.0, symbol="η_0", doc="commodity AI access, equal for all firms")
+    eta1: float = _p(0.5, 0.0, 10.0, symbol="η_1",
+                     doc="proprietary AI access, scaled by k^ψ / E_L[k^ψ]")
+    psi: float = _p(1.0, 0.0, 3.0, symbol="ψ",
+                    doc="capital intensity of proprietary AI: access ∝ k^ψ (normalised)")
+    concentration: bool = _p(True, doc="link 4 switch: False makes all AI commodity "
+                                       "(access η0+η1 everywhere) and freezes assets")
+    reinvest_rate: float = _p(0.3, 0.0, 1.0, symbol="s_K", unit="share",
+                              doc="share of owners' income reinvested in assets K")
+    depreciation: float = _p(0.1, 0.0, 1.0, symbol="δ", unit="1/year", doc="asset depreciation")
+    owner_share: float = _p(0.1, 0.0, 1.0, lo_open=True, unit="share of persons",
+                            doc="persons who hold firm equity")
+    public_equity: float = _p(0.0, 0.0, 1.0, unit="share",
+                              doc="broad ownership: share of every firm's owner income paid "
+                                  "equally to all persons")
+    ai_rent_tax: float = _p(0.0, 0.0, 1.0, unit="share",
+                            doc="tax on firms' proprietary-AI rents, rebated equally to all persons")
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Params:
+        """Reject unknown names with a ValueError before the dataclass init sees them."""
+        known = {f.name for f in dataclasses.fields(cls)}
+        for name in kwargs:
+            if name not in known:
+                raise ParameterError(_unknown_message(name, known))
+        return super().__new__(cls)
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            _validate(f, getattr(self, f.name))
+        if self.augmentation == "ces" and self.rho <= 0 and self.tool_base <= 0:
+            raise ParameterError(
+                f"tool_base={self.tool_base!r} must be > 0 when augmentation='ces' and "
+                f"rho={self.rho!r} <= 0 (otherwise output is zero without AI)")
+        if self.n_workers < 5 * self.n_tasks:
+            raise ParameterError(
+                f"n_workers={self.n_workers!r} must be at least 5·n_tasks = {5 * self.n_tasks} "
+                "so that every task is staffed")
+
+    def replace(self, **changes: Any) -> Params:
+        """Return a copy with `changes` applied, validated like the constructor."""
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain dict of all parameters (JSON-serialisable)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> Params:
+        """Build from a dict, rejecting unknown names."""
+        return cls(**values)
+
+    @classmethod
+    def field_info(cls) -> list[dict[str, Any]]:
+        """Name, default, type and metadata of every parameter (for docs and UIs)."""
+        out = []
+        for f in dataclasses.fields(cls):
+            out.append({"name": f.name, "default": f.default, "type": _type_name(f),
+                        **f.metadata})
+        return out
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse a command-line `name=value` into a typed (name, value) pair.
+
+    Raises ParameterError for a malformed assignment, an unknown name or a value that
+    cannot be read as the parameter's type.
+    """
+    if "=" not in text:
+        raise ParameterError(f"--set expects name=value, got {text!r}")
+    name, raw = (s.strip() for s in text.split("=", 1))
+    fields = {f.name: f for f in dataclasses.fields(Params)}
+    if name not in fields:
+        raise ParameterError(_unknown_message(name, set(fields)))
+    kind = _type_name(fields[name])
+    try:
+        if kind == "bool":
+            low = raw.lower()
+            if low not in ("true", "false", "1", "0", "yes", "no", "on", "off"):
+                raise ValueError(raw)
+            value: Any = low in ("true", "1", "yes", "on")
+        elif kind == "int":
+            value = int(raw)
+        elif kind == "float":
+            value = float(raw)
+        else:
+            value = raw
+    except ValueError:
+        raise ParameterError(f"--set {name}={raw!r}: expected a {kind} value") from None
+    return name, value
+
+
+def _type_name(f: dataclasses.Field[Any]) -> str:
+    return f.type if isinstance(f.type, str) else f.type.__name__
+
+
+def _unknown_message(name: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=3)
+    hint = f" Did you mean: {', '.join(close)}?" if close else ""
+    return f"unknown parameter {name!r}.{hint} Known parameters: {', '.join(sorted(known))}"
+
+
+def _range_text(meta: dict[str, Any]) -> str:
+    left = "(" if meta["lo_open"] else "["
+    right = ")" if meta["hi_open"] else "]"
+    return f"{left}{meta['lo']}, {meta['hi']}{right}"
+
+
+def _validate(f: dataclasses.Field[Any], value: Any) -> None:
+    kind, meta, name = _type_name(f), f.metadata, f.name
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise ParameterError(f"{name}={value!r} must be a bool (True or False)")
+        return
+    if kind == "str":
+        if value not in meta["choices"]:
+            raise ParameterError(f"{name}={value!r} must be one of {list(meta['choices'])}")
+        return
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            if isinstance(value, float) and value.is_integer():
+                raise ParameterError(f"{name}={value!r} must be an int (write {int(value)})")
+            raise ParameterError(f"{name}={value!r} must be an int in {_range_text(meta)}")
+    else:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ParameterError(f"{name}={value!r} must be a number in {_range_text(meta)}")
+        if math.isnan(value):
+            raise ParameterError(f"{name}=nan is not allowed; allowed range {_range_text(meta)}")
+    lo, hi = meta["lo"], meta["hi"]
+    bad = (value < lo or value > hi or (meta["lo_open"] and value == lo)
+           or (meta["hi_open"] and value == hi))
+    if bad:
+        raise ParameterError(f"{name}={value!r} is out of range; allowed {_range_text(meta)}")
+    if name == "rho" and abs(value) < 1e-9:
+        raise ParameterError("rho=0 is not allowed (the unweighted CES has no Cobb-Douglas "
+                             "limit); allowed [-10.0, 1.0] excluding 0")

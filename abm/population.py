@@ -1,0 +1,96 @@
+"""Initial state: abilities, tasks, firms' assets and equity stakes.
+
+Each draw comes from the named stream it belongs to, so the initial economy of a seed
+does not depend on which mechanisms are switched on.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.metrics import lognormal_sigma_for_gini
+from abm.params import Params
+from abm.state import UNEMPLOYED, Economy, Firms, Ownership, Tasks, Workers
+
+
+def build_tasks(p: Params) -> Tasks:
+    """Tasks 0..n_C−1 are codifiable cognitive (AI-exposed), the rest social/organizational."""
+    z = p.n_tasks
+    n_c = min(max(int(round(p.codifiable_share * z)), 1), z - 1)
+    codifiable = np.arange(z) < n_c
+    threshold = np.full(z, np.inf)
+    threshold[:n_c] = p.frontier_spread * p.ai_max * np.arange(n_c) / n_c
+    weight = np.full(z, 1.0 / z)
+    return Tasks(
+        codifiable=codifiable,
+        skill_intensity=np.where(codifiable, p.skill_intensity, 1.0),
+        ai_weight=np.where(codifiable, p.ai_weight, 0.0),
+        threshold=threshold, weight=weight, price=weight.copy(), output=np.zeros(z),
+        augmentable=np.zeros(z, dtype=bool), requirement=np.zeros(z),
+        requirement_effective=np.zeros(z, dtype=np.int64),
+        belief=np.tile((0.0, 1.0, 0.0), (z, 1)), signal_sd=np.zeros(z),
+        diagnostic_variance=np.zeros(z), emp_rate_eligible=np.ones(z),
+        emp_rate_ineligible=np.zeros(z))
+
+
+def build_workers(p: Params, rng: np.random.Generator) -> Workers:
+    """Lognormal abilities with mean 1; tasks assigned in equal numbers, at random."""
+    n = p.n_workers
+    s = p.ability_sd
+    ability = np.exp(s * rng.standard_normal(n) - 0.5 * s * s)
+    task = rng.permutation(np.arange(n) % p.n_tasks).astype(np.int64)
+    zeros = np.zeros(n)
+    return Workers(
+        ability=ability, task=task, education=np.zeros(n, dtype=np.int8),
+        human_capital=ability.copy(), employer=np.full(n, UNEMPLOYED, dtype=np.int64),
+        signal=zeros.copy(), score=zeros.copy(), output=zeros.copy(),
+        outside_output=zeros.copy(), asset_output=zeros.copy(), ai_use=zeros.copy(), wage=zeros.copy(),
+        capital_income=zeros.copy(), transfer=zeros.copy(), income=zeros.copy())
+
+
+def build_firms(p: Params, rng: np.random.Generator) -> Firms:
+    """Assets lognormal with mean 1 and Gini `asset_gini` (in expectation)."""
+    j = p.n_firms
+    s = lognormal_sigma_for_gini(p.asset_gini)
+    assets = np.exp(s * rng.standard_normal(j) - 0.5 * s * s)
+    zeros = np.zeros(j)
+    return Firms(
+        assets=assets, ai_access=zeros.copy(), asset_productivity=zeros.copy(),
+        employment=np.zeros(j, dtype=np.int64), value_added=zeros.copy(),
+        competitive_wage_bill=zeros.copy(), rents=zeros.copy(), ai_rents=zeros.copy(),
+        taxes=zeros.copy(), wage_bill=zeros.copy(), owner_income=zeros.copy(),
+        rent_factor=np.ones(j), vacancies=np.zeros(j, dtype=np.int64),
+        hires=np.zeros(j, dtype=np.int64), separations=np.zeros(j, dtype=np.int64))
+
+
+def build_ownership(p: Params, rng: np.random.Generator) -> Ownership:
+    """A share `owner_share` of persons, drawn at random, hold equal stakes in firms.
+
+    With more owners than firms each firm has about n_owners/J owners; with fewer,
+    owners hold several firms. Every firm is fully owned.
+    """
+    n_owners = max(1, int(round(p.owner_share * p.n_workers)))
+    owners = rng.choice(p.n_workers, size=n_owners, replace=False)
+    n_stakes = max(n_owners, p.n_firms)
+    stake = np.arange(n_stakes)
+    firm = stake % p.n_firms
+    person = owners[stake % n_owners]
+    fraction = 1.0 / np.bincount(firm, minlength=p.n_firms)[firm]
+    return Ownership(firm=firm, person=person.astype(np.int64), fraction=fraction)
+
+
+def build_economy(p: Params, streams: dict[str, np.random.Generator]) -> Economy:
+    """The economy before the first (burn-in) period."""
+    tasks = build_tasks(p)
+    workers = build_workers(p, streams["population"])
+    firms = build_firms(p, streams["assets"])
+    ownership = build_ownership(p, streams["ownership"])
+    eco = Economy(workers=workers, firms=firms, tasks=tasks, ownership=ownership,
+                  period=-p.burn_in)
+    # before any rent is paid, workers expect premia in the order of firms' asset output
+    k = firms.assets / firms.assets.mean()
+    firms.rent_factor = 1.0 + p.xi * p.asset_markup * k ** (1.0 - p.size_elasticity)
+    # the wage scale education costs are quoted in, before any wage has been paid
+    eco.mean_wage = float(np.mean(tasks.price[workers.task]
+                                  * tasks.skill_intensity[workers.task] * workers.ability))
+    return eco

@@ -1,0 +1,53 @@
+"""The public function boundary: parameters and a seed in, a tidy DataFrame out.
+
+Scenarios, analysis, sweeps and tests all call `simulate`; nothing outside `abm`
+needs to step the model itself.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from abm.model import LaborMarketModel
+from abm.params import Params, ParameterError
+
+
+def simulate(params: Params | None = None, *, seed: int, n_periods: int | None = None,
+             agents: bool = True) -> pd.DataFrame:
+    """Run one simulation and return its model-level statistics.
+
+    Args:
+        params: model parameters (default `Params()`).
+        seed: root seed; the same seed gives an identical DataFrame.
+        n_periods: periods after period 0 (default `params.n_periods`).
+        agents: create Mesa agent objects; False is faster for large runs and gives
+            bit-identical results.
+
+    Returns:
+        One row per period, index `period` (0 is pre-AI); columns in `abm.collect.COLUMNS`.
+    """
+    params = params if params is not None else Params()
+    if not isinstance(params, Params):
+        raise ParameterError(f"params must be a Params, got {type(params).__name__}")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ParameterError(f"seed={seed!r} must be a non-negative int")
+    if n_periods is not None:
+        params = params.replace(n_periods=n_periods)
+    model = LaborMarketModel(params, seed=seed, agents=agents)
+    try:
+        return model.run()
+    finally:
+        release(model)
+
+
+def release(model: LaborMarketModel) -> None:
+    """Drop Mesa 3.3's class-level reference to a finished model so it can be freed.
+
+    Mesa 3.3.1 keeps every model in `Agent._ids` forever (mesa issue #3179); long
+    sweeps would otherwise grow without bound.
+    """
+    import mesa
+
+    ids = getattr(mesa.Agent, "_ids", None)
+    if isinstance(ids, dict) or hasattr(ids, "pop"):
+        ids.pop(model, None)

@@ -1,0 +1,119 @@
+"""Array-backed state of the economy: one numpy array per attribute, per agent type.
+
+The model owns one `Economy`. Phase kernels read and write these arrays; Mesa agents
+(`abm.agents`) are thin views onto them, so nothing is ever copied between an agent
+object and the arrays, and the model runs identically with or without agent objects.
+
+Index conventions: worker i in [0, N), firm j in [0, J), task z in [0, Z).
+`employer[i] == -1` marks an unemployed worker.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+UNEMPLOYED = -1
+
+
+@dataclass
+class Workers:
+    """Per-worker state (length N arrays)."""
+
+    ability: np.ndarray            # θ_i, lognormal with mean 1; never seen by employers
+    task: np.ndarray               # z_i, the worker's task (occupation), fixed
+    education: np.ndarray          # e_i in 0..n_edu_levels-1 (the credential)
+    human_capital: np.ndarray      # h_i = θ_i·exp(γ·e_i)
+    employer: np.ndarray           # firm index j, or UNEMPLOYED
+    signal: np.ndarray             # this period's work-sample signal s_i
+    score: np.ndarray              # employers' predicted productivity E[y | s, e]
+    output: np.ndarray             # y_i, task output this period (0 if unemployed)
+    outside_output: np.ndarray     # y_i at commodity AI access (what travels with the worker)
+    asset_output: np.ndarray       # a_j·ȳ^c_z, output of the employer's assets on this job
+    ai_use: np.ndarray             # AI input α(z)·A_t·access used this period
+    wage: np.ndarray               # w_i (0 if unemployed)
+    capital_income: np.ndarray     # owners' income received through equity stakes
+    transfer: np.ndarray           # equal per-person rebate of taxes and public equity
+    income: np.ndarray             # wage + capital_income + transfer
+
+    @property
+    def n(self) -> int:
+        """Number of workers."""
+        return int(self.ability.shape[0])
+
+
+@dataclass
+class Firms:
+    """Per-firm state (length J arrays); employer-side arrays live here too."""
+
+    assets: np.ndarray             # K_j, complementary assets (data, compute, distribution)
+    ai_access: np.ndarray          # η0 + η1·k_j^ψ
+    asset_productivity: np.ndarray  # a_j = m_K·k_j^(1-ν), asset output per job
+    employment: np.ndarray         # L_j
+    value_added: np.ndarray        # VA_j
+    competitive_wage_bill: np.ndarray  # Σ outside-option wages of the firm's workers
+    rents: np.ndarray              # Π_j = VA_j − competitive wage bill
+    ai_rents: np.ndarray           # part of Π_j due to proprietary AI access
+    taxes: np.ndarray              # tax paid on AI rents
+    wage_bill: np.ndarray          # Σ w_i
+    owner_income: np.ndarray       # (1 − ξ)·(Π_j − taxes_j)
+    rent_factor: np.ndarray        # 1 + ξ·π_j, the firm wage premium factor
+    vacancies: np.ndarray          # open positions posted this period (all tasks)
+    hires: np.ndarray              # hires this period
+    separations: np.ndarray        # separations and layoffs this period
+
+    @property
+    def n(self) -> int:
+        """Number of firms."""
+        return int(self.assets.shape[0])
+
+
+@dataclass
+class Tasks:
+    """Per-task state (length Z arrays)."""
+
+    codifiable: np.ndarray         # bool: codifiable cognitive (AI-exposed) vs social
+    skill_intensity: np.ndarray    # φ(z)
+    ai_weight: np.ndarray          # α(z) (0 on social tasks)
+    threshold: np.ndarray          # task enters S(A_t) once A_t > threshold
+    weight: np.ndarray             # β_z in the final-good CES
+    price: np.ndarray              # p_z
+    output: np.ndarray             # Y_z = Σ (y_i + a_j·ȳ^c_z)
+    augmentable: np.ndarray        # bool: z ∈ S(A_t)
+    requirement: np.ndarray        # posted credential requirement c_z (continuous)
+    requirement_effective: np.ndarray  # integer requirement applied after relaxation
+    belief: np.ndarray             # (Z, 3) employers' projection y ≈ a + b_s·s + b_e·e
+    signal_sd: np.ndarray          # sd of work-sample signals among incumbents
+    diagnostic_variance: np.ndarray  # V_D(z) = corr(s, θ)²
+    emp_rate_eligible: np.ndarray  # employment rate of workers meeting the requirement
+    emp_rate_ineligible: np.ndarray  # employment rate of workers below it
+
+    @property
+    def n(self) -> int:
+        """Number of tasks."""
+        return int(self.codifiable.shape[0])
+
+
+@dataclass
+class Ownership:
+    """Equity stakes: stake s gives `fraction[s]` of firm `firm[s]`'s owner income to `person[s]`."""
+
+    firm: np.ndarray
+    person: np.ndarray
+    fraction: np.ndarray
+
+
+@dataclass
+class Economy:
+    """Everything that changes over a run, plus the scalars of the current period."""
+
+    workers: Workers
+    firms: Firms
+    tasks: Tasks
+    ownership: Ownership
+    period: int = 0
+    ai_capability: float = 0.0
+    output_total: float = 0.0
+    mean_wage: float = 1.0
+    base_price: np.ndarray = field(default_factory=lambda: np.empty(0))

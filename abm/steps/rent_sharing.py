@@ -1,0 +1,111 @@
+"""Phase 5: rent sharing. Wages, owners' income, taxes and persons' incomes.
+
+A worker's outside option is what she produces at commodity AI access on an asset-less
+firm, valued at the task price: w^c_i = p_z·y^c_i. Competition for workers passes
+commodity AI's output to them, because any firm can buy it. The rest of the firm's
+value added is rent: Π_j = VA_j − Σ w^c_i, the return to its complementary assets
+(their output a_j·ȳ^c_z per job) and to its proprietary AI access (p_z·(y_i − y^c_i)). A tax τ on the proprietary-AI part is
+levied first; workers get the share ξ of the remaining rent in proportion to their
+outside option, w_i = w^c_i·(1 + ξ·π_j) with π_j = Π'_j / Σ w^c_i; owners get (1 − ξ)·Π'_j.
+The wage elasticity to value added per worker is then ξ(1+π)/(1+ξπ) ≈ ξ for small ξ.
+
+Accounting: Σ_j VA_j = Σ w_i + Σ owner income + Σ taxes, exactly (up to float rounding).
+Persons' income = wage + capital income (equity stakes) + transfer (taxes and public
+equity paid out equally per person).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, TYPE_CHECKING
+
+import numpy as np
+
+from abm.state import UNEMPLOYED
+
+if TYPE_CHECKING:
+    from abm.model import LaborMarketModel
+
+
+class FirmSplit(NamedTuple):
+    """Per-firm result of `split_rents`."""
+
+    value_added: np.ndarray
+    competitive_wage_bill: np.ndarray
+    rents: np.ndarray
+    ai_rents: np.ndarray
+    taxes: np.ndarray
+    owner_income: np.ndarray
+    rent_factor: np.ndarray
+
+
+def split_rents(firm: np.ndarray, value: np.ndarray, outside_wage: np.ndarray,
+                ai_value: np.ndarray, n_firms: int, xi: float, ai_rent_tax: float
+                ) -> tuple[np.ndarray, FirmSplit]:
+    """Wages of employed workers and the firm-level split of value added.
+
+    Args:
+        firm: employer index of each employed worker.
+        value: p_z·(y_i + a_j·ȳ^c_z), the job's contribution to value added.
+        outside_wage: p_z·y^c_i, the outside option.
+        ai_value: p_z·(y_i − y^c_i), value due to proprietary AI access.
+        n_firms: J.
+        xi: worker share of rents ξ.
+        ai_rent_tax: tax rate τ on proprietary-AI rents.
+    """
+    va = np.bincount(firm, weights=value, minlength=n_firms)
+    wc = np.bincount(firm, weights=outside_wage, minlength=n_firms)
+    ai_rents = np.bincount(firm, weights=ai_value, minlength=n_firms)
+    rents = va - wc
+    taxes = ai_rent_tax * ai_rents
+    net = rents - taxes
+    with np.errstate(invalid="ignore", divide="ignore"):
+        pi = np.where(wc > 0, net / wc, 0.0)
+    factor = 1.0 + xi * pi
+    wages = outside_wage * factor[firm]
+    owner = va - taxes - np.bincount(firm, weights=wages, minlength=n_firms)
+    return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor)
+
+
+def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
+                            stake_person: np.ndarray, stake_fraction: np.ndarray,
+                            n_persons: int, public_equity: float) -> tuple[np.ndarray, float]:
+    """Capital income per person from equity stakes, and the public-equity pool.
+
+    A share `public_equity` of every firm's owner income goes to a pool paid equally to
+    all persons (broad ownership); the rest follows the private stakes.
+    """
+    private = (1.0 - public_equity) * owner_income
+    capital = np.bincount(stake_person, weights=private[stake_firm] * stake_fraction,
+                          minlength=n_persons)
+    return capital, float(public_equity * owner_income.sum())
+
+
+def run(model: LaborMarketModel) -> None:
+    """Pay wages, owners and the state; set every person's income."""
+    p, eco = model.params, model.economy
+    w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
+    idx = np.flatnonzero(w.employer != UNEMPLOYED)
+    firm = w.employer[idx]
+    price = t.price[w.task[idx]]
+    value = price * (w.output[idx] + w.asset_output[idx])
+    outside = price * w.outside_output[idx]
+    ai_value = price * (w.output[idx] - w.outside_output[idx])
+    wages, split = split_rents(firm, value, outside, ai_value, f.n, p.xi, p.ai_rent_tax)
+
+    w.wage[:] = 0.0
+    w.wage[idx] = wages
+    f.value_added = split.value_added
+    f.competitive_wage_bill = split.competitive_wage_bill
+    f.rents = split.rents
+    f.ai_rents = split.ai_rents
+    f.taxes = split.taxes
+    f.owner_income = split.owner_income
+    f.rent_factor = split.rent_factor
+    f.wage_bill = np.bincount(firm, weights=wages, minlength=f.n)
+
+    capital, public_pool = distribute_owner_income(
+        split.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
+    w.capital_income = capital
+    w.transfer = np.full(w.n, (public_pool + split.taxes.sum()) / w.n)
+    w.income = w.wage + w.capital_income + w.transfer
+    eco.mean_wage = float(wages.mean()) if wages.size else eco.mean_wage

@@ -1,0 +1,1 @@
+"""Analysis of simulated and real data: consumes DataFrames, steps the model only through `abm.simulate`."""
