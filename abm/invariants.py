@@ -1,0 +1,63 @@
+"""State invariants that must hold after every period (used by the tests; callable by users).
+
+`check_invariants(model)` raises AssertionError with a description of the first
+violation: accounting that does not close, workers lost or double-counted, NaN or
+infinite values, or statistics outside their range.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from abm.state import UNEMPLOYED
+
+if TYPE_CHECKING:
+    from abm.model import LaborMarketModel
+
+REL_TOL = 1e-9  # accounting closes to float rounding, relative to output
+
+
+def check_invariants(model: LaborMarketModel) -> None:
+    """Assert every invariant of the current period's state."""
+    eco, p = model.economy, model.params
+    w, f, t = eco.workers, eco.firms, eco.tasks
+    for group in (w, f, t):
+        for fld in fields(group):
+            arr = getattr(group, fld.name)
+            if np.issubdtype(np.asarray(arr).dtype, np.floating):
+                finite = np.isfinite(arr) | (fld.name == "threshold")
+                assert finite.all(), f"{type(group).__name__}.{fld.name} has NaN or inf"
+
+    assert w.n == p.n_workers and f.n == p.n_firms and t.n == p.n_tasks, "head count changed"
+    emp = w.employer != UNEMPLOYED
+    assert ((w.employer >= UNEMPLOYED) & (w.employer < f.n)).all(), "employer index out of range"
+    assert int(f.employment.sum()) == int(emp.sum()), "firm employment != employed workers"
+    assert (np.bincount(w.employer[emp], minlength=f.n) == f.employment).all(), \
+        "a worker is not counted at exactly one employer"
+    assert (w.wage[~emp] == 0).all() and (w.output[~emp] == 0).all(), "unemployed paid or producing"
+    assert ((w.education >= 0) & (w.education < p.n_edu_levels)).all(), "education out of range"
+    assert (f.assets > 0).all(), "non-positive assets"
+
+    out = eco.output_total
+    tol = REL_TOL * max(abs(out), 1.0)
+    assert abs(f.value_added.sum() - out) <= tol, "Σ value added != output"
+    paid = w.wage.sum() + f.owner_income.sum() + f.taxes.sum()
+    assert abs(paid - out) <= tol, f"output {out} != wages + owners + taxes {paid}"
+    private = (1.0 - p.public_equity) * f.owner_income.sum()
+    assert abs(w.capital_income.sum() - private) <= tol, "capital income != private owner income"
+    pool = p.public_equity * f.owner_income.sum() + f.taxes.sum()
+    assert abs(w.transfer.sum() - pool) <= tol, "transfers != taxes + public equity"
+    assert np.allclose(w.income, w.wage + w.capital_income + w.transfer), "income != sum of sources"
+    assert (f.rents >= -tol).all() and (f.owner_income >= -tol).all(), "negative rents"
+    if p.xi == 0:
+        assert np.allclose(w.wage[emp], t.price[w.task[emp]] * w.outside_output[emp]), \
+            "xi = 0 but wages differ from the outside option"
+
+    for name in ("gini_income", "gini_wage", "gini_capital_income", "gini_assets"):
+        g = model.metrics[name]
+        assert 0.0 <= g <= 1.0, f"{name}={g} outside [0, 1]"
+    ly = model.metrics["ly_wage"] + model.metrics["ly_capital"] + model.metrics["ly_transfer"]
+    assert abs(ly - model.metrics["gini_income"]) < 1e-9, "Lerman-Yitzhaki terms do not sum to Gini"
