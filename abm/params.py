@@ -158,6 +158,10 @@ class Params:
             raise ParameterError(
                 f"tool_base={self.tool_base!r} must be > 0 when augmentation='ces' and "
                 f"rho={self.rho!r} <= 0 (otherwise output is zero without AI)")
+        if self.n_firms * self.n_tasks > 50_000_000:
+            raise ParameterError(
+                f"n_firms·n_tasks = {self.n_firms * self.n_tasks} must be at most 50,000,000 "
+                "(job targets are a firms × tasks table)")
         if self.n_workers < 5 * self.n_tasks:
             raise ParameterError(
                 f"n_workers={self.n_workers!r} must be at least 5·n_tasks = {5 * self.n_tasks} "
