@@ -15,9 +15,9 @@ import numpy as np
 from mesa import DataCollector
 
 from abm import metrics as m
-from abm.state import UNEMPLOYED
-from abm.steps.production import outputs
-from abm.steps.technology import within_task_cv
+from abm.state import UNEMPLOYED, blocks
+from abm.steps.production import ai_input, neutral_scale
+from abm.steps.technology import cv_from_sums, task_output
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -81,27 +81,90 @@ def _mean_or_nan(values: np.ndarray) -> float:
     return float(v.mean()) if v.size else float("nan")
 
 
+def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]]:
+    """Income Gini and its Lerman-Yitzhaki decomposition, from a single sort of incomes."""
+    w = model.economy.workers
+    order, income_sorted = m.sorted_with_order(w.income)
+    g_income = m.gini_sorted(income_sorted)
+    del income_sorted
+    sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
+    # the decomposition ranks the sum of the sources, which is the income array itself
+    # unless a caller has edited one of them since the rent-sharing phase
+    if all(np.array_equal(w.wage[b] + w.capital_income[b] + w.transfer[b], w.income[b])
+           for b in blocks(w.n)):
+        return g_income, m._lerman_yitzhaki(sources, w.income, order)
+    return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None)
+
+
+def _output_dispersion(model: LaborMarketModel) -> tuple[np.ndarray, np.ndarray]:
+    """Within-task CV of the employed's output at the same AI access (η0+η1) and realised.
+
+    `within_task_cv` of `outputs(..., η0+η1, employed)` and of the employed's realised
+    output, computed block by block over all workers with zeros for the unemployed, the
+    sums by task added in worker order: zeros change no sum, and no array of N is built.
+    """
+    p, eco = model.params, model.economy
+    w, t = eco.workers, eco.tasks
+    scale = neutral_scale(p, eco)
+    ai_per_task = ai_input(t.ai_weight, t.augmentable, np.arange(t.n), eco.ai_capability,
+                           p.eta0 + p.eta1)
+    form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
+            "tool_base": p.tool_base}
+    count = np.zeros(t.n, dtype=np.int64)
+    sums = np.zeros((4, t.n))     # Σy, Σy² at the same access; Σy, Σy² realised
+    for b in blocks(w.n):
+        task = w.task[b]
+        off = np.flatnonzero(w.employer[b] == UNEMPLOYED)   # few: index them, not mask
+        count += np.bincount(task, minlength=t.n) - np.bincount(task[off], minlength=t.n)
+        y = task_output(w.human_capital[b] * t.skill_intensity[task], ai_per_task[task],
+                        neutral_scale=None if scale is None else scale[b], **form)
+        real = w.output[b].copy()
+        for row, values in ((0, y), (2, real)):
+            values[off] = 0.0
+            np.add.at(sums[row], task, values)       # in worker order, like bincount
+            np.add.at(sums[row + 1], task, values * values)
+    return cv_from_sums(count, sums[0], sums[1]), cv_from_sums(count, sums[2], sums[3])
+
+
 def measure(model: LaborMarketModel) -> dict[str, Any]:
-    """All model-level statistics of the current period."""
+    """All model-level statistics of the current period.
+
+    Statistics are computed one after another and their per-worker temporaries dropped
+    as soon as they are reduced, so that measurement adds only a few arrays of N to
+    the state at any moment.
+    """
     eco = model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
-    emp = w.employer != UNEMPLOYED
-    idx = np.flatnonzero(emp)
     exposed = t.codifiable
+    g_income, ly = _income_inequality(model)
 
-    order = np.argsort(w.income, kind="stable")
-    g_income = m.gini_sorted(w.income[order])
-    ly = m.lerman_yitzhaki({"wage": w.wage, "capital": w.capital_income,
-                            "transfer": w.transfer})
-
-    same_ai = outputs(model.params, eco, model.params.eta0 + model.params.eta1, idx)
-    cv = within_task_cv(same_ai, w.task[idx], t.n)
-    cv_all = within_task_cv(w.output, w.task, t.n, emp)
-    log_w = np.log(np.maximum(w.wage[idx], 1e-300))
-    edu = w.education[idx].astype(float)
+    cv, cv_all = _output_dispersion(model)
+    idx = np.flatnonzero(w.employer != UNEMPLOYED)
     task_e = w.task[idx]
+    wage_e = w.wage[idx]
+    wages_total = float(wage_e.sum())
+    log_w = np.maximum(wage_e, 1e-300)
+    np.log(log_w, out=log_w)
+    wage_e.sort()                            # a private copy: sort it in place for the Gini
+    gini_wage = m.gini_sorted(wage_e)
+    del wage_e
+    between = m.between_share(log_w, w.employer[idx], f.n)
+    edu = w.education[idx].astype(float)
+    n_employed = idx.size
+    del idx
+    # task fixed effects: codifiable and social tasks are unions of whole tasks, so their
+    # within-task deviations are subsets of the deviations of all employed
+    xd, yd = m.within_deviations(log_w, edu, task_e, t.n)
+    del log_w, edu
+    premium = m.slope_of_deviations(xd, yd)
     on_c = exposed[task_e]
-    wages_total = float(w.wage[idx].sum())
+    del task_e
+    sub = np.flatnonzero(on_c)
+    premium_c = m.slope_of_deviations(xd[sub], yd[sub])
+    sub = np.flatnonzero(~on_c)
+    premium_s = m.slope_of_deviations(xd[sub], yd[sub])
+    del xd, yd, sub, on_c
+
     owner_total = float(f.owner_income.sum())
     taxes_total = float(f.taxes.sum())
     out = max(eco.output_total, 1e-300)
@@ -112,7 +175,7 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     return {
         "ai_capability": eco.ai_capability,
         "gini_income": g_income,
-        "gini_wage": m.gini(w.wage[idx]),
+        "gini_wage": gini_wage,
         "gini_capital_income": m.gini(w.capital_income),
         "gini_assets": m.gini(f.assets),
         "dgini": dgini,
@@ -124,15 +187,15 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "within_task_cv_exposed": _mean_or_nan(cv[exposed]),
         "within_task_cv_unexposed": _mean_or_nan(cv[~exposed]),
         "task_cv_exposed_all_firms": _mean_or_nan(cv_all[exposed]),
-        "education_premium": m.mincer_slope(log_w, edu, task_e, t.n),
-        "education_premium_codifiable": m.mincer_slope(log_w[on_c], edu[on_c], task_e[on_c], t.n),
-        "education_premium_social": m.mincer_slope(log_w[~on_c], edu[~on_c], task_e[~on_c], t.n),
+        "education_premium": premium,
+        "education_premium_codifiable": premium_c,
+        "education_premium_social": premium_s,
         "credential_requirement_exposed": float(t.requirement[exposed].mean()),
         "credential_requirement_unexposed": float(t.requirement[~exposed].mean()),
         "diagnostic_variance": float(t.diagnostic_variance[exposed].mean()),
         "diagnostic_variance_unexposed": float(t.diagnostic_variance[~exposed].mean()),
-        "between_firm_wage_share": m.between_share(log_w, w.employer[idx], f.n),
-        "employment_rate": idx.size / w.n,
+        "between_firm_wage_share": between,
+        "employment_rate": n_employed / w.n,
         "mean_education": float(w.education.mean()),
         "price_exposed": float(t.price[exposed].mean() / t.price[~exposed].mean()),
         "revenue_share_exposed": float(value_z[exposed].sum() / max(value_z.sum(), 1e-300)),

@@ -12,6 +12,7 @@ are seeded from the same seed (they are not used by the economics).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import mesa
@@ -55,7 +56,6 @@ class LaborMarketModel(mesa.Model):
         self.metrics: dict[str, Any] = {}
         self.metrics_at_zero: dict[str, Any] = {}
         self.firm_agents: list[Firm] = []
-        self.owner_set: frozenset[int] = frozenset(self.economy.ownership.person.tolist())
         for t in range(-params.burn_in, 1):
             self.economy.period = t
             self._run_phases()
@@ -65,6 +65,11 @@ class LaborMarketModel(mesa.Model):
             self._create_agents()
         self.datacollector = make_datacollector()
         self.datacollector.collect(self)
+
+    @functools.cached_property
+    def owner_set(self) -> frozenset[int]:
+        """Persons holding equity (built on first use: agents need it, large runs do not)."""
+        return frozenset(self.economy.ownership.person.tolist())
 
     # -- running --------------------------------------------------------------------
     def _run_phases(self) -> None:

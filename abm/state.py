@@ -10,11 +10,30 @@ Index conventions: worker i in [0, N), firm j in [0, J), task z in [0, Z).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
 
 UNEMPLOYED = -1
+
+BLOCK = 1 << 15
+"""Workers per block in per-worker arithmetic.
+
+Chains of elementwise operations run block by block, so that their temporaries (a few
+hundred kB each) stay in the CPU cache instead of streaming N-long arrays through main
+memory, and so that a phase's scratch memory does not grow with N. Sums across workers
+(by task or by firm) are still added one worker at a time in worker order: either by
+`np.bincount` over whole arrays or by `np.add.at` block after block, which adds in
+exactly the same order. Blocking never changes a floating-point sum.
+"""
+
+
+def blocks(n: int, size: int | None = None) -> Iterator[slice]:
+    """Consecutive slices of at most `size` (default `BLOCK`) covering indices 0..n-1."""
+    size = size or BLOCK
+    for lo in range(0, n, size):
+        yield slice(lo, min(lo + size, n))
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from abm.state import blocks
 from abm.steps.production import ai_input, neutral_scale
 from abm.steps.technology import task_output
 
@@ -32,9 +33,18 @@ def best_level(theta: np.ndarray, expected_income: np.ndarray, unit_cost: float)
         expected_income: shape (n, E), expected yearly income at each level.
         unit_cost: κ·(1 − subsidy)·w̄, cost of e² for a worker of ability 1.
     """
-    levels = np.arange(expected_income.shape[1], dtype=float)
-    net = expected_income - unit_cost * levels[None, :] ** 2 / theta[:, None]
-    return np.argmax(net, axis=1).astype(np.int8)
+    # argmax over levels one column at a time: no (n, E) temporaries, same result,
+    # including argmax's ties (first level wins) and NaN (the first NaN wins)
+    best = expected_income[:, 0] - unit_cost * 0.0 ** 2 / theta
+    level = np.zeros(theta.shape[0], dtype=np.int8)
+    best_is_nan = np.isnan(best)
+    for e in range(1, expected_income.shape[1]):
+        net = expected_income[:, e] - unit_cost * float(e) ** 2 / theta
+        better = (net > best) | (np.isnan(net) & ~best_is_nan)
+        np.copyto(best, net, where=better)
+        np.copyto(level, e, where=better)
+        best_is_nan |= better & np.isnan(net)
+    return level
 
 
 def retooling_share(period: int, burn_in: int, retooling_rate: float) -> float:
@@ -50,32 +60,43 @@ def retooling_share(period: int, burn_in: int, retooling_rate: float) -> float:
     return retooling_rate
 
 
+BLOCK = 1 << 16  # workers per block: bounds the phase's scratch memory whatever N is
+
+
 def run(model: LaborMarketModel) -> None:
-    """Let this period's retooling workers re-choose education."""
+    """Let this period's retooling workers re-choose education.
+
+    Workers are processed in blocks of `BLOCK`: each choice depends only on the worker's
+    own draw and ability and on task-level quantities fixed during the phase, so blocks
+    give the same choices (and consume the stream identically) while holding an (n, E)
+    income table for one block only rather than for every chooser at once.
+    """
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
-    draw = model.streams["education"].random(w.n)
-    choose = draw < retooling_share(eco.period, p.burn_in, p.retooling_rate)
-    idx = np.flatnonzero(choose)
-    if idx.size == 0:
-        return
-    task = w.task[idx]
-    theta = w.ability[idx]
+    rng = model.streams["education"]
+    share = retooling_share(eco.period, p.burn_in, p.retooling_rate)
     access = p.eta0 if p.concentration else p.eta0 + p.eta1
-    ai = ai_input(t.ai_weight, t.augmentable, task, eco.ai_capability, access)
     scale = neutral_scale(p, eco)
-    scale = None if scale is None else scale[idx]
-    levels = np.arange(p.n_edu_levels)
-    income = np.empty((idx.size, p.n_edu_levels))
-    for e in levels:
-        h_phi = theta * np.exp(p.edu_return * e) * t.skill_intensity[task]
-        y = task_output(h_phi, ai, form=p.augmentation, rho=p.rho,
-                        mult_elasticity=p.mult_elasticity, tool_base=p.tool_base,
-                        neutral_scale=scale)
-        meets = e >= t.requirement_effective[task]
-        prob = np.where(meets, t.emp_rate_eligible[task], t.emp_rate_ineligible[task])
-        income[:, e] = prob * t.price[task] * y
     unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * eco.mean_wage
-    new = best_level(theta, income, unit_cost)
-    w.education[idx] = new
-    w.human_capital[idx] = theta * np.exp(p.edu_return * new)
+    levels = np.arange(p.n_edu_levels)
+    # P_z(e)·p_z per task and level: the value of a unit of output to a worker holding e
+    pay = [np.where(e >= t.requirement_effective, t.emp_rate_eligible, t.emp_rate_ineligible)
+           * t.price for e in levels]
+    for b in blocks(w.n, BLOCK):
+        idx = b.start + np.flatnonzero(rng.random(b.stop - b.start) < share)
+        if idx.size == 0:
+            continue
+        task = w.task[idx]
+        theta = w.ability[idx]
+        ai = ai_input(t.ai_weight, t.augmentable, task, eco.ai_capability, access)
+        phi = t.skill_intensity[task]
+        income = np.empty((idx.size, p.n_edu_levels))
+        for e in levels:
+            h_phi = theta * np.exp(p.edu_return * e) * phi
+            y = task_output(h_phi, ai, form=p.augmentation, rho=p.rho,
+                            mult_elasticity=p.mult_elasticity, tool_base=p.tool_base,
+                            neutral_scale=None if scale is None else scale[idx])
+            income[:, e] = pay[e][task] * y
+        new = best_level(theta, income, unit_cost)
+        w.education[idx] = new
+        w.human_capital[idx] = theta * np.exp(p.edu_return * new)

@@ -30,16 +30,18 @@ rank eligible applicants by score and vacancies by firm premium and pair them in
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from abm.state import UNEMPLOYED
-from abm.steps.production import outputs, relative_assets
+from abm.state import UNEMPLOYED, blocks
+from abm.steps.production import neutral_scale, relative_assets
+from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
-    from abm.state import Economy
+    from abm.state import Economy, Tasks
 
 RIDGE = 1e-9  # keeps the per-task 3x3 normal equations solvable when a regressor is constant
 
@@ -73,24 +75,59 @@ def layoffs(cell: np.ndarray, target: np.ndarray, key: np.ndarray) -> np.ndarray
         target: flat job target per cell.
         key: random key per worker; the highest keys within an over-full cell go.
     """
-    order, rank = rank_within(cell, key)
+    cell = np.asarray(cell)
+    target = np.asarray(target)
     out = np.zeros(cell.size, dtype=bool)
-    out[order] = rank >= target[cell[order]]
+    # only cells holding more workers than their target lose anyone; after separations
+    # these are few, so rank (a sort) just their workers: same ranks, a fraction of the work
+    over = np.bincount(cell, minlength=target.size) > target
+    sel = np.flatnonzero(over[cell])
+    if sel.size:
+        order, rank = rank_within(cell[sel], key[sel])
+        out[sel[order]] = rank >= target[cell[sel[order]]]
     return out
 
 
 def project(y: np.ndarray, s: np.ndarray, e: np.ndarray, task: np.ndarray,
             n_tasks: int) -> np.ndarray:
     """Per-task OLS coefficients (a, b_s, b_e) of y on (1, s, e), via bincount moments."""
-    x = (np.ones_like(s), s, e)
+    return _solve_normal_equations(*_normal_equations(y, s, e, task, n_tasks))
+
+
+def _normal_equations(y: np.ndarray, s: np.ndarray, e: np.ndarray, task: np.ndarray,
+                      n_tasks: int, known: dict[tuple[int, int], np.ndarray] | None = None
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Per-task X'X (Z, 3, 3) and X'y (Z, 3) for X = (1, s, e).
+
+    `known` holds sums by task already computed by the caller, keyed by the regressor
+    pair ((0, 0) count, (0, 1) Σs, (1, 1) Σs², (0, 2) Σe): they are reused rather than
+    recomputed, which gives the same numbers.
+    """
+    known = known or {}
+    x = (None, np.asarray(s, dtype=float), np.asarray(e, dtype=float))  # None: the constant
+    y = np.asarray(y, dtype=float)
+    prod = np.empty(y.shape)          # one buffer for every product of two variables
     xtx = np.empty((n_tasks, 3, 3))
     xty = np.empty((n_tasks, 3))
     for a in range(3):
-        xty[:, a] = np.bincount(task, weights=x[a] * y, minlength=n_tasks)
+        xty[:, a] = np.bincount(task, weights=y if a == 0 else np.multiply(x[a], y, out=prod),
+                                minlength=n_tasks)
         for b in range(a, 3):
-            v = np.bincount(task, weights=x[a] * x[b], minlength=n_tasks)
+            if (a, b) in known:
+                v = known[(a, b)]
+            elif a == 0:   # 1·x_b is x_b and Σ 1 is the count, bit for bit
+                v = (np.bincount(task, minlength=n_tasks).astype(float) if b == 0
+                     else np.bincount(task, weights=x[b], minlength=n_tasks))
+            else:
+                v = np.bincount(task, weights=np.multiply(x[a], x[b], out=prod),
+                                minlength=n_tasks)
             xtx[:, a, b] = v
             xtx[:, b, a] = v
+    return xtx, xty
+
+
+def _solve_normal_equations(xtx: np.ndarray, xty: np.ndarray) -> np.ndarray:
+    """OLS coefficients from per-task normal equations (ridge-stabilised; see `project`)."""
     scale = np.maximum(xtx[:, 0, 0], 1.0)
     xtx += RIDGE * scale[:, None, None] * np.eye(3)
     coef = np.linalg.solve(xtx, xty[..., None])[..., 0]
@@ -114,6 +151,13 @@ def relax_requirement(posted: np.ndarray, applicant_task: np.ndarray, applicant_
     n_tasks = posted.size
     counts = np.bincount(applicant_task * n_levels + applicant_e.astype(np.int64),
                          minlength=n_tasks * n_levels).reshape(n_tasks, n_levels)
+    return _relax_from_counts(posted, counts, vacancies)
+
+
+def _relax_from_counts(posted: np.ndarray, counts: np.ndarray, vacancies: np.ndarray
+                       ) -> np.ndarray:
+    """`relax_requirement` given applicant counts by (task, education level)."""
+    n_levels = counts.shape[1]
     at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]    # applicants with e >= level
     fillable = at_least >= vacancies[:, None]
     levels = np.arange(n_levels)
@@ -131,42 +175,131 @@ def match(app_task: np.ndarray, app_score: np.ndarray, app_tiebreak: np.ndarray,
     gets the r-th best-paying vacancy on task z, for r < min(#applicants, #vacancies).
     Vacancies paying the same premium are ranked by the firm's assets (then index).
     """
+    slot_task, slot_premium, slot_firm = (np.asarray(a) for a in (slot_task, slot_premium,
+                                                                   slot_firm))
+    second = np.zeros_like(slot_premium) if slot_assets is None else -np.asarray(slot_assets)
+    # Slots of one firm and task are interchangeable: match on runs of identical slots.
+    # Runs are contiguous in slot order, so ranking runs by (task, premium, assets, first
+    # slot) and expanding them orders the slots exactly as ranking every slot would.
+    n = slot_task.size
+    same = ((slot_task[1:] == slot_task[:-1]) & (slot_premium[1:] == slot_premium[:-1])
+            & (slot_firm[1:] == slot_firm[:-1]) & (second[1:] == second[:-1]))
+    start = np.flatnonzero(np.r_[True, ~same]) if n else np.zeros(0, dtype=np.int64)
+    count = np.diff(np.r_[start, n])
+    return _match_cells(np.asarray(app_task), np.asarray(app_score), np.asarray(app_tiebreak),
+                        slot_task[start], slot_premium[start], slot_firm[start],
+                        second[start], count)
+
+
+def _match_cells(app_task: np.ndarray, app_score: np.ndarray, app_tiebreak: np.ndarray,
+                 cell_task: np.ndarray, cell_premium: np.ndarray, cell_firm: np.ndarray,
+                 cell_second: np.ndarray, cell_slots: np.ndarray
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """`match` with vacancies given per (firm, task) cell, in slot order, with counts.
+
+    `cell_second` is the secondary vacancy key, ascending (minus the assets). The r-th
+    slot of task z in ranked order lies in the ranked cell whose cumulative slot count
+    first exceeds r, so no per-slot array is ever built (in the first period nearly
+    every job is vacant).
+    """
     a_order, a_rank = _rank_with_tiebreak(app_task, app_score, app_tiebreak)
-    second = np.zeros_like(slot_premium) if slot_assets is None else -slot_assets
-    s_order = np.lexsort((second, -slot_premium, slot_task))
-    n_tasks = int(max(app_task.max(initial=-1), slot_task.max(initial=-1)) + 1)
-    n_slots = np.bincount(slot_task, minlength=n_tasks)
+    return _assign_slots(a_order, a_rank, app_task, cell_task, cell_premium, cell_firm,
+                         cell_second, cell_slots)
+
+
+def _assign_slots(a_order: np.ndarray, a_rank: np.ndarray, app_task: np.ndarray,
+                  cell_task: np.ndarray, cell_premium: np.ndarray, cell_firm: np.ndarray,
+                  cell_second: np.ndarray, cell_slots: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Second half of `_match_cells`: ranked applicants to ranked vacancy cells."""
+    parts = list(_assigned(a_order, a_rank, app_task, cell_task, cell_premium, cell_firm,
+                           cell_second, cell_slots))
+    if not parts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.asarray(cell_firm).dtype)
+    return np.concatenate([q for q, _ in parts]), np.concatenate([j for _, j in parts])
+
+
+def _assigned(a_order: np.ndarray, a_rank: np.ndarray, app_task: np.ndarray,
+              cell_task: np.ndarray, cell_premium: np.ndarray, cell_firm: np.ndarray,
+              cell_second: np.ndarray, cell_slots: np.ndarray
+              ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """(applicant positions hired, firm of each), block by block of ranked applicants.
+
+    The r-th applicant of task z (in ranked order) is hired if r < vacancies on z, into
+    slot s_start[z] + r of the ranked slots, which lies in the ranked cell whose
+    cumulative slot count first exceeds it. Blocks keep the scratch memory small when
+    nearly everyone applies (the first period); a caller can act on each block at once.
+    """
+    c_order = np.lexsort((cell_second, -cell_premium, cell_task))
+    n_tasks = int(max(app_task.max(initial=-1), cell_task.max(initial=-1)) + 1)
+    n_slots = np.zeros(n_tasks, dtype=np.int64)
+    np.add.at(n_slots, cell_task, cell_slots)
     s_start = np.r_[0, np.cumsum(n_slots)[:-1]]
-    a_task_sorted = app_task[a_order]
-    hired = a_rank < n_slots[a_task_sorted]
-    slot_pos = s_start[a_task_sorted[hired]] + a_rank[hired]
-    return a_order[hired], slot_firm[s_order[slot_pos]]
+    slots_before = np.cumsum(cell_slots[c_order])
+    ranked_firm = cell_firm[c_order]
+    for b in blocks(a_order.size):
+        order, rank = a_order[b], a_rank[b]
+        task = app_task[order]
+        hired = np.flatnonzero(rank < n_slots[task])
+        if hired.size:
+            slot = s_start[task[hired]] + rank[hired]
+            yield order[hired], ranked_firm[np.searchsorted(slots_before, slot, side="right")]
 
 
-def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray, tiebreak: np.ndarray
+def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray,
+                        tiebreak: np.ndarray | Callable[[], np.ndarray]
                         ) -> tuple[np.ndarray, np.ndarray]:
-    order = np.lexsort((tiebreak, -score, task))
-    return order, _ranks(task[order])
+    """Order by (task asc, score desc, tiebreak asc) and each applicant's rank in its task.
+
+    Equivalent to `np.lexsort((tiebreak, -score, task))`, which is slow (three merge
+    sorts). Scores are continuous, so they almost never tie: sort by score with the fast
+    unstable sort (descending order is ascending order reversed when nothing ties),
+    then by task with a stable radix sort of a small integer. If two scores do tie (or
+    one is NaN) the tiebreak matters and the lexsort is used instead. `tiebreak` may be
+    a function returning it, called only in that case.
+    """
+    score = np.asarray(score, dtype=float)
+    order = np.argsort(score)[::-1]
+    v = score[order]
+    small = task.size > 0 and 0 <= task.min() and task.max() < np.iinfo(np.int16).max
+    if not small or np.isnan(v[0]) or np.any(v[1:] == v[:-1]):
+        order = np.lexsort((tiebreak() if callable(tiebreak) else tiebreak, -score, task))
+        return order, _ranks(task[order])
+    del v
+    group = task.astype(np.int16)[order]
+    by_task = np.argsort(group, kind="stable")
+    order = order[by_task]
+    group = group[by_task]
+    del by_task
+    return order, _ranks(group)
 
 
 def _ranks(sorted_groups: np.ndarray) -> np.ndarray:
     """Rank of each element within its run of equal values in an already sorted array."""
     g = sorted_groups
     starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    first = np.repeat(starts, np.diff(np.r_[starts, g.size]))
-    return np.arange(g.size) - first
+    rank = np.arange(g.size)
+    rank -= np.repeat(starts, np.diff(np.r_[starts, g.size]))
+    return rank
 
 
 def diagnostic_variance(signal: np.ndarray, ability: np.ndarray, task: np.ndarray,
                         n_tasks: int) -> np.ndarray:
     """V_D(z) = corr(s, θ)² within each task: the share of signal variance due to ability."""
+    signal, ability, task = np.asarray(signal), np.asarray(ability), np.asarray(task)
     n = np.bincount(task, minlength=n_tasks).astype(float)
     ms = np.bincount(task, weights=signal, minlength=n_tasks) / n
     ma = np.bincount(task, weights=ability, minlength=n_tasks) / n
-    ds, da = signal - ms[task], ability - ma[task]
-    cov = np.bincount(task, weights=ds * da, minlength=n_tasks)
-    vs = np.bincount(task, weights=ds * ds, minlength=n_tasks)
-    va = np.bincount(task, weights=da * da, minlength=n_tasks)
+    # deviations and their products block by block, added into the sums by task in worker
+    # order (`np.add.at` adds in index order, as `bincount` does: the same sums)
+    cov, vs, va = np.zeros(n.size), np.zeros(n.size), np.zeros(n.size)
+    for b in blocks(signal.shape[0]):
+        z = task[b]
+        ds = signal[b] - ms[z]
+        da = ability[b] - ma[z]
+        np.add.at(cov, z, ds * da)
+        np.add.at(vs, z, ds * ds)
+        np.add.at(va, z, da * da)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where((vs > 0) & (va > 0), cov * cov / (vs * va), 0.0)
 
@@ -176,35 +309,76 @@ def diagnostic_variance(signal: np.ndarray, ability: np.ndarray, task: np.ndarra
 # ---------------------------------------------------------------------------------------
 def work_samples(model: LaborMarketModel, noise: np.ndarray) -> np.ndarray:
     """Signals of all workers: the AI-assisted work sample seen with proportional noise."""
+    return _signals(model, lambda b: noise[b])
+
+
+def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]) -> np.ndarray:
+    """`work_samples`, taking each block's noise from `noise(block)`.
+
+    The noise is requested for every block, in order, even when screening is off and it
+    goes unused, so that a caller drawing it from a stream consumes the stream the same
+    way whatever the parameters.
+    """
     p, eco = model.params, model.economy
+    w, t = eco.workers, eco.tasks
     access = p.eta0 if p.concentration else p.eta0 + p.eta1
-    with_ai = outputs(p, eco, access)
-    if p.skills_assessment > 0:
-        without_ai = outputs(p, eco, 0.0)
-        with_ai = (1.0 - p.skills_assessment) * with_ai + p.skills_assessment * without_ai
-    if not p.screening:
-        return with_ai
-    return with_ai * (1.0 + p.signal_noise * noise)
+    # `outputs(p, eco, access)` (and at access 0 for the skills assessment), block by block
+    scale = neutral_scale(p, eco)
+    ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
+    form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
+            "tool_base": p.tool_base}
+    signal = np.empty(w.n)
+    for b in blocks(w.n):
+        task = w.task[b]
+        h_phi = w.human_capital[b] * t.skill_intensity[task]
+        s = None if scale is None else scale[b]
+        with_ai = task_output(h_phi, ai_per_task[task] * access, neutral_scale=s, **form)
+        if p.skills_assessment > 0:
+            without_ai = task_output(h_phi, ai_per_task[task] * 0.0, neutral_scale=s, **form)
+            with_ai = (1.0 - p.skills_assessment) * with_ai + p.skills_assessment * without_ai
+        eps = noise(b)
+        signal[b] = with_ai * (1.0 + p.signal_noise * eps) if p.screening else with_ai
+    return signal
 
 
 def _update_beliefs(model: LaborMarketModel, emp: np.ndarray) -> None:
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
     t.diagnostic_variance = diagnostic_variance(w.signal, w.ability, w.task, t.n)
-    idx = np.flatnonzero(emp)
-    task = w.task[idx]
-    s, e = w.signal[idx], w.education[idx].astype(float)
-    n = np.bincount(task, minlength=t.n).astype(float)
+    # The incumbents' normal equations of y on (1, s, e), i.e. `project`'s sums by task,
+    # accumulated block by block in worker order (the same sums, no copies of N).
+    xtx = np.zeros((t.n, 3, 3))
+    xty = np.zeros((t.n, 3))
+    count = np.zeros(t.n, dtype=np.int64)
+    for b in blocks(w.n):
+        i = np.flatnonzero(emp[b])
+        z = w.task[b][i]
+        s, e = w.signal[b][i], w.education[b][i].astype(float)
+        count += np.bincount(z, minlength=t.n)
+        np.add.at(xtx[:, 0, 1], z, s)
+        np.add.at(xtx[:, 1, 1], z, s * s)
+        np.add.at(xtx[:, 0, 2], z, e)
+        if p.screening:
+            y = w.outside_output[b][i]
+            np.add.at(xtx[:, 1, 2], z, s * e)
+            np.add.at(xtx[:, 2, 2], z, e * e)
+            np.add.at(xty[:, 0], z, y)
+            np.add.at(xty[:, 1], z, s * y)
+            np.add.at(xty[:, 2], z, e * y)
+    xtx[:, 0, 0] = count
+    n = xtx[:, 0, 0]
+    for a, c in ((0, 1), (0, 2), (1, 2)):
+        xtx[:, c, a] = xtx[:, a, c]
     with np.errstate(invalid="ignore", divide="ignore"):
-        ms = np.bincount(task, weights=s, minlength=t.n) / n
-        sd = np.sqrt(np.maximum(np.bincount(task, weights=s * s, minlength=t.n) / n - ms ** 2, 0))
-        mean_e = np.bincount(task, weights=e, minlength=t.n) / n
+        ms = xtx[:, 0, 1] / n
+        sd = np.sqrt(np.maximum(xtx[:, 1, 1] / n - ms ** 2, 0))
+        mean_e = xtx[:, 0, 2] / n
     t.signal_sd = np.nan_to_num(sd)
     if not p.screening:
         t.belief = np.tile((0.0, 1.0, 0.0), (t.n, 1))
         t.requirement = np.zeros(t.n)
         return
-    t.belief = project(w.outside_output[idx], s, e, task, t.n)
+    t.belief = _solve_normal_equations(xtx, xty)
     t.requirement = posted_requirement(t.belief, np.nan_to_num(mean_e), t.signal_sd,
                                        p.signal_reach, p.n_edu_levels - 1)
 
@@ -212,13 +386,52 @@ def _update_beliefs(model: LaborMarketModel, emp: np.ndarray) -> None:
 def _employment_rates(model: LaborMarketModel, emp: np.ndarray) -> None:
     """Employment rates of workers meeting / not meeting their task's requirement."""
     w, t = model.economy.workers, model.economy.tasks
-    meets = w.education >= t.requirement_effective[w.task]
-    for mask, out in ((meets, "emp_rate_eligible"), (~meets, "emp_rate_ineligible")):
-        n = np.bincount(w.task[mask], minlength=t.n).astype(float)
-        k = np.bincount(w.task[mask & emp], minlength=t.n).astype(float)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rate = np.where(n > 0, k / n, 1.0 if out == "emp_rate_eligible" else 0.0)
-        setattr(t, out, rate)
+    # counts over (task, meets requirement) cells; integer counts add up exactly by block
+    n = np.zeros(2 * t.n, dtype=np.int64)
+    k = np.zeros(2 * t.n, dtype=np.int64)
+    for b in blocks(w.n):
+        task = w.task[b]
+        cell = 2 * task + (w.education[b] >= t.requirement_effective[task])
+        n += np.bincount(cell, minlength=2 * t.n)
+        k += np.bincount(cell[emp[b]], minlength=2 * t.n)
+    _set_employment_rates(t, n.reshape(t.n, 2), k.reshape(t.n, 2))
+
+
+def _set_employment_rates(t: Tasks, n: np.ndarray, k: np.ndarray) -> None:
+    """Rates k/n from counts (Z, 2) of workers (column 1: meeting the requirement)."""
+    n, k = n.astype(float), k.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t.emp_rate_eligible = np.where(n[:, 1] > 0, k[:, 1] / n[:, 1], 1.0)
+        t.emp_rate_ineligible = np.where(n[:, 0] > 0, k[:, 0] / n[:, 0], 0.0)
+
+
+def _draws_at(rng: np.random.Generator, n: int, at: np.ndarray) -> np.ndarray:
+    """`rng.random(n)[at]` for sorted indices `at`, drawn block by block.
+
+    The stream advances exactly as with `rng.random(n)`, without holding all n numbers;
+    blocks holding none of `at` are jumped over rather than drawn.
+    """
+    out = np.empty(at.size)
+    for b in blocks(n):
+        lo, hi = np.searchsorted(at, (b.start, b.stop))
+        if hi == lo:
+            _skip(rng, b.stop - b.start)
+        else:
+            out[lo:hi] = rng.random(b.stop - b.start)[at[lo:hi] - b.start]
+    return out
+
+
+def _skip(rng: np.random.Generator, n: int) -> None:
+    """Advance `rng` exactly as drawing `n` uniform doubles with `rng.random` would.
+
+    A PCG64 double consumes one 64-bit output, and PCG64 can jump ahead by any number of
+    outputs at once; other bit generators draw and discard.
+    """
+    if type(rng.bit_generator) is np.random.PCG64:
+        rng.bit_generator.advance(n)
+    else:
+        for b in blocks(n):
+            rng.random(b.stop - b.start)
 
 
 def run(model: LaborMarketModel) -> None:
@@ -226,16 +439,18 @@ def run(model: LaborMarketModel) -> None:
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
     rng = model.streams["hiring"]
-    quit_draw = rng.random(w.n)
-    layoff_key = rng.random(w.n)
-    noise = rng.standard_normal(w.n)
-    tiebreak = rng.random(w.n)
+    # The phase draws four length-N sequences from its stream, in this order: quit draws,
+    # layoff keys, signal noise, matching tiebreaks. Each is drawn block by block where it
+    # is used: the same numbers as drawing all four up front, without holding them.
 
     # separations
-    was = w.employer != UNEMPLOYED
-    sep = was & (quit_draw < p.separation_rate)
-    before = w.employer.copy()
+    sep = np.concatenate([
+        b.start + np.flatnonzero((w.employer[b] != UNEMPLOYED)
+                                 & (rng.random(b.stop - b.start) < p.separation_rate))
+        for b in blocks(w.n)])
+    sep_firm = w.employer[sep]
     w.employer[sep] = UNEMPLOYED
+    del sep
 
     # job targets and layoffs
     k = relative_assets(f.assets)
@@ -244,36 +459,88 @@ def run(model: LaborMarketModel) -> None:
     target = allocate_jobs(size / size.sum(), per_task).ravel()          # (J·Z,)
     emp_idx = np.flatnonzero(w.employer != UNEMPLOYED)
     cell = w.employer[emp_idx] * t.n + w.task[emp_idx]
-    fired = emp_idx[layoffs(cell, target, layoff_key[emp_idx])]
-    w.employer[fired] = UNEMPLOYED
-    lost = np.zeros(w.n, dtype=bool)
-    lost[fired] = True
-    lost |= sep
+    held = np.bincount(cell, minlength=f.n * t.n)
+    # Only workers in over-full cells can be laid off, and `layoffs` ranks them within
+    # their cell alone: pass just them (and just their layoff keys; every worker's key
+    # is still drawn, so the stream advances as before).
+    at_risk = np.flatnonzero((held > target)[cell])
+    del cell
+    at_risk_cell = w.employer[emp_idx[at_risk]] * t.n + w.task[emp_idx[at_risk]]
+    out = layoffs(at_risk_cell, target, _draws_at(rng, w.n, emp_idx[at_risk]))
+    w.employer[emp_idx[at_risk[out]]] = UNEMPLOYED
+    fired_cell = at_risk_cell[out]
+    fired_firm = fired_cell // t.n
+    # workers still employed, per cell: counts are integers, so subtracting is exact
+    cell_now = held - np.bincount(fired_cell, minlength=f.n * t.n)
+    del emp_idx, at_risk, at_risk_cell, out
     emp = w.employer != UNEMPLOYED
 
     # signals, beliefs, requirements
-    w.signal = work_samples(model, noise)
+    w.signal = _signals(model, lambda b: rng.standard_normal(b.stop - b.start))
     _update_beliefs(model, emp)
-    w.score = t.belief[w.task, 0] + t.belief[w.task, 1] * w.signal \
-        + t.belief[w.task, 2] * w.education
-    cell_now = np.bincount(w.employer[emp] * t.n + w.task[emp], minlength=f.n * t.n)
+    # every worker's score, and the applicants (the unemployed) by task and education
+    coef = [np.ascontiguousarray(t.belief[:, c]) for c in range(3)]
+    score = np.empty(w.n)
+    levels = p.n_edu_levels
+    applicants = np.zeros(t.n * levels, dtype=np.int64)
+    for b in blocks(w.n):
+        task, edu = w.task[b], w.education[b]
+        score[b] = coef[0][task] + coef[1][task] * w.signal[b] + coef[2][task] * edu
+        a = np.flatnonzero(~emp[b])       # index, don't mask: much faster for a few
+        applicants += np.bincount(task[a] * levels + edu[a], minlength=t.n * levels)
+    w.score = score
+    del score
     vac = np.maximum(target - cell_now, 0)
-    app = np.flatnonzero(~emp)
     vac_task = vac.reshape(f.n, t.n).sum(axis=0)
-    t.requirement_effective = (relax_requirement(t.requirement, w.task[app], w.education[app],
-                                                 vac_task, p.n_edu_levels)
-                               if p.screening else np.zeros(t.n, dtype=np.int64))
+    t.requirement_effective = (
+        _relax_from_counts(t.requirement, applicants.reshape(t.n, levels), vac_task)
+        if p.screening else np.zeros(t.n, dtype=np.int64))
 
-    # matching
-    eligible = app[w.education[app] >= t.requirement_effective[w.task[app]]]
-    slot_cell = np.repeat(np.arange(vac.size), vac)
-    slot_firm, slot_task = slot_cell // t.n, slot_cell % t.n
-    pos, firm = match(w.task[eligible], w.score[eligible], tiebreak[eligible],
-                      slot_task, f.rent_factor[slot_firm], slot_firm, f.assets[slot_firm])
-    hired = eligible[pos]
-    w.employer[hired] = firm
+    # matching: eligible applicants, in worker order. The same pass counts workers by
+    # (task, meets requirement) and the employed among them, for the employment rates.
+    is_eligible = np.empty(w.n, dtype=bool)
+    n_meets = np.zeros(2 * t.n, dtype=np.int64)
+    k_meets = np.zeros(2 * t.n)               # counts as sums of 1.0: exact integers
+    for b in blocks(w.n):
+        task = w.task[b]
+        meets = w.education[b] >= t.requirement_effective[task]
+        is_eligible[b] = ~emp[b] & meets
+        group = 2 * task + meets
+        n_meets += np.bincount(group, minlength=2 * t.n)
+        k_meets += np.bincount(group, weights=emp[b], minlength=2 * t.n)
+    eligible = np.flatnonzero(is_eligible)
+    del is_eligible
+    cell = np.flatnonzero(vac)                               # cells with vacancies
+    cell_firm = cell // t.n
+    app_task = w.task[eligible]
+    if t.n < np.iinfo(np.int16).max:
+        app_task = app_task.astype(np.int16)
+    app_score = w.score[eligible]
+    # matching tiebreaks: needed only if scores tie, but drawn in any case
+    tiebreaks: list[np.ndarray] = []
+
+    def tiebreak() -> np.ndarray:
+        tiebreaks.append(_draws_at(rng, w.n, eligible))
+        return tiebreaks[0]
+
+    order, rank = _rank_with_tiebreak(app_task, app_score, tiebreak)
+    if not tiebreaks:                  # not needed: advance the stream as if drawn
+        _skip(rng, w.n)
+    del app_score, tiebreaks
+    f.hires = np.zeros(f.n, dtype=np.int64)
+    hired_on = np.zeros(t.n, dtype=np.int64)
+    for pos, firm in _assigned(order, rank, app_task, cell % t.n, f.rent_factor[cell_firm],
+                               cell_firm, -f.assets[cell_firm], vac[cell]):
+        hired = eligible[pos]
+        w.employer[hired] = firm
+        f.hires += np.bincount(firm, minlength=f.n)
+        hired_on += np.bincount(w.task[hired], minlength=t.n)
+    del order, rank, app_task
 
     f.vacancies = vac.reshape(f.n, t.n).sum(axis=1)
-    f.hires = np.bincount(firm, minlength=f.n)
-    f.separations = np.bincount(before[lost], minlength=f.n)
-    _employment_rates(model, w.employer != UNEMPLOYED)
+    f.separations = (np.bincount(sep_firm, minlength=f.n)
+                     + np.bincount(fired_firm, minlength=f.n))
+    # the hired were unemployed and eligible (they meet the requirement)
+    k_meets = k_meets.reshape(t.n, 2)
+    k_meets[:, 1] += hired_on
+    _set_employment_rates(t, n_meets.reshape(t.n, 2), k_meets)

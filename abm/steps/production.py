@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from abm.state import UNEMPLOYED
+from abm.state import UNEMPLOYED, blocks
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
@@ -124,31 +124,58 @@ def outputs(params: Params, eco: Economy, access: np.ndarray | float,
 
 
 def run(model: LaborMarketModel) -> None:
-    """Compute outputs of employed workers, task outputs and task prices."""
+    """Compute outputs of employed workers, task outputs and task prices.
+
+    Per-worker outputs are computed block by block straight into the state arrays, for
+    every worker, and then set to zero for the unemployed. Sums by task are added block
+    by block in worker order (`np.add.at` adds in index order, like `bincount`), zeros
+    included: adding zeros changes no sum, so this gives the numbers a computation over
+    the employed alone gives, with scratch memory of a block rather than of N.
+    """
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
-    emp = w.employer != UNEMPLOYED
-    idx = np.flatnonzero(emp)
-    firm = w.employer[idx]
-    f.employment = np.bincount(firm, minlength=f.n).astype(np.int64)
+    employment = np.zeros(f.n + 1, dtype=np.int64)
+    for b in blocks(w.n):
+        employment += np.bincount(w.employer[b] + 1, minlength=f.n + 1)
+    f.employment = employment[1:]
     k = relative_assets(f.assets)
     f.ai_access, commodity = ai_access(k, p.eta0, p.eta1, p.psi, p.concentration,
                                        f.employment)
     f.asset_productivity = asset_productivity(k, p.asset_markup, p.size_elasticity)
 
-    w.output[:] = 0.0
-    w.outside_output[:] = 0.0
-    w.ai_use[:] = 0.0
-    w.output[idx] = outputs(p, eco, f.ai_access[firm], idx)
-    w.outside_output[idx] = outputs(p, eco, commodity, idx)
-    w.ai_use[idx] = ai_input(t.ai_weight, t.augmentable, w.task[idx], eco.ai_capability,
-                             f.ai_access[firm])
+    scale = neutral_scale(p, eco)
+    form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
+            "tool_base": p.tool_base}
+    # AI input per unit of access by task: ai_input(...) with access 1
+    ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
+    access = f.ai_access
+    n_task = np.zeros(t.n, dtype=np.int64)
+    sum_c = np.zeros(t.n)
+    for b in blocks(w.n):
+        firm, task = w.employer[b], w.task[b]
+        off = np.flatnonzero(firm == UNEMPLOYED)       # few: index them, not mask
+        n_task += np.bincount(task, minlength=t.n) - np.bincount(task[off], minlength=t.n)
+        h_phi = w.human_capital[b] * t.skill_intensity[task]
+        ai_task = ai_per_task[task]
+        ai = ai_task * access[firm]          # the unemployed's entries are zeroed below
+        s = None if scale is None else scale[b]
+        y = task_output(h_phi, ai, neutral_scale=s, **form)
+        y_c = task_output(h_phi, ai_task * commodity, neutral_scale=s, **form)
+        for array, values in ((w.output, y), (w.outside_output, y_c), (w.ai_use, ai)):
+            values[off] = 0.0
+            array[b] = values
+        np.add.at(sum_c, task, y_c)
 
-    w.asset_output[:] = 0.0
-    w.asset_output[idx] = asset_output(f.asset_productivity, firm, w.task[idx],
-                                       w.outside_output[idx], t.n)
-    t.output = np.bincount(w.task[idx], weights=w.output[idx] + w.asset_output[idx],
-                           minlength=t.n)
+    # a_j·ȳ^c_z (see `asset_output`) and task output Y_z = Σ (y_i + a_j·ȳ^c_z)
+    mean_c = sum_c / np.maximum(n_task, 1)
+    output = np.zeros(t.n)
+    for b in blocks(w.n):
+        firm, task = w.employer[b], w.task[b]
+        a_out = f.asset_productivity[firm] * mean_c[task]
+        a_out[np.flatnonzero(firm == UNEMPLOYED)] = 0.0
+        w.asset_output[b] = a_out
+        np.add.at(output, task, w.output[b] + a_out)
+    t.output = output
     price, total = ces_prices(t.output, t.weight, p.sigma, previous=t.price)
     if p.price_effects or eco.period <= 0 or eco.base_price.size == 0:
         t.price = price

@@ -20,7 +20,7 @@ from typing import NamedTuple, TYPE_CHECKING
 
 import numpy as np
 
-from abm.state import UNEMPLOYED
+from abm.state import UNEMPLOYED, blocks
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -55,15 +55,21 @@ def split_rents(firm: np.ndarray, value: np.ndarray, outside_wage: np.ndarray,
     va = np.bincount(firm, weights=value, minlength=n_firms)
     wc = np.bincount(firm, weights=outside_wage, minlength=n_firms)
     ai_rents = np.bincount(firm, weights=ai_value, minlength=n_firms)
+    rents, taxes, factor = _rent_factor(va, wc, ai_rents, xi, ai_rent_tax)
+    wages = outside_wage * factor[firm]
+    owner = va - taxes - np.bincount(firm, weights=wages, minlength=n_firms)
+    return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor)
+
+
+def _rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
+                 ai_rent_tax: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per firm: rents Π, taxes on proprietary-AI rents and the wage factor 1 + ξ·π."""
     rents = va - wc
     taxes = ai_rent_tax * ai_rents
     net = rents - taxes
     with np.errstate(invalid="ignore", divide="ignore"):
         pi = np.where(wc > 0, net / wc, 0.0)
-    factor = 1.0 + xi * pi
-    wages = outside_wage * factor[firm]
-    owner = va - taxes - np.bincount(firm, weights=wages, minlength=n_firms)
-    return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor)
+    return rents, taxes, 1.0 + xi * pi
 
 
 def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
@@ -84,16 +90,27 @@ def run(model: LaborMarketModel) -> None:
     """Pay wages, owners and the state; set every person's income."""
     p, eco = model.params, model.economy
     w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
-    idx = np.flatnonzero(w.employer != UNEMPLOYED)
-    firm = w.employer[idx]
-    price = t.price[w.task[idx]]
-    value = price * (w.output[idx] + w.asset_output[idx])
-    outside = price * w.outside_output[idx]
-    ai_value = price * (w.output[idx] - w.outside_output[idx])
-    wages, split = split_rents(firm, value, outside, ai_value, f.n, p.xi, p.ai_rent_tax)
+    # `split_rents` over every worker, the unemployed as firm "0" (firms shifted by one)
+    # with zero output. Sums per firm are added block by block in worker order
+    # (`np.add.at` adds in index order, like `bincount`), so each real firm's sums are
+    # those over its employees: the same numbers, without arrays of N for the values.
+    n = f.n + 1
+    va, wc, ai_rents, wage_bill = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
+    for b in blocks(w.n):
+        firm = w.employer[b] + 1
+        price = t.price[w.task[b]]
+        np.add.at(va, firm, price * (w.output[b] + w.asset_output[b]))
+        np.add.at(wc, firm, price * w.outside_output[b])
+        np.add.at(ai_rents, firm, price * (w.output[b] - w.outside_output[b]))
+    rents, taxes, factor = _rent_factor(va, wc, ai_rents, p.xi, p.ai_rent_tax)
+    for b in blocks(w.n):
+        firm = w.employer[b] + 1
+        wages = t.price[w.task[b]] * w.outside_output[b] * factor[firm]  # 0 if unemployed
+        w.wage[b] = wages
+        np.add.at(wage_bill, firm, wages)
+    split = FirmSplit(*(a[1:] for a in (va, wc, rents, ai_rents, taxes,
+                                        va - taxes - wage_bill, factor)))
 
-    w.wage[:] = 0.0
-    w.wage[idx] = wages
     f.value_added = split.value_added
     f.competitive_wage_bill = split.competitive_wage_bill
     f.rents = split.rents
@@ -101,11 +118,12 @@ def run(model: LaborMarketModel) -> None:
     f.taxes = split.taxes
     f.owner_income = split.owner_income
     f.rent_factor = split.rent_factor
-    f.wage_bill = np.bincount(firm, weights=wages, minlength=f.n)
+    f.wage_bill = wage_bill[1:]
+    idx = np.flatnonzero(w.employer != UNEMPLOYED)
 
     capital, public_pool = distribute_owner_income(
         split.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
     w.capital_income = capital
     w.transfer = np.full(w.n, (public_pool + split.taxes.sum()) / w.n)
     w.income = w.wage + w.capital_income + w.transfer
-    eco.mean_wage = float(wages.mean()) if wages.size else eco.mean_wage
+    eco.mean_wage = float(w.wage[idx].mean()) if idx.size else eco.mean_wage

@@ -54,6 +54,16 @@ def within_task_cv(output: np.ndarray, task: np.ndarray, n_tasks: int,
     n = np.bincount(task, minlength=n_tasks).astype(float)
     s1 = np.bincount(task, weights=output, minlength=n_tasks)
     s2 = np.bincount(task, weights=output * output, minlength=n_tasks)
+    return cv_from_sums(n, s1, s2)
+
+
+def cv_from_sums(n: np.ndarray, s1: np.ndarray, s2: np.ndarray) -> np.ndarray:
+    """`within_task_cv` from per-task count, sum and sum of squares.
+
+    Sums may come from any computation that adds the same values in the same order
+    (the measurement phase adds zeros for the unemployed, which changes no sum).
+    """
+    n = np.asarray(n, dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = s1 / n
         var = np.maximum(s2 / n - mean * mean, 0.0) * n / (n - 1)

@@ -1,0 +1,949 @@
+"""The labour-market model, one agent at a time: a slow, readable reference for `abm`.
+
+Every rule of a period (docs/MODEL.md; the docstrings of `abm.steps`) is written here as
+a method of the agent that acts, called by the model in plain Python loops over Mesa
+agents:
+
+- `Worker`: `choose_education`, `consider_quitting`, `draw_layoff_key`,
+  `produce_work_sample`, `draw_tiebreak`, `produce`, `value_asset_output`,
+  `receive_income`.
+- `Employer` (the hiring side of a firm): `lay_off`, `post_vacancies`, `hire`.
+- `Firm`: `adopt_technology`, `share_rents`, `reinvest`.
+
+What is market-wide in the model (task prices, the employers' shared screening belief,
+the assortative matching) is a method of `ReferenceModel`, looping over tasks and agents.
+
+The reference is meant to be compared with `abm` bit for bit where the rules are
+deterministic given the random numbers, so it follows three conventions:
+
+1. Random numbers come from the same named streams as `abm` (`population`, `assets`,
+   `ownership`, `education`, `hiring`), one number per agent, agents in index order,
+   in the order the phases document. With the same seed both models see the same
+   numbers; `ReferenceModel.from_model` copies a vectorised model's state and streams.
+2. Sums over agents are accumulated agent by agent in index order (the order in which
+   numpy's `bincount` adds); means and dot products over all agents of a kind use numpy
+   on a list built in index order (numpy's pairwise summation).
+3. Elementary functions are numpy's (`np.exp`, `np.log`, `np.sqrt`) and real powers
+   go through `power`, numpy's array power: C's `pow` and numpy's vectorised power can
+   differ in the last bit, which would make the comparison test libm, not the model.
+
+Nothing here is optimised; `benchmarks/bench_model.py` measures how much faster `abm` is.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import mesa
+import numpy as np
+from scipy.special import ndtri
+
+from abm.params import Params
+
+STREAMS = ("population", "assets", "ownership", "education", "hiring")
+RIDGE = 1e-9          # as abm.steps.hiring.RIDGE
+MIN_ASSETS = 1e-12    # as abm.steps.accumulation.MIN_ASSETS
+
+
+def power(x: float, y: float) -> float:
+    """x**y computed by numpy's array power (see the module docstring, convention 3)."""
+    return float((np.array([x], dtype=float) ** y)[0])
+
+
+def task_output(h_phi: float, ai: float, p: Params, scale: float | None) -> float:
+    """Output of one worker from human input h·φ and AI input α·A·access (link 1)."""
+    if scale is not None:                      # homogenization switched off
+        return h_phi * (1.0 + ai / scale)
+    if p.augmentation == "additive":
+        return h_phi + ai
+    if p.augmentation == "multiplicative":
+        return h_phi + ai * power(h_phi, p.mult_elasticity)
+    return power(power(h_phi, p.rho) + power(p.tool_base + ai, p.rho), 1.0 / p.rho)
+
+
+@dataclass
+class Task:
+    """One task (occupation): not an agent, a market with its own price and screening."""
+
+    index: int
+    codifiable: bool
+    skill_intensity: float
+    ai_weight: float
+    threshold: float
+    weight: float
+    price: float
+    output: float = 0.0
+    augmentable: bool = False
+    requirement: float = 0.0
+    requirement_effective: int = 0
+    belief: tuple[float, float, float] = (0.0, 1.0, 0.0)
+    signal_sd: float = 0.0
+    diagnostic_variance: float = 0.0
+    emp_rate_eligible: float = 1.0
+    emp_rate_ineligible: float = 0.0
+
+    def ai_per_access(self, capability: float) -> float:
+        """α(z)·A_t on augmentable tasks (0 elsewhere), per unit of AI access."""
+        return self.ai_weight * capability * float(self.augmentable)
+
+
+class Firm(mesa.Agent):
+    """Complementary assets, AI access, value added, rents and reinvestment."""
+
+    def __init__(self, model: ReferenceModel, index: int, assets: float) -> None:
+        super().__init__(model)
+        self.index = index
+        self.assets = assets
+        self.staff: set[Worker] = set()
+        self.employment = 0
+        self.ai_access = 0.0
+        self.asset_productivity = 0.0
+        self.value_added = 0.0
+        self.competitive_wage_bill = 0.0
+        self.rents = 0.0
+        self.ai_rents = 0.0
+        self.taxes = 0.0
+        self.wage_bill = 0.0
+        self.owner_income = 0.0
+        self.rent_factor = 1.0
+
+    def roster(self) -> list[Worker]:
+        """The firm's workers in index order (the order sums over them are taken in)."""
+        return sorted(self.staff, key=lambda w: w.index)
+
+    def adopt_technology(self, mean_assets: float, access_norm: float) -> None:
+        """Phase 4: relative assets k, AI access and asset output per job."""
+        p = self.model.params
+        k = self.assets / mean_assets
+        if p.concentration:
+            self.ai_access = p.eta0 + p.eta1 * power(k, p.psi) / access_norm
+        else:
+            self.ai_access = p.eta0 + p.eta1
+        self.asset_productivity = p.asset_markup * power(k, 1.0 - p.size_elasticity)
+
+    def share_rents(self) -> None:
+        """Phase 5: pay wages out of value added; owners keep the rest after tax."""
+        p = self.model.params
+        va = wc = ai_rents = 0.0
+        staff = self.roster()
+        for w in staff:
+            price = self.model.tasks[w.task].price
+            va += price * (w.output + w.asset_output)
+            wc += price * w.outside_output
+            ai_rents += price * (w.output - w.outside_output)
+        rents = va - wc
+        taxes = p.ai_rent_tax * ai_rents
+        pi = (rents - taxes) / wc if wc > 0 else 0.0
+        self.rent_factor = 1.0 + p.xi * pi
+        paid = 0.0
+        for w in staff:
+            w.wage = self.model.tasks[w.task].price * w.outside_output * self.rent_factor
+            paid += w.wage
+        self.value_added, self.competitive_wage_bill = va, wc
+        self.rents, self.ai_rents, self.taxes = rents, ai_rents, taxes
+        self.owner_income = va - taxes - paid
+        self.wage_bill = paid
+
+    def reinvest(self) -> None:
+        """Phase 6: K' = (1 − δ)·K + s_K·owner income (frozen without concentration)."""
+        p = self.model.params
+        if p.concentration:
+            self.assets = max((1.0 - p.depreciation) * self.assets
+                              + p.reinvest_rate * self.owner_income, MIN_ASSETS)
+
+
+class Employer(mesa.Agent):
+    """The hiring side of a firm: job targets, layoffs, vacancies, hires."""
+
+    def __init__(self, model: ReferenceModel, firm: Firm) -> None:
+        super().__init__(model)
+        self.firm = firm
+        self.target: list[int] = []
+        self.vacancies: list[int] = []
+        self.hires = 0
+        self.separations = 0
+
+    def lay_off(self) -> None:
+        """Phase 3: on every task with more workers than jobs, the highest keys go."""
+        by_task: dict[int, list[Worker]] = {}
+        for w in self.firm.roster():
+            by_task.setdefault(w.task, []).append(w)
+        for z, workers in by_task.items():
+            workers.sort(key=lambda w: (w.layoff_key, w.index))
+            for w in workers[self.target[z]:]:
+                w.leave_job()
+                self.separations += 1
+
+    def post_vacancies(self) -> None:
+        """Phase 3: open positions = job target − workers still employed, per task."""
+        held = [0] * len(self.target)
+        for w in self.firm.staff:
+            held[w.task] += 1
+        self.vacancies = [max(self.target[z] - held[z], 0) for z in range(len(held))]
+
+    def hire(self, worker: Worker) -> None:
+        """Phase 3: take on a matched applicant."""
+        worker.employer = self.firm
+        self.firm.staff.add(worker)
+        self.hires += 1
+
+
+class Worker(mesa.Agent):
+    """A person: ability, education, a task, maybe a job, maybe an equity stake."""
+
+    def __init__(self, model: ReferenceModel, index: int, ability: float, task: int) -> None:
+        super().__init__(model)
+        self.index = index
+        self.ability = ability
+        self.task = task
+        self.education = 0
+        self.human_capital = ability
+        self.employer: Firm | None = None
+        self.signal = self.score = 0.0
+        self.output = self.outside_output = self.asset_output = self.ai_use = 0.0
+        self.wage = self.capital_income = self.transfer = self.income = 0.0
+        self.layoff_key = self.tiebreak = 0.0
+
+    # -- helpers --------------------------------------------------------------------
+    def output_at(self, access: float) -> float:
+        """What this worker produces now with AI access `access`."""
+        m = self.model
+        t = m.tasks[self.task]
+        ai = t.ai_per_access(m.ai_capability) * access
+        return task_output(self.human_capital * t.skill_intensity, ai, m.params,
+                           m.neutral_scale(self.task))
+
+    def leave_job(self) -> None:
+        """Separate from the current employer."""
+        self.employer.staff.discard(self)
+        self.employer = None
+
+    # -- phase 2: education ---------------------------------------------------------
+    def choose_education(self) -> None:
+        """Maybe re-choose e to maximise P_z(e)·p_z·y(θe^{γe}φ) − κ(1−s)·e²·w̄/θ."""
+        m, p = self.model, self.model.params
+        draw = m.streams["education"].random()
+        if not draw < m.retooling_share():
+            return
+        t = m.tasks[self.task]
+        access = p.eta0 if p.concentration else p.eta0 + p.eta1
+        ai = t.ai_per_access(m.ai_capability) * access
+        unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * m.mean_wage
+        best_level, best_net = 0, None
+        for e in range(p.n_edu_levels):
+            h_phi = self.ability * np.exp(p.edu_return * e) * t.skill_intensity
+            y = task_output(h_phi, ai, p, m.neutral_scale(self.task))
+            rate = t.emp_rate_eligible if e >= t.requirement_effective else t.emp_rate_ineligible
+            net = rate * t.price * y - unit_cost * float(e) ** 2 / self.ability
+            if best_net is None or net > best_net:      # the first best level wins ties
+                best_level, best_net = e, net
+        self.education = best_level
+        self.human_capital = self.ability * np.exp(p.edu_return * best_level)
+
+    # -- phase 3: hiring ------------------------------------------------------------
+    def consider_quitting(self) -> None:
+        """Exogenous separation with probability `separation_rate` (every worker draws)."""
+        m = self.model
+        draw = m.streams["hiring"].random()
+        if self.employer is not None and draw < m.params.separation_rate:
+            m.employer_of(self.employer).separations += 1
+            self.leave_job()
+
+    def draw_layoff_key(self) -> None:
+        """A lottery number deciding who goes first if the worker's job is cut."""
+        self.layoff_key = self.model.streams["hiring"].random()
+
+    def produce_work_sample(self) -> None:
+        """A work sample made with commodity AI, seen with noise proportional to it."""
+        m, p = self.model, self.model.params
+        noise = m.streams["hiring"].standard_normal()
+        with_ai = self.output_at(p.eta0 if p.concentration else p.eta0 + p.eta1)
+        if p.skills_assessment > 0:
+            without_ai = self.output_at(0.0)
+            with_ai = (1.0 - p.skills_assessment) * with_ai + p.skills_assessment * without_ai
+        self.signal = with_ai * (1.0 + p.signal_noise * noise) if p.screening else with_ai
+
+    def draw_tiebreak(self) -> None:
+        """A lottery number ranking applicants whose predicted productivity ties."""
+        self.tiebreak = self.model.streams["hiring"].random()
+
+    # -- phase 4: production --------------------------------------------------------
+    def produce(self) -> None:
+        """Output at the employer's AI access, at commodity access, and AI used."""
+        m, p = self.model, self.model.params
+        if self.employer is None:
+            self.output = self.outside_output = self.ai_use = 0.0
+            return
+        t = m.tasks[self.task]
+        h_phi = self.human_capital * t.skill_intensity
+        ai_task = t.ai_per_access(m.ai_capability)
+        self.ai_use = ai_task * self.employer.ai_access
+        scale = m.neutral_scale(self.task)
+        self.output = task_output(h_phi, self.ai_use, p, scale)
+        self.outside_output = task_output(h_phi, ai_task * m.commodity_access, p, scale)
+
+    def value_asset_output(self, mean_outside: float) -> None:
+        """The employer's assets on this job yield a_j times the task's mean y^c."""
+        self.asset_output = (0.0 if self.employer is None
+                             else self.employer.asset_productivity * mean_outside)
+
+    # -- phase 5: incomes -----------------------------------------------------------
+    def receive_income(self, transfer: float) -> None:
+        """Income = wage + capital income + equal transfer (wage 0 if unemployed)."""
+        if self.employer is None:
+            self.wage = 0.0
+        self.transfer = transfer
+        self.income = self.wage + self.capital_income + self.transfer
+
+
+class ReferenceModel(mesa.Model):
+    """The same economy as `abm.LaborMarketModel`, agent by agent.
+
+    Args:
+        params: model parameters.
+        seed: root seed; spawns the same named streams as `abm`.
+        build: False leaves the model empty (used by `from_model`).
+    """
+
+    def __init__(self, params: Params | None = None, *, seed: int = 0,
+                 build: bool = True) -> None:
+        super().__init__(rng=seed)
+        self.params = params if params is not None else Params()
+        seq = np.random.SeedSequence(seed)
+        self.streams = {name: np.random.default_rng(s)
+                        for name, s in zip(STREAMS, seq.spawn(len(STREAMS)), strict=True)}
+        self.workers: list[Worker] = []
+        self.firms: list[Firm] = []
+        self.employers: list[Employer] = []
+        self.tasks: list[Task] = []
+        self.stakes: list[tuple[int, int, float]] = []    # (firm, person, fraction)
+        self.period = 0
+        self.ai_capability = 0.0
+        self.output_total = 0.0
+        self.mean_wage = 1.0
+        self.commodity_access = 0.0
+        self.base_price: list[float] | None = None
+        self._scales: list[float] | None = None
+        self.metrics: dict[str, Any] = {}
+        self.metrics_at_zero: dict[str, Any] = {}
+        self.history: list[dict[str, Any]] = []
+        if build:
+            self.build()
+            for t in range(-self.params.burn_in, 1):
+                self.period = t
+                self.run_phases()
+            self.metrics = self.measure()
+            self.metrics_at_zero = dict(self.metrics)
+            self.history.append(self.metrics)
+
+    # -- construction ---------------------------------------------------------------
+    def build(self) -> None:
+        """Tasks, workers, firms and equity stakes, drawn as `abm.population` draws them."""
+        p = self.params
+        n_c = min(max(int(round(p.codifiable_share * p.n_tasks)), 1), p.n_tasks - 1)
+        for z in range(p.n_tasks):
+            codifiable = z < n_c
+            self.tasks.append(Task(
+                index=z, codifiable=codifiable,
+                skill_intensity=p.skill_intensity if codifiable else 1.0,
+                ai_weight=p.ai_weight if codifiable else 0.0,
+                threshold=p.frontier_spread * p.ai_max * z / n_c if codifiable else math.inf,
+                weight=1.0 / p.n_tasks, price=1.0 / p.n_tasks))
+        rng = self.streams["population"]
+        s = p.ability_sd
+        abilities = [np.exp(s * rng.standard_normal() - 0.5 * s * s)
+                     for _ in range(p.n_workers)]
+        tasks = rng.permutation([i % p.n_tasks for i in range(p.n_workers)])
+        for i in range(p.n_workers):
+            self.workers.append(Worker(self, i, float(abilities[i]), int(tasks[i])))
+        rng = self.streams["assets"]
+        s = float(np.sqrt(2.0) * ndtri((1.0 + p.asset_gini) / 2.0))
+        for j in range(p.n_firms):
+            firm = Firm(self, j, float(np.exp(s * rng.standard_normal() - 0.5 * s * s)))
+            self.firms.append(firm)
+            self.employers.append(Employer(self, firm))
+        n_owners = max(1, int(round(p.owner_share * p.n_workers)))
+        owners = self.streams["ownership"].choice(p.n_workers, size=n_owners, replace=False)
+        n_stakes = max(n_owners, p.n_firms)
+        per_firm = [0] * p.n_firms
+        for stake in range(n_stakes):
+            per_firm[stake % p.n_firms] += 1
+        for stake in range(n_stakes):
+            j = stake % p.n_firms
+            self.stakes.append((j, int(owners[stake % n_owners]), 1.0 / per_firm[j]))
+        # before any rent is paid, workers expect premia in the order of asset output
+        mean_assets = np.mean([f.assets for f in self.firms])
+        for f in self.firms:
+            k = f.assets / mean_assets
+            f.rent_factor = 1.0 + p.xi * p.asset_markup * power(k, 1.0 - p.size_elasticity)
+        self.mean_wage = float(np.mean([self.tasks[w.task].price
+                                        * self.tasks[w.task].skill_intensity * w.ability
+                                        for w in self.workers]))
+
+    @classmethod
+    def from_model(cls, model: Any) -> ReferenceModel:
+        """A reference model in exactly the state of a vectorised `LaborMarketModel`.
+
+        Copies every state variable and the generator states of the named streams, so
+        the next phase of both models sees the same state and the same random numbers.
+        """
+        eco = model.economy
+        w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
+        ref = cls(model.params, seed=0, build=False)
+        for name, gen in model.streams.items():
+            ref.streams[name].bit_generator.state = gen.bit_generator.state
+        for z in range(t.n):
+            ref.tasks.append(Task(
+                index=z, codifiable=bool(t.codifiable[z]),
+                skill_intensity=float(t.skill_intensity[z]), ai_weight=float(t.ai_weight[z]),
+                threshold=float(t.threshold[z]), weight=float(t.weight[z]),
+                price=float(t.price[z]), output=float(t.output[z]),
+                augmentable=bool(t.augmentable[z]), requirement=float(t.requirement[z]),
+                requirement_effective=int(t.requirement_effective[z]),
+                belief=tuple(float(v) for v in t.belief[z]), signal_sd=float(t.signal_sd[z]),
+                diagnostic_variance=float(t.diagnostic_variance[z]),
+                emp_rate_eligible=float(t.emp_rate_eligible[z]),
+                emp_rate_ineligible=float(t.emp_rate_ineligible[z])))
+        for j in range(f.n):
+            firm = Firm(ref, j, float(f.assets[j]))
+            for name in ("ai_access", "asset_productivity", "value_added",
+                         "competitive_wage_bill", "rents", "ai_rents", "taxes", "wage_bill",
+                         "owner_income", "rent_factor"):
+                setattr(firm, name, float(getattr(f, name)[j]))
+            firm.employment = int(f.employment[j])
+            ref.firms.append(firm)
+            employer = Employer(ref, firm)
+            employer.hires, employer.separations = int(f.hires[j]), int(f.separations[j])
+            # last period's vacancies by task are not kept by `abm` (only their total);
+            # the next hiring phase recomputes them
+            employer.vacancies = [int(f.vacancies[j])] + [0] * (t.n - 1)
+            ref.employers.append(employer)
+        for i in range(w.n):
+            worker = Worker(ref, i, float(w.ability[i]), int(w.task[i]))
+            worker.education = int(w.education[i])
+            for name in ("human_capital", "signal", "score", "output", "outside_output",
+                         "asset_output", "ai_use", "wage", "capital_income", "transfer",
+                         "income"):
+                setattr(worker, name, float(getattr(w, name)[i]))
+            j = int(w.employer[i])
+            if j >= 0:
+                worker.employer = ref.firms[j]
+                ref.firms[j].staff.add(worker)
+            ref.workers.append(worker)
+        ref.stakes = [(int(a), int(b), float(c))
+                      for a, b, c in zip(own.firm, own.person, own.fraction, strict=True)]
+        ref.period, ref.ai_capability = eco.period, eco.ai_capability
+        ref.output_total, ref.mean_wage = eco.output_total, eco.mean_wage
+        ref.base_price = [float(v) for v in eco.base_price] if eco.base_price.size else None
+        ref.metrics_at_zero = dict(model.metrics_at_zero)
+        return ref
+
+    # -- small shared quantities ----------------------------------------------------
+    def employer_of(self, firm: Firm) -> Employer:
+        """The Employer agent (hiring side) of a firm."""
+        return self.employers[firm.index]
+
+    def retooling_share(self) -> float:
+        """Share of workers who may re-choose education this period."""
+        if self.period <= -self.params.burn_in:
+            return 1.0
+        if self.period <= 0:
+            return max(self.params.retooling_rate, 0.5)
+        return self.params.retooling_rate
+
+    def neutral_scale(self, task: int) -> float | None:
+        """m_z, mean h·φ on the task, when homogenization is switched off (else None)."""
+        return None if self._scales is None else self._scales[task]
+
+    def _update_neutral_scales(self) -> None:
+        self._scales = None
+        if self.params.homogenization:
+            return
+        total = [0.0] * len(self.tasks)
+        count = [0] * len(self.tasks)
+        for w in self.workers:
+            total[w.task] += w.human_capital * self.tasks[w.task].skill_intensity
+            count[w.task] += 1
+        self._scales = [total[z] / count[z] for z in range(len(self.tasks))]
+
+    # -- the period -----------------------------------------------------------------
+    def step(self) -> None:
+        """One period (one year): the six phases, then measurement."""
+        self.period += 1
+        self.run_phases()
+        self.metrics = self.measure()
+        self.history.append(self.metrics)
+
+    def run_phases(self) -> None:
+        """Phases 1-6 in the model's order."""
+        self.advance_ai()
+        self.education_phase()
+        self.hiring_phase()
+        self.production_phase()
+        self.rent_sharing_phase()
+        self.accumulation_phase()
+
+    def advance_ai(self) -> None:
+        """Phase 1: A_t = A_max·(1 − e^{−g·t}) from period 1; tasks enter S(A_t)."""
+        p = self.params
+        if not p.ai_enabled or self.period <= 0:
+            self.ai_capability = 0.0
+        else:
+            self.ai_capability = p.ai_max * (1.0 - math.exp(-p.ai_growth * self.period))
+        for t in self.tasks:
+            t.augmentable = t.ai_weight > 0 and self.ai_capability > t.threshold
+
+    def education_phase(self) -> None:
+        """Phase 2: every worker draws; the retooling ones re-choose education."""
+        self._update_neutral_scales()
+        self.agents_by_type[Worker].do("choose_education")
+
+    def hiring_phase(self) -> None:
+        """Phase 3: separations, layoffs, work samples, beliefs, requirements, matching."""
+        p = self.params
+        for e in self.employers:
+            e.hires = e.separations = 0
+        workers = self.agents_by_type[Worker]
+        workers.do("consider_quitting")
+        self.set_job_targets()
+        workers.do("draw_layoff_key")
+        self.agents_by_type[Employer].do("lay_off")
+        self._update_neutral_scales()
+        workers.do("produce_work_sample")
+        self.update_beliefs()
+        for w in self.workers:
+            a, b_s, b_e = self.tasks[w.task].belief
+            w.score = a + b_s * w.signal + b_e * w.education
+        self.agents_by_type[Employer].do("post_vacancies")
+        if p.screening:
+            self.relax_requirements()
+        else:
+            for t in self.tasks:
+                t.requirement_effective = 0
+        workers.do("draw_tiebreak")
+        self.match()
+        self.update_employment_rates()
+
+    def set_job_targets(self) -> None:
+        """Jobs per task (job_rate × workers on it) split over firms ∝ k^ν, largest remainder."""
+        p = self.params
+        mean_assets = np.mean([f.assets for f in self.firms])
+        size = [power(f.assets / mean_assets, p.size_elasticity) for f in self.firms]
+        total = np.sum(size)
+        shares = [s / total for s in size]
+        on_task = [0] * len(self.tasks)
+        for w in self.workers:
+            on_task[w.task] += 1
+        for e in self.employers:
+            e.target = [0] * len(self.tasks)
+        for z in range(len(self.tasks)):
+            jobs = int(np.floor(p.job_rate * on_task[z]))
+            exact = [s * jobs for s in shares]
+            base = [int(np.floor(x)) for x in exact]
+            short = jobs - sum(base)
+            by_remainder = sorted(range(len(self.firms)), key=lambda j: (-(exact[j] - base[j]), j))
+            for rank, j in enumerate(by_remainder):
+                self.employers[j].target[z] = base[j] + (1 if rank < short else 0)
+
+    def update_beliefs(self) -> None:
+        """Per task: V_D = corr(s, θ)² over all workers; the incumbents' OLS y ≈ a + b_s·s + b_e·e."""
+        p = self.params
+        n_tasks = len(self.tasks)
+        count = [0] * n_tasks
+        sum_s, sum_a = [0.0] * n_tasks, [0.0] * n_tasks
+        for w in self.workers:
+            count[w.task] += 1
+            sum_s[w.task] += w.signal
+            sum_a[w.task] += w.ability
+        cov, var_s, var_a = [0.0] * n_tasks, [0.0] * n_tasks, [0.0] * n_tasks
+        for w in self.workers:
+            ds = w.signal - sum_s[w.task] / count[w.task]
+            da = w.ability - sum_a[w.task] / count[w.task]
+            cov[w.task] += ds * da
+            var_s[w.task] += ds * ds
+            var_a[w.task] += da * da
+        for t in self.tasks:
+            z = t.index
+            ok = var_s[z] > 0 and var_a[z] > 0
+            t.diagnostic_variance = cov[z] * cov[z] / (var_s[z] * var_a[z]) if ok else 0.0
+
+        # incumbents: the normal equations of y on (1, s, e), summed worker by worker
+        xtx = [[[0.0] * 3 for _ in range(3)] for _ in range(n_tasks)]
+        xty = [[0.0] * 3 for _ in range(n_tasks)]
+        for w in self.workers:
+            if w.employer is None:
+                continue
+            x = (1.0, w.signal, float(w.education))
+            m, v = xtx[w.task], xty[w.task]
+            m[0][0] += 1.0
+            m[0][1] += x[1]
+            m[0][2] += x[2]
+            m[1][1] += x[1] * x[1]
+            m[1][2] += x[1] * x[2]
+            m[2][2] += x[2] * x[2]
+            v[0] += w.outside_output
+            v[1] += x[1] * w.outside_output
+            v[2] += x[2] * w.outside_output
+        for t in self.tasks:
+            m = xtx[t.index]
+            n = m[0][0]
+            if n > 0:
+                mean_s = m[0][1] / n
+                t.signal_sd = float(np.sqrt(np.maximum(m[1][1] / n - mean_s * mean_s, 0)))
+                mean_e = m[0][2] / n
+            else:
+                t.signal_sd, mean_e = 0.0, 0.0
+            if not p.screening:
+                t.belief, t.requirement = (0.0, 1.0, 0.0), 0.0
+                continue
+            a = np.array([[m[0][0], m[0][1], m[0][2]],
+                          [m[0][1], m[1][1], m[1][2]],
+                          [m[0][2], m[1][2], m[2][2]]])
+            ridge = RIDGE * max(n, 1.0)
+            for d in range(3):
+                a[d, d] += ridge
+            if a[0, 0] < 3:                        # too few incumbents: rank by signal
+                t.belief = (0.0, 1.0, 0.0)
+            else:
+                t.belief = tuple(float(c) for c in np.linalg.solve(a, np.array(xty[t.index])))
+            # lowest credential from which an excellent sample reaches the mean
+            b_s, b_e = max(t.belief[1], 0.0), t.belief[2]
+            req = mean_e - p.signal_reach * b_s * t.signal_sd / b_e if b_e > 0 else 0.0
+            req = 0.0 if math.isnan(req) else req
+            t.requirement = min(max(req, 0.0), float(p.n_edu_levels - 1))
+
+    def relax_requirements(self) -> None:
+        """Requirement applied: ceil(posted), lowered until the task's vacancies can fill."""
+        levels = self.params.n_edu_levels
+        applicants = [[0] * levels for _ in self.tasks]
+        for w in self.workers:
+            if w.employer is None:
+                applicants[w.task][w.education] += 1
+        for t in self.tasks:
+            vacancies = sum(e.vacancies[t.index] for e in self.employers)
+            highest_fillable = 0
+            for level in range(levels):
+                if sum(applicants[t.index][level:]) >= vacancies:
+                    highest_fillable = level
+            t.requirement_effective = min(math.ceil(t.requirement - 1e-9), highest_fillable)
+
+    def match(self) -> None:
+        """Assortative matching per task: best applicant to best-paying vacancy, and so on.
+
+        All workers prefer a higher rent premium, all employers a higher predicted
+        productivity, so the stable matching pairs the two rankings in order. Applicants
+        tie-break on their lottery number, vacancies on the firm's assets, then index.
+        """
+        applicants = [(w.index, w.task, w.score, w.tiebreak) for w in self.workers
+                      if w.employer is None
+                      and w.education >= self.tasks[w.task].requirement_effective]
+        vacancies = [(z, e.firm.rent_factor, e.firm.assets, e.firm.index, e.vacancies[z])
+                     for e in self.employers for z in range(len(self.tasks))]
+        for i, j in assortative_pairs(applicants, vacancies).items():
+            self.employers[j].hire(self.workers[i])
+
+    def update_employment_rates(self) -> None:
+        """Employment rates of workers meeting / not meeting their task's requirement."""
+        n = [[0, 0] for _ in self.tasks]
+        k = [[0, 0] for _ in self.tasks]
+        for w in self.workers:
+            meets = int(w.education >= self.tasks[w.task].requirement_effective)
+            n[w.task][meets] += 1
+            k[w.task][meets] += w.employer is not None
+        for t in self.tasks:
+            z = t.index
+            t.emp_rate_eligible = k[z][1] / n[z][1] if n[z][1] > 0 else 1.0
+            t.emp_rate_ineligible = k[z][0] / n[z][0] if n[z][0] > 0 else 0.0
+
+    def production_phase(self) -> None:
+        """Phase 4: technology, outputs, asset outputs, task outputs and CES prices."""
+        p = self.params
+        for f in self.firms:
+            f.employment = len(f.staff)
+        mean_assets = np.mean([f.assets for f in self.firms])
+        kp = [power(f.assets / mean_assets, p.psi) for f in self.firms]
+        employment = [f.employment for f in self.firms]
+        if sum(employment) > 0:
+            norm = float(np.dot(employment, kp) / sum(employment))
+        else:
+            norm = float(np.mean(kp))
+        self.commodity_access = p.eta0 if p.concentration else p.eta0 + p.eta1
+        for f in self.firms:
+            f.adopt_technology(mean_assets, norm)
+        self._update_neutral_scales()
+        self.agents_by_type[Worker].do("produce")
+
+        sum_c = [0.0] * len(self.tasks)
+        count = [0] * len(self.tasks)
+        for w in self.workers:
+            if w.employer is not None:
+                sum_c[w.task] += w.outside_output
+                count[w.task] += 1
+        for w in self.workers:
+            w.value_asset_output(sum_c[w.task] / max(count[w.task], 1))
+        for t in self.tasks:
+            t.output = 0.0
+        for w in self.workers:
+            if w.employer is not None:
+                self.tasks[w.task].output += w.output + w.asset_output
+        self.set_prices()
+
+    def set_prices(self) -> None:
+        """p_z = β_z·(Y/Y_z)^{1/σ} of the CES final good (frozen without price effects)."""
+        p = self.params
+        y = [t.output for t in self.tasks]
+        empty = [v <= 0 for v in y]
+        safe = [1.0 if e else v for v, e in zip(y, empty, strict=True)]
+        weight = [t.weight for t in self.tasks]
+        present = [not e for e in empty]
+        if abs(p.sigma - 1.0) < 1e-9:
+            total = float(np.exp(np.sum([b * np.log(s) for b, s in zip(weight, safe, strict=True)],
+                                        where=present)))
+            price = [b * total / s for b, s in zip(weight, safe, strict=True)]
+        else:
+            r = (p.sigma - 1.0) / p.sigma
+            total = float(np.sum([b * power(s, r) for b, s in zip(weight, safe, strict=True)],
+                                 where=present)) ** (1.0 / r)
+            price = [b * power(total / s, 1.0 / p.sigma) for b, s in zip(weight, safe, strict=True)]
+        price = [t.price if e else q for t, q, e in zip(self.tasks, price, empty, strict=True)]
+        if p.price_effects or self.period <= 0 or self.base_price is None:
+            for t, q in zip(self.tasks, price, strict=True):
+                t.price = q
+            if self.period <= 0:
+                self.base_price = list(price)
+        else:
+            for t, q in zip(self.tasks, self.base_price, strict=True):
+                t.price = q
+        self.output_total = float(np.sum([t.price * t.output for t in self.tasks]))
+
+    def rent_sharing_phase(self) -> None:
+        """Phase 5: firms split value added; owners, the state and persons are paid."""
+        p = self.params
+        self.agents_by_type[Firm].do("share_rents")
+        for w in self.workers:
+            w.capital_income = 0.0
+        for j, person, fraction in self.stakes:
+            self.workers[person].capital_income += ((1.0 - p.public_equity)
+                                                    * self.firms[j].owner_income * fraction)
+        public_pool = p.public_equity * np.sum([f.owner_income for f in self.firms])
+        taxes = np.sum([f.taxes for f in self.firms])
+        transfer = float((public_pool + taxes) / len(self.workers))
+        for w in self.workers:
+            w.receive_income(transfer)
+        wages = [w.wage for w in self.workers if w.employer is not None]
+        if wages:
+            self.mean_wage = float(np.mean(wages))
+
+    def accumulation_phase(self) -> None:
+        """Phase 6: firms reinvest owners' income in their assets."""
+        self.agents_by_type[Firm].do("reinvest")
+
+    # -- measurement (phase 7), computed the plain way --------------------------------
+    def measure(self) -> dict[str, Any]:
+        """The model-level statistics of `abm.collect.COLUMNS`, by loops over agents."""
+        p = self.params
+        employed = [w for w in self.workers if w.employer is not None]
+        exposed = [t.index for t in self.tasks if t.codifiable]
+        unexposed = [t.index for t in self.tasks if not t.codifiable]
+        self._update_neutral_scales()
+        same_ai = {w.index: w.output_at(p.eta0 + p.eta1) for w in employed}
+        cv_same = _cv_by_task([(w.task, same_ai[w.index]) for w in employed], len(self.tasks))
+        cv_real = _cv_by_task([(w.task, w.output) for w in employed], len(self.tasks))
+        log_w = [math.log(max(w.wage, 1e-300)) for w in employed]
+        codifiable = [self.tasks[w.task].codifiable for w in employed]
+        wages_total = sum(w.wage for w in employed)
+        owner_total = sum(f.owner_income for f in self.firms)
+        out = max(self.output_total, 1e-300)
+        g_income = _gini([w.income for w in self.workers])
+        base = self.metrics_at_zero.get("gini_income", g_income) if self.period > 0 else g_income
+        dgini = g_income - base
+        value = [t.price * t.output for t in self.tasks]
+
+        def premium(keep: list[bool]) -> float:
+            rows = [(w.task, float(w.education), lw)
+                    for w, lw, k in zip(employed, log_w, keep, strict=True) if k]
+            return _mincer(rows)
+
+        ly = _lerman_yitzhaki(self.workers)
+        return {
+            "ai_capability": self.ai_capability,
+            "gini_income": g_income,
+            "gini_wage": _gini([w.wage for w in employed]),
+            "gini_capital_income": _gini([w.capital_income for w in self.workers]),
+            "gini_assets": _gini([f.assets for f in self.firms]),
+            "dgini": dgini,
+            "regime": "pre-AI" if self.period <= 0 else ("concentrating" if dgini > 0
+                                                          else "equalizing"),
+            "labor_share": wages_total / out,
+            "asset_income_share": owner_total / out,
+            "ai_rent_share": sum(f.ai_rents for f in self.firms) / out,
+            "within_task_cv_exposed": _mean_finite([cv_same[z] for z in exposed]),
+            "within_task_cv_unexposed": _mean_finite([cv_same[z] for z in unexposed]),
+            "task_cv_exposed_all_firms": _mean_finite([cv_real[z] for z in exposed]),
+            "education_premium": premium([True] * len(employed)),
+            "education_premium_codifiable": premium(codifiable),
+            "education_premium_social": premium([not c for c in codifiable]),
+            "credential_requirement_exposed": _mean([self.tasks[z].requirement for z in exposed]),
+            "credential_requirement_unexposed": _mean([self.tasks[z].requirement
+                                                       for z in unexposed]),
+            "diagnostic_variance": _mean([self.tasks[z].diagnostic_variance for z in exposed]),
+            "diagnostic_variance_unexposed": _mean([self.tasks[z].diagnostic_variance
+                                                    for z in unexposed]),
+            "between_firm_wage_share": _between_share(
+                [(w.employer.index, lw) for w, lw in zip(employed, log_w, strict=True)]),
+            "employment_rate": len(employed) / len(self.workers),
+            "mean_education": _mean([float(w.education) for w in self.workers]),
+            "price_exposed": (_mean([self.tasks[z].price for z in exposed])
+                              / _mean([self.tasks[z].price for z in unexposed])),
+            "revenue_share_exposed": sum(value[z] for z in exposed) / max(sum(value), 1e-300),
+            "ly_wage": ly["wage"],
+            "ly_capital": ly["capital"],
+            "ly_transfer": ly["transfer"],
+            "output_total": self.output_total,
+            "wages_total": wages_total,
+            "owner_income_total": owner_total,
+            "taxes_total": sum(f.taxes for f in self.firms),
+        }
+
+    # -- state in the vectorised layout, for comparisons -----------------------------
+    def export(self) -> dict[str, np.ndarray]:
+        """Every state variable as an array named like the fields of `abm.state`."""
+        out: dict[str, np.ndarray] = {}
+        for name in ("ability", "education", "human_capital", "signal", "score", "output",
+                     "outside_output", "asset_output", "ai_use", "wage", "capital_income",
+                     "transfer", "income"):
+            out[f"workers.{name}"] = np.array([getattr(w, name) for w in self.workers])
+        out["workers.employer"] = np.array([-1 if w.employer is None else w.employer.index
+                                            for w in self.workers])
+        for name in ("assets", "ai_access", "asset_productivity", "employment", "value_added",
+                     "competitive_wage_bill", "rents", "ai_rents", "taxes", "wage_bill",
+                     "owner_income", "rent_factor"):
+            out[f"firms.{name}"] = np.array([getattr(f, name) for f in self.firms])
+        for name in ("hires", "separations"):
+            out[f"firms.{name}"] = np.array([getattr(e, name) for e in self.employers])
+        out["firms.vacancies"] = np.array([sum(e.vacancies) for e in self.employers])
+        for name in ("price", "output", "augmentable", "requirement", "requirement_effective",
+                     "signal_sd", "diagnostic_variance", "emp_rate_eligible",
+                     "emp_rate_ineligible"):
+            out[f"tasks.{name}"] = np.array([getattr(t, name) for t in self.tasks])
+        out["tasks.belief"] = np.array([t.belief for t in self.tasks])
+        return out
+
+
+def assortative_pairs(applicants: list[tuple[int, int, float, float]],
+                      vacancies: list[tuple[int, float, float, int, int]]) -> dict[int, int]:
+    """The stable matching when all sides rank the other side alike, task by task.
+
+    Args:
+        applicants: (worker index, task, predicted productivity, lottery number).
+        vacancies: (task, firm premium, firm assets, firm index, open positions).
+
+    Returns:
+        {worker index: firm index} for every applicant hired. On each task the best
+        applicant (highest prediction, then lowest lottery number, then lowest index)
+        gets a position at the best-paying firm (highest premium, then largest assets,
+        then lowest index), the second best the next position, and so on.
+    """
+    hired: dict[int, int] = {}
+    for z in sorted({a[1] for a in applicants} | {v[0] for v in vacancies}):
+        queue = sorted((a for a in applicants if a[1] == z),
+                       key=lambda a: (-a[2], a[3], a[0]))
+        positions = []
+        for _, premium, assets, firm, n in sorted((v for v in vacancies if v[0] == z),
+                                                  key=lambda v: (-v[1], -v[2], v[3])):
+            positions += [firm] * n
+        for applicant, firm in zip(queue, positions, strict=False):
+            hired[applicant[0]] = firm
+    return hired
+
+
+# ---------------------------------------------------------------------------------------
+# statistics, the textbook way
+# ---------------------------------------------------------------------------------------
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else math.nan
+
+
+def _mean_finite(values: list[float]) -> float:
+    return _mean([v for v in values if math.isfinite(v)])
+
+
+def _gini(values: list[float]) -> float:
+    """G = Σ_i (2i − n − 1)·x_(i) / (n·Σx), x sorted ascending."""
+    v = sorted(values)
+    n, total = len(v), sum(v)
+    if n == 0 or total <= 0:
+        return 0.0
+    return sum((2 * i - n - 1) * x for i, x in enumerate(v, start=1)) / (n * total)
+
+
+def _cv_by_task(rows: list[tuple[int, float]], n_tasks: int) -> list[float]:
+    """Sample CV of the values on each task (NaN with fewer than two)."""
+    groups: list[list[float]] = [[] for _ in range(n_tasks)]
+    for z, y in rows:
+        groups[z].append(y)
+    out = []
+    for g in groups:
+        if len(g) < 2:
+            out.append(math.nan)
+            continue
+        mean = sum(g) / len(g)
+        var = sum((y - mean) ** 2 for y in g) / (len(g) - 1)
+        out.append(math.sqrt(var) / mean)
+    return out
+
+
+def _mincer(rows: list[tuple[int, float, float]]) -> float:
+    """OLS slope of log wage on schooling with task fixed effects."""
+    if len(rows) < 3:
+        return math.nan
+    sums: dict[int, list[float]] = {}
+    for z, e, lw in rows:
+        s = sums.setdefault(z, [0.0, 0.0, 0.0])
+        s[0] += 1
+        s[1] += e
+        s[2] += lw
+    sxy = sxx = 0.0
+    for z, e, lw in rows:
+        n, se, sw = sums[z]
+        xd, yd = e - se / n, lw - sw / n
+        sxy += xd * yd
+        sxx += xd * xd
+    return sxy / sxx if sxx > 1e-12 else math.nan
+
+
+def _between_share(rows: list[tuple[int, float]]) -> float:
+    """Share of the variance of log wages between firms (employment-weighted)."""
+    if len(rows) < 2:
+        return math.nan
+    n = len(rows)
+    mean = sum(v for _, v in rows) / n
+    groups: dict[int, list[float]] = {}
+    for g, v in rows:
+        groups.setdefault(g, []).append(v)
+    total = sum((v - mean) ** 2 for _, v in rows) / n
+    between = sum(len(vs) * (sum(vs) / len(vs) - mean) ** 2 for vs in groups.values()) / n
+    return between / total if total > 0 else 0.0
+
+
+def _lerman_yitzhaki(workers: list[Worker]) -> dict[str, float]:
+    """Each income source's contribution 2·cov(y_k, F(y))/mean(y) to the income Gini."""
+    n = len(workers)
+    income = [w.wage + w.capital_income + w.transfer for w in workers]
+    mean = sum(income) / n
+    if mean <= 0:
+        return {"wage": 0.0, "capital": 0.0, "transfer": 0.0}
+    order = sorted(range(n), key=lambda i: income[i])      # stable: ties by index
+    rank = [0.0] * n
+    for r, i in enumerate(order, start=1):
+        rank[i] = (r - 0.5) / n
+    mean_rank = sum(rank) / n
+    out = {}
+    for name, attr in (("wage", "wage"), ("capital", "capital_income"), ("transfer", "transfer")):
+        y = [getattr(w, attr) for w in workers]
+        mean_y = sum(y) / n
+        cov = sum((a - mean_y) * (b - mean_rank) for a, b in zip(y, rank, strict=True)) / n
+        out[name] = 2.0 * cov / mean
+    return out

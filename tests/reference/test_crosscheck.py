@@ -1,0 +1,312 @@
+"""The vectorised model against the per-agent reference (tests/reference/model.py).
+
+Three levels, from strongest to weakest:
+
+1. Phase by phase, exactly. Both models start from one state (the reference copies a
+   vectorised model's state and random streams), run one phase each and must end in the
+   same state, bit for bit: every phase is deterministic given its random numbers, and
+   the reference sums in the order the kernels do (see its module docstring).
+2. Whole runs from one seed: the reference builds its own economy from the seed and
+   must reproduce the vectorised run's state exactly and its statistics to 1e-9.
+3. In distribution, over independent seeds: the model-level outputs must pass a
+   two-sample Kolmogorov-Smirnov test. This is the check that survives a future change
+   that gives up bit-for-bit equality (say, a different summation order). A mutated
+   reference shows that the test has power against a plausible bug.
+
+Plus the market-clearing kernels against plain rules on inputs full of ties, which
+random economies almost never produce.
+"""
+
+from __future__ import annotations
+
+import math
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from abm import Params
+from abm.collect import measure
+from abm.metrics import lerman_yitzhaki
+from abm.model import LaborMarketModel
+from abm.steps import PERIOD
+from abm.steps.education import best_level
+from abm.steps.hiring import allocate_jobs, layoffs, match
+
+from .model import ReferenceModel, Worker, _lerman_yitzhaki, assortative_pairs
+
+SMALL = dict(n_workers=600, n_firms=12, n_tasks=6, burn_in=3)
+
+# every switch and functional form the period has, each on a small economy
+CONFIGS = {
+    "baseline": {},
+    "ces_complements": dict(augmentation="ces", rho=-1.0),
+    "ces_substitutes": dict(augmentation="ces", rho=0.5),
+    "multiplicative": dict(augmentation="multiplicative", mult_elasticity=1.5),
+    "no_screening": dict(screening=False),
+    "no_homogenization": dict(homogenization=False),
+    "skills_assessment": dict(skills_assessment=0.4, edu_subsidy=0.5),
+    "no_concentration": dict(concentration=False),
+    "proprietary_frozen_prices": dict(price_effects=False, eta0=0.0, eta1=1.0),
+    "cobb_douglas_taxed": dict(sigma=1.0, ai_rent_tax=0.3, public_equity=0.2),
+    "ai_off": dict(ai_enabled=False),
+    "few_firms_many_owners": dict(n_firms=3, owner_share=0.5, separation_rate=0.3),
+    # assets swing fast and nobody quits: job targets fall below staff, so firms lay off
+    # (in the other economies layoffs are rare, as separations absorb falling targets)
+    "layoffs": dict(separation_rate=0.0, size_elasticity=1.0, eta1=3.0, psi=3.0,
+                    reinvest_rate=1.0, depreciation=0.9, ai_growth=2.0),
+}
+
+REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",
+                   "hiring": "hiring_phase", "production": "production_phase",
+                   "rent_sharing": "rent_sharing_phase", "accumulation": "accumulation_phase"}
+
+
+def vectorised_state(model: LaborMarketModel) -> dict[str, np.ndarray]:
+    """The vectorised model's state under the names `ReferenceModel.export` uses."""
+    eco = model.economy
+    out = {}
+    for group in ("workers", "firms", "tasks"):
+        for name, value in vars(getattr(eco, group)).items():
+            out[f"{group}.{name}"] = np.asarray(value)
+    return out
+
+
+def assert_same_state(model: LaborMarketModel, ref: ReferenceModel, when: str) -> None:
+    """Every variable the reference tracks is bit-for-bit equal in both models."""
+    vec = vectorised_state(model)
+    exported = ref.export()
+    assert len(exported) == 39          # guards against silently comparing fewer fields
+    for name, expected in exported.items():
+        got = vec[name]
+        assert got.shape == expected.shape, f"{when}: {name} shape"
+        np.testing.assert_array_equal(got.astype(float), expected.astype(float),
+                                      err_msg=f"{when}: {name}")
+
+
+def assert_close_metrics(got: dict, expected: dict, rtol: float, when: str) -> None:
+    """Statistics agree to `rtol` (relative; absolute for values near 0)."""
+    assert set(got) == set(expected)
+    for name, value in expected.items():
+        if isinstance(value, str):
+            assert got[name] == value, f"{when}: {name}"
+        elif math.isnan(value):
+            assert math.isnan(got[name]), f"{when}: {name}"
+        else:
+            assert got[name] == pytest.approx(value, rel=rtol, abs=rtol), f"{when}: {name}"
+
+
+# ---------------------------------------------------------------------------------------
+# 1. phase by phase, bit for bit
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("config", CONFIGS)
+def test_every_phase_matches_the_reference_exactly(config: str) -> None:
+    """From one state and one set of random numbers, each phase ends in one state."""
+    params = Params(**{**SMALL, **CONFIGS[config]})
+    model = LaborMarketModel(params, seed=11, agents=False)
+    model.step()                                # past period 1: AI on, states diverse
+    model.economy.period += 1
+    ref = ReferenceModel.from_model(model)
+    assert_same_state(model, ref, "copy")
+    for name, phase in PERIOD:
+        phase(model)
+        getattr(ref, REFERENCE_PHASE[name])()
+        assert_same_state(model, ref, f"{config}, after {name}")
+    # measurement: textbook sums against numpy's, so equal to rounding only. 1e-9 is
+    # five orders above the observed 1e-14 and far below any real discrepancy.
+    assert_close_metrics(measure(model), ref.measure(), 1e-9, config)
+
+
+# ---------------------------------------------------------------------------------------
+# 2. whole runs from the same seed
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("config", ["baseline", "ces_complements", "no_screening",
+                                    "proprietary_frozen_prices", "layoffs"])
+def test_same_seed_gives_the_same_run(config: str) -> None:
+    """Built independently from a seed, both models follow the same trajectory."""
+    params = Params(**{**SMALL, **CONFIGS[config]})
+    model = LaborMarketModel(params, seed=5, agents=False)
+    ref = ReferenceModel(params, seed=5)          # builds its own economy from the seed
+    assert_same_state(model, ref, "after burn-in")
+    for period in range(1, 5):
+        model.step()
+        ref.step()
+        assert_same_state(model, ref, f"period {period}")
+        assert_close_metrics(model.metrics, ref.metrics, 1e-9, f"period {period}")
+
+
+# ---------------------------------------------------------------------------------------
+# 3. in distribution over independent seeds
+# ---------------------------------------------------------------------------------------
+DIST = dict(n_workers=500, n_firms=10, n_tasks=6, burn_in=3)
+DIST_PERIODS = 6
+SEEDS = 30
+STATISTICS = ("gini_income", "gini_wage", "gini_capital_income", "within_task_cv_exposed",
+              "education_premium", "credential_requirement_exposed", "labor_share")
+# Family-wise false-alarm rate 1% (Bonferroni over the statistics). The seeds are fixed,
+# so the outcome is deterministic; the level says how surprising a failure would be.
+ALPHA = 0.01 / len(STATISTICS)
+
+
+def final_statistics(runs: list[dict]) -> dict[str, np.ndarray]:
+    """Each statistic in the last period, one value per run."""
+    return {s: np.array([r[s] for r in runs]) for s in STATISTICS}
+
+
+def vectorised_runs(params: Params, seeds: range) -> dict[str, np.ndarray]:
+    runs = []
+    for seed in seeds:
+        model = LaborMarketModel(params, seed=seed, agents=False)
+        for _ in range(DIST_PERIODS):
+            model.step()
+        runs.append(model.metrics)
+    return final_statistics(runs)
+
+
+def reference_runs(params: Params, seeds: range, cls: type = ReferenceModel
+                   ) -> dict[str, np.ndarray]:
+    runs = []
+    for seed in seeds:
+        ref = cls(params, seed=seed)
+        for _ in range(DIST_PERIODS):
+            ref.step()
+        runs.append(ref.metrics)
+    return final_statistics(runs)
+
+
+def ks_pvalues(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> dict[str, float]:
+    """Two-sample Kolmogorov-Smirnov p-value per statistic (exact method)."""
+    return {s: float(stats.ks_2samp(a[s], b[s], method="exact").pvalue) for s in STATISTICS}
+
+
+@pytest.fixture(scope="module")
+def vectorised_sample() -> dict[str, np.ndarray]:
+    return vectorised_runs(Params(**DIST), range(SEEDS))
+
+
+def test_outputs_agree_in_distribution(vectorised_sample: dict[str, np.ndarray]) -> None:
+    """Over independent seeds, the headline statistics have the same distribution."""
+    # disjoint seeds: the two samples are independent
+    reference = reference_runs(Params(**DIST), range(1000, 1000 + SEEDS))
+    pvalues = ks_pvalues(vectorised_sample, reference)
+    assert min(pvalues.values()) > ALPHA, pvalues
+
+
+class ShiftedNoiseWorker(Worker):
+    """A plausible bug: work-sample noise of constant size instead of proportional."""
+
+    def produce_work_sample(self) -> None:
+        m, p = self.model, self.model.params
+        noise = m.streams["hiring"].standard_normal()
+        with_ai = self.output_at(p.eta0 if p.concentration else p.eta0 + p.eta1)
+        self.signal = with_ai + p.signal_noise * noise
+
+
+class BuggyReference(ReferenceModel):
+    """The reference with `ShiftedNoiseWorker`s (same draws, one rule changed)."""
+
+    def build(self) -> None:
+        super().build()
+        for w in self.workers:
+            w.__class__ = ShiftedNoiseWorker    # still registered (and activated) as Worker
+
+
+def test_the_distribution_test_detects_a_changed_rule(
+        vectorised_sample: dict[str, np.ndarray]) -> None:
+    """The distribution test has power: it rejects a reference with one rule changed."""
+    # Power check: the same test, same sizes and seeds, must reject a reference whose
+    # screening signal has additive instead of proportional noise.
+    buggy = reference_runs(Params(**DIST), range(1000, 1000 + SEEDS), BuggyReference)
+    pvalues = ks_pvalues(vectorised_sample, buggy)
+    assert min(pvalues.values()) < ALPHA, pvalues
+
+
+# ---------------------------------------------------------------------------------------
+# market-clearing kernels on inputs full of ties
+# ---------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", range(40))
+def test_match_equals_the_plain_assortative_rule(seed: int) -> None:
+    """Cell-wise matching with fast ranking pairs as the textbook rule, ties included."""
+    rng = np.random.default_rng(seed)
+    n_app, n_tasks, n_firms = int(rng.integers(0, 60)), int(rng.integers(1, 5)), 6
+    task = rng.integers(0, n_tasks, n_app)
+    score = rng.integers(0, 4, n_app).astype(float)             # many tied scores
+    tiebreak = rng.integers(0, 3, n_app) / 3.0                   # and tied lotteries
+    premium = rng.choice([1.0, 1.1], n_firms)
+    assets = rng.choice([1.0, 2.0], n_firms)
+    vac = rng.integers(0, 4, (n_firms, n_tasks))
+    cell = np.repeat(np.arange(vac.size), vac.ravel())          # slots, firm-major
+    slot_firm, slot_task = cell // n_tasks, cell % n_tasks
+    pos, firm = match(task, score, tiebreak, slot_task, premium[slot_firm], slot_firm,
+                      assets[slot_firm])
+    expected = assortative_pairs(
+        [(i, int(task[i]), float(score[i]), float(tiebreak[i])) for i in range(n_app)],
+        [(z, float(premium[j]), float(assets[j]), j, int(vac[j, z]))
+         for j in range(n_firms) for z in range(n_tasks)])
+    assert dict(zip(pos.tolist(), firm.tolist(), strict=True)) == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_layoffs_fire_the_highest_keys_in_each_overfull_cell(seed: int) -> None:
+    """Ranking only over-full cells fires whom ranking every cell would, ties included."""
+    rng = np.random.default_rng(seed)
+    n, n_cells = int(rng.integers(0, 80)), 7
+    cell = rng.integers(0, n_cells, n)
+    key = rng.integers(0, 5, n) / 5.0                            # tied keys
+    target = rng.integers(0, 8, n_cells)
+    fired = layoffs(cell, target, key)
+    expected = np.zeros(n, dtype=bool)
+    for c in range(n_cells):
+        members = sorted(np.flatnonzero(cell == c), key=lambda i: (key[i], i))
+        expected[members[target[c]:]] = True
+    np.testing.assert_array_equal(fired, expected)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_allocate_jobs_is_the_largest_remainder_rule(seed: int) -> None:
+    """Job targets: floors plus one job each to the largest remainders, ties by firm."""
+    rng = np.random.default_rng(seed)
+    n_firms = int(rng.integers(1, 9))
+    size = rng.choice([1.0, 2.0, 3.0], n_firms)                   # tied remainders
+    shares = size / size.sum()
+    jobs = rng.integers(0, 30, 4)
+    got = allocate_jobs(shares, jobs)
+    for z, total in enumerate(jobs):
+        exact = [s * total for s in shares]
+        base = [math.floor(x) for x in exact]
+        order = sorted(range(n_firms), key=lambda j: (-(exact[j] - base[j]), j))
+        extra = {j for j in order[:total - sum(base)]}
+        assert got[:, z].tolist() == [b + (j in extra) for j, b in enumerate(base)]
+        assert got[:, z].sum() == total
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_best_level_is_the_first_maximiser(seed: int) -> None:
+    """The column-by-column argmax keeps argmax's rule: the first best level wins."""
+    rng = np.random.default_rng(seed)
+    n, levels = 50, int(rng.integers(1, 6))
+    income = rng.integers(0, 3, (n, levels)).astype(float)     # ties between levels
+    theta = rng.choice([0.5, 1.0, np.inf], n)
+    unit = float(rng.choice([0.0, 0.1]))
+    got = best_level(theta, income, unit)
+    for i in range(n):
+        net = [income[i, e] - unit * float(e) ** 2 / theta[i] for e in range(levels)]
+        assert got[i] == net.index(max(net)), (i, net)
+
+
+def test_lerman_yitzhaki_with_tied_incomes_matches_the_textbook_ranks() -> None:
+    """The decomposition ranks tied incomes as a stable sort does."""
+    # Many persons share an income (as the unemployed do), so the ranks depend on how
+    # ties are ordered: the fast stable argsort must order them as a stable sort would.
+    # Tolerance 1e-12: textbook Python sums against numpy's pairwise sums and BLAS.
+    rng = np.random.default_rng(3)
+    persons = [SimpleNamespace(wage=float(rng.choice([0.0, 1.0, 2.0])),
+                               capital_income=float(rng.choice([0.0, 0.0, 0.5])),
+                               transfer=0.25) for _ in range(400)]
+    expected = _lerman_yitzhaki(persons)
+    got = lerman_yitzhaki({"wage": np.array([p.wage for p in persons]),
+                           "capital": np.array([p.capital_income for p in persons]),
+                           "transfer": np.array([p.transfer for p in persons])})
+    for k in expected:
+        assert got[k] == pytest.approx(expected[k], rel=1e-12, abs=1e-14)
