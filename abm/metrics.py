@@ -14,6 +14,16 @@ from __future__ import annotations
 import numpy as np
 
 
+def dot(a: np.ndarray, b: np.ndarray) -> float:
+    """Σ a·b by numpy's pairwise summation, never BLAS.
+
+    BLAS splits long dot products across threads, so their last bits depend on the
+    thread count; statistics must be identical on every machine and in every worker
+    process (same seed, same DataFrame), so they sum without it.
+    """
+    return float(np.add.reduce(np.multiply(a, b)))
+
+
 def gini(x: np.ndarray) -> float:
     """Gini coefficient of non-negative values (0 for an empty or all-zero array)."""
     return gini_sorted(np.sort(np.asarray(x, dtype=float).ravel()))
@@ -26,7 +36,7 @@ def gini_sorted(v: np.ndarray) -> float:
     if n == 0 or total <= 0:
         return 0.0
     # the weights 2i − n − 1 (i = 1..n) are integers, exact in float64: one pass, not four
-    return float(np.dot(np.arange(1.0 - n, n, 2.0), v) / (n * total))
+    return float(dot(np.arange(1.0 - n, n, 2.0), v) / (n * total))
 
 
 def lorenz(x: np.ndarray, points: int = 101) -> tuple[np.ndarray, np.ndarray]:
@@ -124,7 +134,7 @@ def _lerman_yitzhaki(sources: dict[str, np.ndarray], total: np.ndarray,
     out, centred = {}, np.empty(n)
     for k, y in sources.items():
         np.subtract(y, y.mean(), out=centred)
-        out[k] = float(2.0 * np.dot(centred, rank) / n / mean)
+        out[k] = float(2.0 * dot(centred, rank) / n / mean)
     return out
 
 
@@ -165,8 +175,8 @@ def slope_of_deviations(xd: np.ndarray, yd: np.ndarray) -> float:
     """Σ xd·yd / Σ xd² (NaN when schooling does not vary within groups or n < 3)."""
     if xd.size < 3:
         return float("nan")
-    sxx = float(np.dot(xd, xd))
-    return float(np.dot(xd, yd) / sxx) if sxx > 1e-12 else float("nan")
+    sxx = dot(xd, xd)
+    return dot(xd, yd) / sxx if sxx > 1e-12 else float("nan")
 
 
 def between_share(values: np.ndarray, group: np.ndarray, n_groups: int) -> float:

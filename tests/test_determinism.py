@@ -44,3 +44,19 @@ def test_model_pickles_and_resumes_identically(small):
     model.step()
     clone.step()
     pd.testing.assert_frame_equal(model.model_frame(), clone.model_frame())
+
+
+def test_results_do_not_depend_on_blas_threads(tmp_path):
+    """Statistics sum without BLAS, so 1 and 2 BLAS threads give the same bits."""
+    import os
+    import subprocess
+    import sys
+
+    code = ("import sys; from abm import Params, simulate; "
+            "simulate(Params(n_workers=30000), seed=1, n_periods=2).to_pickle(sys.argv[1])")
+    for threads in ("1", "2"):
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": threads, "OMP_NUM_THREADS": threads}
+        subprocess.run([sys.executable, "-c", code, str(tmp_path / f"{threads}.pkl")],
+                       env=env, check=True, timeout=300)
+    pd.testing.assert_frame_equal(pd.read_pickle(tmp_path / "1.pkl"),
+                                  pd.read_pickle(tmp_path / "2.pkl"))

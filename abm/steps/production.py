@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from abm.metrics import dot
 from abm.state import UNEMPLOYED, blocks
 from abm.steps.technology import task_output
 
@@ -47,7 +48,7 @@ def ai_access(k: np.ndarray, eta0: float, eta1: float, psi: float, concentration
         return np.full(k.shape, level), level
     kp = k ** psi
     if employment is not None and employment.sum() > 0:
-        norm = float(np.dot(employment, kp) / employment.sum())
+        norm = dot(employment, kp) / float(employment.sum())
     else:
         norm = float(kp.mean())
     return eta0 + eta1 * kp / norm, eta0

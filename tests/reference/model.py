@@ -666,7 +666,7 @@ class ReferenceModel(mesa.Model):
         kp = [power(f.assets / mean_assets, p.psi) for f in self.firms]
         employment = [f.employment for f in self.firms]
         if sum(employment) > 0:
-            norm = float(np.dot(employment, kp) / sum(employment))
+            norm = float(np.sum(np.multiply(employment, kp))) / float(sum(employment))
         else:
             norm = float(np.mean(kp))
         self.commodity_access = p.eta0 if p.concentration else p.eta0 + p.eta1
