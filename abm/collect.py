@@ -29,7 +29,8 @@ COLUMNS: dict[str, str] = {
     "gini_capital_income": "Gini of persons' capital income (equity stakes), all persons",
     "gini_assets": "Gini(K) of firms' complementary assets",
     "dgini": "gini_income minus its period-0 value",
-    "regime": "'pre-AI' in period 0, then 'concentrating' if dgini > 0 else 'equalizing'",
+    "regime": "'pre-AI' in period 0; then 'no AI' while A_t = 0, else 'concentrating' "
+              "(dgini > 0), 'equalizing' (dgini < 0) or 'neutral' (dgini = 0)",
     "labor_share": "wages_total / output_total",
     "asset_income_share": "owner_income_total / output_total",
     "ai_rent_share": "proprietary-AI rents / output_total",
@@ -126,6 +127,15 @@ def _output_dispersion(model: LaborMarketModel) -> tuple[np.ndarray, np.ndarray]
     return cv_from_sums(count, sums[0], sums[1]), cv_from_sums(count, sums[2], sums[3])
 
 
+def regime_label(period: int, capability: float, dgini: float) -> str:
+    """Sign of the income Gini's change since period 0, once AI has arrived."""
+    if period <= 0:
+        return "pre-AI"
+    if capability == 0:
+        return "no AI"
+    return "concentrating" if dgini > 0 else "equalizing" if dgini < 0 else "neutral"
+
+
 def measure(model: LaborMarketModel) -> dict[str, Any]:
     """All model-level statistics of the current period.
 
@@ -179,8 +189,7 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "gini_capital_income": m.gini(w.capital_income),
         "gini_assets": m.gini(f.assets),
         "dgini": dgini,
-        "regime": "pre-AI" if eco.period <= 0 else ("concentrating" if dgini > 0
-                                                     else "equalizing"),
+        "regime": regime_label(eco.period, eco.ai_capability, dgini),
         "labor_share": wages_total / out,
         "asset_income_share": owner_total / out,
         "ai_rent_share": float(f.ai_rents.sum()) / out,

@@ -3,8 +3,8 @@
 K_j' = (1 − δ)·K_j + s_K·owner_income_j. Because firm size, markup and proprietary AI
 access depend on k_j = K_j / mean(K), a firm whose rents grow faster than average gains
 share: cumulative advantage. Before AI, rents are proportional to k_j (see
-`production.asset_multiplier`), so the asset distribution is stationary up to sorting
-of better workers into richer firms. With the concentrating channel off, K is frozen.
+`production.asset_productivity`), so the asset distribution is stationary up to the
+integer rounding of jobs to firms. With the concentrating channel off, K is frozen.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ PATH_COLUMNS = [c for c in ("gini_income", "gini_wage", "within_task_cv_exposed"
 
 
 def _without_ai_column(df):
-    return df.drop(columns=["ai_capability"])
+    return df.drop(columns=["ai_capability", "regime"])  # both are functions of A_t
 
 
 @pytest.mark.parametrize("change", [dict(ai_max=0.0), dict(ai_growth=0.0), dict(ai_weight=0.0)])

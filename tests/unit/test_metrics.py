@@ -81,3 +81,13 @@ def test_between_share_extremes():
 def test_coefficient_of_variation():
     assert m.coefficient_of_variation(np.array([1.0, 3.0])) == pytest.approx(np.sqrt(2) / 2)
     assert np.isnan(m.coefficient_of_variation(np.array([1.0])))
+
+
+def test_regime_label():
+    from abm.collect import regime_label
+
+    assert regime_label(0, 0.0, 0.0) == "pre-AI"
+    assert regime_label(5, 0.0, 0.01) == "no AI"
+    assert regime_label(5, 0.5, 0.01) == "concentrating"
+    assert regime_label(5, 0.5, -0.01) == "equalizing"
+    assert regime_label(5, 0.5, 0.0) == "neutral"
