@@ -1,0 +1,177 @@
+"""`abm sweep`: run a sweep from a TOML spec, or report the status of an output folder.
+
+    abm sweep SPEC.toml --out DIR [--workers N] [--scheduler ADDRESS] [--serial]
+    abm sweep --status DIR
+
+Exit status: 0 when every run completed (or for --status on a sweep folder), 1 when
+some runs failed (each is listed with its parameters and error), 2 for bad input
+(invalid spec, a folder holding a different sweep, an unreachable scheduler), with one
+`abm: error: ...` line and no traceback, and 130 after an interruption.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, NoReturn
+
+from abm.sweep.cluster import ClusterError
+from abm.sweep.engine import SERIAL, RunsFailed, run_sweep
+from abm.sweep.spec import SpecError
+from abm.sweep.store import StoreError, SweepStatus, status
+
+EXIT_FAILED_RUNS = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+MAX_LISTED_FAILURES = 10
+
+
+class _UsageError(Exception):
+    """Raised instead of argparse's print-usage-and-exit, to keep errors to one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _UsageError(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="abm sweep", description="Run a parameter sweep from a TOML spec "
+                     "on Dask (locally by default), or report a sweep folder's status.",
+                     epilog="Spec format, output folder and cluster use: docs/SWEEPS.md")
+    parser.add_argument("spec", nargs="?", type=Path, help="sweep specification (TOML)")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="output folder (required)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="worker processes of the local cluster (default: one per core)")
+    parser.add_argument("--scheduler", metavar="ADDRESS",
+                        help="existing Dask scheduler, e.g. tcp://host:8786 "
+                             "(default: $DASK_SCHEDULER_ADDRESS, else a local cluster)")
+    parser.add_argument("--serial", action="store_true",
+                        help="run in this process, one run after another, without Dask")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--status", type=Path, metavar="DIR",
+                        help="print the status of a sweep folder and exit")
+    return parser
+
+
+def _error(message: str) -> int:
+    print(f"abm: error: {' '.join(str(message).split())}", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `abm sweep ...` (argv excludes the word "sweep")."""
+    try:
+        args = _parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        _check(args)
+    except _UsageError as exc:
+        return _error(str(exc))
+    except SystemExit as exc:  # --help
+        return int(exc.code or 0)
+    if args.status is not None:
+        try:
+            print(format_status(status(args.status)))
+        except (StoreError, OSError) as exc:
+            return _error(str(exc))
+        return 0
+    return _run(args)
+
+
+def _check(args: argparse.Namespace) -> None:
+    if args.status is not None:
+        if args.spec is not None or args.out is not None:
+            raise _UsageError("--status DIR takes no spec and no --out")
+        return
+    if args.spec is None:
+        raise _UsageError("a spec file is required: abm sweep SPEC.toml --out DIR "
+                          "(or abm sweep --status DIR)")
+    if args.out is None:
+        raise _UsageError("--out DIR is required (the folder for the results)")
+    if args.workers is not None and args.workers < 1:
+        raise _UsageError(f"--workers {args.workers} must be at least 1")
+    if args.serial and (args.workers is not None or args.scheduler):
+        raise _UsageError("--serial runs without Dask; drop --workers/--scheduler")
+
+
+def _run(args: argparse.Namespace) -> int:
+    client: Any = SERIAL if args.serial else args.scheduler
+    start = time.perf_counter()
+    try:
+        with _sigterm_as_interrupt():
+            df = run_sweep(args.spec, args.out, client, workers=args.workers,
+                           progress=False if args.no_progress else None)
+    except (SpecError, StoreError, ClusterError) as exc:
+        return _error(str(exc))
+    except OSError as exc:  # e.g. an output folder that cannot be created or written
+        return _error(f"{exc.strerror or exc}: {exc.filename or args.out}")
+    except RunsFailed as exc:
+        print(format_failures(exc.status), file=sys.stderr)
+        return EXIT_FAILED_RUNS
+    except KeyboardInterrupt:
+        with contextlib.suppress(StoreError):
+            st = status(args.out)
+            print(f"abm: interrupted with {st.done} of {st.total} runs done; rerun the same "
+                  "command to complete the missing runs", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    runs = df["run_id"].nunique() if len(df) else 0
+    print(f"sweep complete: {runs} runs in {args.out} ({time.perf_counter() - start:.1f} s); "
+          f"load them with abm.sweep.load({str(args.out)!r})")
+    return 0
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM (batch-system timeouts, `kill`) like Ctrl-C: clean shutdown."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _describe(run: dict[str, Any]) -> str:
+    shown = ", ".join(f"{k}={v}" for k, v in run["params"].items())
+    return f"run {run['run_id']} ({shown + ', ' if shown else ''}seed={run['seed']})"
+
+
+def format_failures(st: SweepStatus) -> str:
+    """The multi-line summary printed when runs failed."""
+    lines = [f"abm: {st.failed} of {st.total} runs failed ({st.done} done, "
+             f"{st.pending} pending):"]
+    for run in st.failures[:MAX_LISTED_FAILURES]:
+        lines.append(f"  {_describe(run)}: {run['error']}")
+    if st.failed > MAX_LISTED_FAILURES:
+        lines.append(f"  ... and {st.failed - MAX_LISTED_FAILURES} more")
+    lines.append(f"tracebacks are in {st.out / 'journal.jsonl'}; rerun the same command to "
+                 "retry the failed runs")
+    return "\n".join(lines)
+
+
+def format_status(st: SweepStatus) -> str:
+    """The report of `abm sweep --status DIR`."""
+    lines = [f"folder        {st.out}",
+             f"scenario      {st.scenario} (spec {st.source})",
+             f"runs          {st.total} total: {st.done} done, {st.failed} failed, "
+             f"{st.pending} pending",
+             f"compute time  {st.wall_time:.1f} s over the done runs",
+             "state         " + ("complete" if st.complete else
+                                 "incomplete: rerun the sweep command to finish it")]
+    if st.failures:
+        lines.append("failed runs:")
+        lines += [f"  {_describe(r)}: {r['error']}" for r in st.failures[:MAX_LISTED_FAILURES]]
+        if st.failed > MAX_LISTED_FAILURES:
+            lines.append(f"  ... and {st.failed - MAX_LISTED_FAILURES} more")
+    return "\n".join(lines)

@@ -1,0 +1,176 @@
+"""Where runs execute: in this process, on a local Dask cluster, or on an existing one.
+
+The default is a `LocalCluster` with one single-threaded worker process per core: a
+run is CPU-bound numpy code holding the GIL most of the time, so threads would only
+contend, and BLAS/OpenMP pools inside each process are pinned to one thread so that
+two processes on two cores do not run four threads. Pointing `--scheduler` (or
+`DASK_SCHEDULER_ADDRESS`) at a running `dask scheduler` sends the identical tasks to
+that cluster instead; the client only needs network access to the scheduler.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import abm
+
+ENV_ADDRESS = "DASK_SCHEDULER_ADDRESS"
+# Thread pools pinned in every local worker process (set before the process starts).
+WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+              "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
+
+
+# The client, scheduler and nannies of a local cluster share the cores with the workers,
+# so background work that whole-run tasks do not need is switched off or slowed down:
+# work stealing (the scheduler already queues tasks until a worker is free), the
+# statistical profiler sampling every worker 100 times a second, system monitoring for a
+# dashboard that is not started, event-loop health ticks every 20 ms and memory polling
+# every 100 ms. Together this halves the client process's CPU use during a sweep.
+LOCAL_CONFIG = {"distributed.scheduler.work-stealing": False,
+                "distributed.worker.profile.enabled": False,
+                "distributed.admin.system-monitor.interval": "2s",
+                "distributed.admin.tick.interval": "1s",
+                "distributed.worker.memory.monitor-interval": "500ms"}
+
+
+class ClusterError(RuntimeError):
+    """The Dask cluster cannot be reached or cannot run this package's code."""
+
+
+def default_workers() -> int:
+    """Cores this process may use (respects CPU affinity, e.g. inside a batch job)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not available on macOS / Windows
+        return max(os.cpu_count() or 1, 1)
+
+
+def scheduler_address(explicit: str | None = None) -> str | None:
+    """The scheduler to use: the explicit address, else DASK_SCHEDULER_ADDRESS, else None."""
+    if explicit:
+        return explicit
+    import dask
+
+    return os.environ.get(ENV_ADDRESS) or dask.config.get("scheduler-address", None)
+
+
+@contextlib.contextmanager
+def dask_client(client: Any = None, *, workers: int | None = None) -> Iterator[Any]:
+    """Yield a connected `distributed.Client`, closing whatever this function started.
+
+    Args:
+        client: an existing Client (used as is and left open), a scheduler address
+            ("tcp://host:port"), or None for DASK_SCHEDULER_ADDRESS or a LocalCluster.
+        workers: worker processes of the LocalCluster (default: one per core).
+    """
+    from distributed import Client
+
+    if isinstance(client, Client):
+        if workers is not None:
+            raise ClusterError("workers sizes the local cluster only, not a given Client")
+        check_workers(client)
+        yield client
+        return
+    address = scheduler_address(client if isinstance(client, str) else None)
+    if address:
+        if workers is not None:
+            raise ClusterError("--workers sizes the local cluster only; an external "
+                               "cluster has as many workers as were started on it")
+        try:
+            # waits up to dask's distributed.comm.timeouts.connect (30 s by default)
+            remote = Client(address, set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cannot connect to the Dask scheduler at {address}: "
+                               f"{exc}") from None
+        try:
+            check_workers(remote)
+            yield remote
+        finally:
+            remote.close()
+        return
+    yield from _local_client(workers or default_workers())
+
+
+def _local_client(n_workers: int) -> Iterator[Any]:
+    import dask
+    from distributed import Client, LocalCluster
+
+    config: dict[str, Any] = {f"distributed.nanny.pre-spawn-environ.{k}": v
+                              for k, v in WORKER_ENV.items()}
+    config.update(LOCAL_CONFIG)
+    method = _start_method()
+    config["distributed.worker.multiprocessing-method"] = method
+    with dask.config.set(config):
+        if method == "forkserver":
+            _preload_forkserver()
+        # No dashboard; the scheduler's small HTTP server (health, metrics) takes any
+        # free port rather than 8787, which another cluster may hold.
+        cluster = LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                               dashboard_address=None, silence_logs=logging.ERROR,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                               preload=["abm.sweep.execute"])
+    try:
+        local = Client(cluster, set_as_default=False)
+        try:
+            yield local
+        finally:
+            local.close()
+    finally:
+        cluster.close()
+
+
+def _start_method() -> str:
+    """How local worker processes start: forkserver where available, else spawn.
+
+    Dask's default, spawn, starts every worker as a fresh interpreter that imports
+    Dask, numpy, pandas and Mesa again: seconds per sweep, which is a large share of a
+    laptop sweep's wall time. A forkserver imports them once, in a single-threaded
+    process started with the thread pools already pinned, and forks each worker from
+    it; unlike a plain fork of this (multi-threaded) process it cannot inherit a lock
+    held by another thread. Windows has neither fork nor forkserver.
+    """
+    import multiprocessing
+
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def _preload_forkserver() -> None:
+    """Have the forkserver import the model code once, so forked workers start warm.
+
+    Must run inside the config context selecting forkserver: distributed sets its own
+    preload list on first use, which this then extends. No effect once the server runs.
+    """
+    from distributed.utils import get_mp_context
+
+    get_mp_context().set_forkserver_preload(["distributed", "abm.sweep.execute"])
+
+
+def check_workers(client: Any) -> None:
+    """Refuse workers that cannot import this package or run another version of it.
+
+    Results of different model versions must not be mixed in one sweep, and a worker
+    without the package would fail every run it receives.
+    """
+    from abm.sweep.execute import worker_info
+
+    infos = client.run(worker_info, on_error="return")
+    for address, info in infos.items():
+        if isinstance(info, BaseException):
+            raise ClusterError(f"Dask worker {address} cannot run the model "
+                               f"({type(info).__name__}: {info}); install this project on "
+                               "every worker (pip install -e .)")
+        if info.get("version") != abm.__version__:
+            raise ClusterError(f"Dask worker {address} has abm {info.get('version')}, this "
+                               f"client abm {abm.__version__}; install the same version")
+
+
+def capacity(client: Any) -> int:
+    """Threads currently available on the cluster (0 while workers are starting)."""
+    try:
+        return sum(int(n) for n in client.nthreads().values())
+    except Exception:  # a worker leaving mid-call; the next check will see the new size
+        return 0

@@ -1,0 +1,139 @@
+"""One sweep run, as executed on a Dask worker (or in-process for serial sweeps).
+
+A task is a whole simulation: `execute_run(task)` takes a `RunTask` (parameters, seed,
+what to keep) and returns a `RunResult` holding tidy DataFrames, ready to be written by
+the process that owns the results store. Workers never touch the store, so they need
+no shared file system with the client.
+
+A run that raises is returned as a failed `RunResult` (error and traceback) rather
+than raised, so one bad parameter point cannot stop the sweep and the failure is
+recorded with its parameters. Every model is released from Mesa's class-level registry
+after its run, so a worker's memory stays flat over thousands of runs.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+import abm
+from abm.model import LaborMarketModel
+from abm.params import Params
+from abm.simulate import release, simulate
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """Everything a worker needs for one run.
+
+    Attributes:
+        run_id: position of the run in the sweep.
+        seed: the model's root seed.
+        params: full, validated parameters.
+        values: (column, value) pairs of the swept parameters, in column order.
+        workers_at, firms_at: periods at which to save cross-sections.
+    """
+
+    run_id: int
+    seed: int
+    params: Params
+    values: tuple[tuple[str, Any], ...] = ()
+    workers_at: tuple[int, ...] = ()
+    firms_at: tuple[int, ...] = ()
+
+
+@dataclass
+class RunResult:
+    """The outcome of one run: tidy frames on success, the error on failure."""
+
+    run_id: int
+    wall_time: float
+    host: str
+    model: pd.DataFrame | None = None
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    error: str | None = None
+    traceback: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when the run finished and produced its model-level frame."""
+        return self.error is None
+
+
+def execute_run(task: RunTask) -> RunResult:
+    """Simulate one run; never raises for errors inside the model.
+
+    Returns:
+        A `RunResult` whose frames start with the columns run_id, the swept
+        parameters and seed, followed by period (and worker or firm) and the outputs.
+    """
+    start = time.perf_counter()
+    try:
+        model_df, tables = _simulate(task)
+    except Exception as exc:  # recorded, not raised: the rest of the sweep continues
+        return RunResult(task.run_id, time.perf_counter() - start, host_label(),
+                         error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+    return RunResult(task.run_id, time.perf_counter() - start, host_label(),
+                     model=_label(model_df, task), tables={k: _label(v, task)
+                                                           for k, v in tables.items()})
+
+
+def _simulate(task: RunTask) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    if not task.workers_at and not task.firms_at:
+        return simulate(task.params, seed=task.seed, agents=False).reset_index(), {}
+    model = LaborMarketModel(task.params, seed=task.seed, agents=False)
+    try:
+        wanted = {"workers": set(task.workers_at), "firms": set(task.firms_at)}
+        frames: dict[str, list[pd.DataFrame]] = {"workers": [], "firms": []}
+        for period in range(task.params.n_periods + 1):
+            if period > 0:
+                model.step()
+            for name, at in wanted.items():
+                if period in at:
+                    cross = model.worker_frame() if name == "workers" else model.firm_frame()
+                    frames[name].append(cross.reset_index().assign(period=period))
+        tables = {name: pd.concat(parts, ignore_index=True)
+                  for name, parts in frames.items() if parts}
+        return model.model_frame().reset_index(), tables
+    finally:
+        release(model)
+
+
+def _label(df: pd.DataFrame, task: RunTask) -> pd.DataFrame:
+    """Prefix the identifying columns: run_id, swept parameters, seed, then period."""
+    out = df[["period", *(c for c in df.columns if c != "period")]].reset_index(drop=True)
+    ids = [("run_id", task.run_id), *task.values, ("seed", task.seed)]
+    for position, (name, value) in enumerate(ids):
+        out.insert(position, name, value)
+    return out
+
+
+def host_label() -> str:
+    """hostname:pid of this process, to tell which worker ran (or lost) a run."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def dask_setup(worker: Any) -> None:
+    """Dask preload hook of local-cluster workers: leave Ctrl-C to the client.
+
+    A terminal sends SIGINT to the whole process group, local workers included. The
+    client stops them itself when interrupted; without this each worker would also
+    print a KeyboardInterrupt traceback. Runs in the worker's main thread at start-up.
+    """
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def worker_info() -> dict[str, Any]:
+    """Package version and thread settings of a worker (checked before a sweep)."""
+    return {"version": abm.__version__, "host": host_label(),
+            "omp_threads": os.environ.get("OMP_NUM_THREADS")}

@@ -1,0 +1,144 @@
+"""Regime maps: the analytic prediction on a fine grid, the simulation on a coarse one.
+
+The analytic grid evaluates `predict` at every point (deterministic; about a minute for
+31 × 31 points). The simulated grid runs every point with and without AI for `seeds`
+replicates through the sweep runner (`analysis.regimes.simulated`), so it parallelises
+and resumes. The sign rule of the agreement report: a simulated point is decisive when
+its mean dgini over seeds is more than `z` standard errors from zero, and it agrees when
+its sign equals the analytic sign there; points within z standard errors are undecided,
+not disagreements.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from abm.params import Params
+from analysis.regimes.boundary import axis_range, set_axis
+from analysis.regimes.prediction import predict
+from analysis.regimes.simulated import build_spec, run_spec, summarize
+
+Z_DECISIVE = 2.0
+# ranges drawn by default: Gini(K) stops at 0.9, where 100 firms still resemble the
+# lognormal the mean field integrates over (at 0.99 a sample of 100 is far from it)
+MAP_RANGES = {"xi": (0.0, 1.0), "asset_gini": (0.0, 0.9), "proprietary_share": (0.0, 1.0),
+              "psi": (0.0, 3.0)}
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One axis of a map: a parameter (or proprietary_share) and its range."""
+
+    name: str
+    lo: float
+    hi: float
+
+    @classmethod
+    def of(cls, name: str, bounds: tuple[float, float] | None = None) -> Axis:
+        """Axis over `bounds`, or the default map range, checked against the allowed range."""
+        allowed = axis_range(name)
+        lo, hi = bounds if bounds is not None else MAP_RANGES.get(name, allowed)
+        if not (allowed[0] - 1e-12 <= lo < hi <= allowed[1] + 1e-12):
+            raise ValueError(f"range of {name} must satisfy {allowed[0]:g} <= lo < hi <= "
+                             f"{allowed[1]:g}, got [{lo:g}, {hi:g}]")
+        return cls(name, float(lo), float(hi))
+
+    def values(self, n: int) -> np.ndarray:
+        """n equally spaced values including both ends."""
+        return np.linspace(self.lo, self.hi, n)
+
+    def centres(self, n: int) -> np.ndarray:
+        """Centres of n equal cells of the range (rounded to 6 decimals for the sweep)."""
+        return np.round(self.lo + (np.arange(n) + 0.5) * (self.hi - self.lo) / n, 6)
+
+
+def analytic_grid(base: Params, x: Axis, y: Axis, n: int, *,
+                  matching: str = "assortative") -> pd.DataFrame:
+    """Predicted dgini and its terms at every point of an n×n grid (tidy, one row each)."""
+    rows = []
+    for yv in y.values(n):
+        for xv in x.values(n):
+            p = set_axis(set_axis(base, x.name, xv), y.name, yv)
+            rows.append({x.name: xv, y.name: yv, **predict(p, matching=matching).as_dict()})
+    return pd.DataFrame(rows)
+
+
+def coarse_points(x: Axis, y: Axis, n: int) -> list[dict[str, float]]:
+    """The simulated grid: the centres of n×n equal cells, x varying fastest.
+
+    Cell centres keep every simulated point inside the map (ξ = 0.1, 0.3, ..., 0.9 for
+    n = 5), away from the edges where a parameter switches a mechanism off entirely.
+    """
+    return [{x.name: float(xv), y.name: float(yv)} for yv in y.centres(n)
+            for xv in x.centres(n)]
+
+
+def sweep_folder(root: Path, label: str, spec: dict[str, Any]) -> Path:
+    """A folder per distinct spec, so the same request resumes and a new one starts fresh."""
+    digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:10]
+    return root / f"{label}-{digest}"
+
+
+def simulate_points(points: list[dict[str, Any]], *, base: Params, fixed: dict[str, Any],
+                    seeds: int, periods: int, root_seed: int, out: Path, label: str,
+                    client: Any = None, scenario: str = "baseline") -> pd.DataFrame:
+    """Simulated dgini (mean, standard error over seeds) and the analytic dgini per point."""
+    spec = build_spec(points, base=base, fixed=fixed, seeds=seeds, periods=periods,
+                      root_seed=root_seed, scenario=scenario)
+    df = run_spec(spec, sweep_folder(out, label, spec), client=client)
+    table = summarize(df, points, base, periods)
+    preds = [predict(_point(base, v)) for v in points]
+    table["dgini"] = [pr.dgini for pr in preds]
+    table["compression"] = [pr.compression for pr in preds]
+    table["concentration"] = [pr.concentration for pr in preds]
+    table["cv_before"] = [pr.cv_before for pr in preds]
+    table["cv_after"] = [pr.cv_after for pr in preds]
+    return classify(table)
+
+
+def _point(base: Params, values: dict[str, Any]) -> Params:
+    p = base
+    for k, v in values.items():
+        p = set_axis(p, k, v)
+    return p
+
+
+def classify(table: pd.DataFrame, z: float = Z_DECISIVE) -> pd.DataFrame:
+    """Add the sign rule's columns: decisive, agree, and the size of each gap."""
+    t = table.copy()
+    t["sim_z"] = t["sim_dgini"] / t["sim_se"]
+    t["decisive"] = t["sim_z"].abs() > z
+    t["agree"] = np.where(t["decisive"], np.sign(t["sim_dgini"]) == np.sign(t["dgini"]),
+                          np.nan)
+    t["gap"] = t["sim_dgini"] - t["dgini"]
+    return t
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Sign agreement between the analytic and the simulated dgini over a set of points."""
+
+    n_points: int
+    n_decisive: int
+    n_agree: int
+    disagreements: pd.DataFrame
+
+    @property
+    def share(self) -> float:
+        """Share of decisive points whose signs agree (NaN when none is decisive)."""
+        return self.n_agree / self.n_decisive if self.n_decisive else float("nan")
+
+
+def agreement(table: pd.DataFrame) -> Agreement:
+    """Apply the sign rule to a classified table (`classify`)."""
+    decisive = table[table["decisive"]]
+    agree = int((decisive["agree"] == 1).sum())
+    return Agreement(n_points=len(table), n_decisive=len(decisive), n_agree=agree,
+                     disagreements=decisive[decisive["agree"] == 0].copy())

@@ -1,0 +1,201 @@
+"""The mean field's population: task groups, asset bins, education and the job allocation.
+
+Building blocks of `analysis.regimes.meanfield`: tasks that the mean field treats as one
+(`TaskGroup`), firms as bins of equal employment with exact conditional moments of
+their assets (`FirmBins`), workers' education thresholds, and the cells of the joint
+distribution of ability, education, employment and employer (`Cells`), under assortative
+or random matching. docs/REGIMES.md states each rule and the simulation phase it is the
+stationary form of.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from abm.metrics import lognormal_sigma_for_gini
+from abm.params import Params
+from abm.steps.technology import task_output
+from analysis.regimes.quadrature import power_mean, prob, quantile_edges, split_edges
+
+MATCHING = ("assortative", "random")
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """Quadrature sizes and solver tolerances (defaults keep dgini accurate to ~5e-5)."""
+
+    n_theta: int = 200          # equal-probability ability bins (before splitting)
+    n_firms: int = 80           # equal-employment asset bins
+    n_points: int = 600         # persons' wage distribution is merged to this many points
+    tol: float = 1e-9           # relative change of prices and mean wage at convergence
+    max_iter: int = 400
+
+
+@dataclass(frozen=True)
+class TaskGroup:
+    """Tasks that are identical in the mean field: same φ, α and membership of S(A)."""
+
+    name: str
+    count: int
+    codifiable: bool
+    phi: float
+    alpha: float
+    exposed: bool               # in S(A) at the AI state's capability
+
+
+def task_groups(p: Params, capability: float) -> list[TaskGroup]:
+    """Codifiable tasks in S(A), codifiable tasks not (yet) in S(A), social tasks."""
+    z = p.n_tasks
+    n_c = min(max(int(round(p.codifiable_share * z)), 1), z - 1)
+    threshold = p.frontier_spread * p.ai_max * np.arange(n_c) / n_c
+    n_in = int(np.sum(capability > threshold)) if p.ai_weight > 0 else 0
+    groups = [TaskGroup("exposed", n_in, True, p.skill_intensity, p.ai_weight, True),
+              TaskGroup("codifiable_unexposed", n_c - n_in, True, p.skill_intensity,
+                        p.ai_weight, False),
+              TaskGroup("social", z - n_c, False, 1.0, 0.0, False)]
+    return [g for g in groups if g.count > 0]
+
+
+# ---------------------------------------------------------------------------------------
+# firms
+# ---------------------------------------------------------------------------------------
+@dataclass
+class FirmBins:
+    """Firms as bins of equal employment share, with exact conditional asset moments."""
+
+    p_emp: np.ndarray           # employment share of each bin
+    p_unw: np.ndarray           # share of firms in each bin
+    asset_prod: np.ndarray      # a(k) = m_K·E_L[k^(1−ν) | bin]
+    access: np.ndarray          # AI access η0 + η1·E_L[k^ψ | bin]/E_L[k^ψ]
+    commodity: float            # access every firm can buy (the outside option's)
+
+
+def firm_bins(p: Params, n: int) -> FirmBins:
+    """Asset bins of equal employment; employment-weighted log k ~ N(−s²/2 + ν s², s²)."""
+    s = lognormal_sigma_for_gini(p.asset_gini) if p.asset_gini > 0 else 0.0
+    nu = p.size_elasticity
+    mu_l = -0.5 * s * s + nu * s * s
+    edges = quantile_edges(n)
+    a, b = edges[:-1], edges[1:]
+    p_emp = prob(a, b)
+    p_unw = prob(a + nu * s, b + nu * s)
+    asset_prod = p.asset_markup * power_mean(a, b, mu_l, s, 1.0 - nu)
+    if p.concentration:
+        norm = math.exp(p.psi * mu_l + 0.5 * p.psi ** 2 * s * s)
+        access = p.eta0 + p.eta1 * power_mean(a, b, mu_l, s, p.psi) / norm
+        commodity = p.eta0
+    else:
+        access = np.full(n, p.eta0 + p.eta1)
+        commodity = p.eta0 + p.eta1
+    return FirmBins(p_emp, p_unw, asset_prod, access, commodity)
+
+
+# ---------------------------------------------------------------------------------------
+# workers: education and the allocation to firms
+# ---------------------------------------------------------------------------------------
+def produce(p: Params, h_phi: np.ndarray, ai: np.ndarray | float,
+            scale: float | None) -> np.ndarray:
+    """Task output of `abm.steps.technology` (scalars broadcast; scale: m_z if neutral)."""
+    return task_output(h_phi, ai, form=p.augmentation, rho=p.rho,  # type: ignore[arg-type]
+                       mult_elasticity=p.mult_elasticity, tool_base=p.tool_base,
+                       neutral_scale=scale)  # type: ignore[arg-type]
+
+
+def education_thresholds(p: Params, g: TaskGroup, price: float, ai_c: float,
+                          unit_cost: float, employ: float, scale: float | None,
+                          mu: float, s: float) -> np.ndarray:
+    """z-values of log ability at which the chosen education level switches.
+
+    The payoff P·p_z·y(θ·e^{γe}·φ) − c·e²/θ has increasing differences in (θ, e), so
+    the chosen level is non-decreasing in θ: find the switches on a fine grid, then
+    refine each by root-finding the payoff difference (continuity of every prediction
+    in the parameters depends on these being exact).
+    """
+    if s == 0.0:
+        return np.empty(0)
+    levels = np.arange(p.n_edu_levels)
+
+    def payoff(z: np.ndarray, e: np.ndarray) -> np.ndarray:
+        theta = np.exp(mu + s * z)
+        h_phi = theta * np.exp(p.edu_return * e) * g.phi
+        return employ * price * produce(p, h_phi, ai_c, scale) - unit_cost * e * e / theta
+
+    z = np.linspace(-8.5, 8.5, 681)      # 0.025 apart: closer switches are not split
+    pay = payoff(z[:, None], levels[None, :].astype(float))
+    choice = np.argmax(pay, axis=1)
+    at = np.flatnonzero(choice[1:] != choice[:-1])
+    if at.size == 0:
+        return np.empty(0)
+    lo_e, hi_e = choice[at], choice[at + 1]
+    lo, hi = z[at], z[at + 1]
+    d_lo = pay[at, hi_e] - pay[at, lo_e]          # < 0: the lower level is better
+    d_hi = pay[at + 1, hi_e] - pay[at + 1, lo_e]  # > 0
+    lo_e, hi_e = lo_e.astype(float), hi_e.astype(float)
+    for _ in range(12):       # Illinois false position: superlinear, keeps the bracket
+        x = lo - d_lo * (hi - lo) / (d_hi - d_lo)
+        d = payoff(x, hi_e) - payoff(x, lo_e)
+        left = d < 0
+        d_hi = np.where(left, 0.5 * d_hi, d)
+        hi = np.where(left, hi, x)
+        d_lo = np.where(left, d, 0.5 * d_lo)
+        lo = np.where(left, x, lo)
+        if np.all(hi - lo < 1e-13):
+            break
+    return lo - d_lo * (hi - lo) / (d_hi - d_lo)
+
+
+@dataclass
+class Cells:
+    """Worker cells of one task group: (ability bin × firm bin), mass within the task."""
+
+    mass: np.ndarray
+    h_phi: np.ndarray
+    education: np.ndarray
+    employed: np.ndarray
+    firm: np.ndarray            # firm bin (−1 if unemployed)
+
+
+def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
+             edu_level: Callable[[np.ndarray], np.ndarray], res: Resolution,
+             firms: FirmBins, matching: str, mu: float, s: float, job_rate: float) -> Cells:
+    """Cells of one task group: ability bins split at education switches and job edges.
+
+    Unemployed: the bottom 1 − job_rate of the task. Assortative: the employed worker of
+    rank u is at the firm bin holding employment rank u. Random: each employed cell is
+    spread over all firm bins in proportion to their employment.
+    """
+    z_u = float(ndtri(1.0 - job_rate)) if job_rate < 1.0 else -np.inf
+    n_k = firms.p_emp.size
+    extra = [edu_z, np.array([z_u])]
+    if matching == "assortative":
+        u_edges = np.cumsum(firms.p_emp)[:-1]
+        extra.append(ndtri(np.clip(1.0 - job_rate + job_rate * u_edges, 0.0, 1.0)))
+    edges = split_edges(quantile_edges(res.n_theta), np.concatenate(extra))
+    a, b = edges[:-1], edges[1:]
+    mass = prob(a, b)
+    theta = power_mean(a, b, mu, s, 1.0) if s > 0 else np.ones(a.size)
+    mid = np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b),
+                   np.where(np.isfinite(a), a + 1.0, b - 1.0))
+    edu = edu_level(mid).astype(float)
+    employed = a >= z_u - 1e-12
+    h_phi = theta * np.exp(p.edu_return * edu) * g.phi
+    if matching == "assortative":
+        u_mid = (ndtr(mid) - (1.0 - job_rate)) / job_rate
+        cum = np.r_[0.0, np.cumsum(firms.p_emp)]
+        firm = np.clip(np.searchsorted(cum, u_mid, side="right") - 1, 0, n_k - 1)
+        firm = np.where(employed, firm, -1)
+        return Cells(mass, h_phi, edu, employed, firm)
+    # random matching: every employed cell is spread over all firm bins by employment
+    emp = np.flatnonzero(employed)
+    une = np.flatnonzero(~employed)
+    rep = np.repeat(emp, n_k)
+    fb = np.tile(np.arange(n_k), emp.size)
+    return Cells(np.r_[mass[rep] * firms.p_emp[fb], mass[une]],
+                  np.r_[h_phi[rep], h_phi[une]], np.r_[edu[rep], edu[une]],
+                  np.r_[np.ones(rep.size, bool), np.zeros(une.size, bool)],
+                  np.r_[fb, -np.ones(une.size, np.int64)])

@@ -1,0 +1,148 @@
+"""Analytic comparative statics: the predicted change in the income Gini from AI.
+
+`predict(params)` solves the mean field (`analysis.regimes.meanfield`) twice, at the
+pre-AI state (A = 0) and at the AI state (A = A_T, the capability the simulation has
+reached in its final period T = n_periods, with S(A_T) the tasks it has made
+augmentable), and reports
+
+    dgini = G_after − G_before = compression + concentration + redistribution,
+
+an exact Lerman-Yitzhaki split of the change. With S_k the share of source k (wages,
+capital income, transfers) in mean income and C_k = R_k·G_k its concentration
+coefficient (so that G = Σ S_k·C_k), and bars for the mean of the two states:
+
+- compression    = S̄_w·ΔC_w: wages became more or less unequal (within-task
+  compression, task-price changes, the dispersion of firms' rent premia);
+- concentration  = ΔS_K·(C̄_K − C̄_w) + S̄_K·ΔC_K: income shifted from wages to
+  owners of assets, and capital income became more or less concentrated;
+- redistribution = ΔS_T·(C̄_T − C̄_w) + S̄_T·ΔC_T: the same for equal per-person
+  transfers (taxed AI rents, public equity); zero unless those policies are on.
+
+The simulated counterpart is the final-period income Gini of a run minus that of its
+no-AI counterfactual (same seed); `analysis.regimes.simulated` computes it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from abm.params import Params
+from abm.steps.ai_path import capability as capability_at
+from analysis.regimes.meanfield import Resolution, State, solve_state, task_groups
+
+EQUALIZING, CONCENTRATING = "equalizing", "concentrating"
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Mean-field prediction of AI's effect on the income Gini (see module docstring)."""
+
+    params: Params
+    gini_before: float
+    gini_after: float
+    dgini: float
+    compression: float
+    concentration: float
+    redistribution: float
+    regime: str
+    terms: dict[str, float]
+    before: State = field(repr=False)
+    after: State = field(repr=False)
+    matching: str = "assortative"
+
+    @property
+    def cv_before(self) -> float:
+        """Within-task CV of output on AI-exposed tasks before AI (same AI access)."""
+        return self.before.within_task_cv_exposed
+
+    @property
+    def cv_after(self) -> float:
+        """Within-task CV of output on AI-exposed tasks in the AI state."""
+        return self.after.within_task_cv_exposed
+
+    def as_dict(self) -> dict[str, float | str]:
+        """Flat record for tables: Ginis, terms, shares and CVs of both states."""
+        out: dict[str, float | str] = {
+            "gini_before": self.gini_before, "gini_after": self.gini_after,
+            "dgini": self.dgini, "compression": self.compression,
+            "concentration": self.concentration, "redistribution": self.redistribution,
+            "regime": self.regime, "cv_before": self.cv_before, "cv_after": self.cv_after,
+            "labor_share_before": self.before.labor_share,
+            "labor_share_after": self.after.labor_share,
+            "capability": self.after.capability}
+        out.update(self.terms)
+        return out
+
+
+def regime_of(dgini: float) -> str:
+    """The simulation's convention (`abm.collect`): concentrating iff dgini > 0."""
+    return CONCENTRATING if dgini > 0 else EQUALIZING
+
+
+def predict(params: Params | None = None, *, matching: str = "assortative",
+            resolution: Resolution | None = None) -> Prediction:
+    """Predicted income Gini before and after AI, its change and decomposition.
+
+    Args:
+        params: model parameters (default `Params()`); n_workers, n_firms and the
+            random seed play no role except through the owners' stake structure.
+        matching: "assortative" (the stationary limit of the model's hiring rule) or
+            "random" (no sorting of workers over firms), to bound the role of sorting.
+        resolution: quadrature sizes (`meanfield.Resolution`).
+
+    Returns:
+        A `Prediction`; `.dgini > 0` is the concentrating regime.
+    """
+    p = params if params is not None else Params()
+    if not isinstance(p, Params):
+        raise TypeError(f"params must be a Params, got {type(p).__name__}")
+    return _predict(p, matching, resolution or Resolution())
+
+
+@lru_cache(maxsize=4096)
+def _pre_state(p: Params, matching: str, res: Resolution, groups: tuple) -> State:
+    return solve_state(p, 0.0, groups=list(groups), matching=matching, resolution=res)
+
+
+def _pre_params(p: Params) -> Params:
+    """The pre-AI state does not depend on AI's technology: share one solve across them."""
+    return p.replace(eta0=0.0, eta1=0.0, psi=0.0, ai_rent_tax=0.0)
+
+
+@lru_cache(maxsize=4096)
+def _predict(p: Params, matching: str, res: Resolution) -> Prediction:
+    a_t = capability_at(p.n_periods, p.ai_max, p.ai_growth, p.ai_enabled)
+    groups = task_groups(p, a_t)
+    before = _pre_state(_pre_params(p), matching, res, tuple(groups))
+    after = solve_state(p, a_t, groups=groups, matching=matching, resolution=res,
+                        fixed_prices=None if p.price_effects else before.prices)
+    terms = decompose(before, after)
+    dgini = after.gini - before.gini
+    return Prediction(
+        params=p, gini_before=before.gini, gini_after=after.gini, dgini=dgini,
+        compression=terms["wage_compression"],
+        concentration=terms["shift_to_assets"] + terms["asset_concentration"],
+        redistribution=terms["shift_to_transfers"] + terms["transfer_concentration"],
+        regime=regime_of(dgini), terms=terms, before=before, after=after,
+        matching=matching)
+
+
+def decompose(before: State, after: State) -> dict[str, float]:
+    """Exact split of G_after − G_before into share shifts and concentration changes."""
+    def coef(s: State, k: str) -> float:
+        return s.contributions[k] / s.shares[k] if s.shares[k] > 1e-15 else 0.0
+
+    s0, s1 = before.shares, after.shares
+    c0 = {k: coef(before, k) for k in s0}
+    c1 = {k: coef(after, k) for k in s1}
+    sbar = {k: 0.5 * (s0[k] + s1[k]) for k in s0}
+    cbar = {k: 0.5 * (c0[k] + c1[k]) for k in s0}
+    return {
+        "wage_compression": sbar["wage"] * (c1["wage"] - c0["wage"]),
+        "shift_to_assets": (s1["capital"] - s0["capital"]) * (cbar["capital"] - cbar["wage"]),
+        "asset_concentration": sbar["capital"] * (c1["capital"] - c0["capital"]),
+        "shift_to_transfers": ((s1["transfer"] - s0["transfer"])
+                               * (cbar["transfer"] - cbar["wage"])),
+        "transfer_concentration": sbar["transfer"] * (c1["transfer"] - c0["transfer"]),
+    }

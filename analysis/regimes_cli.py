@@ -1,0 +1,204 @@
+"""`abm regimes`: the analytic regime map beside simulated runs.
+
+    abm regimes --seeds 4 --out results/regimes
+        the standard report behind docs/REGIMES.md: maps of ξ × Gini(K) and of the
+        proprietary share × ξ, boundary values and profiles at the baseline, the sign
+        agreement report and the runs that explain each disagreement;
+    abm regimes --x xi --y asset_gini [--fix name=value]... --seeds N --out DIR
+        one phase diagram (analytic fine grid, simulated coarse grid) and its report.
+
+Every input is checked before any computation starts; a bad one prints one line
+`abm: error: ...` and exits with status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_BAD_INPUT = 2
+STANDARD_MAPS = (("xi", "asset_gini"), ("proprietary_share", "xi"))
+
+
+class BadInput(ValueError):
+    """A command-line argument is invalid."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise BadInput(message)
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="abm regimes",
+                description="Analytic regime map beside simulated runs. Without --x/--y: "
+                            "the standard report (two maps, boundary profiles, agreement).")
+    p.add_argument("--x", help="x axis: xi, asset_gini, proprietary_share, psi or another "
+                               "float parameter (give with --y)")
+    p.add_argument("--y", help="y axis (as --x)")
+    p.add_argument("--x-range", nargs=2, type=float, metavar=("LO", "HI"),
+                   help="x range (default: the axis's map range)")
+    p.add_argument("--y-range", nargs=2, type=float, metavar=("LO", "HI"),
+                   help="y range (default: the axis's map range)")
+    p.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                   help="hold a parameter at a value (repeatable)")
+    p.add_argument("--seeds", type=int, default=4,
+                   help="replicate seeds per simulated point (4)")
+    p.add_argument("--periods", type=int, default=30, help="years after period 0, T (30)")
+    p.add_argument("--fine", type=int, default=31, help="analytic grid points per axis (31)")
+    p.add_argument("--coarse", type=int, default=5, help="simulated grid points per axis (5)")
+    p.add_argument("--root-seed", type=int, default=0, help="root of the replicate seeds (0)")
+    p.add_argument("--scenario", default="baseline",
+                   help="scenario the points differ from (baseline)")
+    p.add_argument("--client", default=None,
+                   help="Dask scheduler address, or 'serial' (default: a local Dask cluster)")
+    p.add_argument("--no-explain", action="store_true",
+                   help="skip rerunning disagreeing points without reinvestment")
+    p.add_argument("--out", type=Path, default=Path("results/regimes"),
+                   help="output folder (results/regimes)")
+    return p
+
+
+def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
+    """Check every argument; return the base Params, the fixed values and the maps."""
+    import scenarios
+    from abm.params import ParameterError, parse_assignment
+    from analysis.regimes.maps import Axis
+
+    if (args.x is None) != (args.y is None):
+        raise BadInput("give both --x and --y, or neither for the standard report")
+    if args.x is not None and args.x == args.y:
+        raise BadInput(f"--x and --y must differ (both {args.x!r})")
+    for name, value, low in (("--seeds", args.seeds, 2), ("--periods", args.periods, 1),
+                             ("--fine", args.fine, 3), ("--coarse", args.coarse, 2),
+                             ("--root-seed", args.root_seed, 0)):
+        if value < low:
+            raise BadInput(f"{name}={value} must be at least {low}")
+    if args.fine > 201 or args.coarse > 21:
+        raise BadInput("--fine is at most 201 and --coarse at most 21 points per axis")
+    if args.client not in (None, "serial") and ":" not in args.client:
+        raise BadInput(f"--client={args.client!r} must be 'serial' or a Dask scheduler "
+                       "address such as tcp://host:8786")
+    try:
+        module = scenarios.load(args.scenario)
+    except scenarios.UnknownScenario as exc:
+        raise BadInput(str(exc)) from None
+    if not hasattr(module, "build_params"):
+        raise BadInput(f"scenario {args.scenario!r} has several variants; choose a "
+                       "single-variant scenario (e.g. baseline)")
+    try:
+        fixed = dict(parse_assignment(s) for s in args.fix)
+        base = module.build_params().replace(**fixed, n_periods=args.periods)
+        pairs = [(args.x, args.y)] if args.x is not None else list(STANDARD_MAPS)
+        maps = []
+        for xn, yn in pairs:
+            x = Axis.of(xn, tuple(args.x_range) if args.x_range and args.x else None)
+            y = Axis.of(yn, tuple(args.y_range) if args.y_range and args.y else None)
+            for a in (x, y):
+                clash = {a.name} if a.name != "proprietary_share" else set()
+                if clash & set(fixed):
+                    raise BadInput(f"{a.name} is both an axis and fixed by --fix")
+                if a.name == "proprietary_share" and base.eta0 + base.eta1 <= 0:
+                    raise BadInput("proprietary_share needs eta0 + eta1 > 0")
+            maps.append((x, y))
+    except (ParameterError, ValueError) as exc:
+        if isinstance(exc, BadInput):
+            raise
+        raise BadInput(str(exc).replace("--set", "--fix")) from None
+    return base, fixed, maps
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `abm regimes` (argv: the arguments after `regimes`)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in argv):
+        _parser().print_help()
+        return 0
+    try:
+        args = _parser().parse_args(argv)
+        base, fixed, maps = _validate(args)
+    except BadInput as exc:
+        print(f"abm: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from abm.sweep import ClusterError
+
+    try:
+        return _execute(args, base, fixed, maps)
+    except ClusterError as exc:          # an unreachable scheduler is bad input too
+        print(f"abm: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+def _execute(args: argparse.Namespace, base: Any, fixed: dict[str, Any], maps: list) -> int:
+    from analysis.regimes import figures, report
+    from analysis.regimes.maps import agreement
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    run = report.Run(base=base, fixed=fixed, seeds=args.seeds, periods=args.periods,
+                     root_seed=args.root_seed, out=out,
+                     client=args.client, scenario=args.scenario)
+    standard = args.x is None
+    frames, sims = [], {}
+    for x, y in maps:
+        print(f"map {y.name} vs {x.name}: {args.fine}x{args.fine} analytic, "
+              f"{args.coarse}x{args.coarse} simulated x {args.seeds} seeds ...", flush=True)
+        analytic, sim = report.run_map(run, x, y, fine=args.fine, coarse=args.coarse)
+        frames += [analytic, sim]
+        sims[f"map {x.name} x {y.name}"] = sim
+    bounds = report.boundary_table(base)
+    report.write_boundaries(out, bounds)
+    if standard:
+        print("boundary profiles ...", flush=True)
+        panels, profile_sims = report.profile_panels(run)
+        figures.boundary_profiles(panels, out / "boundary_profiles",
+                                  title="Predicted and simulated ΔGini along each axis, "
+                                        f"others at the baseline (T = {args.periods} years, "
+                                        f"{args.seeds} seeds)")
+        sims["profiles (full model)"] = profile_sims[profile_sims["variant"] == "full model"]
+        sims["profiles (no reinvestment)"] = profile_sims[profile_sims["variant"]
+                                                          != "full model"]
+        frames.append(profile_sims.assign(map="profiles", grid="simulated"))
+    axes_cols = sorted({c for x, y in maps for c in (x.name, y.name)}
+                       | {"xi", "asset_gini", "proprietary_share", "psi"})
+    disagree = [agreement(t).disagreements for k, t in sims.items()
+                if "no reinvestment" not in k]
+    explained = (report.explain(run, _concat(disagree), axes_cols)
+                 if not args.no_explain else _concat([]))
+    if not explained.empty:
+        frames.append(explained.assign(map="explain", grid="simulated"))
+    report.write_tables(out, frames)
+    text = report.agreement_markdown(sims, explained, axes_cols)
+    (out / "agreement.md").write_text(text)
+    _concat([t.assign(grid_name=k) for k, t in sims.items()]).to_csv(
+        out / "agreement.csv", index=False)
+    _summary(bounds, sims, out)
+    return 0
+
+
+def _concat(frames: list) -> Any:
+    import pandas as pd
+
+    frames = [f for f in frames if f is not None and not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def _summary(bounds: Any, sims: dict[str, Any], out: Path) -> None:
+    from analysis.regimes.maps import agreement
+
+    print("\nboundaries (predicted dgini = 0):")
+    for _, b in bounds.iterrows():
+        print(f"  [{b['context']}] {b['message']}")
+    print("\nsign agreement (decisive = simulated mean more than 2 SE from zero):")
+    for name, t in sims.items():
+        a = agreement(t)
+        print(f"  {name}: {a.n_agree}/{a.n_decisive} decisive points agree "
+              f"({a.share:.0%}); {a.n_points - a.n_decisive} within 2 SE")
+    print(f"\nwrote {out}/phase_*.png, regime_map.parquet/.csv, boundaries.csv, "
+          "agreement.md")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""`abm regimes`: bad input stops with one line and status 2; a small map runs end to end."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from abm.cli import main as abm_main
+from analysis.regimes_cli import main
+
+BAD = [
+    (["--x", "xi", "--y", "asset_gini", "--fix", "rent_share=0.3"], "unknown parameter"),
+    (["--x", "xi", "--y", "asset_gini", "--fix", "psi=7"], "out of range"),
+    (["--x", "xi", "--y", "asset_gini", "--fix", "psi"], "--fix expects name=value"),
+    (["--x", "xi", "--y", "asset_gini", "--fix", "xi=0.2"], "both an axis and fixed"),
+    (["--x", "rent", "--y", "xi"], "unknown axis"),
+    (["--x", "xi"], "give both --x and --y"),
+    (["--x", "xi", "--y", "xi"], "must differ"),
+    (["--x", "xi", "--y", "psi", "--x-range", "0.5", "2"], "range of xi"),
+    (["--seeds", "1"], "--seeds=1 must be at least 2"),
+    (["--scenario", "nowhere"], "unknown scenario"),
+    (["--scenario", "two_regimes"], "several variants"),
+    (["--fine", "many"], "invalid int value"),
+    (["--bogus"], "unrecognized arguments"),
+    (["--client", "nowhere"], "scheduler address"),
+]
+
+
+@pytest.mark.parametrize(("argv", "needle"), BAD)
+def test_bad_input_is_one_line_and_status_2(argv, needle, capsys, tmp_path):
+    assert main([*argv, "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("abm: error: ")
+    assert needle in err
+    assert not (tmp_path / "o").exists()              # nothing ran, nothing written
+
+
+def test_dispatch_from_the_abm_command(capsys, tmp_path):
+    assert abm_main(["regimes", "--x", "xi", "--out", str(tmp_path)]) == 2
+    assert capsys.readouterr().err.startswith("abm: error: give both")
+
+
+def test_a_small_map_end_to_end(tmp_path, capsys):
+    out = tmp_path / "map"
+    argv = ["--x", "proprietary_share", "--y", "xi", "--fine", "5", "--coarse", "2",
+            "--seeds", "2", "--periods", "5", "--fix", "n_workers=1000", "--fix",
+            "n_firms=20", "--client", "serial", "--out", str(out)]
+    assert main(argv) == 0
+    printed = capsys.readouterr().out
+    assert "proprietary_share = " in printed and "sign agreement" in printed
+    table = pd.read_parquet(out / "regime_map.parquet")
+    assert len(pd.read_csv(out / "regime_map.csv")) == len(table)
+    grids = table.groupby("grid").size()
+    assert grids["analytic"] == 25
+    assert grids["simulated"] >= 4                     # the map, plus any explain reruns
+    sim = table[(table["grid"] == "simulated") & (table["map"] == "proprietary_share__xi")]
+    assert sorted(sim["proprietary_share"].unique()) == [0.25, 0.75]
+    assert sim[["sim_dgini", "sim_se", "dgini", "decisive"]].notna().all().all()
+    for name in ("phase_proprietary_share__xi.png", "phase_proprietary_share__xi.pdf",
+                 "boundaries.csv", "boundaries.json", "agreement.md"):
+        assert (out / name).stat().st_size > 0
+    # rerunning resumes the stored sweep instead of simulating again
+    assert main(argv) == 0
