@@ -774,8 +774,9 @@ class ReferenceModel(mesa.Model):
             "gini_capital_income": _gini([w.capital_income for w in self.workers]),
             "gini_assets": _gini([f.assets for f in self.firms]),
             "dgini": dgini,
-            "regime": "pre-AI" if self.period <= 0 else ("concentrating" if dgini > 0
-                                                          else "equalizing"),
+            "regime": ("pre-AI" if self.period <= 0 else "no AI" if self.ai_capability == 0
+                       else "concentrating" if dgini > 0 else "equalizing" if dgini < 0
+                       else "neutral"),
             "labor_share": wages_total / out,
             "asset_income_share": owner_total / out,
             "ai_rent_share": sum(f.ai_rents for f in self.firms) / out,
