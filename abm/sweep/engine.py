@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 import traceback
 import uuid
@@ -21,13 +22,23 @@ from typing import Any
 
 import pandas as pd
 
-from abm.sweep.cluster import ClusterError, capacity, dask_client
+from abm.sweep.cluster import (
+    ClusterError,
+    LocalStart,
+    capacity,
+    dask_client,
+    default_workers,
+    scheduler_address,
+)
 from abm.sweep.execute import RunResult, RunTask, execute_run
 from abm.sweep.spec import Run, SweepSpec, load_spec
 from abm.sweep.store import Store, SweepStatus, load, status
 
 Executor = Callable[[Iterable[RunTask]], Iterator[RunResult]]
 SERIAL = "serial"
+# While the default local cluster starts, compute runs in this process (see
+# _on_local_cluster); False leaves every run to the workers.
+WARM_START = True
 
 
 class RunsFailed(RuntimeError):
@@ -62,7 +73,8 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
         out: output folder; created if needed, resumed if it holds the same sweep,
             refused if it holds a different one.
         client: None for DASK_SCHEDULER_ADDRESS or else a LocalCluster with one worker
-            process per core; a `distributed.Client`; a scheduler address
+            process per core (this process computes runs while it starts); a
+            `distributed.Client`; a scheduler address
             ("tcp://host:port"); or "serial" to run in this process without Dask.
         workers: worker processes of the LocalCluster (default: one per core).
         progress: show a progress bar; None shows it only on an interactive terminal.
@@ -98,9 +110,12 @@ def _executor(client: Any, workers: int | None) -> Iterator[Executor]:
     if isinstance(client, str) and client == SERIAL:
         yield _serial
         return
+    session = uuid.uuid4().hex[:8]
+    if client is None and scheduler_address() is None:
+        yield lambda tasks: _on_local_cluster(tasks, workers or default_workers(), session)
+        return
     with dask_client(client, workers=workers) as dask:
-        session = uuid.uuid4().hex[:8]
-        yield lambda tasks: _on_dask(dask, tasks, session)
+        yield lambda tasks: _on_cluster(dask, tasks, session)
 
 
 def _serial(tasks: Iterable[RunTask]) -> Iterator[RunResult]:
@@ -108,39 +123,101 @@ def _serial(tasks: Iterable[RunTask]) -> Iterator[RunResult]:
         yield execute_run(task)
 
 
-def _on_dask(client: Any, tasks: Iterable[RunTask], session: str) -> Iterator[RunResult]:
-    """Submit tasks a window at a time and yield results as they complete."""
-    from distributed import as_completed
+def _on_cluster(client: Any, tasks: Iterable[RunTask], session: str) -> Iterator[RunResult]:
+    """An existing cluster (or a given Client) computes every run."""
+    feeder = _Feeder(tasks, session)
+    try:
+        feeder.attach(client)
+        yield from feeder.results()
+    finally:
+        feeder.cancel()
 
-    pending = iter(tasks)
-    inflight: dict[str, tuple[Any, RunTask]] = {}
-    queue = as_completed(loop=client.loop)
-    window = {"size": 8, "checked": -1e9}
 
-    def refill() -> None:
-        # Two tasks per worker thread keep every worker busy while results are written;
-        # the cluster may grow or shrink, so its size is re-read every few seconds.
-        if time.monotonic() - window["checked"] > 5.0:
-            window["size"], window["checked"] = max(8, 2 * capacity(client)), time.monotonic()
-        while len(inflight) < window["size"]:
-            task = next(pending, None)
+def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int,
+                      session: str) -> Iterator[RunResult]:
+    """The default: this process computes runs until the local cluster is up.
+
+    The cluster starts in a background thread and takes over the remaining tasks the
+    moment it is ready; the run this process is computing then finishes here. Results
+    are identical wherever a run executes.
+    """
+    feeder = _Feeder(tasks, session)
+    with LocalStart(n_workers, on_ready=feeder.attach) as start:
+        try:
+            while WARM_START and not start.ready:
+                task = feeder.take()
+                if task is None:
+                    break
+                yield execute_run(task)
+            start.wait()
+            yield from feeder.results()
+        finally:
+            feeder.cancel()
+
+
+class _Feeder:
+    """Hands tasks to Dask a window at a time and yields results as they complete.
+
+    Two tasks per worker thread keep every worker busy while results are written, and
+    bound the memory held by results in flight. The task iterator is shared with the
+    client's own thread during a local cluster's start-up, hence the lock.
+    """
+
+    def __init__(self, tasks: Iterable[RunTask], session: str) -> None:
+        self._pending = iter(tasks)
+        self._session = session
+        self._lock = threading.Lock()
+        self._inflight: dict[str, tuple[Any, RunTask]] = {}
+        self._client: Any = None
+        self._queue: Any = None
+        self._window, self._checked = 8, -1e9
+
+    def take(self) -> RunTask | None:
+        """The next task to compute in this process (before the cluster is ready)."""
+        with self._lock:
+            return next(self._pending, None)
+
+    def attach(self, client: Any) -> None:
+        """Start feeding `client` (may be called from the cluster start-up thread)."""
+        from distributed import as_completed
+
+        with self._lock:
+            self._client = client
+            self._queue = as_completed(loop=client.loop)
+            self._refill()
+
+    def _refill(self) -> None:
+        # the cluster may grow or shrink (adaptive clusters), so re-read its size now and then
+        if time.monotonic() - self._checked > 5.0:
+            self._window, self._checked = max(8, 2 * capacity(self._client)), time.monotonic()
+        while len(self._inflight) < self._window:
+            task = next(self._pending, None)
             if task is None:
                 return
-            future = client.submit(execute_run, task, key=f"abm-run-{session}-{task.run_id}",
-                                   pure=False)
-            inflight[future.key] = (future, task)
-            queue.add(future)
+            future = self._client.submit(execute_run, task, pure=False,
+                                         key=f"abm-run-{self._session}-{task.run_id}")
+            self._inflight[future.key] = (future, task)
+            self._queue.add(future)
 
-    try:
-        refill()
-        for future in queue:
-            _, task = inflight.pop(future.key)
-            yield _collect(client, future, task)
-            refill()
-    finally:
-        if inflight:  # interrupted: drop queued runs (best effort, the client may be gone)
+    def results(self) -> Iterator[RunResult]:
+        """Results of the submitted tasks, topping the window up after each one."""
+        if self._queue is None:
+            return
+        for future in self._queue:
+            with self._lock:
+                _, task = self._inflight.pop(future.key)
+            yield _collect(self._client, future, task)
+            with self._lock:
+                self._refill()
+
+    def cancel(self) -> None:
+        """Drop queued runs after an interruption (best effort: the client may be gone)."""
+        with self._lock:
+            futures = [f for f, _ in self._inflight.values()]
+            self._inflight.clear()
+        if futures:
             with contextlib.suppress(Exception):
-                client.cancel([f for f, _ in inflight.values()])
+                self._client.cancel(futures)
 
 
 def _collect(client: Any, future: Any, task: RunTask) -> RunResult:

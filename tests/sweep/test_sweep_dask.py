@@ -52,13 +52,14 @@ def stop(proc: subprocess.Popen[Any]) -> None:
 
 def start_worker(address: str, tmp: Path, name: str, *,
                  nanny: bool = True) -> subprocess.Popen[Any]:
-    """Start one single-threaded `dask worker` process on 127.0.0.1."""
+    """Start one single-threaded `dask worker` on 127.0.0.1 (BLAS threads not pinned)."""
     cmd = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--host", "127.0.0.1",
            "--nthreads", "1", "--nworkers", "1", "--no-dashboard", "--name", name,
            "--local-directory", str(tmp / name), "--memory-limit", "0"]
     if not nanny:
         cmd.append("--no-nanny")
-    return subprocess.Popen(cmd, cwd=ROOT, env=subprocess_env(), stdout=subprocess.DEVNULL,
+    env = {k: v for k, v in subprocess_env().items() if not k.endswith("_NUM_THREADS")}
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
 
 
@@ -127,8 +128,18 @@ def assert_same_sweep(a: Path, b: Path, tables: tuple[str, ...] = ("model",)) ->
 
 
 def test_serial_local_cluster_and_external_cluster_agree(tmp_path, small_spec,
-                                                         external_cluster):
-    spec = {**small_spec, "keep": KEEP}
+                                                         external_cluster, monkeypatch):
+    """Bit-identical tables from this process, a local cluster and an external one.
+
+    The 30,000-worker points make reductions long enough for multi-threaded BLAS to
+    change their last bits, and the external workers run with unpinned thread pools.
+    The local cluster gets every run (no warm start), so that workers compute them all.
+    """
+    from abm.sweep import engine
+
+    monkeypatch.setattr(engine, "WARM_START", False)
+    spec = {**small_spec, "fixed": {"n_tasks": 5, "n_firms": 10, "burn_in": 2},
+            "grid": {"n_workers": [500, 30_000], "xi": [0.05, 0.3]}, "keep": KEEP}
     serial = run_sweep(spec, tmp_path / "serial", "serial", progress=False)
     local = run_sweep(spec, tmp_path / "local", workers=2, progress=False)
     remote = run_sweep(spec, tmp_path / "remote", external_cluster["address"], progress=False)
@@ -140,6 +151,18 @@ def test_serial_local_cluster_and_external_cluster_agree(tmp_path, small_spec,
     assert os.getpid() not in run_pids(tmp_path / "local")
     external_pids = set().union(*(pids_of(p) for p in external_cluster["procs"]))
     assert run_pids(tmp_path / "remote") <= external_pids
+
+
+def test_default_local_cluster_with_warm_start_matches_serial(tmp_path, small_spec):
+    """By default this process computes runs while the local cluster starts, then the
+    workers take over; the table is the same as a serial sweep's."""
+    # about three times as much work as the cluster start-up takes, so both share it
+    spec = {**small_spec, "periods": 25, "seeds": 30}
+    reference = run_sweep(spec, tmp_path / "serial", "serial", progress=False)
+    default = run_sweep(spec, tmp_path / "default", progress=False)
+    pd.testing.assert_frame_equal(default, reference)
+    pids = run_pids(tmp_path / "default")
+    assert os.getpid() in pids and pids - {os.getpid()}, pids
 
 
 def test_cli_reads_dask_scheduler_address(tmp_path, small_spec, external_cluster, write_toml):
