@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from abm import Params, simulate
+from abm.collect import regime_label
 from abm.params import parse_assignment
 import scenarios
 
@@ -59,8 +60,7 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
             row[f"{c} t={last}"] = final[c]
         row["dGini"] = final["gini_income"] - first["gini_income"]
         row["dCV"] = final["within_task_cv_exposed"] - first["within_task_cv_exposed"]
-        row["regime"] = ("no AI" if g["ai_capability"].max() == 0
-                         else "concentrating" if row["dGini"] > 0 else "equalizing")
+        row["regime"] = regime_label(int(last), float(g["ai_capability"].max()), row["dGini"])
         rows.append(row)
     return pd.DataFrame(rows).set_index("variant")
 
