@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from mesa import DataCollector
 
+from abm import fused
 from abm import metrics as m
+from abm.fused import measure as loops
 from abm.state import UNEMPLOYED, blocks
 from abm.steps.production import ai_input, neutral_scale
 from abm.steps.technology import cv_from_sums, task_output
@@ -87,43 +89,44 @@ def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]
     w = model.economy.workers
     order, income_sorted = m.sorted_with_order(w.income)
     g_income = m.gini_sorted(income_sorted)
+    mean = income_sorted.sum() / w.n if w.n else 0.0
     del income_sorted
     sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
     # the decomposition ranks the sum of the sources, which is the income array itself
     # unless a caller has edited one of them since the rent-sharing phase
-    if all(np.array_equal(w.wage[b] + w.capital_income[b] + w.transfer[b], w.income[b])
-           for b in blocks(w.n)):
-        return g_income, m._lerman_yitzhaki(sources, w.income, order)
-    return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None)
+    if not all(np.array_equal(w.wage[b] + w.capital_income[b] + w.transfer[b], w.income[b])
+               for b in blocks(w.n)):
+        return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None)
+    if w.n == 0 or mean <= 0:
+        return g_income, {k: 0.0 for k in sources}
+    cov = loops.rank_covariances(order, w.wage, w.capital_income, w.transfer)
+    return g_income, {k: float(2.0 * c / w.n / mean) for k, c in zip(sources, cov, strict=True)}
 
 
 def _output_dispersion(model: LaborMarketModel) -> tuple[np.ndarray, np.ndarray]:
     """Within-task CV of the employed's output at the same AI access (η0+η1) and realised.
 
     `within_task_cv` of `outputs(..., η0+η1, employed)` and of the employed's realised
-    output, computed block by block over all workers with zeros for the unemployed, the
-    sums by task added in worker order: zeros change no sum, and no array of N is built.
+    output, from sums by task over the employed in one pass (no array of N is built
+    unless the output form needs numpy's power).
     """
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
     scale = neutral_scale(p, eco)
     ai_per_task = ai_input(t.ai_weight, t.augmentable, np.arange(t.n), eco.ai_capability,
-                           p.eta0 + p.eta1)
-    form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
-            "tool_base": p.tool_base}
-    count = np.zeros(t.n, dtype=np.int64)
-    sums = np.zeros((4, t.n))     # Σy, Σy² at the same access; Σy, Σy² realised
-    for b in blocks(w.n):
-        task = w.task[b]
-        off = np.flatnonzero(w.employer[b] == UNEMPLOYED)   # few: index them, not mask
-        count += np.bincount(task, minlength=t.n) - np.bincount(task[off], minlength=t.n)
-        y = task_output(w.human_capital[b] * t.skill_intensity[task], ai_per_task[task],
-                        neutral_scale=None if scale is None else scale[b], **form)
-        real = w.output[b].copy()
-        for row, values in ((0, y), (2, real)):
-            values[off] = 0.0
-            np.add.at(sums[row], task, values)       # in worker order, like bincount
-            np.add.at(sums[row + 1], task, values * values)
+                           p.eta0 + p.eta1).astype(float)
+    code = fused.form_code(p.augmentation, scale is not None)
+    same = fused.EMPTY
+    if code is None:                 # CES or multiplicative: power stays in numpy
+        code = loops.PRECOMPUTED
+        same = np.empty(w.n)
+        for b in blocks(w.n):
+            same[b] = task_output(w.human_capital[b] * t.skill_intensity[w.task[b]],
+                                  ai_per_task[w.task[b]], form=p.augmentation, rho=p.rho,
+                                  mult_elasticity=p.mult_elasticity, tool_base=p.tool_base)
+    count, sums = loops.output_sums(w.task, w.employer, w.human_capital, t.skill_intensity,
+                                    ai_per_task, fused.EMPTY if scale is None else scale,
+                                    code, same, w.output, t.n)
     return cv_from_sums(count, sums[0], sums[1]), cv_from_sums(count, sums[2], sums[3])
 
 
@@ -150,30 +153,16 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
 
     cv, cv_all = _output_dispersion(model)
     idx = np.flatnonzero(w.employer != UNEMPLOYED)
-    task_e = w.task[idx]
+    n_employed = idx.size
     wage_e = w.wage[idx]
     wages_total = float(wage_e.sum())
-    log_w = np.maximum(wage_e, 1e-300)
-    np.log(log_w, out=log_w)
+    log_w = np.log(np.maximum(wage_e, 1e-300))
     wage_e.sort()                            # a private copy: sort it in place for the Gini
     gini_wage = m.gini_sorted(wage_e)
     del wage_e
-    between = m.between_share(log_w, w.employer[idx], f.n)
-    edu = w.education[idx].astype(float)
-    n_employed = idx.size
-    del idx
-    # task fixed effects: codifiable and social tasks are unions of whole tasks, so their
-    # within-task deviations are subsets of the deviations of all employed
-    xd, yd = m.within_deviations(log_w, edu, task_e, t.n)
-    del log_w, edu
-    premium = m.slope_of_deviations(xd, yd)
-    on_c = exposed[task_e]
-    del task_e
-    sub = np.flatnonzero(on_c)
-    premium_c = m.slope_of_deviations(xd[sub], yd[sub])
-    sub = np.flatnonzero(~on_c)
-    premium_s = m.slope_of_deviations(xd[sub], yd[sub])
-    del xd, yd, sub, on_c
+    premium, premium_c, premium_s, between = loops.wage_regressions(
+        log_w, w.task[idx], w.employer[idx], w.education[idx], exposed, t.n, f.n)
+    del idx, log_w
 
     owner_total = float(f.owner_income.sum())
     taxes_total = float(f.taxes.sum())

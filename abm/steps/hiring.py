@@ -35,6 +35,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from abm import fused
+from abm.fused import hiring as loops
 from abm.state import UNEMPLOYED, blocks
 from abm.steps.production import neutral_scale, relative_assets
 from abm.steps.technology import task_output
@@ -327,8 +329,17 @@ def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]) -> n
     ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
     form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
             "tool_base": p.tool_base}
+    fused_form = fused.form_code(p.augmentation, scale is not None)
     signal = np.empty(w.n)
     for b in blocks(w.n):
+        eps = noise(b)
+        if fused_form is not None:
+            loops.signals(w.task[b], w.human_capital[b], t.skill_intensity,
+                          ai_per_task.astype(float), float(access),
+                          fused.EMPTY if scale is None else scale[b], fused_form,
+                          float(p.skills_assessment), eps, float(p.signal_noise),
+                          bool(p.screening), signal[b])
+            continue
         task = w.task[b]
         h_phi = w.human_capital[b] * t.skill_intensity[task]
         s = None if scale is None else scale[b]
@@ -336,7 +347,6 @@ def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]) -> n
         if p.skills_assessment > 0:
             without_ai = task_output(h_phi, ai_per_task[task] * 0.0, neutral_scale=s, **form)
             with_ai = (1.0 - p.skills_assessment) * with_ai + p.skills_assessment * without_ai
-        eps = noise(b)
         signal[b] = with_ai * (1.0 + p.signal_noise * eps) if p.screening else with_ai
     return signal
 
@@ -344,27 +354,14 @@ def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]) -> n
 def _update_beliefs(model: LaborMarketModel, emp: np.ndarray) -> None:
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
-    t.diagnostic_variance = diagnostic_variance(w.signal, w.ability, w.task, t.n)
-    # The incumbents' normal equations of y on (1, s, e), i.e. `project`'s sums by task,
-    # accumulated block by block in worker order (the same sums, no copies of N).
-    xtx = np.zeros((t.n, 3, 3))
-    xty = np.zeros((t.n, 3))
-    count = np.zeros(t.n, dtype=np.int64)
-    for b in blocks(w.n):
-        i = np.flatnonzero(emp[b])
-        z = w.task[b][i]
-        s, e = w.signal[b][i], w.education[b][i].astype(float)
-        count += np.bincount(z, minlength=t.n)
-        np.add.at(xtx[:, 0, 1], z, s)
-        np.add.at(xtx[:, 1, 1], z, s * s)
-        np.add.at(xtx[:, 0, 2], z, e)
-        if p.screening:
-            y = w.outside_output[b][i]
-            np.add.at(xtx[:, 1, 2], z, s * e)
-            np.add.at(xtx[:, 2, 2], z, e * e)
-            np.add.at(xty[:, 0], z, y)
-            np.add.at(xty[:, 1], z, s * y)
-            np.add.at(xty[:, 2], z, e * y)
+    # `diagnostic_variance` and the incumbents' normal equations of y on (1, s, e), i.e.
+    # `project`'s sums by task, in one fused pass (the same sums in the same order)
+    dv, xtx, xty, count = loops.screening_moments(
+        w.task, emp, w.signal, w.education, w.outside_output, w.ability, t.n,
+        bool(p.screening))
+    cov, vs, va = dv
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t.diagnostic_variance = np.where((vs > 0) & (va > 0), cov * cov / (vs * va), 0.0)
     xtx[:, 0, 0] = count
     n = xtx[:, 0, 0]
     for a, c in ((0, 1), (0, 2), (1, 2)):
@@ -479,15 +476,10 @@ def run(model: LaborMarketModel) -> None:
     w.signal = _signals(model, lambda b: rng.standard_normal(b.stop - b.start))
     _update_beliefs(model, emp)
     # every worker's score, and the applicants (the unemployed) by task and education
-    coef = [np.ascontiguousarray(t.belief[:, c]) for c in range(3)]
     score = np.empty(w.n)
     levels = p.n_edu_levels
-    applicants = np.zeros(t.n * levels, dtype=np.int64)
-    for b in blocks(w.n):
-        task, edu = w.task[b], w.education[b]
-        score[b] = coef[0][task] + coef[1][task] * w.signal[b] + coef[2][task] * edu
-        a = np.flatnonzero(~emp[b])       # index, don't mask: much faster for a few
-        applicants += np.bincount(task[a] * levels + edu[a], minlength=t.n * levels)
+    applicants = loops.scores(w.task, w.signal, w.education, emp,
+                              np.ascontiguousarray(t.belief, dtype=float), levels, t.n, score)
     w.score = score
     del score
     vac = np.maximum(target - cell_now, 0)
@@ -498,18 +490,8 @@ def run(model: LaborMarketModel) -> None:
 
     # matching: eligible applicants, in worker order. The same pass counts workers by
     # (task, meets requirement) and the employed among them, for the employment rates.
-    is_eligible = np.empty(w.n, dtype=bool)
-    n_meets = np.zeros(2 * t.n, dtype=np.int64)
-    k_meets = np.zeros(2 * t.n)               # counts as sums of 1.0: exact integers
-    for b in blocks(w.n):
-        task = w.task[b]
-        meets = w.education[b] >= t.requirement_effective[task]
-        is_eligible[b] = ~emp[b] & meets
-        group = 2 * task + meets
-        n_meets += np.bincount(group, minlength=2 * t.n)
-        k_meets += np.bincount(group, weights=emp[b], minlength=2 * t.n)
-    eligible = np.flatnonzero(is_eligible)
-    del is_eligible
+    eligible, n_meets, k_meets = loops.eligible_applicants(
+        w.task, w.education, emp, t.requirement_effective.astype(np.int64), t.n)
     cell = np.flatnonzero(vac)                               # cells with vacancies
     cell_firm = cell // t.n
     app_task = w.task[eligible]

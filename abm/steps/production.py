@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from abm import fused
+from abm.fused import production as loops
 from abm.metrics import dot
 from abm.state import UNEMPLOYED, blocks
 from abm.steps.technology import task_output
@@ -150,32 +152,24 @@ def run(model: LaborMarketModel) -> None:
     # AI input per unit of access by task: ai_input(...) with access 1
     ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
     access = f.ai_access
-    n_task = np.zeros(t.n, dtype=np.int64)
-    sum_c = np.zeros(t.n)
-    for b in blocks(w.n):
-        firm, task = w.employer[b], w.task[b]
-        off = np.flatnonzero(firm == UNEMPLOYED)       # few: index them, not mask
-        n_task += np.bincount(task, minlength=t.n) - np.bincount(task[off], minlength=t.n)
-        h_phi = w.human_capital[b] * t.skill_intensity[task]
-        ai_task = ai_per_task[task]
-        ai = ai_task * access[firm]          # the unemployed's entries are zeroed below
-        s = None if scale is None else scale[b]
-        y = task_output(h_phi, ai, neutral_scale=s, **form)
-        y_c = task_output(h_phi, ai_task * commodity, neutral_scale=s, **form)
-        for array, values in ((w.output, y), (w.outside_output, y_c), (w.ai_use, ai)):
-            values[off] = 0.0
-            array[b] = values
-        np.add.at(sum_c, task, y_c)
-
+    code = fused.form_code(p.augmentation, scale is not None)
+    if code is None:               # CES or multiplicative: power stays in numpy
+        code = loops.PRECOMPUTED
+        for b in blocks(w.n):
+            task = w.task[b]
+            h_phi = w.human_capital[b] * t.skill_intensity[task]
+            ai_task = ai_per_task[task]
+            w.output[b] = task_output(h_phi, ai_task * access[w.employer[b]], **form)
+            w.outside_output[b] = task_output(h_phi, ai_task * commodity, **form)
+    # outputs (zero for the unemployed) and the employed's sums by task, in worker order
+    n_task, sum_c = loops.outputs(w.task, w.employer, w.human_capital, t.skill_intensity,
+                                  ai_per_task.astype(float), access, float(commodity),
+                                  fused.EMPTY if scale is None else scale, code, w.output,
+                                  w.outside_output, w.ai_use, t.n)
     # a_j·ȳ^c_z (see `asset_output`) and task output Y_z = Σ (y_i + a_j·ȳ^c_z)
     mean_c = sum_c / np.maximum(n_task, 1)
-    output = np.zeros(t.n)
-    for b in blocks(w.n):
-        firm, task = w.employer[b], w.task[b]
-        a_out = f.asset_productivity[firm] * mean_c[task]
-        a_out[np.flatnonzero(firm == UNEMPLOYED)] = 0.0
-        w.asset_output[b] = a_out
-        np.add.at(output, task, w.output[b] + a_out)
+    output = loops.asset_outputs(w.task, w.employer, f.asset_productivity, mean_c, w.output,
+                                 w.asset_output, t.n)
     t.output = output
     price, total = ces_prices(t.output, t.weight, p.sigma, previous=t.price)
     if p.price_effects or eco.period <= 0 or eco.base_price.size == 0:

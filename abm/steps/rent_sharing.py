@@ -20,7 +20,8 @@ from typing import NamedTuple, TYPE_CHECKING
 
 import numpy as np
 
-from abm.state import UNEMPLOYED, blocks
+from abm.fused import production as loops
+from abm.state import UNEMPLOYED
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -90,40 +91,24 @@ def run(model: LaborMarketModel) -> None:
     """Pay wages, owners and the state; set every person's income."""
     p, eco = model.params, model.economy
     w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
-    # `split_rents` over every worker, the unemployed as firm "0" (firms shifted by one)
-    # with zero output. Sums per firm are added block by block in worker order
-    # (`np.add.at` adds in index order, like `bincount`), so each real firm's sums are
-    # those over its employees: the same numbers, without arrays of N for the values.
-    n = f.n + 1
-    va, wc, ai_rents, wage_bill = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
-    for b in blocks(w.n):
-        firm = w.employer[b] + 1
-        price = t.price[w.task[b]]
-        np.add.at(va, firm, price * (w.output[b] + w.asset_output[b]))
-        np.add.at(wc, firm, price * w.outside_output[b])
-        np.add.at(ai_rents, firm, price * (w.output[b] - w.outside_output[b]))
+    # `split_rents` over the employed: sums per firm added in worker order (as `bincount`)
+    va, wc, ai_rents = loops.firm_values(w.task, w.employer, t.price, w.output,
+                                         w.asset_output, w.outside_output, f.n)
     rents, taxes, factor = _rent_factor(va, wc, ai_rents, p.xi, p.ai_rent_tax)
-    for b in blocks(w.n):
-        firm = w.employer[b] + 1
-        wages = t.price[w.task[b]] * w.outside_output[b] * factor[firm]  # 0 if unemployed
-        w.wage[b] = wages
-        np.add.at(wage_bill, firm, wages)
-    split = FirmSplit(*(a[1:] for a in (va, wc, rents, ai_rents, taxes,
-                                        va - taxes - wage_bill, factor)))
-
-    f.value_added = split.value_added
-    f.competitive_wage_bill = split.competitive_wage_bill
-    f.rents = split.rents
-    f.ai_rents = split.ai_rents
-    f.taxes = split.taxes
-    f.owner_income = split.owner_income
-    f.rent_factor = split.rent_factor
-    f.wage_bill = wage_bill[1:]
+    wage_bill = loops.wages(w.task, w.employer, t.price, w.outside_output, factor, w.wage, f.n)
+    f.value_added = va
+    f.competitive_wage_bill = wc
+    f.rents = rents
+    f.ai_rents = ai_rents
+    f.taxes = taxes
+    f.owner_income = va - taxes - wage_bill
+    f.rent_factor = factor
+    f.wage_bill = wage_bill
     idx = np.flatnonzero(w.employer != UNEMPLOYED)
 
     capital, public_pool = distribute_owner_income(
-        split.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
+        f.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
     w.capital_income = capital
-    w.transfer = np.full(w.n, (public_pool + split.taxes.sum()) / w.n)
+    w.transfer = np.full(w.n, (public_pool + taxes.sum()) / w.n)
     w.income = w.wage + w.capital_income + w.transfer
     eco.mean_wage = float(w.wage[idx].mean()) if idx.size else eco.mean_wage

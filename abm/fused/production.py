@@ -1,0 +1,104 @@
+"""Fused loops of the production and rent-sharing phases (see the rules in `abm.fused`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.fused import ADDITIVE
+from abm.fused.jit import kernel
+
+PRECOMPUTED = -1
+"""Form code: `output` and `outside_output` already hold task_output(...) from numpy."""
+
+
+@kernel
+def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
+            skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: np.ndarray,
+            commodity: float, neutral_scale: np.ndarray, form: int, output: np.ndarray,
+            outside_output: np.ndarray, ai_use: np.ndarray, n_tasks: int
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Outputs at the employer's access and at commodity access; zero if unemployed.
+
+    numpy: hφ = h·φ[z]; ai = (αA)[z]·access[j]; y = f(hφ, ai); y^c = f(hφ, (αA)[z]·η0).
+    With form PRECOMPUTED, `output` and `outside_output` arrive holding y and y^c and
+    only the unemployed's entries are zeroed. Returns (employed per task, Σ y^c per task).
+    """
+    n_task = np.zeros(n_tasks, dtype=np.int64)
+    sum_c = np.zeros(n_tasks)
+    for i in range(task.shape[0]):
+        z = task[i]
+        j = employer[i]
+        if j < 0:
+            output[i] = 0.0
+            outside_output[i] = 0.0
+            ai_use[i] = 0.0
+            continue
+        ai_task = ai_per_task[z]
+        ai = ai_task * access[j]
+        if form != PRECOMPUTED:
+            h_phi = human_capital[i] * skill_intensity[z]
+            ai_c = ai_task * commodity
+            if form == ADDITIVE:
+                output[i] = h_phi + ai
+                outside_output[i] = h_phi + ai_c
+            else:
+                output[i] = h_phi * (1.0 + ai / neutral_scale[i])
+                outside_output[i] = h_phi * (1.0 + ai_c / neutral_scale[i])
+        ai_use[i] = ai
+        n_task[z] += 1
+        sum_c[z] += outside_output[i]
+    return n_task, sum_c
+
+
+@kernel
+def asset_outputs(task: np.ndarray, employer: np.ndarray, asset_productivity: np.ndarray,
+                  mean_outside: np.ndarray, output: np.ndarray, asset_output: np.ndarray,
+                  n_tasks: int) -> np.ndarray:
+    """a_j·ȳ^c_z per job (0 if unemployed) and task output Y_z = Σ (y_i + a_j·ȳ^c_z)."""
+    total = np.zeros(n_tasks)
+    for i in range(task.shape[0]):
+        j = employer[i]
+        if j < 0:
+            asset_output[i] = 0.0
+            continue
+        z = task[i]
+        a_out = asset_productivity[j] * mean_outside[z]
+        asset_output[i] = a_out
+        total[z] += output[i] + a_out
+    return total
+
+
+@kernel
+def firm_values(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
+                output: np.ndarray, asset_output: np.ndarray, outside_output: np.ndarray,
+                n_firms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per firm: value added Σ p·(y + a), competitive wage bill Σ p·y^c, AI rents Σ p·(y − y^c)."""
+    va = np.zeros(n_firms)
+    wc = np.zeros(n_firms)
+    ai_rents = np.zeros(n_firms)
+    for i in range(task.shape[0]):
+        j = employer[i]
+        if j < 0:
+            continue
+        p = price[task[i]]
+        va[j] += p * (output[i] + asset_output[i])
+        wc[j] += p * outside_output[i]
+        ai_rents[j] += p * (output[i] - outside_output[i])
+    return va, wc, ai_rents
+
+
+@kernel
+def wages(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
+          outside_output: np.ndarray, rent_factor: np.ndarray, out: np.ndarray,
+          n_firms: int) -> np.ndarray:
+    """w_i = p_z·y^c_i·(1 + ξπ_j) (0 if unemployed) and the wage bill per firm."""
+    bill = np.zeros(n_firms)
+    for i in range(task.shape[0]):
+        j = employer[i]
+        if j < 0:
+            out[i] = 0.0
+            continue
+        wage = price[task[i]] * outside_output[i] * rent_factor[j]
+        out[i] = wage
+        bill[j] += wage
+    return bill
