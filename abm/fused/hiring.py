@@ -145,3 +145,136 @@ def eligible_applicants(task: np.ndarray, education: np.ndarray, employed: np.nd
             picked[m] = i
             m += 1
     return picked, n_meets, k_meets
+
+
+@kernel
+def separate(employer: np.ndarray, draws: np.ndarray, rate: float,
+             per_firm: np.ndarray) -> None:
+    """Employed workers whose draw is below `rate` quit: unemployed, counted by firm."""
+    for i in range(employer.shape[0]):
+        j = employer[i]
+        if j >= 0 and draws[i] < rate:
+            per_firm[j] += 1
+            employer[i] = -1
+
+
+@kernel
+def staffing(employer: np.ndarray, task: np.ndarray, target: np.ndarray, n_tasks: int
+             ) -> tuple[np.ndarray, np.ndarray]:
+    """Workers per (firm, task) cell, and the employed in cells above their target.
+
+    Returns (held per flat cell j·Z + z, indices of the workers at risk in worker order).
+    """
+    held = np.zeros(target.shape[0], dtype=np.int64)
+    for i in range(employer.shape[0]):
+        if employer[i] >= 0:
+            held[employer[i] * n_tasks + task[i]] += 1
+    m = 0
+    for i in range(employer.shape[0]):
+        if employer[i] >= 0:
+            c = employer[i] * n_tasks + task[i]
+            if held[c] > target[c]:
+                m += 1
+    at_risk = np.empty(m, dtype=np.int64)
+    m = 0
+    for i in range(employer.shape[0]):
+        if employer[i] >= 0:
+            c = employer[i] * n_tasks + task[i]
+            if held[c] > target[c]:
+                at_risk[m] = i
+                m += 1
+    return held, at_risk
+
+
+@kernel
+def largest_remainder(exact: np.ndarray, jobs: np.ndarray) -> np.ndarray:
+    """Integer split of each column's `jobs` ∝ `exact`: floors, then one more job each
+    for the largest remainders (ties: lower row first), as `hiring.allocate_jobs`."""
+    n_rows, n_cols = exact.shape
+    out = np.empty((n_rows, n_cols), dtype=np.int64)
+    remainder = np.empty(n_rows)
+    for z in range(n_cols):
+        short = jobs[z]
+        for j in range(n_rows):
+            base = np.floor(exact[j, z])
+            out[j, z] = np.int64(base)
+            short -= np.int64(base)
+            remainder[j] = -(exact[j, z] - base)
+        order = np.argsort(remainder, kind="mergesort")
+        for r in range(min(max(short, 0), n_rows)):
+            out[order[r], z] += 1
+    return out
+
+
+@kernel
+def belief_inputs(dv: np.ndarray, xtx: np.ndarray, count: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """From `screening_moments`: V_D, sd of incumbents' signals and their mean education.
+
+    Also completes X'X (count on the diagonal, lower triangle mirrored). numpy:
+    V_D = where(Σds² > 0 & Σdθ² > 0, (Σds·dθ)²/(Σds²·Σdθ²), 0);
+    sd = nan_to_num(sqrt(maximum(Σs²/n − (Σs/n)², 0))); ē = Σe/n (NaN if n = 0).
+    """
+    n_tasks = count.shape[0]
+    vd = np.zeros(n_tasks)
+    sd = np.zeros(n_tasks)
+    mean_e = np.empty(n_tasks)
+    for z in range(n_tasks):
+        cov, vs, va = dv[0, z], dv[1, z], dv[2, z]
+        if vs > 0 and va > 0:
+            vd[z] = cov * cov / (vs * va)
+        n = float(count[z])
+        xtx[z, 0, 0] = n
+        xtx[z, 1, 0] = xtx[z, 0, 1]
+        xtx[z, 2, 0] = xtx[z, 0, 2]
+        xtx[z, 2, 1] = xtx[z, 1, 2]
+        ms = xtx[z, 0, 1] / n
+        v = xtx[z, 1, 1] / n - ms * ms
+        v = v if (v >= 0.0 or v != v) else 0.0          # np.maximum(v, 0)
+        s = np.sqrt(v)
+        sd[z] = s if s == s else 0.0                     # nan_to_num
+        mean_e[z] = xtx[z, 0, 2] / n
+    return vd, sd, mean_e
+
+
+@kernel
+def requirements(coef: np.ndarray, mean_e: np.ndarray, signal_sd: np.ndarray,
+                 reach: float, max_level: float) -> np.ndarray:
+    """c_z = ē − R·b_s·sd/b_e clipped to [0, max_level], 0 where b_e ≤ 0 or undefined.
+
+    As `hiring.posted_requirement`: b_s = max(coefficient on s, 0); NaN means 0 and
+    ±inf the nearest bound (numpy's nan_to_num, then clip).
+    """
+    out = np.zeros(coef.shape[0])
+    for z in range(coef.shape[0]):
+        b_s = coef[z, 1]
+        b_s = b_s if (b_s >= 0.0 or b_s != b_s) else 0.0
+        b_e = coef[z, 2]
+        if not b_e > 0:
+            continue
+        req = mean_e[z] - reach * b_s * signal_sd[z] / b_e
+        if req != req:
+            continue
+        out[z] = min(max(req, 0.0), max_level)
+    return out
+
+
+@kernel
+def relax(posted: np.ndarray, counts: np.ndarray, vacancies: np.ndarray) -> np.ndarray:
+    """ceil(posted) lowered to the highest level at which enough applicants qualify.
+
+    counts: applicants by (task, education level). The level of a task is the highest
+    l with Σ_{e ≥ l} counts ≥ vacancies (0 if none), as `hiring.relax_requirement`.
+    """
+    n_tasks, n_levels = counts.shape
+    out = np.empty(n_tasks, dtype=np.int64)
+    for z in range(n_tasks):
+        highest = 0
+        at_least = 0
+        for level in range(n_levels - 1, -1, -1):
+            at_least += counts[z, level]
+            if at_least >= vacancies[z]:
+                highest = level
+                break
+        out[z] = min(np.int64(np.ceil(posted[z] - 1e-9)), highest)
+    return out

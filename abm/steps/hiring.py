@@ -30,13 +30,14 @@ rank eligible applicants by score and vacancies by firm premium and pair them in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from abm import fused
 from abm.fused import hiring as loops
+from abm.fused import matching
 from abm.state import UNEMPLOYED, blocks
 from abm.steps.production import neutral_scale, relative_assets
 from abm.steps.technology import task_output
@@ -52,15 +53,13 @@ RIDGE = 1e-9  # keeps the per-task 3x3 normal equations solvable when a regresso
 # pure kernels
 # ---------------------------------------------------------------------------------------
 def allocate_jobs(shares: np.ndarray, jobs_per_task: np.ndarray) -> np.ndarray:
-    """Integer job targets (J, Z): task z's jobs split over firms ∝ `shares`, largest remainder."""
+    """Integer job targets (J, Z): task z's jobs split over firms ∝ `shares`, largest remainder.
+
+    Each task's jobs are floored, and the jobs left over go one each to the firms with
+    the largest remainders (ties to the lower firm index).
+    """
     exact = shares[:, None] * jobs_per_task[None, :]
-    base = np.floor(exact).astype(np.int64)
-    short = jobs_per_task - base.sum(axis=0)
-    remainder = exact - base
-    order = np.argsort(-remainder, axis=0, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(shares.size)[:, None], axis=0)
-    return base + (rank < short[None, :])
+    return loops.largest_remainder(exact, np.asarray(jobs_per_task, dtype=np.int64))
 
 
 def rank_within(groups: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -140,11 +139,10 @@ def _solve_normal_equations(xtx: np.ndarray, xty: np.ndarray) -> np.ndarray:
 def posted_requirement(coef: np.ndarray, mean_e: np.ndarray, signal_sd: np.ndarray,
                        reach: float, max_level: int) -> np.ndarray:
     """c_z = ē − R·b_s·sd(s)/b_e, clipped to [0, max_level]; 0 where credentials do not predict."""
-    b_s = np.maximum(coef[:, 1], 0.0)
-    b_e = coef[:, 2]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        req = np.where(b_e > 0, mean_e - reach * b_s * signal_sd / b_e, 0.0)
-    return np.clip(np.nan_to_num(req, nan=0.0), 0.0, float(max_level))
+    return loops.requirements(np.ascontiguousarray(coef, dtype=float),
+                              np.ascontiguousarray(mean_e, dtype=float),
+                              np.ascontiguousarray(signal_sd, dtype=float), float(reach),
+                              float(max_level))
 
 
 def relax_requirement(posted: np.ndarray, applicant_task: np.ndarray, applicant_e: np.ndarray,
@@ -159,13 +157,8 @@ def relax_requirement(posted: np.ndarray, applicant_task: np.ndarray, applicant_
 def _relax_from_counts(posted: np.ndarray, counts: np.ndarray, vacancies: np.ndarray
                        ) -> np.ndarray:
     """`relax_requirement` given applicant counts by (task, education level)."""
-    n_levels = counts.shape[1]
-    at_least = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1]    # applicants with e >= level
-    fillable = at_least >= vacancies[:, None]
-    levels = np.arange(n_levels)
-    highest_fillable = np.max(np.where(fillable, levels[None, :], 0), axis=1)
-    wanted = np.ceil(posted - 1e-9).astype(np.int64)
-    return np.minimum(wanted, highest_fillable)
+    return loops.relax(np.asarray(posted, dtype=float), np.asarray(counts, dtype=np.int64),
+                       np.asarray(vacancies, dtype=np.int64))
 
 
 def match(app_task: np.ndarray, app_score: np.ndarray, app_tiebreak: np.ndarray,
@@ -213,39 +206,22 @@ def _assign_slots(a_order: np.ndarray, a_rank: np.ndarray, app_task: np.ndarray,
                   cell_task: np.ndarray, cell_premium: np.ndarray, cell_firm: np.ndarray,
                   cell_second: np.ndarray, cell_slots: np.ndarray
                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Second half of `_match_cells`: ranked applicants to ranked vacancy cells."""
-    parts = list(_assigned(a_order, a_rank, app_task, cell_task, cell_premium, cell_firm,
-                           cell_second, cell_slots))
-    if not parts:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.asarray(cell_firm).dtype)
-    return np.concatenate([q for q, _ in parts]), np.concatenate([j for _, j in parts])
-
-
-def _assigned(a_order: np.ndarray, a_rank: np.ndarray, app_task: np.ndarray,
-              cell_task: np.ndarray, cell_premium: np.ndarray, cell_firm: np.ndarray,
-              cell_second: np.ndarray, cell_slots: np.ndarray
-              ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-    """(applicant positions hired, firm of each), block by block of ranked applicants.
+    """Second half of `_match_cells`: ranked applicants to ranked vacancy cells.
 
     The r-th applicant of task z (in ranked order) is hired if r < vacancies on z, into
-    slot s_start[z] + r of the ranked slots, which lies in the ranked cell whose
-    cumulative slot count first exceeds it. Blocks keep the scratch memory small when
-    nearly everyone applies (the first period); a caller can act on each block at once.
+    the r-th of z's slots in ranked order: cells ranked by (task, premium descending,
+    secondary key, cell order), each holding `cell_slots` interchangeable slots.
+    Returns (applicant positions hired, firm of each), in ranked applicant order.
     """
-    c_order = np.lexsort((cell_second, -cell_premium, cell_task))
-    n_tasks = int(max(app_task.max(initial=-1), cell_task.max(initial=-1)) + 1)
-    n_slots = np.zeros(n_tasks, dtype=np.int64)
-    np.add.at(n_slots, cell_task, cell_slots)
-    s_start = np.r_[0, np.cumsum(n_slots)[:-1]]
-    slots_before = np.cumsum(cell_slots[c_order])
-    ranked_firm = cell_firm[c_order]
-    for b in blocks(a_order.size):
-        order, rank = a_order[b], a_rank[b]
-        task = app_task[order]
-        hired = np.flatnonzero(rank < n_slots[task])
-        if hired.size:
-            slot = s_start[task[hired]] + rank[hired]
-            yield order[hired], ranked_firm[np.searchsorted(slots_before, slot, side="right")]
+    cell_task = np.asarray(cell_task, dtype=np.int64)
+    c_order = np.lexsort((cell_second, -np.asarray(cell_premium), cell_task))
+    n_tasks = int(max(np.max(app_task, initial=-1), np.max(cell_task, initial=-1)) + 1)
+    return matching.assign_slots(np.asarray(a_order, dtype=np.int64),
+                                 np.asarray(a_rank, dtype=np.int64),
+                                 np.asarray(app_task, dtype=np.int64), cell_task,
+                                 np.asarray(cell_firm),
+                                 np.asarray(cell_slots, dtype=np.int64), c_order,
+                                 max(n_tasks, 0))
 
 
 def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray,
@@ -256,24 +232,17 @@ def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray,
     Equivalent to `np.lexsort((tiebreak, -score, task))`, which is slow (three merge
     sorts). Scores are continuous, so they almost never tie: sort by score with the fast
     unstable sort (descending order is ascending order reversed when nothing ties),
-    then by task with a stable radix sort of a small integer. If two scores do tie (or
+    then by task with a stable counting sort. If two scores do tie (or
     one is NaN) the tiebreak matters and the lexsort is used instead. `tiebreak` may be
     a function returning it, called only in that case.
     """
     score = np.asarray(score, dtype=float)
     order = np.argsort(score)[::-1]
-    v = score[order]
-    small = task.size > 0 and 0 <= task.min() and task.max() < np.iinfo(np.int16).max
-    if not small or np.isnan(v[0]) or np.any(v[1:] == v[:-1]):
+    if task.size == 0 or task.min() < 0 or matching.has_ties(score, order):
         order = np.lexsort((tiebreak() if callable(tiebreak) else tiebreak, -score, task))
         return order, _ranks(task[order])
-    del v
-    group = task.astype(np.int16)[order]
-    by_task = np.argsort(group, kind="stable")
-    order = order[by_task]
-    group = group[by_task]
-    del by_task
-    return order, _ranks(group)
+    # a stable counting sort by task of the score order (one pass, no second sort)
+    return matching.group_by_task(order, np.asarray(task, dtype=np.int64), int(task.max()) + 1)
 
 
 def _ranks(sorted_groups: np.ndarray) -> np.ndarray:
@@ -287,23 +256,18 @@ def _ranks(sorted_groups: np.ndarray) -> np.ndarray:
 
 def diagnostic_variance(signal: np.ndarray, ability: np.ndarray, task: np.ndarray,
                         n_tasks: int) -> np.ndarray:
-    """V_D(z) = corr(s, θ)² within each task: the share of signal variance due to ability."""
-    signal, ability, task = np.asarray(signal), np.asarray(ability), np.asarray(task)
-    n = np.bincount(task, minlength=n_tasks).astype(float)
-    ms = np.bincount(task, weights=signal, minlength=n_tasks) / n
-    ma = np.bincount(task, weights=ability, minlength=n_tasks) / n
-    # deviations and their products block by block, added into the sums by task in worker
-    # order (`np.add.at` adds in index order, as `bincount` does: the same sums)
-    cov, vs, va = np.zeros(n.size), np.zeros(n.size), np.zeros(n.size)
-    for b in blocks(signal.shape[0]):
-        z = task[b]
-        ds = signal[b] - ms[z]
-        da = ability[b] - ma[z]
-        np.add.at(cov, z, ds * da)
-        np.add.at(vs, z, ds * ds)
-        np.add.at(va, z, da * da)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where((vs > 0) & (va > 0), cov * cov / (vs * va), 0.0)
+    """V_D(z) = corr(s, θ)² within each task: the share of signal variance due to ability.
+
+    Deviations from task means, their products summed by task in worker order; the
+    phase computes the same sums in `fused.hiring.screening_moments`.
+    """
+    signal = np.ascontiguousarray(signal, dtype=float)
+    task = np.ascontiguousarray(task, dtype=np.int64)
+    nobody = np.zeros(task.size, dtype=bool)           # the OLS sums are not needed here
+    dv, xtx, _, count = loops.screening_moments(
+        task, nobody, signal, np.zeros(task.size, dtype=np.int8), signal,
+        np.ascontiguousarray(ability, dtype=float), n_tasks, False)
+    return loops.belief_inputs(dv, xtx, count)[0]
 
 
 # ---------------------------------------------------------------------------------------
@@ -359,18 +323,7 @@ def _update_beliefs(model: LaborMarketModel, emp: np.ndarray) -> None:
     dv, xtx, xty, count = loops.screening_moments(
         w.task, emp, w.signal, w.education, w.outside_output, w.ability, t.n,
         bool(p.screening))
-    cov, vs, va = dv
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t.diagnostic_variance = np.where((vs > 0) & (va > 0), cov * cov / (vs * va), 0.0)
-    xtx[:, 0, 0] = count
-    n = xtx[:, 0, 0]
-    for a, c in ((0, 1), (0, 2), (1, 2)):
-        xtx[:, c, a] = xtx[:, a, c]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        ms = xtx[:, 0, 1] / n
-        sd = np.sqrt(np.maximum(xtx[:, 1, 1] / n - ms ** 2, 0))
-        mean_e = xtx[:, 0, 2] / n
-    t.signal_sd = np.nan_to_num(sd)
+    t.diagnostic_variance, t.signal_sd, mean_e = loops.belief_inputs(dv, xtx, count)
     if not p.screening:
         t.belief = np.tile((0.0, 1.0, 0.0), (t.n, 1))
         t.requirement = np.zeros(t.n)
@@ -378,20 +331,6 @@ def _update_beliefs(model: LaborMarketModel, emp: np.ndarray) -> None:
     t.belief = _solve_normal_equations(xtx, xty)
     t.requirement = posted_requirement(t.belief, np.nan_to_num(mean_e), t.signal_sd,
                                        p.signal_reach, p.n_edu_levels - 1)
-
-
-def _employment_rates(model: LaborMarketModel, emp: np.ndarray) -> None:
-    """Employment rates of workers meeting / not meeting their task's requirement."""
-    w, t = model.economy.workers, model.economy.tasks
-    # counts over (task, meets requirement) cells; integer counts add up exactly by block
-    n = np.zeros(2 * t.n, dtype=np.int64)
-    k = np.zeros(2 * t.n, dtype=np.int64)
-    for b in blocks(w.n):
-        task = w.task[b]
-        cell = 2 * task + (w.education[b] >= t.requirement_effective[task])
-        n += np.bincount(cell, minlength=2 * t.n)
-        k += np.bincount(cell[emp[b]], minlength=2 * t.n)
-    _set_employment_rates(t, n.reshape(t.n, 2), k.reshape(t.n, 2))
 
 
 def _set_employment_rates(t: Tasks, n: np.ndarray, k: np.ndarray) -> None:
@@ -440,36 +379,28 @@ def run(model: LaborMarketModel) -> None:
     # layoff keys, signal noise, matching tiebreaks. Each is drawn block by block where it
     # is used: the same numbers as drawing all four up front, without holding them.
 
-    # separations
-    sep = np.concatenate([
-        b.start + np.flatnonzero((w.employer[b] != UNEMPLOYED)
-                                 & (rng.random(b.stop - b.start) < p.separation_rate))
-        for b in blocks(w.n)])
-    sep_firm = w.employer[sep]
-    w.employer[sep] = UNEMPLOYED
-    del sep
+    # separations (the draws block by block, as every worker's draw)
+    quits = np.zeros(f.n, dtype=np.int64)
+    for b in blocks(w.n):
+        loops.separate(w.employer[b], rng.random(b.stop - b.start), p.separation_rate, quits)
 
     # job targets and layoffs
     k = relative_assets(f.assets)
     size = k ** p.size_elasticity
     per_task = np.floor(p.job_rate * np.bincount(w.task, minlength=t.n)).astype(np.int64)
     target = allocate_jobs(size / size.sum(), per_task).ravel()          # (J·Z,)
-    emp_idx = np.flatnonzero(w.employer != UNEMPLOYED)
-    cell = w.employer[emp_idx] * t.n + w.task[emp_idx]
-    held = np.bincount(cell, minlength=f.n * t.n)
+    held, at_risk = loops.staffing(w.employer, w.task, target, t.n)
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within
     # their cell alone: pass just them (and just their layoff keys; every worker's key
     # is still drawn, so the stream advances as before).
-    at_risk = np.flatnonzero((held > target)[cell])
-    del cell
-    at_risk_cell = w.employer[emp_idx[at_risk]] * t.n + w.task[emp_idx[at_risk]]
-    out = layoffs(at_risk_cell, target, _draws_at(rng, w.n, emp_idx[at_risk]))
-    w.employer[emp_idx[at_risk[out]]] = UNEMPLOYED
+    at_risk_cell = w.employer[at_risk] * t.n + w.task[at_risk]
+    out = layoffs(at_risk_cell, target, _draws_at(rng, w.n, at_risk))
+    w.employer[at_risk[out]] = UNEMPLOYED
     fired_cell = at_risk_cell[out]
     fired_firm = fired_cell // t.n
     # workers still employed, per cell: counts are integers, so subtracting is exact
     cell_now = held - np.bincount(fired_cell, minlength=f.n * t.n)
-    del emp_idx, at_risk, at_risk_cell, out
+    del at_risk, at_risk_cell, out
     emp = w.employer != UNEMPLOYED
 
     # signals, beliefs, requirements
@@ -492,11 +423,7 @@ def run(model: LaborMarketModel) -> None:
     # (task, meets requirement) and the employed among them, for the employment rates.
     eligible, n_meets, k_meets = loops.eligible_applicants(
         w.task, w.education, emp, t.requirement_effective.astype(np.int64), t.n)
-    cell = np.flatnonzero(vac)                               # cells with vacancies
-    cell_firm = cell // t.n
     app_task = w.task[eligible]
-    if t.n < np.iinfo(np.int16).max:
-        app_task = app_task.astype(np.int16)
     app_score = w.score[eligible]
     # matching tiebreaks: needed only if scores tie, but drawn in any case
     tiebreaks: list[np.ndarray] = []
@@ -509,19 +436,22 @@ def run(model: LaborMarketModel) -> None:
     if not tiebreaks:                  # not needed: advance the stream as if drawn
         _skip(rng, w.n)
     del app_score, tiebreaks
-    f.hires = np.zeros(f.n, dtype=np.int64)
-    hired_on = np.zeros(t.n, dtype=np.int64)
-    for pos, firm in _assigned(order, rank, app_task, cell % t.n, f.rent_factor[cell_firm],
-                               cell_firm, -f.assets[cell_firm], vac[cell]):
-        hired = eligible[pos]
-        w.employer[hired] = firm
-        f.hires += np.bincount(firm, minlength=f.n)
-        hired_on += np.bincount(w.task[hired], minlength=t.n)
+    # vacancies ranked by task, then the firm's premium (descending), assets (descending)
+    # and index, as `match` ranks them: every cell of a firm ranks alike, so the J firms
+    # are ranked once and their cells listed task by task in that order
+    firm_order = np.lexsort((-f.assets, -f.rent_factor))
+    cells = matching.ranked_cells(vac, firm_order, t.n)
+    flat = np.arange(vac.size)
+    pos, firm = matching.assign_slots(order, rank, app_task, flat % t.n, flat // t.n, vac,
+                                      cells, t.n)
+    hired = eligible[pos]
+    w.employer[hired] = firm
+    f.hires = np.bincount(firm, minlength=f.n)
+    hired_on = np.bincount(w.task[hired], minlength=t.n)
     del order, rank, app_task
 
     f.vacancies = vac.reshape(f.n, t.n).sum(axis=1)
-    f.separations = (np.bincount(sep_firm, minlength=f.n)
-                     + np.bincount(fired_firm, minlength=f.n))
+    f.separations = quits + np.bincount(fired_firm, minlength=f.n)
     # the hired were unemployed and eligible (they meet the requirement)
     k_meets = k_meets.reshape(t.n, 2)
     k_meets[:, 1] += hired_on

@@ -1,0 +1,45 @@
+"""A stable argsort of non-negative floats through one integer sort (see `metrics`)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.fused.jit import kernel
+
+
+@kernel
+def packable(x: np.ndarray) -> bool:
+    """True if no value is negative, -0.0 or NaN (their bit patterns do not sort as values)."""
+    bits = x.view(np.int64)
+    for i in range(x.shape[0]):
+        if bits[i] < 0 or x[i] != x[i]:
+            return False
+    return True
+
+
+@kernel
+def unpack_sorted(key: np.ndarray, x: np.ndarray, shift: int
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """Order and sorted values from sorted keys (value bits >> shift << shift | index).
+
+    Keys order values exactly except among values equal in all but their last `shift`
+    mantissa bits, which arrive in index order; those short runs are put in (value,
+    index) order by insertion, so the result is the stable order of the values.
+    """
+    n = key.shape[0]
+    s = np.uint64(shift)
+    mask = (np.uint64(1) << s) - np.uint64(1)
+    order = np.empty(n, dtype=np.int64)
+    v = np.empty(n)
+    for r in range(n):
+        order[r] = np.int64(key[r] & mask)
+        v[r] = x[order[r]]
+    for r in range(1, n):
+        if v[r] < v[r - 1] and (key[r] >> s) == (key[r - 1] >> s):
+            q = r
+            while q > 0 and (key[q] >> s) == (key[q - 1] >> s) and (
+                    v[q] < v[q - 1] or (v[q] == v[q - 1] and order[q] < order[q - 1])):
+                v[q], v[q - 1] = v[q - 1], v[q]
+                order[q], order[q - 1] = order[q - 1], order[q]
+                q -= 1
+    return order, v
