@@ -17,7 +17,7 @@ from mesa import DataCollector
 from abm import fused
 from abm import metrics as m
 from abm.fused import measure as loops
-from abm.state import UNEMPLOYED, blocks
+from abm.state import blocks
 from abm.steps.production import ai_input, neutral_scale
 from abm.steps.technology import cv_from_sums, task_output
 
@@ -92,14 +92,13 @@ def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]
     mean = income_sorted.sum() / w.n if w.n else 0.0
     del income_sorted
     sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
-    # the decomposition ranks the sum of the sources, which is the income array itself
-    # unless a caller has edited one of them since the rent-sharing phase
-    if not all(np.array_equal(w.wage[b] + w.capital_income[b] + w.transfer[b], w.income[b])
-               for b in blocks(w.n)):
-        return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None)
     if w.n == 0 or mean <= 0:
         return g_income, {k: 0.0 for k in sources}
-    cov = loops.rank_covariances(order, w.wage, w.capital_income, w.transfer)
+    cov, consistent = loops.rank_covariances(order, w.income, w.wage, w.capital_income,
+                                             w.transfer)
+    if not consistent:
+        # income is not the sum of the sources (a caller edited one): rank their sum
+        return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None)
     return g_income, {k: float(2.0 * c / w.n / mean) for k, c in zip(sources, cov, strict=True)}
 
 
@@ -152,17 +151,14 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     g_income, ly = _income_inequality(model)
 
     cv, cv_all = _output_dispersion(model)
-    idx = np.flatnonzero(w.employer != UNEMPLOYED)
-    n_employed = idx.size
-    wage_e = w.wage[idx]
+    wage_e = loops.employed_wages(w.employer, w.wage)
+    n_employed = wage_e.size
     wages_total = float(wage_e.sum())
-    log_w = np.log(np.maximum(wage_e, 1e-300))
-    wage_e.sort()                            # a private copy: sort it in place for the Gini
+    wage_e.sort()
     gini_wage = m.gini_sorted(wage_e)
     del wage_e
     premium, premium_c, premium_s, between = loops.wage_regressions(
-        log_w, w.task[idx], w.employer[idx], w.education[idx], exposed, t.n, f.n)
-    del idx, log_w
+        w.employer, w.wage, w.task, w.education, exposed, t.n, f.n)
 
     owner_total = float(f.owner_income.sum())
     taxes_total = float(f.taxes.sum())

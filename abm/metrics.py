@@ -27,8 +27,25 @@ def dot(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 for an empty or all-zero array)."""
-    return gini_sorted(np.sort(np.asarray(x, dtype=float).ravel()))
+    """Gini coefficient of non-negative values (0 for an empty or all-zero array).
+
+    Zeros sit at the bottom of the ranking and add nothing to the sum, so when most
+    values are zero (capital income: most persons own nothing) only the positive ones
+    are sorted, with their ranks offset by the number of zeros.
+    """
+    v = np.asarray(x, dtype=float).ravel()
+    positive = np.count_nonzero(v > 0)
+    if 2 * positive >= v.size:
+        return gini_sorted(np.sort(v))
+    n, zeros = v.size, v.size - positive
+    if v.min(initial=0.0) < 0:                   # negative values: rank all of them
+        return gini_sorted(np.sort(v))
+    top = np.sort(v[v > 0])
+    total = top.sum()
+    if total <= 0:
+        return 0.0
+    # ranks zeros + 1 .. n of the positive values: weights 2i − n − 1
+    return float(dot(np.arange(2.0 * zeros + 1.0 - n, n, 2.0), top) / (n * total))
 
 
 def gini_sorted(v: np.ndarray) -> float:

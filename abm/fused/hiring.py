@@ -58,41 +58,51 @@ def screening_moments(task: np.ndarray, employed: np.ndarray, signal: np.ndarray
         count: (Z,) employed per task.
     """
     n = task.shape[0]
-    workers = np.zeros(n_tasks)
-    sum_s = np.zeros(n_tasks)
-    sum_a = np.zeros(n_tasks)
+    # accumulators interleaved by task (one cache line holds a task's sums)
+    first = np.zeros(4 * n_tasks)             # workers, Σ s, Σ θ
     for i in range(n):
-        z = task[i]
-        workers[z] += 1.0
-        sum_s[z] += signal[i]
-        sum_a[z] += ability[i]
-    mean_s = sum_s / workers
-    mean_a = sum_a / workers
-    dv = np.zeros((3, n_tasks))
-    xtx = np.zeros((n_tasks, 3, 3))
-    xty = np.zeros((n_tasks, 3))
+        k = 4 * task[i]
+        first[k] += 1.0
+        first[k + 1] += signal[i]
+        first[k + 2] += ability[i]
+    mean_s = np.empty(n_tasks)
+    mean_a = np.empty(n_tasks)
+    for z in range(n_tasks):
+        mean_s[z] = first[4 * z + 1] / first[4 * z]
+        mean_a[z] = first[4 * z + 2] / first[4 * z]
+    acc = np.zeros(12 * n_tasks)
     count = np.zeros(n_tasks, dtype=np.int64)
     for i in range(n):
         z = task[i]
+        k = 12 * z
         s = signal[i]
         ds = s - mean_s[z]
         da = ability[i] - mean_a[z]
-        dv[0, z] += ds * da
-        dv[1, z] += ds * ds
-        dv[2, z] += da * da
+        acc[k] += ds * da
+        acc[k + 1] += ds * ds
+        acc[k + 2] += da * da
         if employed[i]:
             e = float(education[i])
             count[z] += 1
-            xtx[z, 0, 1] += s
-            xtx[z, 1, 1] += s * s
-            xtx[z, 0, 2] += e
+            acc[k + 3] += s
+            acc[k + 4] += s * s
+            acc[k + 5] += e
             if screening:
                 y = outside_output[i]
-                xtx[z, 1, 2] += s * e
-                xtx[z, 2, 2] += e * e
-                xty[z, 0] += y
-                xty[z, 1] += s * y
-                xty[z, 2] += e * y
+                acc[k + 6] += s * e
+                acc[k + 7] += e * e
+                acc[k + 8] += y
+                acc[k + 9] += s * y
+                acc[k + 10] += e * y
+    dv = np.empty((3, n_tasks))
+    xtx = np.zeros((n_tasks, 3, 3))
+    xty = np.empty((n_tasks, 3))
+    for z in range(n_tasks):
+        k = 12 * z
+        dv[0, z], dv[1, z], dv[2, z] = acc[k], acc[k + 1], acc[k + 2]
+        xtx[z, 0, 1], xtx[z, 1, 1], xtx[z, 0, 2] = acc[k + 3], acc[k + 4], acc[k + 5]
+        xtx[z, 1, 2], xtx[z, 2, 2] = acc[k + 6], acc[k + 7]
+        xty[z, 0], xty[z, 1], xty[z, 2] = acc[k + 8], acc[k + 9], acc[k + 10]
     return dv, xtx, xty, count
 
 

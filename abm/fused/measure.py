@@ -50,46 +50,70 @@ def output_sums(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarra
 
 
 @kernel
-def wage_regressions(log_wage: np.ndarray, task: np.ndarray, firm: np.ndarray,
+def employed_wages(employer: np.ndarray, wage: np.ndarray) -> np.ndarray:
+    """Wages of the employed, in worker order."""
+    m = 0
+    for i in range(employer.shape[0]):
+        if employer[i] >= 0:
+            m += 1
+    out = np.empty(m)
+    m = 0
+    for i in range(employer.shape[0]):
+        if employer[i] >= 0:
+            out[m] = wage[i]
+            m += 1
+    return out
+
+
+@kernel
+def wage_regressions(employer: np.ndarray, wage: np.ndarray, task: np.ndarray,
                      education: np.ndarray, codifiable: np.ndarray, n_tasks: int,
                      n_firms: int) -> tuple[float, float, float, float]:
     """Mincer slopes with task fixed effects and the between-firm variance share.
 
-    Over the employed (one entry each): the OLS slope of log wage on education after
-    removing task means, for all, for codifiable tasks and for social tasks (NaN with
-    fewer than 3 workers or no within-task variation in education); and the share of
-    the variance of log wages that is between firms (`metrics.between_share`).
+    Over the employed, with log wages log(max(w, 1e-300)): the OLS slope of log wage on
+    education after removing task means, for all, for codifiable tasks and for social
+    tasks (NaN with fewer than 3 workers or no within-task variation in education); and
+    the share of the variance of log wages that is between firms
+    (`metrics.between_share`). The logarithm is C's, not numpy's: a statistic may
+    differ from numpy's in the last bits.
     """
-    n = log_wage.shape[0]
     by_task = np.zeros((3, n_tasks))       # count, Σ log w, Σ e
     by_firm = np.zeros((2, n_firms))       # count, Σ log w
     total = 0.0
-    for i in range(n):
+    n = 0
+    for i in range(employer.shape[0]):
+        j = employer[i]
+        if j < 0:
+            continue
         z = task[i]
-        j = firm[i]
-        y = log_wage[i]
+        y = np.log(max(wage[i], 1e-300))
         by_task[0, z] += 1.0
         by_task[1, z] += y
         by_task[2, z] += float(education[i])
         by_firm[0, j] += 1.0
         by_firm[1, j] += y
         total += y
+        n += 1
     mean = total / n if n > 0 else 0.0
     sxx = np.zeros(3)                      # all, codifiable, social
     sxy = np.zeros(3)
     size = np.zeros(3)
     variance = 0.0
-    for i in range(n):
+    for i in range(employer.shape[0]):
+        if employer[i] < 0:
+            continue
         z = task[i]
+        y = np.log(max(wage[i], 1e-300))
         c = max(by_task[0, z], 1.0)
         xd = float(education[i]) - by_task[2, z] / c
-        yd = log_wage[i] - by_task[1, z] / c
+        yd = y - by_task[1, z] / c
         k = 1 if codifiable[z] else 2
         for g in (0, k):
             sxx[g] += xd * xd
             sxy[g] += xd * yd
             size[g] += 1.0
-        d = log_wage[i] - mean
+        d = y - mean
         variance += d * d
     slopes = np.full(3, np.nan)
     for g in range(3):
@@ -110,19 +134,24 @@ def wage_regressions(log_wage: np.ndarray, task: np.ndarray, firm: np.ndarray,
 
 
 @kernel
-def rank_covariances(order: np.ndarray, wage: np.ndarray, capital: np.ndarray,
-                     transfer: np.ndarray) -> np.ndarray:
+def rank_covariances(order: np.ndarray, income: np.ndarray, wage: np.ndarray,
+                     capital: np.ndarray, transfer: np.ndarray) -> tuple[np.ndarray, bool]:
     """Σ (y_k − ȳ_k)·(F − F̄) for the three income sources, F the mid-rank of income.
 
-    `order` is the stable ascending order of total income; person order[r] has
-    mid-rank F = (r + 1/2)/n, whose mean is 1/2.
+    `order` is the stable ascending order of `income`; person order[r] has mid-rank
+    F = (r + 1/2)/n, whose mean is 1/2. Also returns whether income is exactly the
+    sum of the sources for everyone (it is, unless a caller edited one since the
+    rent-sharing phase; then the ranks are not those of the sum).
     """
     n = order.shape[0]
     means = np.zeros(3)
+    consistent = True
     for i in range(n):
         means[0] += wage[i]
         means[1] += capital[i]
         means[2] += transfer[i]
+        if wage[i] + capital[i] + transfer[i] != income[i]:
+            consistent = False
     means /= n
     out = np.zeros(3)
     for r in range(n):
@@ -131,4 +160,4 @@ def rank_covariances(order: np.ndarray, wage: np.ndarray, capital: np.ndarray,
         out[0] += (wage[i] - means[0]) * f
         out[1] += (capital[i] - means[1]) * f
         out[2] += (transfer[i] - means[2]) * f
-    return out
+    return out, consistent
