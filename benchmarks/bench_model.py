@@ -166,13 +166,16 @@ def child_floor(n: int, repeats: int) -> dict[str, Any]:
 def child_reference(n: int, periods: int, repeats: int = 5) -> dict[str, Any]:
     """Per-agent reference versus vectorised model, same state, parameters and periods.
 
-    The vectorised model is built and stepped `periods` times, `repeats` times over
-    (same seed, same trajectory: its periods take milliseconds, so they are timed
-    often). Then a freshly built vectorised model is copied into the reference (state
-    and random streams), which steps the same `periods`; its end state is compared with
-    the vectorised one, so both did the same work. The vectorised runs go first so that
-    the reference's millions of Python objects (and the garbage collector walking them)
-    are not around while they are timed.
+    Both start from one freshly built economy (the reference copies the vectorised
+    model's state and random streams) and step the same `periods`. The two are timed
+    interleaved, period by period: for period k, `repeats` vectorised models are built
+    from the same seed and stepped to k − 1 (untimed); half of them step period k
+    before the reference steps it and half after, so a change in the machine's speed
+    during the run (it is shared) slows both alike. The ratio of the median period
+    times is reported, and the end states are compared, so both did the same work.
+    The reference's Python objects are frozen out of the garbage collector's view
+    (`gc.freeze`), so that collections triggered during a vectorised period do not
+    walk them.
     """
     import gc
 
@@ -180,27 +183,38 @@ def child_reference(n: int, periods: int, repeats: int = 5) -> dict[str, Any]:
 
     from tests.reference import ReferenceModel
 
-    vec_times, vec_cpu = [], []
-    for _ in range(repeats):
-        model = _model(n, agents=False)
-        for _ in range(periods):
-            c, t = time.process_time(), time.perf_counter()
-            model.step()
-            vec_times.append(time.perf_counter() - t)
-            vec_cpu.append(time.process_time() - c)
-    end = {k: getattr(model.economy.workers, k).copy()
-           for k in ("employer", "education", "wage", "income")}
-    del model
-    gc.collect()
     ref = ReferenceModel.from_model(_model(n, agents=False))
-    ref_times, ref_cpu = [], []
-    for _ in range(periods):
+    gc.collect()
+    gc.freeze()
+    vec_times, vec_cpu, ref_times, ref_cpu = [], [], [], []
+
+    def step_timed(model: Any) -> None:
+        c, t = time.process_time(), time.perf_counter()
+        model.step()
+        vec_times.append(time.perf_counter() - t)
+        vec_cpu.append(time.process_time() - c)
+
+    for k in range(1, periods + 1):
+        ready = []
+        for _ in range(repeats):
+            model = _model(n, agents=False)
+            for _ in range(k - 1):
+                model.step()
+            ready.append(model)
+        for model in ready[: repeats // 2]:
+            step_timed(model)
         c, t = time.process_time(), time.perf_counter()
         ref.step()
         ref_times.append(time.perf_counter() - t)
         ref_cpu.append(time.process_time() - c)
+        for model in ready[repeats // 2:]:
+            step_timed(model)
+        last = ready[-1]
+        del ready
+    gc.unfreeze()
     exported = ref.export()
-    same = all(np.array_equal(exported[f"workers.{k}"], v) for k, v in end.items())
+    same = all(np.array_equal(exported[f"workers.{k}"], getattr(last.economy.workers, k))
+               for k in ("employer", "education", "wage", "income"))
     r, v = statistics.median(ref_times), statistics.median(vec_times)
     return {"n_workers": n, "periods": periods, "vectorised_repeats": repeats,
             "reference_period_s_median": r, "vectorised_period_s_median": v,
