@@ -33,17 +33,15 @@ def gini(x: np.ndarray) -> float:
     values are zero (capital income: most persons own nothing) only the positive ones
     are sorted, with their ranks offset by the number of zeros.
     """
-    v = np.asarray(x, dtype=float).ravel()
-    positive = np.count_nonzero(v > 0)
-    if 2 * positive >= v.size:
+    v = np.ascontiguousarray(x, dtype=float).ravel()
+    top, irregular = sorting.positive_values(v)
+    if irregular or 2 * top.size >= v.size:       # negative or NaN: sort all values
         return gini_sorted(np.sort(v))
-    n, zeros = v.size, v.size - positive
-    if v.min(initial=0.0) < 0:                   # negative values: rank all of them
-        return gini_sorted(np.sort(v))
-    top = np.sort(v[v > 0])
+    top.sort()
     total = top.sum()
     if total <= 0:
         return 0.0
+    n, zeros = v.size, v.size - top.size
     # ranks zeros + 1 .. n of the positive values: weights 2i − n − 1
     return float(dot(np.arange(2.0 * zeros + 1.0 - n, n, 2.0), top) / (n * total))
 

@@ -138,6 +138,7 @@ def eligible_applicants(task: np.ndarray, education: np.ndarray, employed: np.nd
     n = task.shape[0]
     n_meets = np.zeros(2 * n_tasks, dtype=np.int64)
     k_meets = np.zeros(2 * n_tasks)
+    picked = np.empty(n - np.count_nonzero(employed), dtype=np.int64)  # the unemployed
     m = 0
     for i in range(n):
         z = task[i]
@@ -147,14 +148,9 @@ def eligible_applicants(task: np.ndarray, education: np.ndarray, employed: np.nd
         if employed[i]:
             k_meets[cell] += 1.0
         elif meets:
-            m += 1
-    picked = np.empty(m, dtype=np.int64)    # second pass: no scratch array of N
-    m = 0
-    for i in range(n):
-        if not employed[i] and education[i] >= requirement[task[i]]:
             picked[m] = i
             m += 1
-    return picked, n_meets, k_meets
+    return picked[:m].copy(), n_meets, k_meets
 
 
 @kernel
@@ -179,20 +175,19 @@ def staffing(employer: np.ndarray, task: np.ndarray, target: np.ndarray, n_tasks
     for i in range(employer.shape[0]):
         if employer[i] >= 0:
             held[employer[i] * n_tasks + task[i]] += 1
-    m = 0
-    for i in range(employer.shape[0]):
-        if employer[i] >= 0:
-            c = employer[i] * n_tasks + task[i]
-            if held[c] > target[c]:
-                m += 1
+    m = 0                                   # workers in over-full cells
+    for c in range(held.shape[0]):
+        if held[c] > target[c]:
+            m += held[c]
     at_risk = np.empty(m, dtype=np.int64)
-    m = 0
-    for i in range(employer.shape[0]):
-        if employer[i] >= 0:
-            c = employer[i] * n_tasks + task[i]
-            if held[c] > target[c]:
-                at_risk[m] = i
-                m += 1
+    if m > 0:
+        m = 0
+        for i in range(employer.shape[0]):
+            if employer[i] >= 0:
+                c = employer[i] * n_tasks + task[i]
+                if held[c] > target[c]:
+                    at_risk[m] = i
+                    m += 1
     return held, at_risk
 
 

@@ -26,8 +26,7 @@ def output_sums(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarra
     `ai_per_task` is the AI input at the common access (η0+η1). Returns (count (Z,),
     sums (4, Z)).
     """
-    count = np.zeros(n_tasks)
-    sums = np.zeros((4, n_tasks))
+    acc = np.zeros(8 * n_tasks)            # count, Σy, Σy², Σreal, Σreal² (by task)
     for i in range(task.shape[0]):
         if employer[i] < 0:
             continue
@@ -41,89 +40,86 @@ def output_sums(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarra
             else:
                 y = h_phi * (1.0 + ai_per_task[z] / neutral_scale[i])
         real = output[i]
-        count[z] += 1.0
-        sums[0, z] += y
-        sums[1, z] += y * y
-        sums[2, z] += real
-        sums[3, z] += real * real
+        k = 8 * z
+        acc[k] += 1.0
+        acc[k + 1] += y
+        acc[k + 2] += y * y
+        acc[k + 3] += real
+        acc[k + 4] += real * real
+    count = np.empty(n_tasks)
+    sums = np.empty((4, n_tasks))
+    for z in range(n_tasks):
+        count[z] = acc[8 * z]
+        for r in range(4):
+            sums[r, z] = acc[8 * z + 1 + r]
     return count, sums
 
 
 @kernel
-def employed_wages(employer: np.ndarray, wage: np.ndarray) -> np.ndarray:
-    """Wages of the employed, in worker order."""
-    m = 0
-    for i in range(employer.shape[0]):
-        if employer[i] >= 0:
-            m += 1
-    out = np.empty(m)
-    m = 0
-    for i in range(employer.shape[0]):
-        if employer[i] >= 0:
-            out[m] = wage[i]
-            m += 1
-    return out
-
-
-@kernel
-def wage_regressions(employer: np.ndarray, wage: np.ndarray, task: np.ndarray,
+def wage_regressions(employer: np.ndarray, log_wage: np.ndarray, task: np.ndarray,
                      education: np.ndarray, codifiable: np.ndarray, n_tasks: int,
                      n_firms: int) -> tuple[float, float, float, float]:
     """Mincer slopes with task fixed effects and the between-firm variance share.
 
-    Over the employed, with log wages log(max(w, 1e-300)): the OLS slope of log wage on
-    education after removing task means, for all, for codifiable tasks and for social
-    tasks (NaN with fewer than 3 workers or no within-task variation in education); and
-    the share of the variance of log wages that is between firms
-    (`metrics.between_share`). The logarithm is C's, not numpy's: a statistic may
-    differ from numpy's in the last bits.
+    `log_wage` holds the employed's log wages in worker order (`employed_values`, then
+    numpy's log). Over the employed: the OLS slope of log wage on education after
+    removing task means, for all, for codifiable tasks and for social tasks (NaN with
+    fewer than 3 workers or no within-task variation in education); and the share of
+    the variance of log wages that is between firms (`metrics.between_share`).
     """
-    by_task = np.zeros((3, n_tasks))       # count, Σ log w, Σ e
-    by_firm = np.zeros((2, n_firms))       # count, Σ log w
+    by_task = np.zeros(4 * n_tasks)        # count, Σ log w, Σ e (interleaved by task)
+    by_firm = np.zeros(2 * n_firms)        # count, Σ log w
     total = 0.0
     n = 0
     for i in range(employer.shape[0]):
         j = employer[i]
         if j < 0:
             continue
-        z = task[i]
-        y = np.log(max(wage[i], 1e-300))
-        by_task[0, z] += 1.0
-        by_task[1, z] += y
-        by_task[2, z] += float(education[i])
-        by_firm[0, j] += 1.0
-        by_firm[1, j] += y
+        k = 4 * task[i]
+        y = log_wage[n]
+        by_task[k] += 1.0
+        by_task[k + 1] += y
+        by_task[k + 2] += float(education[i])
+        by_firm[2 * j] += 1.0
+        by_firm[2 * j + 1] += y
         total += y
         n += 1
     mean = total / n if n > 0 else 0.0
-    sxx = np.zeros(3)                      # all, codifiable, social
-    sxy = np.zeros(3)
-    size = np.zeros(3)
+    mean_y = np.empty(n_tasks)
+    mean_e = np.empty(n_tasks)
+    for z in range(n_tasks):
+        c = max(by_task[4 * z], 1.0)
+        mean_y[z] = by_task[4 * z + 1] / c
+        mean_e[z] = by_task[4 * z + 2] / c
+    sums = np.zeros(6)                     # Σxd², Σxd·yd: codifiable, then social
+    size = np.zeros(2)
     variance = 0.0
+    m = 0
     for i in range(employer.shape[0]):
         if employer[i] < 0:
             continue
         z = task[i]
-        y = np.log(max(wage[i], 1e-300))
-        c = max(by_task[0, z], 1.0)
-        xd = float(education[i]) - by_task[2, z] / c
-        yd = y - by_task[1, z] / c
-        k = 1 if codifiable[z] else 2
-        for g in (0, k):
-            sxx[g] += xd * xd
-            sxy[g] += xd * yd
-            size[g] += 1.0
+        y = log_wage[m]
+        m += 1
+        xd = float(education[i]) - mean_e[z]
+        yd = y - mean_y[z]
+        g = 0 if codifiable[z] else 1
+        sums[2 * g] += xd * xd
+        sums[2 * g + 1] += xd * yd
+        size[g] += 1.0
         d = y - mean
         variance += d * d
     slopes = np.full(3, np.nan)
-    for g in range(3):
-        if size[g] >= 3 and sxx[g] > 1e-12:
-            slopes[g] = sxy[g] / sxx[g]
+    for g, (sxx, sxy, count) in enumerate((
+            (sums[0] + sums[2], sums[1] + sums[3], size[0] + size[1]),
+            (sums[0], sums[1], size[0]), (sums[2], sums[3], size[1]))):
+        if count >= 3 and sxx > 1e-12:
+            slopes[g] = sxy / sxx
     between = 0.0
     for j in range(n_firms):
-        if by_firm[0, j] > 0:
-            d = by_firm[1, j] / by_firm[0, j] - mean
-            between += by_firm[0, j] * d * d
+        if by_firm[2 * j] > 0:
+            d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
+            between += by_firm[2 * j] * d * d
     if n < 2:
         share = np.nan
     elif variance > 0:
@@ -161,3 +157,25 @@ def rank_covariances(order: np.ndarray, income: np.ndarray, wage: np.ndarray,
         out[1] += (capital[i] - means[1]) * f
         out[2] += (transfer[i] - means[2]) * f
     return out, consistent
+
+
+@kernel
+def split_by_exposure(values: np.ndarray, codifiable: np.ndarray, finite_only: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """Sums and counts of each row of per-task values over exposed and unexposed tasks.
+
+    Returns (sums, counts), both (rows, 2): column 0 the codifiable (exposed) tasks,
+    column 1 the others. Rows flagged in `finite_only` skip NaN and ±inf values.
+    """
+    n_rows, n_tasks = values.shape
+    sums = np.zeros((n_rows, 2))
+    counts = np.zeros((n_rows, 2))
+    for r in range(n_rows):
+        for z in range(n_tasks):
+            v = values[r, z]
+            if finite_only[r] and not np.isfinite(v):
+                continue
+            g = 0 if codifiable[z] else 1
+            sums[r, g] += v
+            counts[r, g] += 1.0
+    return sums, counts

@@ -12,6 +12,16 @@ PRECOMPUTED = -1
 
 
 @kernel
+def employment(employer: np.ndarray, n_firms: int) -> np.ndarray:
+    """Workers per firm (`bincount` of the employer index, the unemployed left out)."""
+    out = np.zeros(n_firms, dtype=np.int64)
+    for i in range(employer.shape[0]):
+        if employer[i] >= 0:
+            out[employer[i]] += 1
+    return out
+
+
+@kernel
 def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
             skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: np.ndarray,
             commodity: float, neutral_scale: np.ndarray, form: int, output: np.ndarray,
@@ -73,17 +83,21 @@ def firm_values(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
                 output: np.ndarray, asset_output: np.ndarray, outside_output: np.ndarray,
                 n_firms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per firm: value added Σ p·(y + a), competitive wage bill Σ p·y^c, AI rents Σ p·(y − y^c)."""
-    va = np.zeros(n_firms)
-    wc = np.zeros(n_firms)
-    ai_rents = np.zeros(n_firms)
+    acc = np.zeros(4 * n_firms)            # VA, wc, AI rents, interleaved by firm
     for i in range(task.shape[0]):
         j = employer[i]
         if j < 0:
             continue
         p = price[task[i]]
-        va[j] += p * (output[i] + asset_output[i])
-        wc[j] += p * outside_output[i]
-        ai_rents[j] += p * (output[i] - outside_output[i])
+        k = 4 * j
+        acc[k] += p * (output[i] + asset_output[i])
+        acc[k + 1] += p * outside_output[i]
+        acc[k + 2] += p * (output[i] - outside_output[i])
+    va = np.empty(n_firms)
+    wc = np.empty(n_firms)
+    ai_rents = np.empty(n_firms)
+    for j in range(n_firms):
+        va[j], wc[j], ai_rents[j] = acc[4 * j], acc[4 * j + 1], acc[4 * j + 2]
     return va, wc, ai_rents
 
 
@@ -102,3 +116,19 @@ def wages(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
         out[i] = wage
         bill[j] += wage
     return bill
+
+
+@kernel
+def employed_values(employer: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """`values[employer != UNEMPLOYED]`: the employed's values in worker order."""
+    m = 0
+    for i in range(employer.shape[0]):
+        if employer[i] >= 0:
+            m += 1
+    out = np.empty(m)
+    m = 0
+    for i in range(employer.shape[0]):
+        if employer[i] >= 0:
+            out[m] = values[i]
+            m += 1
+    return out

@@ -43,3 +43,22 @@ def unpack_sorted(key: np.ndarray, x: np.ndarray, shift: int
                 order[q], order[q - 1] = order[q - 1], order[q]
                 q -= 1
     return order, v
+
+
+@kernel
+def positive_values(x: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The positive values of `x` in index order, and whether any is negative or NaN."""
+    m = 0
+    irregular = False
+    for i in range(x.shape[0]):
+        if x[i] > 0:
+            m += 1
+        elif not x[i] == 0:
+            irregular = True
+    out = np.empty(m)
+    m = 0
+    for i in range(x.shape[0]):
+        if x[i] > 0:
+            out[m] = x[i]
+            m += 1
+    return out, irregular

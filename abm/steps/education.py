@@ -82,13 +82,12 @@ def run(model: LaborMarketModel) -> None:
     unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * eco.mean_wage
     levels = np.arange(p.n_edu_levels)
     # P_z(e)·p_z per task and level: the value of a unit of output to a worker holding e
-    pay = [np.where(e >= t.requirement_effective, t.emp_rate_eligible, t.emp_rate_ineligible)
-           * t.price for e in levels]
+    pay = np.where(levels[:, None] >= t.requirement_effective[None, :],
+                   t.emp_rate_eligible, t.emp_rate_ineligible) * t.price       # (E, Z)
     code = fused.form_code(p.augmentation, scale is not None)
     if code is not None:
         ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)
         growth = np.exp(p.edu_return * levels)           # exp(γe), from numpy (rule 3)
-        pay_table = np.array(pay, dtype=float).reshape(p.n_edu_levels, t.n)
     for b in blocks(w.n, BLOCK):
         idx = b.start + np.flatnonzero(rng.random(b.stop - b.start) < share)
         if idx.size == 0:
@@ -96,7 +95,7 @@ def run(model: LaborMarketModel) -> None:
         if code is not None:
             loops.choose_levels(idx, w.task, w.ability, t.skill_intensity, ai_per_task,
                                 float(access), fused.EMPTY if scale is None else scale,
-                                code, growth, pay_table, float(unit_cost), w.education,
+                                code, growth, pay, float(unit_cost), w.education,
                                 w.human_capital)
             continue
         task = w.task[idx]

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 def relative_assets(assets: np.ndarray) -> np.ndarray:
     """k_j = K_j / mean(K): only relative assets matter for access, size and markup."""
-    return assets / assets.mean()
+    return assets / (np.add.reduce(assets) / assets.size)
 
 
 def ai_access(k: np.ndarray, eta0: float, eta1: float, psi: float, concentration: bool,
@@ -137,10 +137,7 @@ def run(model: LaborMarketModel) -> None:
     """
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
-    employment = np.zeros(f.n + 1, dtype=np.int64)
-    for b in blocks(w.n):
-        employment += np.bincount(w.employer[b] + 1, minlength=f.n + 1)
-    f.employment = employment[1:]
+    f.employment = loops.employment(w.employer, f.n)
     k = relative_assets(f.assets)
     f.ai_access, commodity = ai_access(k, p.eta0, p.eta1, p.psi, p.concentration,
                                        f.employment)

@@ -21,7 +21,6 @@ from typing import NamedTuple, TYPE_CHECKING
 import numpy as np
 
 from abm.fused import production as loops
-from abm.state import UNEMPLOYED
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -104,11 +103,12 @@ def run(model: LaborMarketModel) -> None:
     f.owner_income = va - taxes - wage_bill
     f.rent_factor = factor
     f.wage_bill = wage_bill
-    idx = np.flatnonzero(w.employer != UNEMPLOYED)
 
     capital, public_pool = distribute_owner_income(
         f.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
     w.capital_income = capital
     w.transfer = np.full(w.n, (public_pool + taxes.sum()) / w.n)
     w.income = w.wage + w.capital_income + w.transfer
-    eco.mean_wage = float(w.wage[idx].mean()) if idx.size else eco.mean_wage
+    # the mean over the employed, summed as numpy sums their wages in worker order
+    wage_e = loops.employed_values(w.employer, w.wage)
+    eco.mean_wage = float(np.add.reduce(wage_e)) / wage_e.size if wage_e.size else eco.mean_wage
