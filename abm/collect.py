@@ -116,7 +116,7 @@ def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]
     w = model.economy.workers
     order, income_sorted = m.sorted_with_order(w.income)
     g_income = m.gini_sorted(income_sorted)
-    mean = income_sorted.sum() / w.n if w.n else 0.0
+    mean = np.add.reduce(income_sorted) / w.n if w.n else 0.0
     del income_sorted
     sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
     if w.n == 0 or mean <= 0:
@@ -180,7 +180,7 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     cv, cv_all = _output_dispersion(model)
     wage_e = employed_values(w.employer, w.wage)
     n_employed = wage_e.size
-    wages_total = float(wage_e.sum())
+    wages_total = float(np.add.reduce(wage_e))
     log_w = np.log(np.maximum(wage_e, 1e-300))
     wage_e.sort()                            # a private copy: sort it in place for the Gini
     gini_wage = m.gini_sorted(wage_e)

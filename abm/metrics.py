@@ -47,13 +47,17 @@ def gini(x: np.ndarray) -> float:
 
 
 def gini_sorted(v: np.ndarray) -> float:
-    """Gini of values already sorted ascending (saves a sort when ranks are reused)."""
+    """Gini of values already sorted ascending (saves a sort when ranks are reused).
+
+    One pass: the weights 2i − n − 1 (i = 1..n) are integers, exact in float64.
+    """
     n = v.size
-    total = v.sum()
-    if n == 0 or total <= 0:
+    if n == 0:
         return 0.0
-    # the weights 2i − n − 1 (i = 1..n) are integers, exact in float64: one pass, not four
-    return float(dot(np.arange(1.0 - n, n, 2.0), v) / (n * total))
+    weighted, total = sorting.gini_sums(np.ascontiguousarray(v, dtype=float))
+    if total <= 0:
+        return 0.0
+    return float(weighted / (n * total))
 
 
 def lorenz(x: np.ndarray, points: int = 101) -> tuple[np.ndarray, np.ndarray]:

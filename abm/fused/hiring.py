@@ -194,7 +194,12 @@ def staffing(employer: np.ndarray, task: np.ndarray, target: np.ndarray, n_tasks
 @kernel
 def largest_remainder(exact: np.ndarray, jobs: np.ndarray) -> np.ndarray:
     """Integer split of each column's `jobs` ∝ `exact`: floors, then one more job each
-    for the largest remainders (ties: lower row first), as `hiring.allocate_jobs`."""
+    for the largest remainders (ties: lower row first), as `hiring.allocate_jobs`.
+
+    The `short` largest remainders are found by selection rather than a sort: every
+    row above the short-th largest remainder gets a job, and rows equal to it take
+    the jobs left in row order (which is what a stable ranking gives them).
+    """
     n_rows, n_cols = exact.shape
     out = np.empty((n_rows, n_cols), dtype=np.int64)
     remainder = np.empty(n_rows)
@@ -204,10 +209,24 @@ def largest_remainder(exact: np.ndarray, jobs: np.ndarray) -> np.ndarray:
             base = np.floor(exact[j, z])
             out[j, z] = np.int64(base)
             short -= np.int64(base)
-            remainder[j] = -(exact[j, z] - base)
-        order = np.argsort(remainder, kind="mergesort")
-        for r in range(min(max(short, 0), n_rows)):
-            out[order[r], z] += 1
+            remainder[j] = exact[j, z] - base
+        if short <= 0:
+            continue
+        if short >= n_rows:
+            for j in range(n_rows):
+                out[j, z] += 1
+            continue
+        threshold = -np.partition(-remainder, short - 1)[short - 1]
+        ties = short
+        for j in range(n_rows):
+            if remainder[j] > threshold:
+                ties -= 1
+        for j in range(n_rows):
+            if remainder[j] > threshold:
+                out[j, z] += 1
+            elif remainder[j] == threshold and ties > 0:
+                out[j, z] += 1
+                ties -= 1
     return out
 
 

@@ -132,30 +132,25 @@ def wage_regressions(employer: np.ndarray, log_wage: np.ndarray, task: np.ndarra
 @kernel
 def rank_covariances(order: np.ndarray, income: np.ndarray, wage: np.ndarray,
                      capital: np.ndarray, transfer: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Σ (y_k − ȳ_k)·(F − F̄) for the three income sources, F the mid-rank of income.
+    """Σ y_k·(F − 1/2) for the three income sources, F the mid-rank of income.
 
     `order` is the stable ascending order of `income`; person order[r] has mid-rank
-    F = (r + 1/2)/n, whose mean is 1/2. Also returns whether income is exactly the
-    sum of the sources for everyone (it is, unless a caller edited one since the
+    F = (r + 1/2)/n, whose mean is 1/2, so Σ (y_k − ȳ_k)·(F − F̄) = Σ y_k·(F − 1/2)
+    (up to rounding) and no means are needed. Also returns whether income is exactly
+    the sum of the sources for everyone (it is, unless a caller edited one since the
     rent-sharing phase; then the ranks are not those of the sum).
     """
     n = order.shape[0]
-    means = np.zeros(3)
-    consistent = True
-    for i in range(n):
-        means[0] += wage[i]
-        means[1] += capital[i]
-        means[2] += transfer[i]
-        if wage[i] + capital[i] + transfer[i] != income[i]:
-            consistent = False
-    means /= n
     out = np.zeros(3)
+    consistent = True
     for r in range(n):
         i = order[r]
+        if wage[i] + capital[i] + transfer[i] != income[i]:
+            consistent = False
         f = (r + 0.5) / n - 0.5
-        out[0] += (wage[i] - means[0]) * f
-        out[1] += (capital[i] - means[1]) * f
-        out[2] += (transfer[i] - means[2]) * f
+        out[0] += wage[i] * f
+        out[1] += capital[i] * f
+        out[2] += transfer[i] * f
     return out, consistent
 
 

@@ -62,3 +62,15 @@ def positive_values(x: np.ndarray) -> tuple[np.ndarray, bool]:
             out[m] = x[i]
             m += 1
     return out, irregular
+
+
+@kernel
+def gini_sums(v: np.ndarray) -> tuple[float, float]:
+    """Σ (2i − n − 1)·v_i (i = 1..n) and Σ v_i of values sorted ascending."""
+    n = v.shape[0]
+    weighted = 0.0
+    total = 0.0
+    for i in range(n):
+        weighted += (2.0 * i + 1.0 - n) * v[i]
+        total += v[i]
+    return weighted, total

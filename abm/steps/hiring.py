@@ -388,7 +388,7 @@ def run(model: LaborMarketModel) -> None:
     k = relative_assets(f.assets)
     size = k ** p.size_elasticity
     per_task = np.floor(p.job_rate * np.bincount(w.task, minlength=t.n)).astype(np.int64)
-    target = allocate_jobs(size / size.sum(), per_task).ravel()          # (J·Z,)
+    target = allocate_jobs(size / np.add.reduce(size), per_task).ravel()          # (J·Z,)
     held, at_risk = loops.staffing(w.employer, w.task, target, t.n)
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within
     # their cell alone: pass just them (and just their layoff keys; every worker's key

@@ -49,8 +49,9 @@ def ai_access(k: np.ndarray, eta0: float, eta1: float, psi: float, concentration
         level = eta0 + eta1
         return np.full(k.shape, level), level
     kp = k ** psi
-    if employment is not None and employment.sum() > 0:
-        norm = dot(employment, kp) / float(employment.sum())
+    workers = 0 if employment is None else int(np.add.reduce(employment))
+    if workers > 0:
+        norm = dot(employment, kp) / float(workers)
     else:
         norm = float(kp.mean())
     return eta0 + eta1 * kp / norm, eta0

@@ -83,7 +83,7 @@ def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
     private = (1.0 - public_equity) * owner_income
     capital = np.bincount(stake_person, weights=private[stake_firm] * stake_fraction,
                           minlength=n_persons)
-    return capital, float(public_equity * owner_income.sum())
+    return capital, float(public_equity * np.add.reduce(owner_income))
 
 
 def run(model: LaborMarketModel) -> None:
@@ -107,7 +107,7 @@ def run(model: LaborMarketModel) -> None:
     capital, public_pool = distribute_owner_income(
         f.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
     w.capital_income = capital
-    w.transfer = np.full(w.n, (public_pool + taxes.sum()) / w.n)
+    w.transfer = np.full(w.n, (public_pool + np.add.reduce(taxes)) / w.n)
     w.income = w.wage + w.capital_income + w.transfer
     # the mean over the employed, summed as numpy sums their wages in worker order
     wage_e = loops.employed_values(w.employer, w.wage)
