@@ -196,37 +196,57 @@ def largest_remainder(exact: np.ndarray, jobs: np.ndarray) -> np.ndarray:
     """Integer split of each column's `jobs` ∝ `exact`: floors, then one more job each
     for the largest remainders (ties: lower row first), as `hiring.allocate_jobs`.
 
-    The `short` largest remainders are found by selection rather than a sort: every
-    row above the short-th largest remainder gets a job, and rows equal to it take
-    the jobs left in row order (which is what a stable ranking gives them).
+    The `short` largest remainders are found without sorting them all: remainders lie
+    in [0, 1) and are counted into 64 equal bins; rows in bins above the one where the
+    count from the top reaches `short` all get a job, and only the rows of that bin
+    are ranked (by remainder, then row), which gives what a stable ranking gives.
     """
     n_rows, n_cols = exact.shape
+    n_bins = 64
     out = np.empty((n_rows, n_cols), dtype=np.int64)
     remainder = np.empty(n_rows)
+    bin_of = np.empty(n_rows, dtype=np.int64)
+    members = np.empty(n_rows, dtype=np.int64)
     for z in range(n_cols):
         short = jobs[z]
+        count = np.zeros(n_bins, dtype=np.int64)
         for j in range(n_rows):
             base = np.floor(exact[j, z])
             out[j, z] = np.int64(base)
             short -= np.int64(base)
-            remainder[j] = exact[j, z] - base
+            r = exact[j, z] - base
+            remainder[j] = r
+            b = min(max(np.int64(r * n_bins), 0), n_bins - 1)
+            bin_of[j] = b
+            count[b] += 1
         if short <= 0:
             continue
         if short >= n_rows:
             for j in range(n_rows):
                 out[j, z] += 1
             continue
-        threshold = -np.partition(-remainder, short - 1)[short - 1]
-        ties = short
+        edge = n_bins - 1                     # the bin where the count reaches `short`
+        above = 0
+        while above + count[edge] < short:
+            above += count[edge]
+            edge -= 1
+        m = 0
         for j in range(n_rows):
-            if remainder[j] > threshold:
-                ties -= 1
-        for j in range(n_rows):
-            if remainder[j] > threshold:
+            if bin_of[j] > edge:
                 out[j, z] += 1
-            elif remainder[j] == threshold and ties > 0:
-                out[j, z] += 1
-                ties -= 1
+            elif bin_of[j] == edge:
+                members[m] = j
+                m += 1
+        # rank the edge bin's rows by remainder (descending), then row: insertion sort
+        for q in range(1, m):
+            j = members[q]
+            p = q
+            while p > 0 and remainder[members[p - 1]] < remainder[j]:
+                members[p] = members[p - 1]
+                p -= 1
+            members[p] = j
+        for q in range(short - above):
+            out[members[q], z] += 1
     return out
 
 
@@ -266,8 +286,9 @@ def requirements(coef: np.ndarray, mean_e: np.ndarray, signal_sd: np.ndarray,
                  reach: float, max_level: float) -> np.ndarray:
     """c_z = ē − R·b_s·sd/b_e clipped to [0, max_level], 0 where b_e ≤ 0 or undefined.
 
-    As `hiring.posted_requirement`: b_s = max(coefficient on s, 0); NaN means 0 and
-    ±inf the nearest bound (numpy's nan_to_num, then clip).
+    As `hiring.posted_requirement`: b_s = max(coefficient on s, 0); an undefined mean
+    education (no incumbents) counts as 0; NaN means 0 and ±inf the nearest bound
+    (numpy's nan_to_num, then clip).
     """
     out = np.zeros(coef.shape[0])
     for z in range(coef.shape[0]):
@@ -276,7 +297,8 @@ def requirements(coef: np.ndarray, mean_e: np.ndarray, signal_sd: np.ndarray,
         b_e = coef[z, 2]
         if not b_e > 0:
             continue
-        req = mean_e[z] - reach * b_s * signal_sd[z] / b_e
+        mean = mean_e[z] if mean_e[z] == mean_e[z] else 0.0      # nan_to_num
+        req = mean - reach * b_s * signal_sd[z] / b_e
         if req != req:
             continue
         out[z] = min(max(req, 0.0), max_level)
@@ -302,3 +324,40 @@ def relax(posted: np.ndarray, counts: np.ndarray, vacancies: np.ndarray) -> np.n
                 break
         out[z] = min(np.int64(np.ceil(posted[z] - 1e-9)), highest)
     return out
+
+
+@kernel
+def add_ridge(xtx: np.ndarray, ridge: float) -> None:
+    """X'X + ridge·max(n, 1)·I for each task, in place (n = X'X[0, 0], the count)."""
+    for z in range(xtx.shape[0]):
+        scale = max(xtx[z, 0, 0], 1.0)
+        for a in range(3):
+            xtx[z, a, a] += ridge * scale
+
+
+@kernel
+def default_rows(coef: np.ndarray, xtx: np.ndarray) -> None:
+    """Tasks with fewer than 3 incumbents rank by the signal alone: (a, b_s, b_e) = (0, 1, 0)."""
+    for z in range(coef.shape[0]):
+        if xtx[z, 0, 0] < 3:
+            coef[z, 0], coef[z, 1], coef[z, 2] = 0.0, 1.0, 0.0
+
+
+@kernel
+def employment_rates(n_meets: np.ndarray, k_meets: np.ndarray, hired_on: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """Employment rates of workers meeting and not meeting their task's requirement.
+
+    Counts by cell 2z + meets; the hired (all meeting the requirement) are added to the
+    employed counts. A task with nobody meeting (not meeting) the requirement gets 1
+    (0).
+    """
+    n_tasks = hired_on.shape[0]
+    eligible = np.empty(n_tasks)
+    ineligible = np.empty(n_tasks)
+    for z in range(n_tasks):
+        n1 = float(n_meets[2 * z + 1])
+        n0 = float(n_meets[2 * z])
+        eligible[z] = (k_meets[2 * z + 1] + float(hired_on[z])) / n1 if n1 > 0 else 1.0
+        ineligible[z] = k_meets[2 * z] / n0 if n0 > 0 else 0.0
+    return eligible, ineligible

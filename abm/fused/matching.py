@@ -91,22 +91,26 @@ def assign_slots(order: np.ndarray, rank: np.ndarray, app_task: np.ndarray,
 
 
 @kernel
-def ranked_cells(vacancies: np.ndarray, firm_order: np.ndarray, n_tasks: int) -> np.ndarray:
-    """Flat (firm·Z + task) cells with vacancies, by task and then in `firm_order`.
+def ranked_cells(vacancies: np.ndarray, firm_order: np.ndarray, n_tasks: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(task, firm, slots) of the flat (firm·Z + task) cells with vacancies, ranked.
 
-    When a cell's rank depends on its firm alone, this is the order of
-    `np.lexsort((second, -premium, task))` over the cells in flat order.
+    Ranked by task, then in `firm_order`. When a cell's rank depends on its firm alone,
+    this is the order of `np.lexsort((second, -premium, task))` over the cells in flat
+    order.
     """
     m = 0
     for c in range(vacancies.shape[0]):
         if vacancies[c] > 0:
             m += 1
-    out = np.empty(m, dtype=np.int64)
+    task = np.empty(m, dtype=np.int64)
+    firm = np.empty(m, dtype=np.int64)
+    slots = np.empty(m, dtype=np.int64)
     m = 0
     for z in range(n_tasks):
         for j in firm_order:
             c = j * n_tasks + z
             if vacancies[c] > 0:
-                out[m] = c
+                task[m], firm[m], slots[m] = z, j, vacancies[c]
                 m += 1
-    return out
+    return task, firm, slots

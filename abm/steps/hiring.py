@@ -129,10 +129,10 @@ def _normal_equations(y: np.ndarray, s: np.ndarray, e: np.ndarray, task: np.ndar
 
 def _solve_normal_equations(xtx: np.ndarray, xty: np.ndarray) -> np.ndarray:
     """OLS coefficients from per-task normal equations (ridge-stabilised; see `project`)."""
-    scale = np.maximum(xtx[:, 0, 0], 1.0)
-    xtx += RIDGE * scale[:, None, None] * np.eye(3)
-    coef = np.linalg.solve(xtx, xty[..., None])[..., 0]
-    coef[xtx[:, 0, 0] < 3] = (0.0, 1.0, 0.0)   # too few incumbents: rank by signal alone
+    xtx = np.ascontiguousarray(xtx, dtype=float)
+    loops.add_ridge(xtx, RIDGE)
+    coef = np.linalg.solve(xtx, np.asarray(xty, dtype=float)[..., None])[..., 0]
+    loops.default_rows(coef, xtx)         # too few incumbents: rank by signal alone
     return coef
 
 
@@ -329,16 +329,8 @@ def _update_beliefs(model: LaborMarketModel, emp: np.ndarray) -> None:
         t.requirement = np.zeros(t.n)
         return
     t.belief = _solve_normal_equations(xtx, xty)
-    t.requirement = posted_requirement(t.belief, np.nan_to_num(mean_e), t.signal_sd,
+    t.requirement = posted_requirement(t.belief, mean_e, t.signal_sd,
                                        p.signal_reach, p.n_edu_levels - 1)
-
-
-def _set_employment_rates(t: Tasks, n: np.ndarray, k: np.ndarray) -> None:
-    """Rates k/n from counts (Z, 2) of workers (column 1: meeting the requirement)."""
-    n, k = n.astype(float), k.astype(float)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t.emp_rate_eligible = np.where(n[:, 1] > 0, k[:, 1] / n[:, 1], 1.0)
-        t.emp_rate_ineligible = np.where(n[:, 0] > 0, k[:, 0] / n[:, 0], 0.0)
 
 
 def _draws_at(rng: np.random.Generator, n: int, at: np.ndarray) -> np.ndarray:
@@ -393,14 +385,19 @@ def run(model: LaborMarketModel) -> None:
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within
     # their cell alone: pass just them (and just their layoff keys; every worker's key
     # is still drawn, so the stream advances as before).
-    at_risk_cell = w.employer[at_risk] * t.n + w.task[at_risk]
-    out = layoffs(at_risk_cell, target, _draws_at(rng, w.n, at_risk))
-    w.employer[at_risk[out]] = UNEMPLOYED
-    fired_cell = at_risk_cell[out]
-    fired_firm = fired_cell // t.n
-    # workers still employed, per cell: counts are integers, so subtracting is exact
-    cell_now = held - np.bincount(fired_cell, minlength=f.n * t.n)
-    del at_risk, at_risk_cell, out
+    if at_risk.size:
+        at_risk_cell = w.employer[at_risk] * t.n + w.task[at_risk]
+        out = layoffs(at_risk_cell, target, _draws_at(rng, w.n, at_risk))
+        w.employer[at_risk[out]] = UNEMPLOYED
+        fired_cell = at_risk_cell[out]
+        # workers still employed, per cell: counts are integers, so subtracting is exact
+        cell_now = held - np.bincount(fired_cell, minlength=f.n * t.n)
+        fired = np.bincount(fired_cell // t.n, minlength=f.n)
+        del at_risk_cell, out
+    else:                            # nobody at risk: the layoff keys go unused
+        _skip(rng, w.n)
+        cell_now, fired = held, 0
+    del at_risk
     emp = w.employer != UNEMPLOYED
 
     # signals, beliefs, requirements
@@ -440,10 +437,9 @@ def run(model: LaborMarketModel) -> None:
     # and index, as `match` ranks them: every cell of a firm ranks alike, so the J firms
     # are ranked once and their cells listed task by task in that order
     firm_order = np.lexsort((-f.assets, -f.rent_factor))
-    cells = matching.ranked_cells(vac, firm_order, t.n)
-    flat = np.arange(vac.size)
-    pos, firm = matching.assign_slots(order, rank, app_task, flat % t.n, flat // t.n, vac,
-                                      cells, t.n)
+    cell_task, cell_firm, cell_slots = matching.ranked_cells(vac, firm_order, t.n)
+    pos, firm = matching.assign_slots(order, rank, app_task, cell_task, cell_firm, cell_slots,
+                                      np.arange(cell_task.size), t.n)
     hired = eligible[pos]
     w.employer[hired] = firm
     f.hires = np.bincount(firm, minlength=f.n)
@@ -451,8 +447,7 @@ def run(model: LaborMarketModel) -> None:
     del order, rank, app_task
 
     f.vacancies = vac.reshape(f.n, t.n).sum(axis=1)
-    f.separations = quits + np.bincount(fired_firm, minlength=f.n)
+    f.separations = quits + fired
     # the hired were unemployed and eligible (they meet the requirement)
-    k_meets = k_meets.reshape(t.n, 2)
-    k_meets[:, 1] += hired_on
-    _set_employment_rates(t, n_meets.reshape(t.n, 2), k_meets)
+    t.emp_rate_eligible, t.emp_rate_ineligible = loops.employment_rates(n_meets, k_meets,
+                                                                         hired_on)
