@@ -18,9 +18,10 @@ from abm import fused
 from abm import metrics as m
 from abm.fused import measure as loops
 from abm.fused.production import employed_values
+from abm.fused.sorting import gini_sums
 from abm.state import blocks
-from abm.steps.production import ai_input, neutral_scale
-from abm.steps.technology import cv_from_sums, task_output
+from abm.steps.production import neutral_scale
+from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -115,9 +116,10 @@ def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]
     """Income Gini and its Lerman-Yitzhaki decomposition, from a single sort of incomes."""
     w = model.economy.workers
     order, income_sorted = m.sorted_with_order(w.income)
-    g_income = m.gini_sorted(income_sorted)
-    mean = np.add.reduce(income_sorted) / w.n if w.n else 0.0
+    weighted, total = gini_sums(income_sorted)
     del income_sorted
+    g_income = float(weighted / (w.n * total)) if w.n and total > 0 else 0.0
+    mean = total / w.n if w.n else 0.0
     sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
     if w.n == 0 or mean <= 0:
         return g_income, {k: 0.0 for k in sources}
@@ -139,8 +141,9 @@ def _output_dispersion(model: LaborMarketModel) -> tuple[np.ndarray, np.ndarray]
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
     scale = neutral_scale(p, eco)
-    ai_per_task = ai_input(t.ai_weight, t.augmentable, np.arange(t.n), eco.ai_capability,
-                           p.eta0 + p.eta1).astype(float)
+    # AI input per task at the common access (`ai_input` of every task)
+    ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable * (p.eta0 + p.eta1)
+                   ).astype(float)
     code = fused.form_code(p.augmentation, scale is not None)
     same = fused.EMPTY
     if code is None:                 # CES or multiplicative: power stays in numpy
@@ -150,10 +153,9 @@ def _output_dispersion(model: LaborMarketModel) -> tuple[np.ndarray, np.ndarray]
             same[b] = task_output(w.human_capital[b] * t.skill_intensity[w.task[b]],
                                   ai_per_task[w.task[b]], form=p.augmentation, rho=p.rho,
                                   mult_elasticity=p.mult_elasticity, tool_base=p.tool_base)
-    count, sums = loops.output_sums(w.task, w.employer, w.human_capital, t.skill_intensity,
-                                    ai_per_task, fused.EMPTY if scale is None else scale,
-                                    code, same, w.output, t.n)
-    return cv_from_sums(count, sums[0], sums[1]), cv_from_sums(count, sums[2], sums[3])
+    return loops.output_cvs(w.task, w.employer, w.human_capital, t.skill_intensity,
+                            ai_per_task, fused.EMPTY if scale is None else scale, code, same,
+                            w.output, t.n)
 
 
 def regime_label(period: int, capability: float, dgini: float) -> str:

@@ -17,14 +17,15 @@ PRECOMPUTED = -1
 
 
 @kernel
-def output_sums(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
-                skill_intensity: np.ndarray, ai_per_task: np.ndarray,
-                neutral_scale: np.ndarray, form: int, same_access: np.ndarray,
-                output: np.ndarray, n_tasks: int) -> tuple[np.ndarray, np.ndarray]:
-    """Employed per task, and Σy, Σy² at the common access and of realised output.
+def output_cvs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
+               skill_intensity: np.ndarray, ai_per_task: np.ndarray,
+               neutral_scale: np.ndarray, form: int, same_access: np.ndarray,
+               output: np.ndarray, n_tasks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Within-task CV of the employed's output at the common access, and of realised output.
 
-    `ai_per_task` is the AI input at the common access (η0+η1). Returns (count (Z,),
-    sums (4, Z)).
+    `ai_per_task` is the AI input at the common access (η0+η1). From sums by task of
+    y and y² as `technology.cv_from_sums`: var = max(Σy²/n − ȳ², 0)·n/(n − 1), CV =
+    sd/ȳ, NaN for tasks with fewer than two employed.
     """
     acc = np.zeros(8 * n_tasks)            # count, Σy, Σy², Σreal, Σreal² (by task)
     for i in range(task.shape[0]):
@@ -46,13 +47,16 @@ def output_sums(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarra
         acc[k + 2] += y * y
         acc[k + 3] += real
         acc[k + 4] += real * real
-    count = np.empty(n_tasks)
-    sums = np.empty((4, n_tasks))
+    cv = np.full((2, n_tasks), np.nan)
     for z in range(n_tasks):
-        count[z] = acc[8 * z]
-        for r in range(4):
-            sums[r, z] = acc[8 * z + 1 + r]
-    return count, sums
+        n = acc[8 * z]
+        if n < 2:
+            continue
+        for r in range(2):
+            mean = acc[8 * z + 1 + 2 * r] / n
+            var = max(acc[8 * z + 2 + 2 * r] / n - mean * mean, 0.0) * n / (n - 1)
+            cv[r, z] = np.sqrt(var) / mean
+    return cv[0], cv[1]
 
 
 @kernel

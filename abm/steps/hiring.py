@@ -44,7 +44,6 @@ from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
-    from abm.state import Economy, Tasks
 
 RIDGE = 1e-9  # keeps the per-task 3x3 normal equations solvable when a regressor is constant
 
@@ -432,7 +431,7 @@ def run(model: LaborMarketModel) -> None:
     order, rank = _rank_with_tiebreak(app_task, app_score, tiebreak)
     if not tiebreaks:                  # not needed: advance the stream as if drawn
         _skip(rng, w.n)
-    del app_score, tiebreaks
+    del app_score
     # vacancies ranked by task, then the firm's premium (descending), assets (descending)
     # and index, as `match` ranks them: every cell of a firm ranks alike, so the J firms
     # are ranked once and their cells listed task by task in that order

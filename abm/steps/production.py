@@ -20,7 +20,7 @@ import numpy as np
 from abm import fused
 from abm.fused import production as loops
 from abm.metrics import dot
-from abm.state import UNEMPLOYED, blocks
+from abm.state import blocks
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
