@@ -150,7 +150,7 @@ def eligible_applicants(task: np.ndarray, education: np.ndarray, employed: np.nd
         elif meets:
             picked[m] = i
             m += 1
-    return picked[:m].copy(), n_meets, k_meets
+    return picked[:m], n_meets, k_meets
 
 
 @kernel

@@ -25,7 +25,9 @@ def group_by_task(order: np.ndarray, task: np.ndarray, n_tasks: int
                   ) -> tuple[np.ndarray, np.ndarray]:
     """Stable counting sort of `order` by task, and each element's rank within its task.
 
-    The same permutation as `order[np.argsort(task[order], kind="stable")]`.
+    The same permutation as `order[np.argsort(task[order], kind="stable")]`; ranks as
+    int32 (a task never holds 2³¹ applicants), to keep the first period's matching,
+    when nearly everyone applies, small.
     """
     n = order.shape[0]
     start = np.zeros(n_tasks + 1, dtype=np.int64)
@@ -35,7 +37,7 @@ def group_by_task(order: np.ndarray, task: np.ndarray, n_tasks: int
         start[z + 1] += start[z]
     fill = start[:n_tasks].copy()
     out = np.empty(n, dtype=np.int64)
-    rank = np.empty(n, dtype=np.int64)
+    rank = np.empty(n, dtype=np.int32)
     for r in range(n):
         i = order[r]
         z = task[i]
@@ -49,13 +51,13 @@ def group_by_task(order: np.ndarray, task: np.ndarray, n_tasks: int
 @kernel
 def assign_slots(order: np.ndarray, rank: np.ndarray, app_task: np.ndarray,
                  cell_task: np.ndarray, cell_firm: np.ndarray, cell_slots: np.ndarray,
-                 cell_order: np.ndarray, n_tasks: int) -> tuple[np.ndarray, np.ndarray]:
+                 cell_order: np.ndarray, n_tasks: int) -> np.ndarray:
     """The r-th ranked applicant of task z takes the r-th ranked vacancy of task z.
 
     Applicants arrive ranked (task ascending, best first) with their rank within the
     task; vacancy cells arrive ranked by `cell_order` (task ascending, best first), each
-    with its number of slots. Returns (positions in the applicant arrays of those hired,
-    their firms), in ranked applicant order.
+    with its number of slots. Returns the firm of each applicant (by position in the
+    applicant arrays), -1 for those not hired.
     """
     first = np.full(n_tasks, -1, dtype=np.int64)   # first ranked cell of each task
     n_slots = np.zeros(n_tasks, dtype=np.int64)
@@ -64,18 +66,12 @@ def assign_slots(order: np.ndarray, rank: np.ndarray, app_task: np.ndarray,
         if first[z] < 0:
             first[z] = q
         n_slots[z] += cell_slots[cell_order[q]]
-    hired = 0
-    for r in range(order.shape[0]):
-        if rank[r] < n_slots[app_task[order[r]]]:
-            hired += 1
-    pos = np.empty(hired, dtype=np.int64)
-    firm = np.empty(hired, dtype=cell_firm.dtype)
+    firm_of = np.full(order.shape[0], -1, dtype=np.int64)
     cursor = first.copy()                          # current cell of each task
     left = np.zeros(n_tasks, dtype=np.int64)       # slots left in it
     for z in range(n_tasks):
         if cursor[z] >= 0:
             left[z] = cell_slots[cell_order[cursor[z]]]
-    h = 0
     for r in range(order.shape[0]):
         z = app_task[order[r]]
         if rank[r] >= n_slots[z]:
@@ -83,11 +79,28 @@ def assign_slots(order: np.ndarray, rank: np.ndarray, app_task: np.ndarray,
         while left[z] == 0:                        # cells of zero slots take nobody
             cursor[z] += 1
             left[z] = cell_slots[cell_order[cursor[z]]]
-        pos[h] = order[r]
-        firm[h] = cell_firm[cell_order[cursor[z]]]
+        firm_of[order[r]] = cell_firm[cell_order[cursor[z]]]
         left[z] -= 1
-        h += 1
-    return pos, firm
+    return firm_of
+
+
+@kernel
+def apply_hires(firm_of: np.ndarray, applicant: np.ndarray, employer: np.ndarray,
+                task: np.ndarray, n_firms: int, n_tasks: int) -> tuple[np.ndarray, np.ndarray]:
+    """Applicant k (worker `applicant[k]`) joins `firm_of[k]` unless it is -1.
+
+    Returns hires per firm and per task.
+    """
+    per_firm = np.zeros(n_firms, dtype=np.int64)
+    per_task = np.zeros(n_tasks, dtype=np.int64)
+    for k in range(firm_of.shape[0]):
+        j = firm_of[k]
+        if j >= 0:
+            i = applicant[k]
+            employer[i] = j
+            per_firm[j] += 1
+            per_task[task[i]] += 1
+    return per_firm, per_task
 
 
 @kernel

@@ -215,12 +215,14 @@ def _assign_slots(a_order: np.ndarray, a_rank: np.ndarray, app_task: np.ndarray,
     cell_task = np.asarray(cell_task, dtype=np.int64)
     c_order = np.lexsort((cell_second, -np.asarray(cell_premium), cell_task))
     n_tasks = int(max(np.max(app_task, initial=-1), np.max(cell_task, initial=-1)) + 1)
-    return matching.assign_slots(np.asarray(a_order, dtype=np.int64),
-                                 np.asarray(a_rank, dtype=np.int64),
-                                 np.asarray(app_task, dtype=np.int64), cell_task,
-                                 np.asarray(cell_firm),
-                                 np.asarray(cell_slots, dtype=np.int64), c_order,
-                                 max(n_tasks, 0))
+    a_order = np.asarray(a_order, dtype=np.int64)
+    firm_of = matching.assign_slots(a_order, np.asarray(a_rank, dtype=np.int64),
+                                    np.asarray(app_task, dtype=np.int64), cell_task,
+                                    np.asarray(cell_firm, dtype=np.int64),
+                                    np.asarray(cell_slots, dtype=np.int64), c_order,
+                                    max(n_tasks, 0))
+    hired = a_order[firm_of[a_order] >= 0]          # in ranked order
+    return hired, firm_of[hired].astype(np.asarray(cell_firm).dtype, copy=False)
 
 
 def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray,
@@ -240,8 +242,9 @@ def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray,
     if task.size == 0 or task.min() < 0 or matching.has_ties(score, order):
         order = np.lexsort((tiebreak() if callable(tiebreak) else tiebreak, -score, task))
         return order, _ranks(task[order])
+    del score                          # the caller's copy may go: the first period is big
     # a stable counting sort by task of the score order (one pass, no second sort)
-    return matching.group_by_task(order, np.asarray(task, dtype=np.int64), int(task.max()) + 1)
+    return matching.group_by_task(order, task, int(task.max()) + 1)
 
 
 def _ranks(sorted_groups: np.ndarray) -> np.ndarray:
@@ -419,8 +422,7 @@ def run(model: LaborMarketModel) -> None:
     # (task, meets requirement) and the employed among them, for the employment rates.
     eligible, n_meets, k_meets = loops.eligible_applicants(
         w.task, w.education, emp, t.requirement_effective.astype(np.int64), t.n)
-    app_task = w.task[eligible]
-    app_score = w.score[eligible]
+    app_task = w.task[eligible].astype(np.int32)        # small: nearly all apply at first
     # matching tiebreaks: needed only if scores tie, but drawn in any case
     tiebreaks: list[np.ndarray] = []
 
@@ -428,22 +430,19 @@ def run(model: LaborMarketModel) -> None:
         tiebreaks.append(_draws_at(rng, w.n, eligible))
         return tiebreaks[0]
 
-    order, rank = _rank_with_tiebreak(app_task, app_score, tiebreak)
+    order, rank = _rank_with_tiebreak(app_task, w.score[eligible], tiebreak)
     if not tiebreaks:                  # not needed: advance the stream as if drawn
         _skip(rng, w.n)
-    del app_score
     # vacancies ranked by task, then the firm's premium (descending), assets (descending)
     # and index, as `match` ranks them: every cell of a firm ranks alike, so the J firms
     # are ranked once and their cells listed task by task in that order
     firm_order = np.lexsort((-f.assets, -f.rent_factor))
     cell_task, cell_firm, cell_slots = matching.ranked_cells(vac, firm_order, t.n)
-    pos, firm = matching.assign_slots(order, rank, app_task, cell_task, cell_firm, cell_slots,
-                                      np.arange(cell_task.size), t.n)
-    hired = eligible[pos]
-    w.employer[hired] = firm
-    f.hires = np.bincount(firm, minlength=f.n)
-    hired_on = np.bincount(w.task[hired], minlength=t.n)
+    firm_of = matching.assign_slots(order, rank, app_task, cell_task, cell_firm, cell_slots,
+                                    np.arange(cell_task.size), t.n)
     del order, rank, app_task
+    f.hires, hired_on = matching.apply_hires(firm_of, eligible, w.employer, w.task, f.n, t.n)
+    del firm_of, eligible
 
     f.vacancies = vac.reshape(f.n, t.n).sum(axis=1)
     f.separations = quits + fired
