@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numba
 
-F = TypeVar("F", bound=Callable[..., object])
+F = TypeVar("F", bound=Callable[..., Any])
 
 # error_model="numpy": division by zero gives inf/nan as in numpy instead of raising;
 # no fastmath, so floating-point operations keep their order (see abm.fused).
@@ -15,5 +16,38 @@ _OPTIONS = {"cache": True, "nogil": True, "error_model": "numpy", "boundscheck":
 
 
 def kernel(fn: F) -> F:
-    """Compile `fn` with numba in nopython mode (cached on disk)."""
-    return numba.njit(**_OPTIONS)(fn)  # type: ignore[no-any-return]
+    """Compile `fn` with numba in nopython mode (cached on disk).
+
+    A Ctrl-C that arrives while compiled code runs is noticed by Python when the
+    result is handed back, and numba then reports it as a SystemError ("returned a
+    result with an exception set") caused, through another SystemError, by the
+    KeyboardInterrupt. The wrapper raises the KeyboardInterrupt itself, so that an
+    interrupted simulation or sweep stops as interrupted rather than as failed. The
+    compiled function is `.dispatcher` (for use inside other kernels).
+    """
+    dispatcher = numba.njit(**_OPTIONS)(fn)
+
+    @functools.wraps(fn)
+    def call(*args: Any) -> Any:
+        try:
+            return dispatcher(*args)
+        except SystemError as exc:
+            interrupt = _interrupt_behind(exc)
+            if interrupt is not None:
+                raise interrupt from None
+            raise
+
+    call.dispatcher = dispatcher  # type: ignore[attr-defined]
+    return call  # type: ignore[return-value]
+
+
+def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt in `exc`'s chain of causes, if any (numba nests them)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return current
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return None

@@ -198,10 +198,24 @@ def _preload_forkserver() -> None:
 
     Must run inside the config context selecting forkserver: distributed sets its own
     preload list on first use, which this then extends. No effect once the server runs.
+
+    The server is started here with Ctrl-C (SIGINT) blocked, a mask it and the workers
+    forked from it inherit. A terminal sends SIGINT to the whole process group, and the
+    server only starts ignoring it once its imports (a second or two: Dask, numba, the
+    model) are done; interrupted before, it would print a traceback. The client alone
+    handles Ctrl-C and stops the workers itself (see `execute.dask_setup`).
     """
+    import signal
+    from multiprocessing import forkserver
+
     from distributed.utils import get_mp_context
 
     get_mp_context().set_forkserver_preload(["distributed", "abm.sweep.execute"])
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
 
 
 def check_workers(client: Any) -> None:

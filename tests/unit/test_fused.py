@@ -1,0 +1,296 @@
+"""The fused (numba) loops against the numpy expressions they replace.
+
+State-changing kernels must agree bit for bit (the phase-by-phase comparison with the
+per-agent reference in tests/reference checks them again inside whole periods);
+measurement kernels sum sequentially where numpy sums pairwise, so they agree to
+rounding, checked at 1e-12 relative (twelve orders above float64's resolution of
+1e-16 and far below any real discrepancy).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from abm import metrics as m
+from abm.fused import ADDITIVE, NEUTRAL, form_code
+from abm.fused import hiring as fh
+from abm.fused import matching as fm
+from abm.fused import measure as fme
+from abm.fused import production as fp
+from abm.fused import sorting as fs
+from abm.steps import hiring
+from abm.steps.technology import within_task_cv
+
+RNG = np.random.default_rng(20261122)
+
+
+# ---------------------------------------------------------------------------------------
+# sorting
+# ---------------------------------------------------------------------------------------
+def _tie_heavy(n: int, rng: np.random.Generator) -> np.ndarray:
+    """Exact ties, near-ties in the last mantissa bits, zeros and spread-out values."""
+    base = rng.choice([0.0, 0.3, 1.0, 7.5], size=n)
+    spread = rng.lognormal(0.0, 1.0, n)
+    x = np.where(rng.random(n) < 0.5, base, spread)
+    near = rng.random(n) < 0.2                      # 1-3 ulps above a tied value
+    x[near] = np.nextafter(np.nextafter(base[near] + 1.0, np.inf), np.inf)
+    return x
+
+
+@pytest.mark.parametrize("n", [2, 3, 17, 1000, 65_537])
+def test_sorted_with_order_is_numpys_stable_argsort(n: int) -> None:
+    rng = np.random.default_rng(n)
+    for x in (_tie_heavy(n, rng), rng.random(n), np.zeros(n), np.full(n, 2.5)):
+        order, v = m.sorted_with_order(x)
+        expected = np.argsort(x, kind="stable")
+        np.testing.assert_array_equal(order, expected)
+        np.testing.assert_array_equal(v, x[expected])
+
+
+@pytest.mark.parametrize("bad", [-1.0, -0.0, np.nan])
+def test_sorted_with_order_falls_back_for_values_whose_bits_do_not_sort(bad: float) -> None:
+    x = _tie_heavy(500, np.random.default_rng(1))
+    x[[3, 250, 251]] = bad
+    assert not fs.packable(x)
+    order, v = m.sorted_with_order(x)
+    np.testing.assert_array_equal(order, np.argsort(x, kind="stable"))
+    assert np.array_equal(np.signbit(v), np.signbit(x[order]))      # -0.0 keeps its sign
+
+
+def test_gini_of_mostly_zero_values_equals_the_full_sort() -> None:
+    x = np.zeros(10_000)
+    x[RNG.choice(10_000, 700, replace=False)] = RNG.lognormal(0.0, 1.5, 700)
+    full = m.gini_sorted(np.sort(x))
+    assert m.gini(x) == pytest.approx(full, rel=1e-12)
+    # textbook Gini: mean absolute difference over twice the mean
+    small = x[:2000]
+    mad = np.abs(small[:, None] - small[None, :]).mean()
+    assert m.gini(small) == pytest.approx(mad / (2 * small.mean()), rel=1e-12)
+    assert np.isnan(m.gini(np.array([1.0, np.nan, 0.0, 0.0, 0.0])))
+    assert m.gini(np.zeros(5)) == 0.0
+
+
+# ---------------------------------------------------------------------------------------
+# hiring
+# ---------------------------------------------------------------------------------------
+def _allocate_with_numpy(shares: np.ndarray, jobs: np.ndarray) -> np.ndarray:
+    """Largest remainder by a stable argsort of every column (the textbook rule)."""
+    exact = shares[:, None] * jobs[None, :]
+    base = np.floor(exact).astype(np.int64)
+    short = jobs - base.sum(axis=0)
+    order = np.argsort(-(exact - base), axis=0, kind="stable")
+    rank = np.empty_like(order)
+    np.put_along_axis(rank, order, np.arange(shares.size)[:, None], axis=0)
+    return base + (rank < short[None, :])
+
+
+def test_job_targets_equal_a_stable_largest_remainder_rule_including_ties() -> None:
+    rng = np.random.default_rng(7)
+    for trial in range(600):
+        n_firms, n_tasks = int(rng.integers(1, 80)), int(rng.integers(1, 6))
+        kind = trial % 3
+        if kind == 0:                       # every remainder ties
+            shares = np.full(n_firms, 1.0 / n_firms)
+        elif kind == 1:                     # few distinct sizes: many ties
+            shares = rng.integers(1, 4, n_firms).astype(float)
+            shares /= shares.sum()
+        else:
+            shares = rng.random(n_firms)
+            shares /= shares.sum()
+        jobs = rng.integers(0, 300, n_tasks).astype(np.int64)
+        got = hiring.allocate_jobs(shares, jobs)
+        np.testing.assert_array_equal(got, _allocate_with_numpy(shares, jobs))
+        assert (got.sum(axis=0) <= jobs).all()
+
+
+def test_screening_moments_are_the_two_pass_bincount_sums() -> None:
+    n, n_tasks = 5000, 7
+    task = RNG.integers(0, n_tasks, n)
+    employed = RNG.random(n) < 0.85
+    signal, ability, y = RNG.normal(1, 0.3, n), RNG.lognormal(0, 0.4, n), RNG.random(n)
+    edu = RNG.integers(0, 5, n).astype(np.int8)
+    dv, xtx, xty, count = fh.screening_moments(task, employed, signal, edu, y, ability,
+                                               n_tasks, True)
+    cnt = np.bincount(task, minlength=n_tasks).astype(float)
+    ds = signal - (np.bincount(task, signal, n_tasks) / cnt)[task]
+    da = ability - (np.bincount(task, ability, n_tasks) / cnt)[task]
+    for row, values in enumerate((ds * da, ds * ds, da * da)):
+        np.testing.assert_array_equal(dv[row], np.bincount(task, values, n_tasks))
+    z, s, e, yy = task[employed], signal[employed], edu[employed].astype(float), y[employed]
+    np.testing.assert_array_equal(count, np.bincount(z, minlength=n_tasks))
+    for (a, b), values in {(0, 1): s, (1, 1): s * s, (0, 2): e, (1, 2): s * e,
+                           (2, 2): e * e}.items():
+        np.testing.assert_array_equal(xtx[:, a, b], np.bincount(z, values, n_tasks))
+    for a, values in enumerate((yy, s * yy, e * yy)):
+        np.testing.assert_array_equal(xty[:, a], np.bincount(z, values, n_tasks))
+
+
+def test_requirements_follow_the_posted_rule_with_its_edge_cases() -> None:
+    coef = np.array([[0.0, 0.5, 0.2], [0.0, -0.3, 0.1], [0.0, 0.5, 0.0], [0.0, 0.5, -1.0],
+                     [0.0, np.nan, 0.3], [0.0, 1.0, 1e-300], [0.0, 0.1, 0.4]])
+    mean_e = np.array([3.0, 2.0, 3.0, 3.0, 2.0, 1.0, np.nan])
+    sd = np.array([0.5, 0.5, 0.5, 0.5, 0.5, 1.0, 0.2])
+    b_s = np.maximum(coef[:, 1], 0.0)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        req = np.where(coef[:, 2] > 0, np.nan_to_num(mean_e) - 2.0 * b_s * sd / coef[:, 2], 0.0)
+    expected = np.clip(np.nan_to_num(req, nan=0.0), 0.0, 4.0)
+    got = hiring.posted_requirement(coef, mean_e, sd, 2.0, 4)
+    np.testing.assert_array_equal(got, expected)
+    assert got[5] == 0.0                         # -inf requirement: clipped to 0
+
+
+def test_relaxed_requirement_is_the_highest_fillable_level() -> None:
+    counts = np.array([[5, 0, 3, 0, 1], [0, 0, 0, 0, 0], [1, 1, 1, 1, 1]])
+    posted = np.array([3.2, 2.0, 4.0])
+    vacancies = np.array([4, 1, 2])
+    # task 0: levels >= 2 hold 4 applicants, >= 3 only 1 -> 2; task 1: none fillable
+    # -> 0; task 2: levels >= 3 hold 2 -> 3
+    np.testing.assert_array_equal(hiring._relax_from_counts(posted, counts, vacancies),
+                                  [2, 0, 3])
+
+
+def test_staffing_and_separations_match_numpy() -> None:
+    n, n_firms, n_tasks = 3000, 9, 4
+    employer = np.where(RNG.random(n) < 0.9, RNG.integers(0, n_firms, n), -1)
+    task = RNG.integers(0, n_tasks, n)
+    target = RNG.integers(0, 90, n_firms * n_tasks)
+    held, at_risk = fh.staffing(employer, task, target, n_tasks)
+    emp = employer >= 0
+    cell = employer * n_tasks + task
+    np.testing.assert_array_equal(held, np.bincount(cell[emp], minlength=n_firms * n_tasks))
+    np.testing.assert_array_equal(at_risk, np.flatnonzero(emp & (held > target)[cell]))
+    draws, quits, after = RNG.random(n), np.zeros(n_firms, dtype=np.int64), employer.copy()
+    fh.separate(after, draws, 0.2, quits)
+    leave = emp & (draws < 0.2)
+    np.testing.assert_array_equal(after, np.where(leave, -1, employer))
+    np.testing.assert_array_equal(quits, np.bincount(employer[leave], minlength=n_firms))
+
+
+def test_counting_sort_by_task_equals_a_stable_argsort() -> None:
+    task = RNG.integers(0, 6, 4000).astype(np.int32)
+    order = RNG.permutation(4000)
+    out, rank = fm.group_by_task(order, task, 6)
+    expected = order[np.argsort(task[order], kind="stable")]
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(rank, hiring._ranks(task[expected]))
+
+
+def test_hires_are_applied_to_the_right_workers() -> None:
+    employer = np.full(6, -1)
+    task = np.array([0, 1, 0, 1, 2, 2])
+    per_firm, per_task = fm.apply_hires(np.array([2, -1, 0]), np.array([1, 3, 4]), employer,
+                                        task, 3, 3)
+    np.testing.assert_array_equal(employer, [-1, 2, -1, -1, 0, -1])
+    np.testing.assert_array_equal(per_firm, [1, 0, 1])
+    np.testing.assert_array_equal(per_task, [0, 1, 1])
+
+
+def test_employment_rates_default_to_one_and_zero_for_empty_groups() -> None:
+    n_meets = np.array([4, 0, 0, 5])                  # task 0: 4 below, none meeting
+    k_meets = np.array([1.0, 0.0, 0.0, 2.0])
+    eligible, ineligible = fh.employment_rates(n_meets, k_meets, np.array([0, 1]))
+    np.testing.assert_array_equal(eligible, [1.0, 3.0 / 5.0])
+    np.testing.assert_array_equal(ineligible, [0.25, 0.0])
+
+
+# ---------------------------------------------------------------------------------------
+# production and rent sharing
+# ---------------------------------------------------------------------------------------
+def test_outputs_and_firm_sums_equal_numpy_bit_for_bit() -> None:
+    n, n_firms, n_tasks = 4000, 11, 5
+    task = RNG.integers(0, n_tasks, n)
+    employer = np.where(RNG.random(n) < 0.9, RNG.integers(0, n_firms, n), -1)
+    h, phi = RNG.lognormal(0, 0.5, n), RNG.random(n_tasks) + 0.5
+    ai_task, access = RNG.random(n_tasks), RNG.random(n_firms)
+    y, yc, ai_use = np.empty(n), np.empty(n), np.empty(n)
+    n_task, sum_c = fp.outputs(task, employer, h, phi, ai_task, access, 0.3,
+                               np.zeros(0), ADDITIVE, y, yc, ai_use, n_tasks)
+    emp = employer >= 0
+    h_phi = h * phi[task]
+    np.testing.assert_array_equal(y, np.where(emp, h_phi + ai_task[task] * access[employer], 0))
+    np.testing.assert_array_equal(yc, np.where(emp, h_phi + ai_task[task] * 0.3, 0))
+    np.testing.assert_array_equal(n_task, np.bincount(task[emp], minlength=n_tasks))
+    np.testing.assert_array_equal(sum_c, np.bincount(task, yc, n_tasks))
+    price = RNG.random(n_tasks) + 0.5
+    a_out = RNG.random(n)
+    va, wc, ai_rents = fp.firm_values(task, employer, price, y, a_out, yc, n_firms)
+    p, j = price[task[emp]], employer[emp]
+    np.testing.assert_array_equal(va, np.bincount(j, p * (y[emp] + a_out[emp]), n_firms))
+    np.testing.assert_array_equal(wc, np.bincount(j, p * yc[emp], n_firms))
+    np.testing.assert_array_equal(ai_rents, np.bincount(j, p * (y[emp] - yc[emp]), n_firms))
+    np.testing.assert_array_equal(fp.employed_values(employer, y), y[emp])
+    np.testing.assert_array_equal(fp.employment(employer, n_firms),
+                                  np.bincount(employer[emp], minlength=n_firms))
+
+
+def test_only_forms_without_power_are_fused() -> None:
+    assert form_code("additive", False) == ADDITIVE
+    assert form_code("ces", True) == NEUTRAL
+    assert form_code("ces", False) is None
+    assert form_code("multiplicative", False) is None
+
+
+# ---------------------------------------------------------------------------------------
+# measurement
+# ---------------------------------------------------------------------------------------
+def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
+    n, n_firms, n_tasks = 6000, 13, 6
+    task = RNG.integers(0, n_tasks, n)
+    employer = np.where(RNG.random(n) < 0.9, RNG.integers(0, n_firms, n), -1)
+    emp = employer >= 0
+    output = np.where(emp, RNG.lognormal(0, 0.5, n), 0.0)
+    h, phi, ai = RNG.lognormal(0, 0.5, n), RNG.random(n_tasks) + 0.5, RNG.random(n_tasks)
+    cv, cv_real = fme.output_cvs(task, employer, h, phi, ai, np.zeros(0), ADDITIVE,
+                                 np.zeros(0), output, n_tasks)
+    y = h * phi[task] + ai[task]
+    np.testing.assert_allclose(cv, within_task_cv(y, task, n_tasks, emp), rtol=1e-12)
+    np.testing.assert_allclose(cv_real, within_task_cv(output, task, n_tasks, emp), rtol=1e-12)
+
+    wage = np.where(emp, RNG.lognormal(0, 0.6, n), 0.0)
+    edu = RNG.integers(0, 5, n).astype(np.int8)
+    codifiable = np.arange(n_tasks) % 2 == 0
+    log_w = np.log(wage[emp])
+    slopes = fme.wage_regressions(employer, log_w, task, edu, codifiable, n_tasks, n_firms)
+    te, ee = task[emp], edu[emp].astype(float)
+    on_c = codifiable[te]
+    expected = (m.mincer_slope(log_w, ee, te, n_tasks),
+                m.mincer_slope(log_w[on_c], ee[on_c], te[on_c], n_tasks),
+                m.mincer_slope(log_w[~on_c], ee[~on_c], te[~on_c], n_tasks),
+                m.between_share(log_w, employer[emp], n_firms))
+    np.testing.assert_allclose(slopes, expected, rtol=1e-12)
+
+    capital = np.where(RNG.random(n) < 0.1, RNG.lognormal(0, 1, n), 0.0)
+    transfer = np.full(n, 0.05)
+    income = wage + capital + transfer
+    order, _ = m.sorted_with_order(income)
+    cov, consistent = fme.rank_covariances(order, income, wage, capital, transfer)
+    assert consistent
+    ly = m.lerman_yitzhaki({"wage": wage, "capital": capital, "transfer": transfer})
+    np.testing.assert_allclose(2.0 * cov / n / income.mean(), list(ly.values()), rtol=1e-9,
+                               atol=1e-15)
+    income[5] += 1.0
+    assert not fme.rank_covariances(order, income, wage, capital, transfer)[1]
+
+
+def test_exposure_split_skips_undefined_values_only_where_asked() -> None:
+    values = np.array([[1.0, np.nan, 3.0, 5.0], [1.0, np.nan, 3.0, 5.0]])
+    codifiable = np.array([True, True, False, True])
+    sums, counts = fme.split_by_exposure(values, codifiable, np.array([True, False]))
+    np.testing.assert_array_equal(sums[0], [6.0, 3.0])
+    np.testing.assert_array_equal(counts[0], [2.0, 1.0])
+    assert np.isnan(sums[1, 0]) and sums[1, 1] == 3.0
+
+
+def test_custom_reporters_are_still_collected() -> None:
+    from abm import LaborMarketModel, Params
+
+    model = LaborMarketModel(Params(n_workers=300, n_firms=6, n_tasks=3, burn_in=1),
+                             seed=3, agents=False)
+    model.datacollector.model_reporters["period_again"] = lambda mm: mm.economy.period
+    model.datacollector.model_vars["period_again"] = [0]
+    model.step()
+    model.step()
+    frame = model.datacollector.get_model_vars_dataframe()
+    assert frame["period_again"].tolist() == [0, 1, 2]
+    assert frame["gini_income"].notna().all()
