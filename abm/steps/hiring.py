@@ -442,7 +442,7 @@ def run(model: LaborMarketModel) -> None:
                                     np.arange(cell_task.size), t.n)
     del order, rank, app_task
     f.hires, hired_on = matching.apply_hires(firm_of, eligible, w.employer, w.task, f.n, t.n)
-    del firm_of, eligible
+    del firm_of
 
     f.vacancies = vac.reshape(f.n, t.n).sum(axis=1)
     f.separations = quits + fired
