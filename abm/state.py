@@ -20,12 +20,12 @@ UNEMPLOYED = -1
 BLOCK = 1 << 15
 """Workers per block in per-worker arithmetic.
 
-Chains of elementwise operations run block by block, so that their temporaries (a few
-hundred kB each) stay in the CPU cache instead of streaming N-long arrays through main
-memory, and so that a phase's scratch memory does not grow with N. Sums across workers
-(by task or by firm) are still added one worker at a time in worker order: either by
-`np.bincount` over whole arrays or by `np.add.at` block after block, which adds in
-exactly the same order. Blocking never changes a floating-point sum.
+Most per-worker work runs in fused loops (`abm.fused`) that need no temporaries. What
+remains in numpy (random draws; the CES and multiplicative output forms, which need
+numpy's `power`) runs block by block, so that temporaries (a few hundred kB each) stay
+in the CPU cache and a phase's scratch memory does not grow with N. Sums across workers
+(by task or by firm) are added one worker at a time in worker order, whichever way
+they are computed, so blocking never changes a floating-point sum.
 """
 
 

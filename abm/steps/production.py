@@ -130,11 +130,11 @@ def outputs(params: Params, eco: Economy, access: np.ndarray | float,
 def run(model: LaborMarketModel) -> None:
     """Compute outputs of employed workers, task outputs and task prices.
 
-    Per-worker outputs are computed block by block straight into the state arrays, for
-    every worker, and then set to zero for the unemployed. Sums by task are added block
-    by block in worker order (`np.add.at` adds in index order, like `bincount`), zeros
-    included: adding zeros changes no sum, so this gives the numbers a computation over
-    the employed alone gives, with scratch memory of a block rather than of N.
+    Per-worker outputs are written straight into the state arrays (zero for the
+    unemployed) by one fused loop (`fused.production.outputs`), which also adds the
+    sums by task in worker order, as `bincount` would; a second loop values the assets'
+    output per job and adds up task output. The CES and multiplicative forms compute
+    outputs with numpy first, block by block (they need numpy's `power`).
     """
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks

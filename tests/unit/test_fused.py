@@ -294,3 +294,24 @@ def test_custom_reporters_are_still_collected() -> None:
     frame = model.datacollector.get_model_vars_dataframe()
     assert frame["period_again"].tolist() == [0, 1, 2]
     assert frame["gini_income"].notna().all()
+
+
+def test_rent_sharing_phase_equals_split_rents() -> None:
+    """The phase's fused loops give exactly what the documented kernel gives."""
+    from abm import LaborMarketModel, Params
+    from abm.steps import rent_sharing
+
+    model = LaborMarketModel(Params(n_workers=2000, n_firms=15, n_tasks=5, xi=0.4,
+                                    ai_rent_tax=0.2), seed=4, agents=False)
+    model.step()
+    rent_sharing.run(model)
+    w, f, t = model.economy.workers, model.economy.firms, model.economy.tasks
+    emp = np.flatnonzero(w.employer >= 0)
+    price = t.price[w.task[emp]]
+    wages, split = rent_sharing.split_rents(
+        w.employer[emp], price * (w.output[emp] + w.asset_output[emp]),
+        price * w.outside_output[emp], price * (w.output[emp] - w.outside_output[emp]),
+        f.n, 0.4, 0.2)
+    np.testing.assert_array_equal(w.wage[emp], wages)
+    for name in split._fields:
+        np.testing.assert_array_equal(getattr(f, name), getattr(split, name), err_msg=name)
