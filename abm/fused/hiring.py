@@ -16,13 +16,15 @@ from abm.fused.jit import kernel
 def signals(task: np.ndarray, human_capital: np.ndarray, skill_intensity: np.ndarray,
             ai_per_task: np.ndarray, access: float, neutral_scale: np.ndarray, form: int,
             skills_assessment: float, noise: np.ndarray, signal_noise: float,
-            screening: bool, out: np.ndarray) -> None:
+            screening: bool, out: np.ndarray, ability: np.ndarray,
+            first: np.ndarray) -> None:
     """Work samples: y at commodity access (mixed with y without AI), times the noise.
 
     numpy: hφ = h·φ[z]; y = task_output(hφ, (αA)[z]·access); if skills assessment,
     y = (1 − a)·y + a·task_output(hφ, (αA)[z]·0); s = y·(1 + s_ε·ε) (y if not screening).
     `form` is ADDITIVE (y = hφ + ai) or NEUTRAL (y = hφ·(1 + ai/m), m from
-    `neutral_scale`).
+    `neutral_scale`). Adds each worker to `first`, the per-task sums of
+    `first_moments`, on the way.
     """
     for i in range(task.shape[0]):
         z = task[i]
@@ -40,14 +42,34 @@ def signals(task: np.ndarray, human_capital: np.ndarray, skill_intensity: np.nda
                 y0 = h_phi * (1.0 + ai0 / neutral_scale[i])
             y = (1.0 - skills_assessment) * y + skills_assessment * y0
         out[i] = y * (1.0 + signal_noise * noise[i]) if screening else y
+        k = 4 * z
+        first[k] += 1.0
+        first[k + 1] += out[i]
+        first[k + 2] += ability[i]
+
+
+@kernel
+def first_moments(task: np.ndarray, signal: np.ndarray, ability: np.ndarray,
+                  first: np.ndarray) -> None:
+    """Add workers, Σ s and Σ θ by task into `first` (4 entries per task, interleaved)."""
+    for i in range(task.shape[0]):
+        k = 4 * task[i]
+        first[k] += 1.0
+        first[k + 1] += signal[i]
+        first[k + 2] += ability[i]
 
 
 @kernel
 def screening_moments(task: np.ndarray, employed: np.ndarray, signal: np.ndarray,
                       education: np.ndarray, outside_output: np.ndarray,
-                      ability: np.ndarray, n_tasks: int, screening: bool
+                      ability: np.ndarray, first: np.ndarray, n_tasks: int,
+                      screening: bool
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Sums by task for the diagnostic variance and the employers' OLS, in two passes.
+    """Sums by task for the diagnostic variance and the employers' OLS, in one pass.
+
+    `first` holds the workers, Σ s and Σ θ of each task over all workers
+    (`first_moments`, or added up while the signals were made), for the task means the
+    deviations are taken from: the second pass of a two-pass variance.
 
     Returns:
         dv: (3, Z) Σ ds·dθ, Σ ds², Σ dθ² over all workers, deviations from task means
@@ -58,13 +80,6 @@ def screening_moments(task: np.ndarray, employed: np.ndarray, signal: np.ndarray
         count: (Z,) employed per task.
     """
     n = task.shape[0]
-    # accumulators interleaved by task (one cache line holds a task's sums)
-    first = np.zeros(4 * n_tasks)             # workers, Σ s, Σ θ
-    for i in range(n):
-        k = 4 * task[i]
-        first[k] += 1.0
-        first[k + 1] += signal[i]
-        first[k + 2] += ability[i]
     mean_s = np.empty(n_tasks)
     mean_a = np.empty(n_tasks)
     for z in range(n_tasks):

@@ -265,10 +265,13 @@ def diagnostic_variance(signal: np.ndarray, ability: np.ndarray, task: np.ndarra
     """
     signal = np.ascontiguousarray(signal, dtype=float)
     task = np.ascontiguousarray(task, dtype=np.int64)
+    ability = np.ascontiguousarray(ability, dtype=float)
+    first = np.zeros(4 * n_tasks)
+    loops.first_moments(task, signal, ability, first)
     nobody = np.zeros(task.size, dtype=bool)           # the OLS sums are not needed here
     dv, xtx, _, count = loops.screening_moments(
-        task, nobody, signal, np.zeros(task.size, dtype=np.int8), signal,
-        np.ascontiguousarray(ability, dtype=float), n_tasks, False)
+        task, nobody, signal, np.zeros(task.size, dtype=np.int8), signal, ability, first,
+        n_tasks, False)
     return loops.belief_inputs(dv, xtx, count)[0]
 
 
@@ -277,15 +280,17 @@ def diagnostic_variance(signal: np.ndarray, ability: np.ndarray, task: np.ndarra
 # ---------------------------------------------------------------------------------------
 def work_samples(model: LaborMarketModel, noise: np.ndarray) -> np.ndarray:
     """Signals of all workers: the AI-assisted work sample seen with proportional noise."""
-    return _signals(model, lambda b: noise[b])
+    return _signals(model, lambda b: noise[b])[0]
 
 
-def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]) -> np.ndarray:
+def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]
+             ) -> tuple[np.ndarray, np.ndarray]:
     """`work_samples`, taking each block's noise from `noise(block)`.
 
     The noise is requested for every block, in order, even when screening is off and it
     goes unused, so that a caller drawing it from a stream consumes the stream the same
-    way whatever the parameters.
+    way whatever the parameters. Also returns the workers, Σ s and Σ θ of each task
+    (`fused.hiring.first_moments`), added up on the way for the diagnostic variance.
     """
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
@@ -297,6 +302,7 @@ def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]) -> n
             "tool_base": p.tool_base}
     fused_form = fused.form_code(p.augmentation, scale is not None)
     signal = np.empty(w.n)
+    first = np.zeros(4 * t.n)                # workers, Σ s, Σ θ by task (see below)
     for b in blocks(w.n):
         eps = noise(b)
         if fused_form is not None:
@@ -304,7 +310,7 @@ def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]) -> n
                           ai_per_task.astype(float), float(access),
                           fused.EMPTY if scale is None else scale[b], fused_form,
                           float(p.skills_assessment), eps, float(p.signal_noise),
-                          bool(p.screening), signal[b])
+                          bool(p.screening), signal[b], w.ability[b], first)
             continue
         task = w.task[b]
         h_phi = w.human_capital[b] * t.skill_intensity[task]
@@ -314,16 +320,17 @@ def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]) -> n
             without_ai = task_output(h_phi, ai_per_task[task] * 0.0, neutral_scale=s, **form)
             with_ai = (1.0 - p.skills_assessment) * with_ai + p.skills_assessment * without_ai
         signal[b] = with_ai * (1.0 + p.signal_noise * eps) if p.screening else with_ai
-    return signal
+        loops.first_moments(task, signal[b], w.ability[b], first)
+    return signal, first
 
 
-def _update_beliefs(model: LaborMarketModel, emp: np.ndarray) -> None:
+def _update_beliefs(model: LaborMarketModel, emp: np.ndarray, first: np.ndarray) -> None:
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
     # `diagnostic_variance` and the incumbents' normal equations of y on (1, s, e), i.e.
     # `project`'s sums by task, in one fused pass (the same sums in the same order)
     dv, xtx, xty, count = loops.screening_moments(
-        w.task, emp, w.signal, w.education, w.outside_output, w.ability, t.n,
+        w.task, emp, w.signal, w.education, w.outside_output, w.ability, first, t.n,
         bool(p.screening))
     t.diagnostic_variance, t.signal_sd, mean_e = loops.belief_inputs(dv, xtx, count)
     if not p.screening:
@@ -403,8 +410,8 @@ def run(model: LaborMarketModel) -> None:
     emp = w.employer != UNEMPLOYED
 
     # signals, beliefs, requirements
-    w.signal = _signals(model, lambda b: rng.standard_normal(b.stop - b.start))
-    _update_beliefs(model, emp)
+    w.signal, first = _signals(model, lambda b: rng.standard_normal(b.stop - b.start))
+    _update_beliefs(model, emp, first)
     # every worker's score, and the applicants (the unemployed) by task and education
     score = np.empty(w.n)
     levels = p.n_edu_levels

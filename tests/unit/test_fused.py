@@ -110,8 +110,10 @@ def test_screening_moments_are_the_two_pass_bincount_sums() -> None:
     employed = RNG.random(n) < 0.85
     signal, ability, y = RNG.normal(1, 0.3, n), RNG.lognormal(0, 0.4, n), RNG.random(n)
     edu = RNG.integers(0, 5, n).astype(np.int8)
+    first = np.zeros(4 * n_tasks)
+    fh.first_moments(task, signal, ability, first)
     dv, xtx, xty, count = fh.screening_moments(task, employed, signal, edu, y, ability,
-                                               n_tasks, True)
+                                               first, n_tasks, True)
     cnt = np.bincount(task, minlength=n_tasks).astype(float)
     ds = signal - (np.bincount(task, signal, n_tasks) / cnt)[task]
     da = ability - (np.bincount(task, ability, n_tasks) / cnt)[task]
