@@ -198,11 +198,9 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     dgini = g_income - base
     # per-task statistics averaged over exposed (column 0) and unexposed tasks; the CVs
     # over tasks where they are defined
-    sums, counts = loops.split_by_exposure(
+    sums, means = loops.split_by_exposure(
         np.vstack((cv, cv_all, t.requirement, t.diagnostic_variance, t.price,
                    t.price * t.output)), exposed, _FINITE_ONLY)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = sums / counts
 
     return {
         "ai_capability": eco.ai_capability,

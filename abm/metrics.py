@@ -91,13 +91,26 @@ def stable_argsort(x: np.ndarray) -> np.ndarray:
 
 
 def sorted_with_order(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """`stable_argsort(x)` and `x` in that order (the sort needs both; callers reuse them)."""
+    """`stable_argsort(x)` and `x` in that order (the sort needs both; callers reuse them).
+
+    Non-negative float64 values are sorted as 64-bit integer keys: the bits of a
+    non-negative double sort as unsigned integers in the order of the values, and
+    replacing the lowest mantissa bits by the element's index makes the keys distinct
+    and orders ties by index (stability); numpy sorts integers several times faster
+    than it argsorts floats. Values that differed only in the replaced bits arrive in
+    index order and are re-sorted by value (`sorting.unpack_sorted`). Other inputs use
+    numpy's fast argsort and fix up the order within runs of equal values.
+    """
     x = np.asarray(x)
     if x.ndim != 1 or x.size < 2 or x.dtype.kind != "f":
         order = np.argsort(x, kind="stable")
         return order, x[order]
-    if x.dtype == np.float64 and sorting.packable(x):
-        return _packed_sort(x)
+    if x.dtype == np.float64 and x.flags.c_contiguous:
+        shift = max(int(x.size - 1).bit_length(), 1)
+        key = sorting.pack_keys(x, shift)
+        if key.size:
+            key.sort()
+            return sorting.unpack_sorted(key, x, shift)
     order = np.argsort(x)
     v = x[order]
     if np.isnan(v[-1]):                      # NaNs sort last, but NaN != NaN: no run
@@ -120,24 +133,6 @@ def sorted_with_order(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     order[pos] = key % x.size
     v[pos] = x[order[pos]]                   # equal values; keeps the signs of zeros exact
     return order, v
-
-
-def _packed_sort(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Stable order of non-negative float64 values by one sort of 64-bit integer keys.
-
-    The bits of a non-negative double sort as unsigned integers in the order of the
-    values. Replacing the lowest mantissa bits by the element's index makes the keys
-    distinct and orders ties by index (stability); numpy sorts integers several times
-    faster than it argsorts floats. Values that differed only in the replaced bits
-    arrive in index order and are re-sorted by value (`sorting.unpack_sorted`).
-    """
-    shift = max(int(x.size - 1).bit_length(), 1)
-    s = np.uint64(shift)
-    key = x.view(np.uint64) >> s
-    key <<= s
-    key |= np.arange(x.size, dtype=np.uint64)
-    key.sort()
-    return sorting.unpack_sorted(key, x, shift)
 
 
 def lerman_yitzhaki(sources: dict[str, np.ndarray]) -> dict[str, float]:

@@ -9,12 +9,12 @@ from abm.fused.jit import kernel
 
 
 @kernel
-def choose_levels(chooser: np.ndarray, task: np.ndarray, ability: np.ndarray,
+def choose_levels(draws: np.ndarray, share: float, task: np.ndarray, ability: np.ndarray,
                   skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: float,
                   neutral_scale: np.ndarray, form: int, growth: np.ndarray,
                   pay: np.ndarray, unit_cost: float, education: np.ndarray,
                   human_capital: np.ndarray) -> None:
-    """Each chooser takes the level maximising expected income net of cost.
+    """Workers whose draw is below `share` take the level maximising net expected income.
 
     numpy (`education.run` and `best_level`): for level e, hφ = θ·exp(γe)·φ[z] with
     `growth[e]` = exp(γe) from numpy; y = f(hφ, (αA)[z]·access); net income
@@ -22,8 +22,9 @@ def choose_levels(chooser: np.ndarray, task: np.ndarray, ability: np.ndarray,
     first NaN wins). Writes the choice and h = θ·exp(γe*).
     """
     n_levels = growth.shape[0]
-    for k in range(chooser.shape[0]):
-        i = chooser[k]
+    for i in range(task.shape[0]):
+        if not draws[i] < share:
+            continue
         z = task[i]
         theta = ability[i]
         ai = ai_per_task[z] * access

@@ -169,10 +169,15 @@ def eligible_applicants(task: np.ndarray, education: np.ndarray, employed: np.nd
 
 
 @kernel
-def separate(employer: np.ndarray, draws: np.ndarray, rate: float,
-             per_firm: np.ndarray) -> None:
-    """Employed workers whose draw is below `rate` quit: unemployed, counted by firm."""
+def separate(employer: np.ndarray, task: np.ndarray, draws: np.ndarray, rate: float,
+             per_firm: np.ndarray, per_task: np.ndarray) -> None:
+    """Employed workers whose draw is below `rate` quit: unemployed, counted by firm.
+
+    Also counts every worker by task into `per_task` (the task sizes the job targets
+    are set from), which saves a pass over the workers.
+    """
     for i in range(employer.shape[0]):
+        per_task[task[i]] += 1
         j = employer[i]
         if j >= 0 and draws[i] < rate:
             per_firm[j] += 1

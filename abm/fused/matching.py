@@ -8,16 +8,26 @@ from abm.fused.jit import kernel
 
 
 @kernel
-def has_ties(score: np.ndarray, order: np.ndarray) -> bool:
-    """Whether scores, visited in `order`, contain NaN or two equal neighbours."""
+def rankable(score: np.ndarray, order: np.ndarray, task: np.ndarray) -> int:
+    """Tasks to rank over (max + 1) if the fast ranking applies, else -1.
+
+    It applies when scores, visited in `order`, are free of NaN and of two equal
+    neighbours (then descending order is ascending order reversed, whatever the
+    tiebreak) and every task index is non-negative; an empty list does not apply.
+    """
     n = order.shape[0]
+    if n == 0:
+        return -1
     for r in range(n):
         v = score[order[r]]
-        if v != v:
-            return True
-        if r > 0 and v == score[order[r - 1]]:
-            return True
-    return False
+        if v != v or (r > 0 and v == score[order[r - 1]]):
+            return -1
+    top = -1
+    for k in range(task.shape[0]):
+        if task[k] < 0:
+            return -1
+        top = max(top, task[k])
+    return top + 1
 
 
 @kernel

@@ -70,66 +70,59 @@ def wage_regressions(employer: np.ndarray, log_wage: np.ndarray, task: np.ndarra
     removing task means, for all, for codifiable tasks and for social tasks (NaN with
     fewer than 3 workers or no within-task variation in education); and the share of
     the variance of log wages that is between firms (`metrics.between_share`).
+
+    One pass of sums by task and firm; the within-task (co)variances come from them
+    as Σxy − Σx·Σy/n. Education takes five small integer values and log wages are of
+    order one, so the subtraction loses about one digit of float64's sixteen.
     """
-    by_task = np.zeros(4 * n_tasks)        # count, Σ log w, Σ e (interleaved by task)
-    by_firm = np.zeros(2 * n_firms)        # count, Σ log w
+    by_task = np.zeros(8 * n_tasks)        # n, Σy, Σx, Σxy, Σx² (interleaved by task)
+    by_firm = np.zeros(2 * n_firms)        # n, Σy
     total = 0.0
+    total_sq = 0.0
     n = 0
     for i in range(employer.shape[0]):
         j = employer[i]
         if j < 0:
             continue
-        k = 4 * task[i]
+        k = 8 * task[i]
         y = log_wage[n]
+        x = float(education[i])
         by_task[k] += 1.0
         by_task[k + 1] += y
-        by_task[k + 2] += float(education[i])
+        by_task[k + 2] += x
+        by_task[k + 3] += x * y
+        by_task[k + 4] += x * x
         by_firm[2 * j] += 1.0
         by_firm[2 * j + 1] += y
         total += y
+        total_sq += y * y
         n += 1
-    mean = total / n if n > 0 else 0.0
-    mean_y = np.empty(n_tasks)
-    mean_e = np.empty(n_tasks)
+    sums = np.zeros(6)                     # Σxd², Σxd·yd, n: codifiable, then social
     for z in range(n_tasks):
-        c = max(by_task[4 * z], 1.0)
-        mean_y[z] = by_task[4 * z + 1] / c
-        mean_e[z] = by_task[4 * z + 2] / c
-    sums = np.zeros(6)                     # Σxd², Σxd·yd: codifiable, then social
-    size = np.zeros(2)
-    variance = 0.0
-    m = 0
-    for i in range(employer.shape[0]):
-        if employer[i] < 0:
+        k = 8 * z
+        c = by_task[k]
+        if c == 0:
             continue
-        z = task[i]
-        y = log_wage[m]
-        m += 1
-        xd = float(education[i]) - mean_e[z]
-        yd = y - mean_y[z]
-        g = 0 if codifiable[z] else 1
-        sums[2 * g] += xd * xd
-        sums[2 * g + 1] += xd * yd
-        size[g] += 1.0
-        d = y - mean
-        variance += d * d
+        g = 0 if codifiable[z] else 3
+        sums[g] += by_task[k + 4] - by_task[k + 2] * by_task[k + 2] / c
+        sums[g + 1] += by_task[k + 3] - by_task[k + 2] * by_task[k + 1] / c
+        sums[g + 2] += c
     slopes = np.full(3, np.nan)
     for g, (sxx, sxy, count) in enumerate((
-            (sums[0] + sums[2], sums[1] + sums[3], size[0] + size[1]),
-            (sums[0], sums[1], size[0]), (sums[2], sums[3], size[1]))):
+            (sums[0] + sums[3], sums[1] + sums[4], sums[2] + sums[5]),
+            (sums[0], sums[1], sums[2]), (sums[3], sums[4], sums[5]))):
         if count >= 3 and sxx > 1e-12:
             slopes[g] = sxy / sxx
+    if n < 2:
+        return slopes[0], slopes[1], slopes[2], np.nan
+    mean = total / n
+    variance = total_sq - total * mean
     between = 0.0
     for j in range(n_firms):
         if by_firm[2 * j] > 0:
             d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
             between += by_firm[2 * j] * d * d
-    if n < 2:
-        share = np.nan
-    elif variance > 0:
-        share = (between / n) / (variance / n)
-    else:
-        share = 0.0
+    share = between / variance if variance > 0 else 0.0
     return slopes[0], slopes[1], slopes[2], share
 
 
@@ -161,20 +154,24 @@ def rank_covariances(order: np.ndarray, income: np.ndarray, wage: np.ndarray,
 @kernel
 def split_by_exposure(values: np.ndarray, codifiable: np.ndarray, finite_only: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray]:
-    """Sums and counts of each row of per-task values over exposed and unexposed tasks.
+    """Sums and means of each row of per-task values over exposed and unexposed tasks.
 
-    Returns (sums, counts), both (rows, 2): column 0 the codifiable (exposed) tasks,
-    column 1 the others. Rows flagged in `finite_only` skip NaN and ±inf values.
+    Returns (sums, means), both (rows, 2): column 0 the codifiable (exposed) tasks,
+    column 1 the others; a mean over no task is NaN. Rows flagged in `finite_only`
+    skip NaN and ±inf values.
     """
     n_rows, n_tasks = values.shape
     sums = np.zeros((n_rows, 2))
-    counts = np.zeros((n_rows, 2))
+    means = np.empty((n_rows, 2))
     for r in range(n_rows):
+        counts = np.zeros(2)
         for z in range(n_tasks):
             v = values[r, z]
             if finite_only[r] and not np.isfinite(v):
                 continue
             g = 0 if codifiable[z] else 1
             sums[r, g] += v
-            counts[r, g] += 1.0
-    return sums, counts
+            counts[g] += 1.0
+        for g in range(2):
+            means[r, g] = sums[r, g] / counts[g] if counts[g] > 0 else np.nan
+    return sums, means

@@ -132,3 +132,31 @@ def employed_values(employer: np.ndarray, values: np.ndarray) -> np.ndarray:
             out[m] = values[i]
             m += 1
     return out
+
+
+@kernel
+def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
+                ai_rent_tax: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per firm: rents Π = VA − Σw^c, taxes τ·(AI rents) and the wage factor 1 + ξ·π.
+
+    π = (Π − taxes)/Σw^c, or 0 for a firm without a competitive wage bill.
+    """
+    n = va.shape[0]
+    rents = np.empty(n)
+    taxes = np.empty(n)
+    factor = np.empty(n)
+    for j in range(n):
+        rents[j] = va[j] - wc[j]
+        taxes[j] = ai_rent_tax * ai_rents[j]
+        net = rents[j] - taxes[j]
+        factor[j] = 1.0 + xi * (net / wc[j] if wc[j] > 0 else 0.0)
+    return rents, taxes, factor
+
+
+@kernel
+def incomes(wage: np.ndarray, capital: np.ndarray, transfer: float,
+            transfer_out: np.ndarray, income_out: np.ndarray) -> None:
+    """Every person's transfer, and income = wage + capital income + transfer."""
+    for i in range(wage.shape[0]):
+        transfer_out[i] = transfer
+        income_out[i] = wage[i] + capital[i] + transfer

@@ -8,13 +8,18 @@ from abm.fused.jit import kernel
 
 
 @kernel
-def packable(x: np.ndarray) -> bool:
-    """True if no value is negative, -0.0 or NaN (their bit patterns do not sort as values)."""
-    bits = x.view(np.int64)
-    for i in range(x.shape[0]):
-        if bits[i] < 0 or x[i] != x[i]:
-            return False
-    return True
+def pack_keys(x: np.ndarray, shift: int) -> np.ndarray:
+    """Sort keys (value bits >> shift << shift | index), or an empty array if `x` holds a
+    value whose bits do not sort as values do (negative, -0.0 or NaN)."""
+    n = x.shape[0]
+    bits = x.view(np.uint64)
+    s = np.uint64(shift)
+    keys = np.empty(n, dtype=np.uint64)
+    for i in range(n):
+        if bits[i] >> np.uint64(63) or x[i] != x[i]:
+            return np.empty(0, dtype=np.uint64)
+        keys[i] = ((bits[i] >> s) << s) | np.uint64(i)
+    return keys
 
 
 @kernel
@@ -48,20 +53,16 @@ def unpack_sorted(key: np.ndarray, x: np.ndarray, shift: int
 @kernel
 def positive_values(x: np.ndarray) -> tuple[np.ndarray, bool]:
     """The positive values of `x` in index order, and whether any is negative or NaN."""
+    out = np.empty(x.shape[0])
     m = 0
     irregular = False
     for i in range(x.shape[0]):
         if x[i] > 0:
+            out[m] = x[i]
             m += 1
         elif not x[i] == 0:
             irregular = True
-    out = np.empty(m)
-    m = 0
-    for i in range(x.shape[0]):
-        if x[i] > 0:
-            out[m] = x[i]
-            m += 1
-    return out, irregular
+    return out[:m], irregular
 
 
 @kernel

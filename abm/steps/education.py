@@ -89,14 +89,15 @@ def run(model: LaborMarketModel) -> None:
         ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)
         growth = np.exp(p.edu_return * levels)           # exp(γe), from numpy (rule 3)
     for b in blocks(w.n, BLOCK):
-        idx = b.start + np.flatnonzero(rng.random(b.stop - b.start) < share)
-        if idx.size == 0:
-            continue
+        draws = rng.random(b.stop - b.start)
         if code is not None:
-            loops.choose_levels(idx, w.task, w.ability, t.skill_intensity, ai_per_task,
-                                float(access), fused.EMPTY if scale is None else scale,
-                                code, growth, pay, float(unit_cost), w.education,
-                                w.human_capital)
+            loops.choose_levels(draws, float(share), w.task[b], w.ability[b],
+                                t.skill_intensity, ai_per_task, float(access),
+                                fused.EMPTY if scale is None else scale[b], code, growth,
+                                pay, float(unit_cost), w.education[b], w.human_capital[b])
+            continue
+        idx = b.start + np.flatnonzero(draws < share)
+        if idx.size == 0:
             continue
         task = w.task[idx]
         theta = w.ability[idx]

@@ -239,12 +239,13 @@ def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray,
     """
     score = np.asarray(score, dtype=float)
     order = np.argsort(score)[::-1]
-    if task.size == 0 or task.min() < 0 or matching.has_ties(score, order):
+    n_tasks = matching.rankable(score, order, task)
+    if n_tasks < 0:
         order = np.lexsort((tiebreak() if callable(tiebreak) else tiebreak, -score, task))
         return order, _ranks(task[order])
     del score                          # the caller's copy may go: the first period is big
     # a stable counting sort by task of the score order (one pass, no second sort)
-    return matching.group_by_task(order, task, int(task.max()) + 1)
+    return matching.group_by_task(order, task, n_tasks)
 
 
 def _ranks(sorted_groups: np.ndarray) -> np.ndarray:
@@ -382,13 +383,15 @@ def run(model: LaborMarketModel) -> None:
 
     # separations (the draws block by block, as every worker's draw)
     quits = np.zeros(f.n, dtype=np.int64)
+    workers_on = np.zeros(t.n, dtype=np.int64)
     for b in blocks(w.n):
-        loops.separate(w.employer[b], rng.random(b.stop - b.start), p.separation_rate, quits)
+        loops.separate(w.employer[b], w.task[b], rng.random(b.stop - b.start),
+                       p.separation_rate, quits, workers_on)
 
     # job targets and layoffs
     k = relative_assets(f.assets)
     size = k ** p.size_elasticity
-    per_task = np.floor(p.job_rate * np.bincount(w.task, minlength=t.n)).astype(np.int64)
+    per_task = np.floor(p.job_rate * workers_on).astype(np.int64)
     target = allocate_jobs(size / np.add.reduce(size), per_task).ravel()          # (J·Z,)
     held, at_risk = loops.staffing(w.employer, w.task, target, t.n)
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within

@@ -84,11 +84,11 @@ def ces_prices(task_output_z: np.ndarray, weight: np.ndarray, sigma: float,
     empty = y <= 0
     safe = np.where(empty, 1.0, y)
     if abs(sigma - 1.0) < 1e-9:
-        total = float(np.exp(np.sum(weight * np.log(safe), where=~empty)))
+        total = float(np.exp(np.add.reduce(weight * np.log(safe), where=~empty)))
         price = weight * total / safe
     else:
         r = (sigma - 1.0) / sigma
-        total = float(np.sum(weight * safe ** r, where=~empty)) ** (1.0 / r)
+        total = float(np.add.reduce(weight * safe ** r, where=~empty)) ** (1.0 / r)
         price = weight * (total / safe) ** (1.0 / sigma)
     if empty.any():
         price = np.where(empty, previous if previous is not None else weight, price)

@@ -64,12 +64,8 @@ def split_rents(firm: np.ndarray, value: np.ndarray, outside_wage: np.ndarray,
 def _rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
                  ai_rent_tax: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per firm: rents Π, taxes on proprietary-AI rents and the wage factor 1 + ξ·π."""
-    rents = va - wc
-    taxes = ai_rent_tax * ai_rents
-    net = rents - taxes
-    with np.errstate(invalid="ignore", divide="ignore"):
-        pi = np.where(wc > 0, net / wc, 0.0)
-    return rents, taxes, 1.0 + xi * pi
+    return loops.rent_factor(np.asarray(va, dtype=float), np.asarray(wc, dtype=float),
+                             np.asarray(ai_rents, dtype=float), float(xi), float(ai_rent_tax))
 
 
 def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
@@ -107,8 +103,9 @@ def run(model: LaborMarketModel) -> None:
     capital, public_pool = distribute_owner_income(
         f.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
     w.capital_income = capital
-    w.transfer = np.full(w.n, (public_pool + np.add.reduce(taxes)) / w.n)
-    w.income = w.wage + w.capital_income + w.transfer
+    transfer, income = np.empty(w.n), np.empty(w.n)
+    loops.incomes(w.wage, capital, (public_pool + np.add.reduce(taxes)) / w.n, transfer, income)
+    w.transfer, w.income = transfer, income
     # the mean over the employed, summed as numpy sums their wages in worker order
     wage_e = loops.employed_values(w.employer, w.wage)
     eco.mean_wage = float(np.add.reduce(wage_e)) / wage_e.size if wage_e.size else eco.mean_wage
