@@ -18,7 +18,6 @@ from abm import fused
 from abm import metrics as m
 from abm.fused import measure as loops
 from abm.fused.production import employed_values
-from abm.fused.sorting import gini_sums
 from abm.state import blocks
 from abm.steps.production import neutral_scale
 from abm.steps.technology import task_output
@@ -115,31 +114,32 @@ _FINITE_ONLY = np.array([True, True, False, False, False, False])
 def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]]:
     """Income Gini and its Lerman-Yitzhaki decomposition, from a single sort of incomes."""
     w = model.economy.workers
-    order, income_sorted = m.sorted_with_order(w.income)
-    weighted, total = gini_sums(income_sorted)
-    del income_sorted
+    order, _ = m.sorted_with_order(w.income)
+    weighted, total, cov, consistent = loops.income_inequality(
+        order, w.income, w.wage, w.capital_income, w.transfer)
+    del order
     g_income = float(weighted / (w.n * total)) if w.n and total > 0 else 0.0
     mean = total / w.n if w.n else 0.0
     sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
     if w.n == 0 or mean <= 0:
         return g_income, {k: 0.0 for k in sources}
-    cov, consistent = loops.rank_covariances(order, w.income, w.wage, w.capital_income,
-                                             w.transfer)
     if not consistent:
         # income is not the sum of the sources (a caller edited one): rank their sum
         return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None)
     return g_income, {k: float(2.0 * c / w.n / mean) for k, c in zip(sources, cov, strict=True)}
 
 
-def _output_dispersion(model: LaborMarketModel) -> tuple[np.ndarray, np.ndarray]:
-    """Within-task CV of the employed's output at the same AI access (η0+η1) and realised.
+def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
+                         ) -> tuple[np.ndarray, np.ndarray, float, float, float, float]:
+    """Within-task CVs of output, education premia and the between-firm wage share.
 
-    `within_task_cv` of `outputs(..., η0+η1, employed)` and of the employed's realised
-    output, from sums by task over the employed in one pass (no array of N is built
-    unless the output form needs numpy's power).
+    The CVs: `within_task_cv` of `outputs(..., η0+η1, employed)` (the same AI access
+    for everyone) and of the employed's realised output. All from one pass over the
+    workers (`fused.measure.employed_statistics`); no array of N is built unless the
+    output form needs numpy's power.
     """
     p, eco = model.params, model.economy
-    w, t = eco.workers, eco.tasks
+    w, f, t = eco.workers, eco.firms, eco.tasks
     scale = neutral_scale(p, eco)
     # AI input per task at the common access (`ai_input` of every task)
     ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable * (p.eta0 + p.eta1)
@@ -153,9 +153,10 @@ def _output_dispersion(model: LaborMarketModel) -> tuple[np.ndarray, np.ndarray]
             same[b] = task_output(w.human_capital[b] * t.skill_intensity[w.task[b]],
                                   ai_per_task[w.task[b]], form=p.augmentation, rho=p.rho,
                                   mult_elasticity=p.mult_elasticity, tool_base=p.tool_base)
-    return loops.output_cvs(w.task, w.employer, w.human_capital, t.skill_intensity,
-                            ai_per_task, fused.EMPTY if scale is None else scale, code, same,
-                            w.output, t.n)
+    return loops.employed_statistics(w.task, w.employer, w.human_capital, t.skill_intensity,
+                                     ai_per_task, fused.EMPTY if scale is None else scale,
+                                     code, same, w.output, log_wage, w.education,
+                                     t.codifiable, t.n, f.n)
 
 
 def regime_label(period: int, capability: float, dgini: float) -> str:
@@ -179,7 +180,6 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     exposed = t.codifiable
     g_income, ly = _income_inequality(model)
 
-    cv, cv_all = _output_dispersion(model)
     wage_e = employed_values(w.employer, w.wage)
     n_employed = wage_e.size
     wages_total = float(np.add.reduce(wage_e))
@@ -187,8 +187,7 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     wage_e.sort()                            # a private copy: sort it in place for the Gini
     gini_wage = m.gini_sorted(wage_e)
     del wage_e
-    premium, premium_c, premium_s, between = loops.wage_regressions(
-        w.employer, log_w, w.task, w.education, exposed, t.n, f.n)
+    cv, cv_all, premium, premium_c, premium_s, between = _employed_statistics(model, log_w)
     del log_w
 
     owner_total = float(np.add.reduce(f.owner_income))

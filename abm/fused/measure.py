@@ -17,19 +17,36 @@ PRECOMPUTED = -1
 
 
 @kernel
-def output_cvs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
-               skill_intensity: np.ndarray, ai_per_task: np.ndarray,
-               neutral_scale: np.ndarray, form: int, same_access: np.ndarray,
-               output: np.ndarray, n_tasks: int) -> tuple[np.ndarray, np.ndarray]:
-    """Within-task CV of the employed's output at the common access, and of realised output.
+def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
+                        skill_intensity: np.ndarray, ai_per_task: np.ndarray,
+                        neutral_scale: np.ndarray, form: int, same_access: np.ndarray,
+                        output: np.ndarray, log_wage: np.ndarray, education: np.ndarray,
+                        codifiable: np.ndarray, n_tasks: int, n_firms: int
+                        ) -> tuple[np.ndarray, np.ndarray, float, float, float, float]:
+    """Statistics over the employed, from one pass of sums by task and by firm.
 
-    `ai_per_task` is the AI input at the common access (η0+η1). From sums by task of
-    y and y² as `technology.cv_from_sums`: var = max(Σy²/n − ȳ², 0)·n/(n − 1), CV =
-    sd/ȳ, NaN for tasks with fewer than two employed.
+    Returns (cv, cv_real, premium, premium_codifiable, premium_social, between):
+
+    - the within-task CV of output at the common access (`ai_per_task` is the AI input
+      at η0+η1) and of realised output, as `technology.cv_from_sums`:
+      var = max(Σy²/n − ȳ², 0)·n/(n − 1), CV = sd/ȳ, NaN with fewer than two employed;
+    - the OLS slopes of log wage (`log_wage`: the employed's, in worker order, from
+      numpy's log) on education with task fixed effects, for all, codifiable and social
+      tasks (NaN with fewer than 3 workers or no within-task variation in education);
+    - the between-firm share of the variance of log wages (`metrics.between_share`).
+
+    Within-task (co)variances of the regressions come from the sums as Σxy − Σx·Σy/n:
+    education takes five small integer values and log wages are of order one, so the
+    subtraction loses about one digit of float64's sixteen.
     """
-    acc = np.zeros(8 * n_tasks)            # count, Σy, Σy², Σreal, Σreal² (by task)
+    acc = np.zeros(16 * n_tasks)     # by task: n, Σy, Σy², Σreal, Σreal², Σlw, Σe, Σe·lw, Σe²
+    by_firm = np.zeros(2 * n_firms)  # n, Σ log w
+    total = 0.0
+    total_sq = 0.0
+    m = 0
     for i in range(task.shape[0]):
-        if employer[i] < 0:
+        j = employer[i]
+        if j < 0:
             continue
         z = task[i]
         if form == PRECOMPUTED:
@@ -41,114 +58,88 @@ def output_cvs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray
             else:
                 y = h_phi * (1.0 + ai_per_task[z] / neutral_scale[i])
         real = output[i]
-        k = 8 * z
+        lw = log_wage[m]
+        x = float(education[i])
+        m += 1
+        k = 16 * z
         acc[k] += 1.0
         acc[k + 1] += y
         acc[k + 2] += y * y
         acc[k + 3] += real
         acc[k + 4] += real * real
-    cv = np.full((2, n_tasks), np.nan)
-    for z in range(n_tasks):
-        n = acc[8 * z]
-        if n < 2:
-            continue
-        for r in range(2):
-            mean = acc[8 * z + 1 + 2 * r] / n
-            var = max(acc[8 * z + 2 + 2 * r] / n - mean * mean, 0.0) * n / (n - 1)
-            cv[r, z] = np.sqrt(var) / mean
-    return cv[0], cv[1]
-
-
-@kernel
-def wage_regressions(employer: np.ndarray, log_wage: np.ndarray, task: np.ndarray,
-                     education: np.ndarray, codifiable: np.ndarray, n_tasks: int,
-                     n_firms: int) -> tuple[float, float, float, float]:
-    """Mincer slopes with task fixed effects and the between-firm variance share.
-
-    `log_wage` holds the employed's log wages in worker order (`employed_values`, then
-    numpy's log). Over the employed: the OLS slope of log wage on education after
-    removing task means, for all, for codifiable tasks and for social tasks (NaN with
-    fewer than 3 workers or no within-task variation in education); and the share of
-    the variance of log wages that is between firms (`metrics.between_share`).
-
-    One pass of sums by task and firm; the within-task (co)variances come from them
-    as Σxy − Σx·Σy/n. Education takes five small integer values and log wages are of
-    order one, so the subtraction loses about one digit of float64's sixteen.
-    """
-    by_task = np.zeros(8 * n_tasks)        # n, Σy, Σx, Σxy, Σx² (interleaved by task)
-    by_firm = np.zeros(2 * n_firms)        # n, Σy
-    total = 0.0
-    total_sq = 0.0
-    n = 0
-    for i in range(employer.shape[0]):
-        j = employer[i]
-        if j < 0:
-            continue
-        k = 8 * task[i]
-        y = log_wage[n]
-        x = float(education[i])
-        by_task[k] += 1.0
-        by_task[k + 1] += y
-        by_task[k + 2] += x
-        by_task[k + 3] += x * y
-        by_task[k + 4] += x * x
+        acc[k + 5] += lw
+        acc[k + 6] += x
+        acc[k + 7] += x * lw
+        acc[k + 8] += x * x
         by_firm[2 * j] += 1.0
-        by_firm[2 * j + 1] += y
-        total += y
-        total_sq += y * y
-        n += 1
-    sums = np.zeros(6)                     # Σxd², Σxd·yd, n: codifiable, then social
+        by_firm[2 * j + 1] += lw
+        total += lw
+        total_sq += lw * lw
+    cv = np.full((2, n_tasks), np.nan)
+    sums = np.zeros(6)               # Σxd², Σxd·yd, n: codifiable, then social
     for z in range(n_tasks):
-        k = 8 * z
-        c = by_task[k]
-        if c == 0:
+        k = 16 * z
+        n = acc[k]
+        if n == 0:
             continue
+        if n >= 2:
+            for r in range(2):
+                mean = acc[k + 1 + 2 * r] / n
+                var = max(acc[k + 2 + 2 * r] / n - mean * mean, 0.0) * n / (n - 1)
+                cv[r, z] = np.sqrt(var) / mean
         g = 0 if codifiable[z] else 3
-        sums[g] += by_task[k + 4] - by_task[k + 2] * by_task[k + 2] / c
-        sums[g + 1] += by_task[k + 3] - by_task[k + 2] * by_task[k + 1] / c
-        sums[g + 2] += c
+        sums[g] += acc[k + 8] - acc[k + 6] * acc[k + 6] / n
+        sums[g + 1] += acc[k + 7] - acc[k + 6] * acc[k + 5] / n
+        sums[g + 2] += n
     slopes = np.full(3, np.nan)
     for g, (sxx, sxy, count) in enumerate((
             (sums[0] + sums[3], sums[1] + sums[4], sums[2] + sums[5]),
             (sums[0], sums[1], sums[2]), (sums[3], sums[4], sums[5]))):
         if count >= 3 and sxx > 1e-12:
             slopes[g] = sxy / sxx
-    if n < 2:
-        return slopes[0], slopes[1], slopes[2], np.nan
-    mean = total / n
-    variance = total_sq - total * mean
-    between = 0.0
-    for j in range(n_firms):
-        if by_firm[2 * j] > 0:
-            d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
-            between += by_firm[2 * j] * d * d
-    share = between / variance if variance > 0 else 0.0
-    return slopes[0], slopes[1], slopes[2], share
+    share = np.nan
+    if m >= 2:
+        mean = total / m
+        variance = total_sq - total * mean
+        between = 0.0
+        for j in range(n_firms):
+            if by_firm[2 * j] > 0:
+                d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
+                between += by_firm[2 * j] * d * d
+        share = between / variance if variance > 0 else 0.0
+    return cv[0], cv[1], slopes[0], slopes[1], slopes[2], share
 
 
 @kernel
-def rank_covariances(order: np.ndarray, income: np.ndarray, wage: np.ndarray,
-                     capital: np.ndarray, transfer: np.ndarray) -> tuple[np.ndarray, bool]:
-    """Σ y_k·(F − 1/2) for the three income sources, F the mid-rank of income.
+def income_inequality(order: np.ndarray, income: np.ndarray, wage: np.ndarray,
+                      capital: np.ndarray, transfer: np.ndarray
+                      ) -> tuple[float, float, np.ndarray, bool]:
+    """Gini sums and Lerman-Yitzhaki covariances of income, in its sorted order.
 
-    `order` is the stable ascending order of `income`; person order[r] has mid-rank
-    F = (r + 1/2)/n, whose mean is 1/2, so Σ (y_k − ȳ_k)·(F − F̄) = Σ y_k·(F − 1/2)
-    (up to rounding) and no means are needed. Also returns whether income is exactly
-    the sum of the sources for everyone (it is, unless a caller edited one since the
-    rent-sharing phase; then the ranks are not those of the sum).
+    `order` is the stable ascending order of `income`. Returns Σ (2r − n + 1)·y_(r)
+    (r = 0..n−1) and Σ y, which give the Gini; Σ y_k·(F − 1/2) for the three sources
+    (F = (r + 1/2)/n, the mid-rank, whose mean is 1/2, so no source means are needed);
+    and whether income is exactly the sum of the sources for everyone (it is, unless a
+    caller edited one since the rent-sharing phase; then the ranks are not those of
+    the sum).
     """
     n = order.shape[0]
-    out = np.zeros(3)
+    weighted = 0.0
+    total = 0.0
+    cov = np.zeros(3)
     consistent = True
     for r in range(n):
         i = order[r]
-        if wage[i] + capital[i] + transfer[i] != income[i]:
+        v = income[i]
+        weighted += (2.0 * r + 1.0 - n) * v
+        total += v
+        if wage[i] + capital[i] + transfer[i] != v:
             consistent = False
         f = (r + 0.5) / n - 0.5
-        out[0] += wage[i] * f
-        out[1] += capital[i] * f
-        out[2] += transfer[i] * f
-    return out, consistent
+        cov[0] += wage[i] * f
+        cov[1] += capital[i] * f
+        cov[2] += transfer[i] * f
+    return weighted, total, cov, consistent
 
 
 @kernel

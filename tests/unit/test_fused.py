@@ -245,17 +245,16 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     emp = employer >= 0
     output = np.where(emp, RNG.lognormal(0, 0.5, n), 0.0)
     h, phi, ai = RNG.lognormal(0, 0.5, n), RNG.random(n_tasks) + 0.5, RNG.random(n_tasks)
-    cv, cv_real = fme.output_cvs(task, employer, h, phi, ai, np.zeros(0), ADDITIVE,
-                                 np.zeros(0), output, n_tasks)
-    y = h * phi[task] + ai[task]
-    np.testing.assert_allclose(cv, within_task_cv(y, task, n_tasks, emp), rtol=1e-12)
-    np.testing.assert_allclose(cv_real, within_task_cv(output, task, n_tasks, emp), rtol=1e-12)
-
     wage = np.where(emp, RNG.lognormal(0, 0.6, n), 0.0)
     edu = RNG.integers(0, 5, n).astype(np.int8)
     codifiable = np.arange(n_tasks) % 2 == 0
     log_w = np.log(wage[emp])
-    slopes = fme.wage_regressions(employer, log_w, task, edu, codifiable, n_tasks, n_firms)
+    cv, cv_real, *slopes = fme.employed_statistics(
+        task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0), output, log_w, edu,
+        codifiable, n_tasks, n_firms)
+    y = h * phi[task] + ai[task]
+    np.testing.assert_allclose(cv, within_task_cv(y, task, n_tasks, emp), rtol=1e-12)
+    np.testing.assert_allclose(cv_real, within_task_cv(output, task, n_tasks, emp), rtol=1e-12)
     te, ee = task[emp], edu[emp].astype(float)
     on_c = codifiable[te]
     expected = (m.mincer_slope(log_w, ee, te, n_tasks),
@@ -268,13 +267,15 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     transfer = np.full(n, 0.05)
     income = wage + capital + transfer
     order, _ = m.sorted_with_order(income)
-    cov, consistent = fme.rank_covariances(order, income, wage, capital, transfer)
+    weighted, total, cov, consistent = fme.income_inequality(order, income, wage, capital,
+                                                             transfer)
     assert consistent
+    assert weighted / (n * total) == pytest.approx(m.gini(income), rel=1e-12)
     ly = m.lerman_yitzhaki({"wage": wage, "capital": capital, "transfer": transfer})
     np.testing.assert_allclose(2.0 * cov / n / income.mean(), list(ly.values()), rtol=1e-9,
                                atol=1e-15)
     income[5] += 1.0
-    assert not fme.rank_covariances(order, income, wage, capital, transfer)[1]
+    assert not fme.income_inequality(order, income, wage, capital, transfer)[3]
 
 
 def test_exposure_split_skips_undefined_values_only_where_asked() -> None:
