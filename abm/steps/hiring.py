@@ -279,18 +279,13 @@ def diagnostic_variance(signal: np.ndarray, ability: np.ndarray, task: np.ndarra
 # ---------------------------------------------------------------------------------------
 # the phase
 # ---------------------------------------------------------------------------------------
-def work_samples(model: LaborMarketModel, noise: np.ndarray) -> np.ndarray:
-    """Signals of all workers: the AI-assisted work sample seen with proportional noise."""
-    return _signals(model, lambda b: noise[b])[0]
-
-
 def _signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]
              ) -> tuple[np.ndarray, np.ndarray]:
-    """`work_samples`, taking each block's noise from `noise(block)`.
+    """Signals of all workers: the AI-assisted work sample seen with proportional noise.
 
-    The noise is requested for every block, in order, even when screening is off and it
-    goes unused, so that a caller drawing it from a stream consumes the stream the same
-    way whatever the parameters. Also returns the workers, Σ s and Σ θ of each task
+    Each block's noise comes from `noise(block)`, requested for every block in order
+    even when screening is off and it goes unused, so that a caller drawing it from a
+    stream consumes the stream the same way whatever the parameters. Also returns the workers, Σ s and Σ θ of each task
     (`fused.hiring.first_moments`), added up on the way for the diagnostic variance.
     """
     p, eco = model.params, model.economy
