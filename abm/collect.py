@@ -147,7 +147,7 @@ def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
     code = fused.form_code(p.augmentation, scale is not None)
     same = fused.EMPTY
     if code is None:                 # CES or multiplicative: power stays in numpy
-        code = loops.PRECOMPUTED
+        code = fused.PRECOMPUTED
         same = np.empty(w.n)
         for b in blocks(w.n):
             same[b] = task_output(w.human_capital[b] * t.skill_intensity[w.task[b]],

@@ -26,6 +26,8 @@ from __future__ import annotations
 import numpy as np
 
 ADDITIVE, NEUTRAL = 0, 1
+PRECOMPUTED = -1
+"""Form code of outputs computed by numpy (`power`) and passed in to the loops."""
 EMPTY = np.zeros(0)
 """Placeholder for an optional per-worker array a kernel does not need."""
 

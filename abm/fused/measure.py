@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from abm.fused import ADDITIVE
+from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
-PRECOMPUTED = -1
-"""Form code: `same_access` already holds task_output(...) at the common access."""
 
 
 @kernel

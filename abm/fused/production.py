@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from abm.fused import ADDITIVE
+from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
-PRECOMPUTED = -1
-"""Form code: `output` and `outside_output` already hold task_output(...) from numpy."""
 
 
 @kernel

@@ -152,7 +152,7 @@ def run(model: LaborMarketModel) -> None:
     access = f.ai_access
     code = fused.form_code(p.augmentation, scale is not None)
     if code is None:               # CES or multiplicative: power stays in numpy
-        code = loops.PRECOMPUTED
+        code = fused.PRECOMPUTED
         for b in blocks(w.n):
             task = w.task[b]
             h_phi = w.human_capital[b] * t.skill_intensity[task]
