@@ -35,7 +35,15 @@ COLUMNS: dict[str, str] = {
     "regime": "'pre-AI' in period 0; then 'no AI' while A_t = 0, else 'concentrating' "
               "(dgini > 0), 'equalizing' (dgini < 0) or 'neutral' (dgini = 0)",
     "labor_share": "wages_total / output_total",
-    "asset_income_share": "owner_income_total / output_total",
+    "asset_income_share": "owner_income_total / output_total (firm owners: returns to "
+                          "complementary assets and proprietary AI, after rent sharing)",
+    "vendor_income_share": "AI vendors' income (the markup on commodity AI) / output_total",
+    "rent_sharing_elasticity": "OLS slope of stayers' Δlog wage on their firm's Δlog value "
+                               "added per worker, year demeaned (the estimate of Card, "
+                               "Cardoso, Heining & Kline 2018); NaN with < 10 stayers or no "
+                               "firm-level variation",
+    "largest_firm_asset_share": "the largest firm's share of all firms' assets",
+    "empty_firm_share": "share of firms that employ nobody",
     "ai_rent_share": "proprietary-AI rents / output_total",
     "within_task_cv_exposed": "mean over AI-exposed (codifiable) tasks of the CV of employed "
                               "workers' output at the same AI access (η0+η1): individual "
@@ -61,6 +69,7 @@ COLUMNS: dict[str, str] = {
     "output_total": "Σ_z p_z·Y_z, value added of all firms (final-good units)",
     "wages_total": "Σ wages",
     "owner_income_total": "Σ owners' income (private stakes and public equity)",
+    "vendor_income": "Σ fees paid to AI vendors for commodity AI",
     "taxes_total": "Σ taxes on proprietary-AI rents",
 }
 
@@ -168,6 +177,37 @@ def regime_label(period: int, capability: float, dgini: float) -> str:
     return "concentrating" if dgini > 0 else "equalizing" if dgini < 0 else "neutral"
 
 
+MIN_STAYERS = 10
+
+
+def rent_sharing_elasticity(model: LaborMarketModel) -> float:
+    """Stayers' wage growth on their firm's growth in value added per worker.
+
+    Δlog w_i = a + b·Δlog(VA/L)_j(i) + e_i over workers employed by the same firm last
+    period and this one (with positive wages and value added both years), by OLS: the
+    worker-level regression with firm-level variation of the rent-sharing literature
+    (Card, Cardoso, Heining & Kline 2018, JOLE 36(S1)). The constant absorbs the year's
+    common change in prices. The model's wage rule w = w^c·(1 + ξπ) gives an elasticity
+    of ξ(1 + π)/(1 + ξπ) to value added per worker when w^c is held fixed; composition
+    and price changes move w^c too, so the estimate is what a data set would show.
+    """
+    eco = model.economy
+    w, f = eco.workers, eco.firms
+    stay = (w.employer >= 0) & (w.employer == w.prev_employer) & (w.prev_wage > 0) & (w.wage > 0)
+    j = w.employer[stay]
+    ok = (f.va_per_worker[j] > 0) & (f.prev_va_per_worker[j] > 0)
+    if np.count_nonzero(ok) < MIN_STAYERS:
+        return float("nan")
+    j = j[ok]
+    dx = np.log(f.va_per_worker[j]) - np.log(f.prev_va_per_worker[j])
+    dy = np.log(w.wage[stay][ok]) - np.log(w.prev_wage[stay][ok])
+    dx = dx - dx.mean()
+    var = float(np.dot(dx, dx))
+    if not var > 1e-300:
+        return float("nan")
+    return float(np.dot(dx, dy - dy.mean()) / var)
+
+
 def measure(model: LaborMarketModel) -> dict[str, Any]:
     """All model-level statistics of the current period.
 
@@ -211,6 +251,10 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "regime": regime_label(eco.period, eco.ai_capability, dgini),
         "labor_share": wages_total / out,
         "asset_income_share": owner_total / out,
+        "vendor_income_share": eco.vendor_income / out,
+        "rent_sharing_elasticity": rent_sharing_elasticity(model),
+        "largest_firm_asset_share": float(f.assets.max() / np.add.reduce(f.assets)),
+        "empty_firm_share": float(np.count_nonzero(f.employment == 0)) / f.n,
         "ai_rent_share": float(np.add.reduce(f.ai_rents)) / out,
         "within_task_cv_exposed": float(means[0, 0]),
         "within_task_cv_unexposed": float(means[0, 1]),
@@ -233,5 +277,6 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "output_total": eco.output_total,
         "wages_total": wages_total,
         "owner_income_total": owner_total,
+        "vendor_income": eco.vendor_income,
         "taxes_total": taxes_total,
     }

@@ -43,17 +43,26 @@ def check_invariants(model: LaborMarketModel) -> None:
 
     out = eco.output_total
     tol = REL_TOL * max(abs(out), 1.0)
-    assert abs(f.value_added.sum() - out) <= tol, "Σ value added != output"
-    paid = w.wage.sum() + f.owner_income.sum() + f.taxes.sum()
-    assert abs(paid - out) <= tol, f"output {out} != wages + owners + taxes {paid}"
-    private = (1.0 - p.public_equity) * f.owner_income.sum()
+    vendor = eco.vendor_income
+    assert abs(f.value_added.sum() + vendor - out) <= tol, "Σ value added + vendor income != output"
+    assert abs(f.vendor_fees.sum() - vendor) <= tol, "vendor income != fees paid"
+    paid = w.wage.sum() + f.owner_income.sum() + f.taxes.sum() + vendor
+    assert abs(paid - out) <= tol, f"output {out} != wages + owners + taxes + vendors {paid}"
+    private = (1.0 - p.public_equity) * (f.owner_income.sum() + vendor)
     assert abs(w.capital_income.sum() - private) <= tol, "capital income != private owner income"
-    pool = p.public_equity * f.owner_income.sum() + f.taxes.sum()
+    pool = p.public_equity * (f.owner_income.sum() + vendor) + f.taxes.sum()
     assert abs(w.transfer.sum() - pool) <= tol, "transfers != taxes + public equity"
     assert np.allclose(w.income, w.wage + w.capital_income + w.transfer), "income != sum of sources"
-    assert (f.rents >= -tol).all() and (f.owner_income >= -tol).all(), "negative rents"
+    assert (f.owner_income >= 0).all(), "negative owners' income (owners have limited liability)"
+    assert (f.vendor_fees >= 0).all() and (w.wage >= 0).all(), "negative fees or wages"
+    if p.xi == 1:
+        assert (f.owner_income == 0).all(), "xi = 1 but owners are paid"
     if p.xi == 0:
-        assert np.allclose(w.wage[emp], t.price[w.task[emp]] * w.outside_output[emp]), \
+        fee = p.ai_markup * (t.labour_price[w.task] * (w.outside_output - w.baseline_output))
+        outside = t.labour_price[w.task] * w.outside_output - fee
+        free = f.rents[w.employer] - f.taxes[w.employer] >= 0
+        sel = emp & free
+        assert np.allclose(w.wage[sel], outside[sel]), \
             "xi = 0 but wages differ from the outside option"
 
     for name in ("gini_income", "gini_wage", "gini_capital_income", "gini_assets"):

@@ -26,7 +26,7 @@ from abm.population import build_economy
 from abm.state import UNEMPLOYED
 from abm.steps import PERIOD
 
-STREAMS = ("population", "assets", "ownership", "education", "hiring")
+STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms")
 
 
 class LaborMarketModel(mesa.Model):
@@ -113,9 +113,20 @@ class LaborMarketModel(mesa.Model):
             "task": w.task, "task_codifiable": t.codifiable[w.task],
             "employer": w.employer, "employed": w.employer != UNEMPLOYED,
             "signal": w.signal, "score": w.score, "output": w.output,
-            "outside_output": w.outside_output, "asset_output": w.asset_output, "ai_use": w.ai_use, "wage": w.wage,
+            "outside_output": w.outside_output, "baseline_output": w.baseline_output,
+            "job_output": self._job_output(), "ai_use": w.ai_use, "wage": w.wage,
             "capital_income": w.capital_income, "transfer": w.transfer, "income": w.income,
         }, copy=True).rename_axis("worker")
+
+    def _job_output(self) -> np.ndarray:
+        """q_i = y_i·Q_jz/L_jz: the worker's share of her team's output (0 if unemployed)."""
+        w, t = self.economy.workers, self.economy.tasks
+        ratio = self.economy.team_ratio
+        out = np.zeros(w.n)
+        emp = w.employer != UNEMPLOYED
+        if ratio.size:
+            out[emp] = w.output[emp] * ratio[w.employer[emp] * t.n + w.task[emp]]
+        return out
 
     def firm_frame(self) -> pd.DataFrame:
         """Current cross-section of firms (one row per firm)."""
@@ -126,6 +137,8 @@ class LaborMarketModel(mesa.Model):
             "competitive_wage_bill": f.competitive_wage_bill, "rents": f.rents,
             "ai_rents": f.ai_rents, "taxes": f.taxes, "wage_bill": f.wage_bill,
             "owner_income": f.owner_income, "rent_factor": f.rent_factor,
+            "vendor_fees": f.vendor_fees, "value_added_per_worker": f.va_per_worker,
+            "asset_stock": f.asset_stock,
             "vacancies": f.vacancies, "hires": f.hires, "separations": f.separations,
         }, copy=True).rename_axis("firm")
 
@@ -138,6 +151,7 @@ class LaborMarketModel(mesa.Model):
         return pd.DataFrame({
             "codifiable": t.codifiable, "augmentable": t.augmentable,
             "skill_intensity": t.skill_intensity, "price": t.price, "output": t.output,
+            "labour_price": t.labour_price,
             "within_task_cv": within_task_cv(w.output, w.task, t.n, emp),
             "credential_requirement": t.requirement,
             "credential_requirement_applied": t.requirement_effective,

@@ -46,7 +46,7 @@ class Params:
                       doc="tasks (occupations); each worker performs one")
     n_periods: int = _p(30, 1, 1000, symbol="T", unit="years",
                         doc="periods simulated after the pre-AI period 0")
-    burn_in: int = _p(10, 0, 200, unit="years",
+    burn_in: int = _p(20, 0, 200, unit="years",
                       doc="unrecorded pre-AI periods that settle education, matching and assets")
 
     # --- tasks ---------------------------------------------------------------------
@@ -120,8 +120,43 @@ class Params:
                            doc="initial Gini of firms' complementary assets (lognormal)")
     size_elasticity: float = _p(0.5, 0.0, 1.0, symbol="ν",
                                 doc="firm employment ∝ k^ν (k = K/mean K)")
-    asset_markup: float = _p(0.4, 0.0, 5.0, symbol="m_K",
-                             doc="asset output per job a = m_K·k^(1−ν), in units of the task's mean output")
+    asset_markup: float = _p(0.3, 0.0, 5.0, symbol="m_K",
+                             doc="output of the mean firm's assets per job relative to its labour's "
+                                 "before AI: the assets' share of the mean firm's output is "
+                                 "λ = m_K/(1+m_K)")
+    asset_elasticity: float = _p(0.6, 0.1, 50.0, symbol="ε",
+                                 doc="elasticity of substitution between complementary assets and "
+                                     "AI-augmented labour in the firm's CES; ε < 1: complements (the "
+                                     "assets' share rises when AI raises effective labour); capital-"
+                                     "labour estimates 0.4-0.7 (Chirinko 2008, J. Macroecon. 30(2); "
+                                     "Oberfield & Raval 2021, Econometrica 89(2))")
+    fringe_assets: float = _p(0.8, 0.01, 1.0, symbol="x_f", unit="× mean firm's",
+                              doc="asset services per job of the competitive fringe (the marginal "
+                                  "employer, whose output sets every worker's outside option), "
+                                  "relative to the mean firm's; firms below it use the fringe's")
+    asset_returns: float = _p(0.5, 0.0, 1.0, lo_open=True, symbol="β",
+                              doc="returns to a firm's accumulated asset stock: effective assets "
+                                  "∝ stock^β; β < 1 bounds concentration (a stationary asset "
+                                  "distribution), β = 1 is constant returns")
+    firm_shock_sd: float = _p(0.1, 0.0, 1.0, symbol="σ_a",
+                              doc="sd of yearly innovations to firms' log productivity (AR(1)): "
+                                  "the firm-level variation rent sharing is estimated from; "
+                                  "plants: 0.15 (Cooper & Haltiwanger 2006, REStud 73(3)), "
+                                  "firms' smaller")
+    firm_shock_persistence: float = _p(0.0, 0.0, 1.0, hi_open=True, symbol="ρ_a",
+                                       doc="persistence of firms' log productivity; 0 (default): "
+                                           "transitory shocks, which leave the asset "
+                                           "distribution stationary; near 1 the shocks "
+                                           "accumulate in assets (plants: 0.885, Cooper & "
+                                           "Haltiwanger 2006)")
+    ai_markup: float = _p(0.07, 0.0, 1.0, hi_open=True, symbol="μ", unit="share",
+                          doc="share of commodity AI's value that its vendors capture (0: free AI); "
+                              "vendor profits go to the owners of compute. US generative-AI revenue "
+                              "of about $7bn against $97bn of user surplus in 2024 (Collis & "
+                              "Brynjolfsson 2025) gives 7/104 ≈ 0.07")
+    compute_owner_share: float = _p(0.01, 0.0, 1.0, lo_open=True, unit="share of persons",
+                                    doc="persons who own the AI vendors (compute); drawn at random, "
+                                        "independently of firm equity")
     xi: float = _p(0.1, 0.0, 1.0, symbol="ξ",
                    doc="rent sharing: worker share of firm rents (≈ wage elasticity to value added "
                        "per worker; 0.05-0.15 in Card et al. 2018)")
@@ -134,7 +169,8 @@ class Params:
                                        "(access η0+η1 everywhere) and freezes assets")
     reinvest_rate: float = _p(0.3, 0.0, 1.0, symbol="s_K", unit="share",
                               doc="share of owners' income reinvested in assets K")
-    depreciation: float = _p(0.1, 0.0, 1.0, symbol="δ", unit="1/year", doc="asset depreciation")
+    depreciation: float = _p(0.1, 0.0, 1.0, lo_open=True, symbol="δ", unit="1/year",
+                             doc="asset depreciation (> 0: the stationary asset stock is s_K·income/δ)")
     owner_share: float = _p(0.1, 0.0, 1.0, lo_open=True, unit="share of persons",
                             doc="persons who hold firm equity")
     public_equity: float = _p(0.0, 0.0, 1.0, unit="share",

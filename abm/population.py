@@ -26,6 +26,7 @@ def build_tasks(p: Params) -> Tasks:
         skill_intensity=np.where(codifiable, p.skill_intensity, 1.0),
         ai_weight=np.where(codifiable, p.ai_weight, 0.0),
         threshold=threshold, weight=weight, price=weight.copy(), output=np.zeros(z),
+        labour_price=weight.copy(),
         augmentable=np.zeros(z, dtype=bool), requirement=np.zeros(z),
         requirement_effective=np.zeros(z, dtype=np.int64),
         belief=np.tile((0.0, 1.0, 0.0), (z, 1)), signal_sd=np.zeros(z),
@@ -44,8 +45,10 @@ def build_workers(p: Params, rng: np.random.Generator) -> Workers:
         ability=ability, task=task, education=np.zeros(n, dtype=np.int8),
         human_capital=ability.copy(), employer=np.full(n, UNEMPLOYED, dtype=np.int64),
         signal=zeros.copy(), score=zeros.copy(), output=zeros.copy(),
-        outside_output=zeros.copy(), asset_output=zeros.copy(), ai_use=zeros.copy(), wage=zeros.copy(),
-        capital_income=zeros.copy(), transfer=zeros.copy(), income=zeros.copy())
+        outside_output=zeros.copy(), baseline_output=zeros.copy(), ai_use=zeros.copy(),
+        wage=zeros.copy(), capital_income=zeros.copy(), transfer=zeros.copy(),
+        income=zeros.copy(), prev_employer=np.full(n, UNEMPLOYED, dtype=np.int64),
+        prev_wage=zeros.copy())
 
 
 def build_firms(p: Params, rng: np.random.Generator) -> Firms:
@@ -60,9 +63,12 @@ def build_firms(p: Params, rng: np.random.Generator) -> Firms:
     zeros = np.zeros(j)
     return Firms(
         assets=assets, ai_access=zeros.copy(), asset_productivity=zeros.copy(),
+        log_productivity=zeros.copy(),
+        asset_stock=assets.copy(), asset_base=assets.copy(), asset_reference=zeros.copy(),
         employment=np.zeros(j, dtype=np.int64), value_added=zeros.copy(),
         competitive_wage_bill=zeros.copy(), rents=zeros.copy(), ai_rents=zeros.copy(),
         taxes=zeros.copy(), wage_bill=zeros.copy(), owner_income=zeros.copy(),
+        vendor_fees=zeros.copy(), va_per_worker=zeros.copy(), prev_va_per_worker=zeros.copy(),
         rent_factor=np.ones(j), vacancies=np.zeros(j, dtype=np.int64),
         hires=np.zeros(j, dtype=np.int64), separations=np.zeros(j, dtype=np.int64))
 
@@ -83,15 +89,33 @@ def build_ownership(p: Params, rng: np.random.Generator) -> Ownership:
     return Ownership(firm=firm, person=person.astype(np.int64), fraction=fraction)
 
 
+def stationary_productivity(p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Firms' log productivity drawn from its stationary distribution N(0, σ_a²/(1 − ρ_a²))."""
+    sd = p.firm_shock_sd / np.sqrt(1.0 - p.firm_shock_persistence ** 2)
+    return sd * rng.standard_normal(p.n_firms)
+
+
+def build_compute_owners(p: Params, rng: np.random.Generator) -> np.ndarray:
+    """Persons who own the AI vendors: a share `compute_owner_share`, drawn at random.
+
+    Drawn after the firm stakes from the same stream, independently of them, so a person
+    may own both. Compute is concentrated by default (1% of persons).
+    """
+    n = max(1, int(round(p.compute_owner_share * p.n_workers)))
+    return np.sort(rng.choice(p.n_workers, size=n, replace=False)).astype(np.int64)
+
+
 def build_economy(p: Params, streams: dict[str, np.random.Generator]) -> Economy:
     """The economy before the first (burn-in) period."""
     tasks = build_tasks(p)
     workers = build_workers(p, streams["population"])
     firms = build_firms(p, streams["assets"])
     ownership = build_ownership(p, streams["ownership"])
+    firms.log_productivity = stationary_productivity(p, streams["firms"])
     eco = Economy(workers=workers, firms=firms, tasks=tasks, ownership=ownership,
-                  period=-p.burn_in)
-    # before any rent is paid, workers expect premia in the order of firms' asset output
+                  period=-p.burn_in,
+                  compute_owners=build_compute_owners(p, streams["ownership"]))
+    # before any rent is paid, workers expect premia in the order of firms' asset services
     k = firms.assets / firms.assets.mean()
     firms.rent_factor = 1.0 + p.xi * p.asset_markup * k ** (1.0 - p.size_elasticity)
     # the wage scale education costs are quoted in, before any wage has been paid

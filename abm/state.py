@@ -49,12 +49,14 @@ class Workers:
     score: np.ndarray              # employers' predicted productivity E[y | s, e]
     output: np.ndarray             # y_i, task output this period (0 if unemployed)
     outside_output: np.ndarray     # y_i at commodity AI access (what travels with the worker)
-    asset_output: np.ndarray       # a_j·ȳ^c_z, output of the employer's assets on this job
+    baseline_output: np.ndarray    # y_i without any AI (prices the vendors' share of commodity AI)
     ai_use: np.ndarray             # AI input α(z)·A_t·access used this period
     wage: np.ndarray               # w_i (0 if unemployed)
     capital_income: np.ndarray     # owners' income received through equity stakes
     transfer: np.ndarray           # equal per-person rebate of taxes and public equity
     income: np.ndarray             # wage + capital_income + transfer
+    prev_employer: np.ndarray      # employer at the end of last period (stayers: the same)
+    prev_wage: np.ndarray          # wage last period
 
     @property
     def n(self) -> int:
@@ -68,7 +70,11 @@ class Firms:
 
     assets: np.ndarray             # K_j, complementary assets (data, compute, distribution)
     ai_access: np.ndarray          # η0 + η1·k_j^ψ
-    asset_productivity: np.ndarray  # a_j = m_K·k_j^(1-ν), asset output per job
+    log_productivity: np.ndarray   # a_j, AR(1) log productivity (multiplies team output by e^a/E e^a)
+    asset_productivity: np.ndarray  # x_j = max(k_j^(1-ν), x_f), asset services per job
+    asset_stock: np.ndarray        # S_j, the accumulated stock behind K_j (after period 0)
+    asset_base: np.ndarray         # K̂_j, assets when the stock was anchored (end of period 0)
+    asset_reference: np.ndarray    # S*_j = s_K·owner income/δ then: K_j = K̂_j·(S_j/S*_j)^β
     employment: np.ndarray         # L_j
     value_added: np.ndarray        # VA_j
     competitive_wage_bill: np.ndarray  # Σ outside-option wages of the firm's workers
@@ -76,7 +82,10 @@ class Firms:
     ai_rents: np.ndarray           # part of Π_j due to proprietary AI access
     taxes: np.ndarray              # tax paid on AI rents
     wage_bill: np.ndarray          # Σ w_i
-    owner_income: np.ndarray       # (1 − ξ)·(Π_j − taxes_j)
+    owner_income: np.ndarray       # (1 − ξ)·(Π_j − taxes_j), never negative
+    vendor_fees: np.ndarray        # paid to AI vendors for commodity AI
+    va_per_worker: np.ndarray      # VA_j / L_j this period (0 without workers)
+    prev_va_per_worker: np.ndarray  # the same last period
     rent_factor: np.ndarray        # 1 + ξ·π_j, the firm wage premium factor
     vacancies: np.ndarray          # open positions posted this period (all tasks)
     hires: np.ndarray              # hires this period
@@ -98,7 +107,8 @@ class Tasks:
     threshold: np.ndarray          # task enters S(A_t) once A_t > threshold
     weight: np.ndarray             # β_z in the final-good CES
     price: np.ndarray              # p_z
-    output: np.ndarray             # Y_z = Σ (y_i + a_j·ȳ^c_z)
+    output: np.ndarray             # Y_z = Σ_j Q_jz, teams' output with their firms' assets
+    labour_price: np.ndarray       # ω_z, the fringe's value of a unit of worker output
     augmentable: np.ndarray        # bool: z ∈ S(A_t)
     requirement: np.ndarray        # posted credential requirement c_z (continuous)
     requirement_effective: np.ndarray  # integer requirement applied after relaxation
@@ -136,3 +146,8 @@ class Economy:
     output_total: float = 0.0
     mean_wage: float = 1.0
     base_price: np.ndarray = field(default_factory=lambda: np.empty(0))
+    vendor_income: float = 0.0
+    compute_owners: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
+    team_output: np.ndarray = field(default_factory=lambda: np.empty(0))    # Q_jz, flat j·Z+z
+    team_output_c: np.ndarray = field(default_factory=lambda: np.empty(0))  # Q_jz at commodity AI
+    team_ratio: np.ndarray = field(default_factory=lambda: np.empty(0))     # Q_jz/L_jz

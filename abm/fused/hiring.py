@@ -212,61 +212,31 @@ def staffing(employer: np.ndarray, task: np.ndarray, target: np.ndarray, n_tasks
 
 
 @kernel
-def largest_remainder(exact: np.ndarray, jobs: np.ndarray) -> np.ndarray:
-    """Integer split of each column's `jobs` ∝ `exact`: floors, then one more job each
-    for the largest remainders (ties: lower row first), as `hiring.allocate_jobs`.
+def systematic_rounding(shares: np.ndarray, jobs: np.ndarray) -> np.ndarray:
+    """Integer split of each task's `jobs` over firms ∝ `shares`, by systematic rounding.
 
-    The `short` largest remainders are found without sorting them all: remainders lie
-    in [0, 1) and are counted into 64 equal bins; rows in bins above the one where the
-    count from the top reaches `short` all get a job, and only the rows of that bin
-    are ranked (by remainder, then row), which gives what a stable ranking gives.
+    Task z's quotas q_jz = shares_j·jobs_z are cumulated in firm order, C_j = Σ_{i≤j} q_iz,
+    and firm j gets ⌊C_j + u_z⌋ − ⌊C_{j−1} + u_z⌋ jobs, with the task's offset
+    u_z = (z + ½)/Z. Each firm gets its quota rounded down or up, each task exactly its
+    jobs (the last cumulated quota is set to jobs_z), and because the offsets of the Z
+    tasks are spread evenly over [0, 1), a firm whose quota summed over tasks is at least
+    one job gets at least one job. One pass: linear in the number of firms.
     """
-    n_rows, n_cols = exact.shape
-    n_bins = 64
+    n_rows = shares.shape[0]
+    n_cols = jobs.shape[0]
     out = np.empty((n_rows, n_cols), dtype=np.int64)
-    remainder = np.empty(n_rows)
-    bin_of = np.empty(n_rows, dtype=np.int64)
-    members = np.empty(n_rows, dtype=np.int64)
     for z in range(n_cols):
-        short = jobs[z]
-        count = np.zeros(n_bins, dtype=np.int64)
+        offset = (z + 0.5) / n_cols
+        total = float(jobs[z])
+        cum = 0.0
+        prev = np.int64(0)
         for j in range(n_rows):
-            base = np.floor(exact[j, z])
-            out[j, z] = np.int64(base)
-            short -= np.int64(base)
-            r = exact[j, z] - base
-            remainder[j] = r
-            b = min(max(np.int64(r * n_bins), 0), n_bins - 1)
-            bin_of[j] = b
-            count[b] += 1
-        if short <= 0:
-            continue
-        if short >= n_rows:
-            for j in range(n_rows):
-                out[j, z] += 1
-            continue
-        edge = n_bins - 1                     # the bin where the count reaches `short`
-        above = 0
-        while above + count[edge] < short:
-            above += count[edge]
-            edge -= 1
-        m = 0
-        for j in range(n_rows):
-            if bin_of[j] > edge:
-                out[j, z] += 1
-            elif bin_of[j] == edge:
-                members[m] = j
-                m += 1
-        # rank the edge bin's rows by remainder (descending), then row: insertion sort
-        for q in range(1, m):
-            j = members[q]
-            p = q
-            while p > 0 and remainder[members[p - 1]] < remainder[j]:
-                members[p] = members[p - 1]
-                p -= 1
-            members[p] = j
-        for q in range(short - above):
-            out[members[q], z] += 1
+            cum += shares[j] * total
+            if j == n_rows - 1:
+                cum = total
+            cur = np.int64(np.floor(cum + offset))
+            out[j, z] = cur - prev
+            prev = cur
     return out
 
 

@@ -23,22 +23,30 @@ def employment(employer: np.ndarray, n_firms: int) -> np.ndarray:
 def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
             skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: np.ndarray,
             commodity: float, neutral_scale: np.ndarray, form: int, output: np.ndarray,
-            outside_output: np.ndarray, ai_use: np.ndarray, n_tasks: int
+            outside_output: np.ndarray, baseline_output: np.ndarray, ai_use: np.ndarray,
+            labour: np.ndarray, labour_c: np.ndarray, jobs: np.ndarray, n_tasks: int
             ) -> tuple[np.ndarray, np.ndarray]:
-    """Outputs at the employer's access and at commodity access; zero if unemployed.
+    """Outputs at the employer's access, at commodity access and without AI; team sums.
 
-    numpy: hφ = h·φ[z]; ai = (αA)[z]·access[j]; y = f(hφ, ai); y^c = f(hφ, (αA)[z]·η0).
-    With form PRECOMPUTED, `output` and `outside_output` arrive holding y and y^c and
-    only the unemployed's entries are zeroed. Returns (employed per task, Σ y^c per task).
+    numpy: hφ = h·φ[z]; ai = (αA)[z]·access[j]; y = f(hφ, ai); y^c = f(hφ, (αA)[z]·η0);
+    y^0 = f(hφ, 0). With form PRECOMPUTED, `output`, `outside_output` and
+    `baseline_output` arrive holding y, y^c and y^0 and only the unemployed's entries
+    are zeroed. Team sums L = Σ y, L^c = Σ y^c and head counts, by cell j·Z + z, are
+    added in worker order (as `bincount`). Returns (employed per task, Σ y^c per task).
     """
     n_task = np.zeros(n_tasks, dtype=np.int64)
     sum_c = np.zeros(n_tasks)
+    for c in range(labour.shape[0]):
+        labour[c] = 0.0
+        labour_c[c] = 0.0
+        jobs[c] = 0
     for i in range(task.shape[0]):
         z = task[i]
         j = employer[i]
         if j < 0:
             output[i] = 0.0
             outside_output[i] = 0.0
+            baseline_output[i] = 0.0
             ai_use[i] = 0.0
             continue
         ai_task = ai_per_task[z]
@@ -49,68 +57,81 @@ def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
             if form == ADDITIVE:
                 output[i] = h_phi + ai
                 outside_output[i] = h_phi + ai_c
+                baseline_output[i] = h_phi + 0.0
             else:
                 output[i] = h_phi * (1.0 + ai / neutral_scale[i])
                 outside_output[i] = h_phi * (1.0 + ai_c / neutral_scale[i])
+                baseline_output[i] = h_phi * (1.0 + 0.0 / neutral_scale[i])
         ai_use[i] = ai
         n_task[z] += 1
         sum_c[z] += outside_output[i]
+        cell = j * n_tasks + z
+        labour[cell] += output[i]
+        labour_c[cell] += outside_output[i]
+        jobs[cell] += 1
     return n_task, sum_c
 
 
 @kernel
-def asset_outputs(task: np.ndarray, employer: np.ndarray, asset_productivity: np.ndarray,
-                  mean_outside: np.ndarray, output: np.ndarray, asset_output: np.ndarray,
-                  n_tasks: int) -> np.ndarray:
-    """a_j·ȳ^c_z per job (0 if unemployed) and task output Y_z = Σ (y_i + a_j·ȳ^c_z)."""
+def task_totals(team: np.ndarray, n_firms: int, n_tasks: int) -> np.ndarray:
+    """Y_z = Σ_j Q_jz, firms added in index order."""
     total = np.zeros(n_tasks)
-    for i in range(task.shape[0]):
-        j = employer[i]
-        if j < 0:
-            asset_output[i] = 0.0
-            continue
-        z = task[i]
-        a_out = asset_productivity[j] * mean_outside[z]
-        asset_output[i] = a_out
-        total[z] += output[i] + a_out
+    for j in range(n_firms):
+        for z in range(n_tasks):
+            total[z] += team[j * n_tasks + z]
     return total
 
 
 @kernel
 def firm_values(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
-                output: np.ndarray, asset_output: np.ndarray, outside_output: np.ndarray,
-                n_firms: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per firm: value added Σ p·(y + a), competitive wage bill Σ p·y^c, AI rents Σ p·(y − y^c)."""
-    acc = np.zeros(4 * n_firms)            # VA, wc, AI rents, interleaved by firm
+                labour_price: np.ndarray, outside_output: np.ndarray,
+                baseline_output: np.ndarray, team: np.ndarray, team_c: np.ndarray,
+                markup: float, n_firms: int, n_tasks: int
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per firm: value added, competitive wage bill, proprietary-AI rents, vendor fees.
+
+    Teams (cells in task order): gross value Σ_z p_z·Q_jz and AI rents
+    Σ_z p_z·(Q_jz − Q^c_jz). Workers (in worker order): the vendor's fee
+    f_i = μ·(ω_z·(y^c_i − y^0_i)) and the outside option w^c_i = ω_z·y^c_i − f_i.
+    Value added is gross value minus the fees (commodity AI is a purchased input).
+    """
+    gross = np.zeros(n_firms)
+    ai_rents = np.zeros(n_firms)
+    for j in range(n_firms):
+        for z in range(n_tasks):
+            c = j * n_tasks + z
+            gross[j] += price[z] * team[c]
+            ai_rents[j] += price[z] * (team[c] - team_c[c])
+    wc = np.zeros(n_firms)
+    fees = np.zeros(n_firms)
     for i in range(task.shape[0]):
         j = employer[i]
         if j < 0:
             continue
-        p = price[task[i]]
-        k = 4 * j
-        acc[k] += p * (output[i] + asset_output[i])
-        acc[k + 1] += p * outside_output[i]
-        acc[k + 2] += p * (output[i] - outside_output[i])
+        omega = labour_price[task[i]]
+        fee = markup * (omega * (outside_output[i] - baseline_output[i]))
+        wc[j] += omega * outside_output[i] - fee
+        fees[j] += fee
     va = np.empty(n_firms)
-    wc = np.empty(n_firms)
-    ai_rents = np.empty(n_firms)
     for j in range(n_firms):
-        va[j], wc[j], ai_rents[j] = acc[4 * j], acc[4 * j + 1], acc[4 * j + 2]
-    return va, wc, ai_rents
+        va[j] = gross[j] - fees[j]
+    return va, wc, ai_rents, fees
 
 
 @kernel
-def wages(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
-          outside_output: np.ndarray, rent_factor: np.ndarray, out: np.ndarray,
-          n_firms: int) -> np.ndarray:
-    """w_i = p_z·y^c_i·(1 + ξπ_j) (0 if unemployed) and the wage bill per firm."""
+def wages(task: np.ndarray, employer: np.ndarray, labour_price: np.ndarray,
+          outside_output: np.ndarray, baseline_output: np.ndarray, markup: float,
+          rent_factor: np.ndarray, out: np.ndarray, n_firms: int) -> np.ndarray:
+    """w_i = w^c_i·(1 + ξπ_j) (0 if unemployed) and the wage bill per firm."""
     bill = np.zeros(n_firms)
     for i in range(task.shape[0]):
         j = employer[i]
         if j < 0:
             out[i] = 0.0
             continue
-        wage = price[task[i]] * outside_output[i] * rent_factor[j]
+        omega = labour_price[task[i]]
+        fee = markup * (omega * (outside_output[i] - baseline_output[i]))
+        wage = (omega * outside_output[i] - fee) * rent_factor[j]
         out[i] = wage
         bill[j] += wage
     return bill
@@ -134,21 +155,31 @@ def employed_values(employer: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 @kernel
 def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
-                ai_rent_tax: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per firm: rents Π = VA − Σw^c, taxes τ·(AI rents) and the wage factor 1 + ξ·π.
+                ai_rent_tax: float
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per firm: rents Π = VA − Σw^c, taxes τ·(AI rents), wage factor and owners' income.
 
-    π = (Π − taxes)/Σw^c, or 0 for a firm without a competitive wage bill.
+    With net rents N = Π − taxes ≥ 0: factor 1 + ξ·N/Σw^c and owners' income (1 − ξ)·N,
+    exactly 0 at ξ = 1. With N < 0 (limited liability: owners never pay in) the workers
+    take the shortfall, factor 1 + N/Σw^c, and owners get 0. A firm without a
+    competitive wage bill has factor 1.
     """
     n = va.shape[0]
     rents = np.empty(n)
     taxes = np.empty(n)
     factor = np.empty(n)
+    owner = np.empty(n)
     for j in range(n):
         rents[j] = va[j] - wc[j]
         taxes[j] = ai_rent_tax * ai_rents[j]
         net = rents[j] - taxes[j]
-        factor[j] = 1.0 + xi * (net / wc[j] if wc[j] > 0 else 0.0)
-    return rents, taxes, factor
+        if net >= 0.0:
+            factor[j] = 1.0 + xi * (net / wc[j] if wc[j] > 0 else 0.0)
+            owner[j] = (1.0 - xi) * net
+        else:
+            factor[j] = 1.0 + (net / wc[j] if wc[j] > 0 else 0.0)
+            owner[j] = 0.0
+    return rents, taxes, factor, owner
 
 
 @kernel

@@ -52,13 +52,15 @@ RIDGE = 1e-9  # keeps the per-task 3x3 normal equations solvable when a regresso
 # pure kernels
 # ---------------------------------------------------------------------------------------
 def allocate_jobs(shares: np.ndarray, jobs_per_task: np.ndarray) -> np.ndarray:
-    """Integer job targets (J, Z): task z's jobs split over firms ∝ `shares`, largest remainder.
+    """Integer job targets (J, Z): task z's jobs split over firms ∝ `shares`.
 
-    Each task's jobs are floored, and the jobs left over go one each to the firms with
-    the largest remainders (ties to the lower firm index).
+    Systematic rounding with task-staggered offsets (`fused.hiring.systematic_rounding`):
+    every firm gets its quota rounded down or up in each task, every task exactly its
+    jobs, and a firm entitled to at least one job in all gets one, so small firms are
+    not left empty by rounding every task the same way.
     """
-    exact = shares[:, None] * jobs_per_task[None, :]
-    return loops.largest_remainder(exact, np.asarray(jobs_per_task, dtype=np.int64))
+    return loops.systematic_rounding(np.asarray(shares, dtype=float),
+                                     np.asarray(jobs_per_task, dtype=np.int64))
 
 
 def rank_within(groups: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -376,6 +378,9 @@ def run(model: LaborMarketModel) -> None:
     # layoff keys, signal noise, matching tiebreaks. Each is drawn block by block where it
     # is used: the same numbers as drawing all four up front, without holding them.
 
+    # last period's job and wage, for the stayers of the rent-sharing regression
+    np.copyto(w.prev_employer, w.employer)
+    np.copyto(w.prev_wage, w.wage)
     # separations (the draws block by block, as every worker's draw)
     quits = np.zeros(f.n, dtype=np.int64)
     workers_on = np.zeros(t.n, dtype=np.int64)

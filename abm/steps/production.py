@@ -1,14 +1,18 @@
 """Phase 4: production, task outputs and economy-wide CES task prices (link 2).
 
 Worker i at firm j on task z produces y_i = f(h_i·φ(z), α(z)·A_t·access_j) (see
-`technology`). Each job at firm j also carries the output of the firm's complementary
-assets (distribution, brand, data: what AI cannot replicate), a_j·ȳ^c_z with
-a_j = m_K·k_j^(1−ν) and ȳ^c_z the task's mean outside-option output: the asset's value
-per job does not depend on who holds the job. Since employment is ∝ k^ν, pre-AI asset
-returns are ∝ k_j exactly, so the asset distribution is stationary without AI.
-Task output Y_z = Σ_{i on z} (y_i + a_j·ȳ^c_z) is combined into the final good by a CES
-with elasticity σ; task prices are the marginal products p_z = β_z·(Y/Y_z)^(1/σ), so
-Σ_z p_z·Y_z = Y (Euler) and output is fully paid out in the rent-sharing phase.
+`technology`). The firm's team on task z combines its workers' output L_jz = Σ y_i with
+the firm's complementary assets (distribution, brand, data: what AI cannot replicate)
+in the CES of `firm_technology`: Q_jz = n_jz·φ_z·(1 + m_K)·C(L_jz/(n_jz·φ_z), x_j), with
+x_j = max(k_j^(1−ν), x_f) asset services per job. Task output Y_z = Σ_j Q_jz is combined
+into the final good by a CES with elasticity σ; task prices are the marginal products
+p_z = β_z·(Y/Y_z)^(1/σ), so Σ_z p_z·Y_z = Y (Euler) and output is fully paid out in the
+rent-sharing phase.
+
+The labour market's price of a unit of worker output on task z is what the competitive
+fringe (an employer with asset services x_f per job, at the task's mean commodity-AI
+output) would pay for it, its marginal value ω_z = p_z·(1 + m_K)·C_u(ū^c_z, x_f): every
+worker's outside option is ω_z·y^c_i less the AI vendors' share (`rent_sharing`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from abm import fused
 from abm.fused import production as loops
 from abm.metrics import dot
 from abm.state import blocks
+from abm.steps import firm_technology
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
@@ -55,22 +60,6 @@ def ai_access(k: np.ndarray, eta0: float, eta1: float, psi: float, concentration
     else:
         norm = float(kp.mean())
     return eta0 + eta1 * kp / norm, eta0
-
-
-def asset_productivity(k: np.ndarray, asset_markup: float, size_elasticity: float) -> np.ndarray:
-    """a_j = m_K·k^(1−ν): asset output per job, in units of the task's mean output.
-
-    With employment ∝ k^ν a firm's asset output is ∝ k (scale-free, no drift before AI).
-    """
-    return asset_markup * k ** (1.0 - size_elasticity)
-
-
-def asset_output(asset_prod: np.ndarray, firm: np.ndarray, task: np.ndarray,
-                 outside_output: np.ndarray, n_tasks: int) -> np.ndarray:
-    """a_j·ȳ^c_z for each employed worker (ȳ^c_z: mean outside-option output on task z)."""
-    n = np.bincount(task, minlength=n_tasks)
-    mean_c = np.bincount(task, weights=outside_output, minlength=n_tasks) / np.maximum(n, 1)
-    return asset_prod[firm] * mean_c[task]
 
 
 def ces_prices(task_output_z: np.ndarray, weight: np.ndarray, sigma: float,
@@ -128,21 +117,27 @@ def outputs(params: Params, eco: Economy, access: np.ndarray | float,
 
 
 def run(model: LaborMarketModel) -> None:
-    """Compute outputs of employed workers, task outputs and task prices.
+    """Outputs of employed workers, team and task outputs, task prices, labour prices.
 
     Per-worker outputs are written straight into the state arrays (zero for the
     unemployed) by one fused loop (`fused.production.outputs`), which also adds the
-    sums by task in worker order, as `bincount` would; a second loop values the assets'
-    output per job and adds up task output. The CES and multiplicative forms compute
-    outputs with numpy first, block by block (they need numpy's `power`).
+    sums by task and by team (firm × task) in worker order, as `bincount` would. The
+    CES and multiplicative forms compute outputs with numpy first, block by block (they
+    need numpy's `power`). Team outputs are one numpy expression over the J·Z teams.
     """
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
     f.employment = loops.employment(w.employer, f.n)
+    # firms' productivity: one draw per firm every period, whatever the parameters
+    shocks = model.streams["firms"].standard_normal(f.n)
+    f.log_productivity = p.firm_shock_persistence * f.log_productivity + p.firm_shock_sd * shocks
+    tfp = firm_technology.productivity(f.log_productivity, p.firm_shock_sd,
+                                       p.firm_shock_persistence)
     k = relative_assets(f.assets)
     f.ai_access, commodity = ai_access(k, p.eta0, p.eta1, p.psi, p.concentration,
                                        f.employment)
-    f.asset_productivity = asset_productivity(k, p.asset_markup, p.size_elasticity)
+    f.asset_productivity = firm_technology.asset_services(k, p.size_elasticity,
+                                                          p.fringe_assets)
 
     scale = neutral_scale(p, eco)
     form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
@@ -159,16 +154,25 @@ def run(model: LaborMarketModel) -> None:
             ai_task = ai_per_task[task]
             w.output[b] = task_output(h_phi, ai_task * access[w.employer[b]], **form)
             w.outside_output[b] = task_output(h_phi, ai_task * commodity, **form)
-    # outputs (zero for the unemployed) and the employed's sums by task, in worker order
+            w.baseline_output[b] = task_output(h_phi, ai_task * 0.0, **form)
+    cells = f.n * t.n
+    labour, labour_c = np.empty(cells), np.empty(cells)
+    jobs = np.empty(cells, dtype=np.int64)
     n_task, sum_c = loops.outputs(w.task, w.employer, w.human_capital, t.skill_intensity,
                                   ai_per_task.astype(float), access, float(commodity),
                                   fused.EMPTY if scale is None else scale, code, w.output,
-                                  w.outside_output, w.ai_use, t.n)
-    # a_j·ȳ^c_z (see `asset_output`) and task output Y_z = Σ (y_i + a_j·ȳ^c_z)
-    mean_c = sum_c / np.maximum(n_task, 1)
-    output = loops.asset_outputs(w.task, w.employer, f.asset_productivity, mean_c, w.output,
-                                 w.asset_output, t.n)
-    t.output = output
+                                  w.outside_output, w.baseline_output, w.ai_use,
+                                  labour, labour_c, jobs, t.n)
+    lam = firm_technology.asset_share(p.asset_markup)
+    r = firm_technology.exponent(p.asset_elasticity)
+    skill = np.tile(t.skill_intensity, f.n)
+    x = np.repeat(f.asset_productivity, t.n)
+    a = np.repeat(tfp, t.n)
+    team = firm_technology.team_output(labour, jobs, skill, x, a, lam, r, p.asset_markup)
+    team_c = firm_technology.team_output(labour_c, jobs, skill, x, a, lam, r, p.asset_markup)
+    eco.team_output, eco.team_output_c = team, team_c
+    eco.team_ratio = np.divide(team, labour, out=np.zeros(cells), where=labour > 0)
+    t.output = loops.task_totals(team, f.n, t.n)
     price, total = ces_prices(t.output, t.weight, p.sigma, previous=t.price)
     if p.price_effects or eco.period <= 0 or eco.base_price.size == 0:
         t.price = price
@@ -176,4 +180,22 @@ def run(model: LaborMarketModel) -> None:
             eco.base_price = price.copy()
     else:
         t.price = eco.base_price.copy()
+    t.labour_price = labour_price(t.price, sum_c, n_task, t.skill_intensity, p, previous=t.labour_price)
     eco.output_total = float(np.sum(t.price * t.output))
+
+
+def labour_price(price: np.ndarray, sum_c: np.ndarray, n_task: np.ndarray,
+                 skill: np.ndarray, p: Params, previous: np.ndarray) -> np.ndarray:
+    """ω_z = p_z·(1 + m_K)·C_u(ū^c_z, x_f): the fringe's value of a unit of worker output.
+
+    ū^c_z = Σ y^c / (n_z·φ_z) is the task's mean commodity-AI output per unit of skill
+    intensity. A task with nobody employed keeps its previous ω.
+    """
+    lam = firm_technology.asset_share(p.asset_markup)
+    r = firm_technology.exponent(p.asset_elasticity)
+    has = n_task > 0
+    out = previous.copy()
+    u = sum_c[has] / (n_task[has] * skill[has])
+    slope = firm_technology.ces_labour_slope(u, np.full(u.shape, p.fringe_assets), lam, r)
+    out[has] = price[has] * (1.0 + p.asset_markup) * slope
+    return out

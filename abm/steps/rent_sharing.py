@@ -1,22 +1,29 @@
-"""Phase 5: rent sharing. Wages, owners' income, taxes and persons' incomes.
+"""Phase 5: rent sharing. Wages, owners' income, AI vendors' income, taxes and incomes.
 
-A worker's outside option is what she produces at commodity AI access on an asset-less
-firm, valued at the task price: w^c_i = p_z·y^c_i. Competition for workers passes
-commodity AI's output to them, because any firm can buy it. The rest of the firm's
-value added is rent: Π_j = VA_j − Σ w^c_i, the return to its complementary assets
-(their output a_j·ȳ^c_z per job) and to its proprietary AI access (p_z·(y_i − y^c_i)). A tax τ on the proprietary-AI part is
-levied first; workers get the share ξ of the remaining rent in proportion to their
-outside option, w_i = w^c_i·(1 + ξ·π_j) with π_j = Π'_j / Σ w^c_i; owners get (1 − ξ)·Π'_j.
-The wage elasticity to value added per worker is then ξ(1+π)/(1+ξπ) ≈ ξ for small ξ.
+A worker's outside option is what the competitive fringe would pay her: the value of
+her output at commodity AI access, ω_z·y^c_i (ω_z from `production.labour_price`), less
+the AI vendors' share of what commodity AI adds, f_i = μ·ω_z·(y^c_i − y^0_i):
 
-Accounting: Σ_j VA_j = Σ w_i + Σ owner income + Σ taxes, exactly (up to float rounding).
-Persons' income = wage + capital income (equity stakes) + transfer (taxes and public
-equity paid out equally per person).
+    w^c_i = ω_z·y^c_i − f_i.
+
+Commodity AI is a purchased input: the firm pays the fee to the vendors, whose profits
+go to the owners of compute. Value added is VA_j = Σ_z p_z·Q_jz − Σ_i f_i; the rest of
+it is rent, Π_j = VA_j − Σ w^c_i: the return to the firm's complementary assets above the
+fringe's and to its proprietary AI (valued at the firm's assets,
+AI_j = Σ_z p_z·(Q_jz − Q^c_jz)). A tax τ on the proprietary-AI part is levied first;
+workers get the share ξ of the remaining rent N_j in proportion to their outside option,
+w_i = w^c_i·(1 + ξ·π_j) with π_j = N_j / Σ w^c_i; owners get (1 − ξ)·N_j. Owners never
+pay in (limited liability): when N_j < 0 the workers take the shortfall and owners get 0.
+The wage elasticity to value added per worker is ξ(1+π)/(1+ξπ) ≈ ξ for small ξ.
+
+Accounting: output Σ_z p_z·Y_z = Σ w_i + Σ owners' income + Σ taxes + vendor income,
+exactly up to float rounding. Persons' income = wage + capital income (equity stakes in
+firms and in the AI vendors) + transfer (taxes and public equity paid out equally).
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -24,48 +31,6 @@ from abm.fused import production as loops
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
-
-
-class FirmSplit(NamedTuple):
-    """Per-firm result of `split_rents`."""
-
-    value_added: np.ndarray
-    competitive_wage_bill: np.ndarray
-    rents: np.ndarray
-    ai_rents: np.ndarray
-    taxes: np.ndarray
-    owner_income: np.ndarray
-    rent_factor: np.ndarray
-
-
-def split_rents(firm: np.ndarray, value: np.ndarray, outside_wage: np.ndarray,
-                ai_value: np.ndarray, n_firms: int, xi: float, ai_rent_tax: float
-                ) -> tuple[np.ndarray, FirmSplit]:
-    """Wages of employed workers and the firm-level split of value added.
-
-    Args:
-        firm: employer index of each employed worker.
-        value: p_z·(y_i + a_j·ȳ^c_z), the job's contribution to value added.
-        outside_wage: p_z·y^c_i, the outside option.
-        ai_value: p_z·(y_i − y^c_i), value due to proprietary AI access.
-        n_firms: J.
-        xi: worker share of rents ξ.
-        ai_rent_tax: tax rate τ on proprietary-AI rents.
-    """
-    va = np.bincount(firm, weights=value, minlength=n_firms)
-    wc = np.bincount(firm, weights=outside_wage, minlength=n_firms)
-    ai_rents = np.bincount(firm, weights=ai_value, minlength=n_firms)
-    rents, taxes, factor = _rent_factor(va, wc, ai_rents, xi, ai_rent_tax)
-    wages = outside_wage * factor[firm]
-    owner = va - taxes - np.bincount(firm, weights=wages, minlength=n_firms)
-    return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor)
-
-
-def _rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
-                 ai_rent_tax: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per firm: rents Π, taxes on proprietary-AI rents and the wage factor 1 + ξ·π."""
-    return loops.rent_factor(np.asarray(va, dtype=float), np.asarray(wc, dtype=float),
-                             np.asarray(ai_rents, dtype=float), float(xi), float(ai_rent_tax))
 
 
 def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
@@ -83,29 +48,51 @@ def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
 
 
 def run(model: LaborMarketModel) -> None:
-    """Pay wages, owners and the state; set every person's income."""
+    """Pay wages, vendors, owners and the state; set every person's income."""
     p, eco = model.params, model.economy
     w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
-    # `split_rents` over the employed: sums per firm added in worker order (as `bincount`)
-    va, wc, ai_rents = loops.firm_values(w.task, w.employer, t.price, w.output,
-                                         w.asset_output, w.outside_output, f.n)
-    rents, taxes, factor = _rent_factor(va, wc, ai_rents, p.xi, p.ai_rent_tax)
-    wage_bill = loops.wages(w.task, w.employer, t.price, w.outside_output, factor, w.wage, f.n)
+    va, wc, ai_rents, fees = loops.firm_values(
+        w.task, w.employer, t.price, t.labour_price, w.outside_output, w.baseline_output,
+        eco.team_output, eco.team_output_c, float(p.ai_markup), f.n, t.n)
+    rents, taxes, factor, owner = loops.rent_factor(va, wc, ai_rents, float(p.xi),
+                                                    float(p.ai_rent_tax))
+    wage_bill = loops.wages(w.task, w.employer, t.labour_price, w.outside_output,
+                            w.baseline_output, float(p.ai_markup), factor, w.wage, f.n)
     f.value_added = va
     f.competitive_wage_bill = wc
     f.rents = rents
     f.ai_rents = ai_rents
     f.taxes = taxes
-    f.owner_income = va - taxes - wage_bill
+    f.owner_income = owner
     f.rent_factor = factor
     f.wage_bill = wage_bill
+    f.vendor_fees = fees
+    f.prev_va_per_worker = f.va_per_worker
+    f.va_per_worker = np.divide(va, f.employment, out=np.zeros(f.n), where=f.employment > 0)
+    eco.vendor_income = float(np.add.reduce(fees))
 
     capital, public_pool = distribute_owner_income(
         f.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
+    vendor_pool = vendor_dividends(capital, eco.compute_owners, eco.vendor_income,
+                                   p.public_equity)
     w.capital_income = capital
     transfer, income = np.empty(w.n), np.empty(w.n)
-    loops.incomes(w.wage, capital, (public_pool + np.add.reduce(taxes)) / w.n, transfer, income)
+    loops.incomes(w.wage, capital,
+                  (public_pool + vendor_pool + np.add.reduce(taxes)) / w.n, transfer, income)
     w.transfer, w.income = transfer, income
     # the mean over the employed, summed as numpy sums their wages in worker order
     wage_e = loops.employed_values(w.employer, w.wage)
     eco.mean_wage = float(np.add.reduce(wage_e)) / wage_e.size if wage_e.size else eco.mean_wage
+
+
+def vendor_dividends(capital: np.ndarray, owners: np.ndarray, vendor_income: float,
+                     public_equity: float) -> float:
+    """Add the AI vendors' profits to their owners' capital income; return the public part.
+
+    A share `public_equity` goes to the public pool (paid equally to all persons), as for
+    firms; the rest is split equally among the owners of compute.
+    """
+    if vendor_income == 0.0 or owners.size == 0:
+        return public_equity * vendor_income
+    capital[owners] += (1.0 - public_equity) * vendor_income / owners.size
+    return public_equity * vendor_income

@@ -31,21 +31,31 @@ def test_ai_changes_the_path(small):
 
 def test_no_ai_economy_is_stationary(small):
     df = simulate(small(ai_enabled=False, n_periods=15), seed=4)
-    # asset returns are ∝ k before AI; only the integer rounding of jobs to 30 firms
-    # makes employment deviate from k^ν, which moves Gini(K) by ~1e-3 over 15 years
-    assert df["gini_assets"].max() - df["gini_assets"].min() < 0.005
-    # the income Gini moves only through job turnover noise: < 0.01 over 15 years
-    assert df["gini_income"].max() - df["gini_income"].min() < 0.01
+    # the asset stock is anchored at its pre-AI steady state (accumulation.anchor); what
+    # moves it is transitory productivity luck: owners' income varies by about 30% a year
+    # (shocks of sd 0.1 on rents about a third of value added), the stock averages it over
+    # 1/δ = 10 years and β = 0.5 halves it, so ln K moves by about 0.035 per firm, which
+    # moves the Gini of 30 firms by about 0.01
+    assert df["gini_assets"].max() - df["gini_assets"].min() < 0.015
+    # the income Gini moves through the same luck and job turnover: < 0.02 over 15 years
+    assert df["gini_income"].max() - df["gini_income"].min() < 0.02
 
 
 def test_xi_zero_pays_exactly_the_outside_option(small):
     model = LaborMarketModel(small(xi=0.0), seed=2)
     for _ in range(3):
         model.step()
-    w, t = model.economy.workers, model.economy.tasks
+    w, t, f = model.economy.workers, model.economy.tasks, model.economy.firms
     emp = w.employer >= 0
-    assert np.allclose(w.wage[emp], t.price[w.task[emp]] * w.outside_output[emp], rtol=1e-12)
-    assert np.allclose(model.economy.firms.rent_factor, 1.0)
+    # outside option: the fringe's value of her output less the vendors' share of the
+    # commodity-AI part (rent_sharing docstring), recomputed here from its definition
+    omega = t.labour_price[w.task[emp]]
+    gain = w.outside_output[emp] - w.baseline_output[emp]
+    outside = omega * w.outside_output[emp] - 0.07 * omega * gain
+    solvent = (f.rents - f.taxes >= 0)[w.employer[emp]]
+    assert solvent.mean() > 0.5       # the comparison below covers most workers
+    assert np.allclose(w.wage[emp][solvent], outside[solvent], rtol=1e-12)
+    assert np.allclose(f.rent_factor[f.rents - f.taxes >= 0], 1.0)
 
 
 def test_zero_ability_dispersion_gives_a_wage_gini_near_zero(small):
