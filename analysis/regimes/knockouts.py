@@ -51,16 +51,19 @@ def analytic_rows(base: Params, points: list[tuple[str, dict[str, Any]]]) -> pd.
 
 def simulated_rows(base: Params, points: list[tuple[str, dict[str, Any]]], *, seeds: int,
                    periods: int, root_seed: int, out: Path, client: Any = "serial",
-                   label: str = "knockouts") -> pd.DataFrame:
+                   label: str = "knockouts", fixed: dict[str, Any] | None = None
+                   ) -> pd.DataFrame:
     """Simulated dgini (mean, SE; paired no-AI runs) beside the analytic one, per point.
 
     Each point is its own sweep (points switch different parameters), stored under
-    `out` so that rerunning resumes.
+    `out` so that rerunning resumes. `fixed`: parameters every run holds (as the
+    sweep's fixed values; `base` must already include them).
     """
     frames = []
     for name, changes in points:
         tag = "-".join(f"{k}{v}" for k, v in changes.items()) or "baseline"
-        t = simulate_points([changes], base=base, fixed={}, seeds=seeds, periods=periods,
+        held = {k: v for k, v in (fixed or {}).items() if k not in changes}
+        t = simulate_points([changes], base=base, fixed=held, seeds=seeds, periods=periods,
                             root_seed=root_seed, out=out, label=f"{label}-{tag}",
                             client=client)
         frames.append(t.assign(label=name))

@@ -137,7 +137,10 @@ def share_rents(p: Params, gross: np.ndarray, ai_rent: np.ndarray, fees: np.ndar
     """
     tax = p.ai_rent_tax * ai_rent
     net1 = gross - tax - fees - wc
-    premium = net1 / wc
+    staffed = wc > 0
+    wc = np.where(staffed, wc, 1.0)          # an empty bin: no wages, weight 0 below
+    premium = np.where(staffed, net1 / wc, 0.0)
+    weight = np.where(staffed, weight, 1e-300)     # positive: isotonic fits need it
     if assortative:
         premium = isotonic(premium, weight * wc)
     net = premium[:, None] * wc[:, None] + (nodes[None, :] - 1.0) * (gross - tax)[:, None]
@@ -288,14 +291,17 @@ def _teams(p: Params, groups: list[TaskGroup], cells: list[Cells], outs: list,
     u_task = []
     for g, c, (y, yc, y0) in zip(groups, cells, outs, strict=True):
         e = c.employed
-        fm = np.bincount(c.firm[e], weights=c.mass[e], minlength=n_k)
-        fm = np.where(fm > 0, fm, 1.0)
+        fm_raw = np.bincount(c.firm[e], weights=c.mass[e], minlength=n_k)
+        fm = np.where(fm_raw > 0, fm_raw, 1.0)
 
         def mean(v: np.ndarray, c: Cells = c, e: np.ndarray = e, fm: np.ndarray = fm
                  ) -> np.ndarray:
             return np.bincount(c.firm[e], weights=c.mass[e] * v[e], minlength=n_k) / fm
 
         ybar, ycbar = mean(y), mean(yc)
+        empty = fm_raw <= 0      # a sliver bin (e.g. cut at the fringe) may hold nobody
+        if empty.any():          # its value carries no weight: keep the CES finite
+            ybar, ycbar = (np.where(empty, 1.0, v) for v in (ybar, ycbar))
         unit = g.phi * (1.0 + p.asset_markup)
         cols["q"].append(unit * firm_technology.ces(ybar / g.phi, firms.x, lam, r))
         cols["q_c"].append(unit * firm_technology.ces(ycbar / g.phi, firms.x, lam, r))
