@@ -23,7 +23,7 @@ firms and in the AI vendors) + transfer (taxes and public equity paid out equall
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +31,57 @@ from abm.fused import production as loops
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
+
+
+class FirmSplit(NamedTuple):
+    """Per-firm result of `split_rents`."""
+
+    value_added: np.ndarray
+    competitive_wage_bill: np.ndarray
+    rents: np.ndarray
+    ai_rents: np.ndarray
+    taxes: np.ndarray
+    owner_income: np.ndarray
+    rent_factor: np.ndarray
+    vendor_fees: np.ndarray
+
+
+def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
+                baseline_output: np.ndarray, labour_price: np.ndarray, price: np.ndarray,
+                team: np.ndarray, team_c: np.ndarray, n_firms: int, xi: float,
+                ai_rent_tax: float, ai_markup: float) -> tuple[np.ndarray, FirmSplit]:
+    """Wages of employed workers and the firm-level split of value added, in numpy.
+
+    The readable definition of the phase (`run` does the same with fused loops, and a
+    test checks that both agree bit for bit).
+
+    Args:
+        firm, task: employer and task of each employed worker.
+        outside_output, baseline_output: y^c_i and y^0_i of each employed worker.
+        labour_price: ω_z per task; price: p_z per task.
+        team, team_c: Q_jz and Q^c_jz, flat by cell j·Z + z.
+        n_firms: J.
+        xi: worker share of rents ξ; ai_rent_tax: τ; ai_markup: vendors' share μ.
+    """
+    n_tasks = price.size
+    omega = labour_price[task]
+    fee = ai_markup * (omega * (outside_output - baseline_output))
+    outside_wage = omega * outside_output - fee
+    # sums over a firm's teams in task order (cumsum adds left to right, as the loop does)
+    gross = np.cumsum(price[None, :] * team.reshape(n_firms, n_tasks), axis=1)[:, -1]
+    ai_rents = np.cumsum(price[None, :] * (team - team_c).reshape(n_firms, n_tasks),
+                         axis=1)[:, -1]
+    fees = np.bincount(firm, weights=fee, minlength=n_firms)
+    wc = np.bincount(firm, weights=outside_wage, minlength=n_firms)
+    va = gross - fees
+    rents = va - wc
+    taxes = ai_rent_tax * ai_rents
+    net = rents - taxes
+    share = np.divide(net, wc, out=np.zeros(n_firms), where=wc > 0)
+    factor = np.where(net >= 0, 1.0 + xi * share, 1.0 + share)
+    owner = np.where(net >= 0, (1.0 - xi) * net, 0.0)
+    wages = outside_wage * factor[firm]
+    return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor, fees)
 
 
 def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
