@@ -113,7 +113,7 @@ class LaborMarketModel(mesa.Model):
             "task": w.task, "task_codifiable": t.codifiable[w.task],
             "employer": w.employer, "employed": w.employer != UNEMPLOYED,
             "signal": w.signal, "score": w.score, "output": w.output,
-            "outside_output": w.outside_output, "baseline_output": w.baseline_output,
+            "outside_output": w.outside_output, "commodity_gain": w.commodity_gain,
             "job_output": self._job_output(), "ai_use": w.ai_use, "wage": w.wage,
             "capital_income": w.capital_income, "transfer": w.transfer, "income": w.income,
         }, copy=True).rename_axis("worker")

@@ -130,10 +130,11 @@ class Params:
                                      "assets' share rises when AI raises effective labour); capital-"
                                      "labour estimates 0.4-0.7 (Chirinko 2008, J. Macroecon. 30(2); "
                                      "Oberfield & Raval 2021, Econometrica 89(2))")
-    fringe_assets: float = _p(0.8, 0.01, 1.0, symbol="x_f", unit="× mean firm's",
-                              doc="asset services per job of the competitive fringe (the marginal "
-                                  "employer, whose output sets every worker's outside option), "
-                                  "relative to the mean firm's; firms below it use the fringe's")
+    fringe_assets: float = _p(0.6, 0.01, 1.0, symbol="k_f", unit="× mean firm's",
+                              doc="relative assets of the competitive fringe: the marginal "
+                                  "employer, whose asset services and AI access set every "
+                                  "worker's outside option; a firm with fewer assets operates "
+                                  "as the fringe")
     asset_returns: float = _p(0.5, 0.0, 1.0, lo_open=True, symbol="β",
                               doc="returns to a firm's accumulated asset stock: effective assets "
                                   "∝ stock^β; β < 1 bounds concentration (a stationary asset "

@@ -45,7 +45,7 @@ def build_workers(p: Params, rng: np.random.Generator) -> Workers:
         ability=ability, task=task, education=np.zeros(n, dtype=np.int8),
         human_capital=ability.copy(), employer=np.full(n, UNEMPLOYED, dtype=np.int64),
         signal=zeros.copy(), score=zeros.copy(), output=zeros.copy(),
-        outside_output=zeros.copy(), baseline_output=zeros.copy(), ai_use=zeros.copy(),
+        outside_output=zeros.copy(), commodity_gain=zeros.copy(), ai_use=zeros.copy(),
         wage=zeros.copy(), capital_income=zeros.copy(), transfer=zeros.copy(),
         income=zeros.copy(), prev_employer=np.full(n, UNEMPLOYED, dtype=np.int64),
         prev_wage=zeros.copy())

@@ -80,7 +80,7 @@ def run(model: LaborMarketModel) -> None:
     w, t = eco.workers, eco.tasks
     rng = model.streams["education"]
     share = retooling_share(eco.period, p.burn_in, p.retooling_rate)
-    access = p.eta0 if p.concentration else p.eta0 + p.eta1
+    access = eco.fringe_access        # the AI in her outside option (last period's)
     scale = neutral_scale(p, eco)
     unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * eco.mean_wage
     levels = np.arange(p.n_edu_levels)

@@ -1,8 +1,9 @@
 """Phase 5: rent sharing. Wages, owners' income, AI vendors' income, taxes and incomes.
 
 A worker's outside option is what the competitive fringe would pay her: the value of
-her output at commodity AI access, ω_z·y^c_i (ω_z from `production.labour_price`), less
-the AI vendors' share of what commodity AI adds, f_i = μ·ω_z·(y^c_i − y^0_i):
+her output at the fringe's AI access, ω_z·y^c_i (ω_z from `production.labour_price`),
+less the AI vendors' share of what the AI they sell adds, f_i = μ·ω_z·g_i with
+g_i = f(hφ, α_z·A_t·η0) − f(hφ, 0):
 
     w^c_i = ω_z·y^c_i − f_i.
 
@@ -47,7 +48,7 @@ class FirmSplit(NamedTuple):
 
 
 def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
-                baseline_output: np.ndarray, labour_price: np.ndarray, price: np.ndarray,
+                commodity_gain: np.ndarray, labour_price: np.ndarray, price: np.ndarray,
                 team: np.ndarray, team_c: np.ndarray, n_firms: int, xi: float,
                 ai_rent_tax: float, ai_markup: float) -> tuple[np.ndarray, FirmSplit]:
     """Wages of employed workers and the firm-level split of value added, in numpy.
@@ -57,7 +58,7 @@ def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
 
     Args:
         firm, task: employer and task of each employed worker.
-        outside_output, baseline_output: y^c_i and y^0_i of each employed worker.
+        outside_output, commodity_gain: y^c_i and g_i of each employed worker.
         labour_price: ω_z per task; price: p_z per task.
         team, team_c: Q_jz and Q^c_jz, flat by cell j·Z + z.
         n_firms: J.
@@ -65,7 +66,7 @@ def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
     """
     n_tasks = price.size
     omega = labour_price[task]
-    fee = ai_markup * (omega * (outside_output - baseline_output))
+    fee = ai_markup * (omega * commodity_gain)
     outside_wage = omega * outside_output - fee
     # sums over a firm's teams in task order (cumsum adds left to right, as the loop does)
     gross = np.cumsum(price[None, :] * team.reshape(n_firms, n_tasks), axis=1)[:, -1]
@@ -103,12 +104,12 @@ def run(model: LaborMarketModel) -> None:
     p, eco = model.params, model.economy
     w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
     va, wc, ai_rents, fees = loops.firm_values(
-        w.task, w.employer, t.price, t.labour_price, w.outside_output, w.baseline_output,
+        w.task, w.employer, t.price, t.labour_price, w.outside_output, w.commodity_gain,
         eco.team_output, eco.team_output_c, float(p.ai_markup), f.n, t.n)
     rents, taxes, factor, owner = loops.rent_factor(va, wc, ai_rents, float(p.xi),
                                                     float(p.ai_rent_tax))
     wage_bill = loops.wages(w.task, w.employer, t.labour_price, w.outside_output,
-                            w.baseline_output, float(p.ai_markup), factor, w.wage, f.n)
+                            w.commodity_gain, float(p.ai_markup), factor, w.wage, f.n)
     f.value_added = va
     f.competitive_wage_bill = wc
     f.rents = rents

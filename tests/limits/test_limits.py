@@ -47,11 +47,10 @@ def test_xi_zero_pays_exactly_the_outside_option(small):
         model.step()
     w, t, f = model.economy.workers, model.economy.tasks, model.economy.firms
     emp = w.employer >= 0
-    # outside option: the fringe's value of her output less the vendors' share of the
-    # commodity-AI part (rent_sharing docstring), recomputed here from its definition
+    # outside option: the fringe's value of her output less the vendors' share of what
+    # commodity AI adds (rent_sharing docstring), recomputed here from its definition
     omega = t.labour_price[w.task[emp]]
-    gain = w.outside_output[emp] - w.baseline_output[emp]
-    outside = omega * w.outside_output[emp] - 0.07 * omega * gain
+    outside = omega * w.outside_output[emp] - 0.07 * omega * w.commodity_gain[emp]
     solvent = (f.rents - f.taxes >= 0)[w.employer[emp]]
     assert solvent.mean() > 0.5       # the comparison below covers most workers
     assert np.allclose(w.wage[emp][solvent], outside[solvent], rtol=1e-12)

@@ -154,12 +154,12 @@ class Firm(mesa.Agent):
     def adopt_technology(self, mean_assets: float, access_norm: float) -> None:
         """Phase 4: relative assets k, AI access and asset services per job."""
         p = self.model.params
-        k = self.assets / mean_assets
+        k = max(self.assets / mean_assets, p.fringe_assets)     # below the fringe: as it
         if p.concentration:
             self.ai_access = p.eta0 + p.eta1 * power(k, p.psi) / access_norm
         else:
             self.ai_access = p.eta0 + p.eta1
-        self.asset_productivity = max(power(k, 1.0 - p.size_elasticity), p.fringe_assets)
+        self.asset_productivity = power(k, 1.0 - p.size_elasticity)
 
     def produce_with_teams(self) -> None:
         """Phase 4: each task's team combines its workers' output with the firm's assets.
@@ -199,7 +199,7 @@ class Firm(mesa.Agent):
         staff = self.roster()
         for w in staff:
             omega = tasks[w.task].labour_price
-            fee = p.ai_markup * (omega * (w.outside_output - w.baseline_output))
+            fee = p.ai_markup * (omega * w.commodity_gain)
             wc += omega * w.outside_output - fee
             fees += fee
         va = gross - fees
@@ -215,7 +215,7 @@ class Firm(mesa.Agent):
         paid = 0.0
         for w in staff:
             omega = tasks[w.task].labour_price
-            fee = p.ai_markup * (omega * (w.outside_output - w.baseline_output))
+            fee = p.ai_markup * (omega * w.commodity_gain)
             w.wage = (omega * w.outside_output - fee) * self.rent_factor
             paid += w.wage
         self.value_added, self.competitive_wage_bill = va, wc
@@ -301,7 +301,7 @@ class Worker(mesa.Agent):
         self.human_capital = ability
         self.employer: Firm | None = None
         self.signal = self.score = 0.0
-        self.output = self.outside_output = self.baseline_output = self.ai_use = 0.0
+        self.output = self.outside_output = self.commodity_gain = self.ai_use = 0.0
         self.wage = self.capital_income = self.transfer = self.income = 0.0
         self.layoff_key = self.tiebreak = 0.0
         self.prev_employer = -1
@@ -334,8 +334,7 @@ class Worker(mesa.Agent):
         if not draw < m.retooling_share():
             return
         t = m.tasks[self.task]
-        access = p.eta0 if p.concentration else p.eta0 + p.eta1
-        ai = t.ai_per_access(m.ai_capability) * access
+        ai = t.ai_per_access(m.ai_capability) * m.fringe_access
         unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * m.mean_wage
         best_level, best_net = 0, None
         for e in range(p.n_edu_levels):
@@ -380,7 +379,7 @@ class Worker(mesa.Agent):
         """Output at the employer's AI access, at commodity access, without AI; AI used."""
         m, p = self.model, self.model.params
         if self.employer is None:
-            self.output = self.outside_output = self.baseline_output = self.ai_use = 0.0
+            self.output = self.outside_output = self.commodity_gain = self.ai_use = 0.0
             return
         t = m.tasks[self.task]
         h_phi = self.human_capital * t.skill_intensity
@@ -388,8 +387,9 @@ class Worker(mesa.Agent):
         self.ai_use = ai_task * self.employer.ai_access
         scale = m.neutral_scale(self.task)
         self.output = task_output(h_phi, self.ai_use, p, scale)
-        self.outside_output = task_output(h_phi, ai_task * m.commodity_access, p, scale)
-        self.baseline_output = task_output(h_phi, ai_task * 0.0, p, scale)
+        self.outside_output = task_output(h_phi, ai_task * m.fringe_access, p, scale)
+        self.commodity_gain = (task_output(h_phi, ai_task * m.vendor_access, p, scale)
+                               - task_output(h_phi, ai_task * 0.0, p, scale))
 
     # -- phase 5: incomes -----------------------------------------------------------
     def receive_income(self, transfer: float) -> None:
@@ -427,7 +427,8 @@ class ReferenceModel(mesa.Model):
         self.ai_capability = 0.0
         self.output_total = 0.0
         self.mean_wage = 1.0
-        self.commodity_access = 0.0
+        self.fringe_access = 0.0
+        self.vendor_access = 0.0
         self.base_price: list[float] | None = None
         self._scales: list[float] | None = None
         self.metrics: dict[str, Any] = {}
@@ -541,7 +542,7 @@ class ReferenceModel(mesa.Model):
             worker = Worker(ref, i, float(w.ability[i]), int(w.task[i]))
             worker.education = int(w.education[i])
             for name in ("human_capital", "signal", "score", "output", "outside_output",
-                         "baseline_output", "ai_use", "wage", "capital_income", "transfer",
+                         "commodity_gain", "ai_use", "wage", "capital_income", "transfer",
                          "income", "prev_wage"):
                 setattr(worker, name, float(getattr(w, name)[i]))
             worker.prev_employer = int(w.prev_employer[i])
@@ -553,6 +554,7 @@ class ReferenceModel(mesa.Model):
         ref.stakes = [(int(a), int(b), float(c))
                       for a, b, c in zip(own.firm, own.person, own.fraction, strict=True)]
         ref.compute_owners = [int(i) for i in eco.compute_owners]
+        ref.fringe_access = eco.fringe_access
         ref.vendor_income = eco.vendor_income
         ref.period, ref.ai_capability = eco.period, eco.ai_capability
         ref.output_total, ref.mean_wage = eco.output_total, eco.mean_wage
@@ -792,13 +794,17 @@ class ReferenceModel(mesa.Model):
         for f in self.firms:
             f.employment = len(f.staff)
         mean_assets = np.mean([f.assets for f in self.firms])
-        kp = [power(f.assets / mean_assets, p.psi) for f in self.firms]
+        kp = [power(max(f.assets / mean_assets, p.fringe_assets), p.psi) for f in self.firms]
         employment = [f.employment for f in self.firms]
         if sum(employment) > 0:
             norm = float(np.sum(np.multiply(employment, kp))) / float(sum(employment))
         else:
             norm = float(np.mean(kp))
-        self.commodity_access = p.eta0 if p.concentration else p.eta0 + p.eta1
+        if p.concentration:
+            self.fringe_access = p.eta0 + p.eta1 * p.fringe_assets ** p.psi / norm
+            self.vendor_access = p.eta0
+        else:
+            self.fringe_access = self.vendor_access = p.eta0 + p.eta1
         self.agents_by_type[Firm].do("draw_productivity")
         var = p.firm_shock_sd * p.firm_shock_sd / (1.0 - p.firm_shock_persistence
                                                    * p.firm_shock_persistence)
@@ -826,8 +832,9 @@ class ReferenceModel(mesa.Model):
         for z, t in enumerate(self.tasks):
             if count[z] > 0:
                 u = sum_c[z] / (count[z] * t.skill_intensity)
+                x_f = power(p.fringe_assets, 1.0 - p.size_elasticity)
                 t.labour_price = t.price * (1.0 + p.asset_markup) * firm_ces_labour_slope(
-                    u, p.fringe_assets, p)
+                    u, x_f, p)
         self.output_total = float(np.sum([t.price * t.output for t in self.tasks]))
 
     def set_prices(self) -> None:
@@ -981,7 +988,7 @@ class ReferenceModel(mesa.Model):
         """Every state variable as an array named like the fields of `abm.state`."""
         out: dict[str, np.ndarray] = {}
         for name in ("ability", "education", "human_capital", "signal", "score", "output",
-                     "outside_output", "baseline_output", "ai_use", "wage", "capital_income",
+                     "outside_output", "commodity_gain", "ai_use", "wage", "capital_income",
                      "transfer", "income", "prev_employer", "prev_wage"):
             out[f"workers.{name}"] = np.array([getattr(w, name) for w in self.workers])
         out["workers.employer"] = np.array([-1 if w.employer is None else w.employer.index

@@ -211,14 +211,15 @@ def test_outputs_and_team_sums_equal_numpy_bit_for_bit() -> None:
     y, yc, y0, ai_use = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     cells = n_firms * n_tasks
     labour, labour_c, jobs = np.empty(cells), np.empty(cells), np.empty(cells, dtype=np.int64)
-    n_task, sum_c = fp.outputs(task, employer, h, phi, ai_task, access, 0.3,
+    n_task, sum_c = fp.outputs(task, employer, h, phi, ai_task, access, 0.3, 0.2,
                                np.zeros(0), ADDITIVE, y, yc, y0, ai_use, labour, labour_c,
                                jobs, n_tasks)
     emp = employer >= 0
     h_phi = h * phi[task]
     np.testing.assert_array_equal(y, np.where(emp, h_phi + ai_task[task] * access[employer], 0))
     np.testing.assert_array_equal(yc, np.where(emp, h_phi + ai_task[task] * 0.3, 0))
-    np.testing.assert_array_equal(y0, np.where(emp, h_phi, 0))
+    np.testing.assert_array_equal(
+        y0, np.where(emp, (h_phi + ai_task[task] * 0.2) - (h_phi + 0.0), 0))
     np.testing.assert_array_equal(n_task, np.bincount(task[emp], minlength=n_tasks))
     np.testing.assert_array_equal(sum_c, np.bincount(task, yc, n_tasks))
     cell = employer[emp] * n_tasks + task[emp]
@@ -322,7 +323,7 @@ def test_rent_sharing_phase_equals_split_rents() -> None:
     w, f, t = eco.workers, eco.firms, eco.tasks
     emp = np.flatnonzero(w.employer >= 0)
     wages, split = rent_sharing.split_rents(
-        w.employer[emp], w.task[emp], w.outside_output[emp], w.baseline_output[emp],
+        w.employer[emp], w.task[emp], w.outside_output[emp], w.commodity_gain[emp],
         t.labour_price, t.price, eco.team_output, eco.team_output_c, f.n, 0.4, 0.2, 0.3)
     np.testing.assert_array_equal(w.wage[emp], wages)
     for name in split._fields:

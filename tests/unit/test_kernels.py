@@ -101,8 +101,8 @@ def test_empty_task_keeps_previous_price():
 def test_ai_access_normalised_to_mean_eta0_plus_eta1():
     k = np.array([0.2, 1.0, 3.0])
     emp = np.array([5, 10, 20])
-    access, commodity = production.ai_access(k, 0.3, 0.7, 1.0, True, emp)
-    assert commodity == 0.3
+    access, fringe = production.ai_access(k, 0.3, 0.7, 1.0, True, emp)
+    assert fringe == pytest.approx(0.3)             # a fringe without assets: commodity AI
     assert np.dot(emp, access) / emp.sum() == pytest.approx(1.0)
     assert np.all(np.diff(access) > 0)
     flat, commodity = production.ai_access(k, 0.3, 0.7, 1.0, False, emp)
@@ -146,9 +146,23 @@ def test_asset_share_moves_with_effective_labour_as_the_elasticity_says(elastici
 
 
 def test_asset_services_floor_at_the_fringe():
+    # x = max(k, k_f)^(1−ν): with ν = 0.5 and k_f = 0.25 the smallest firm uses the
+    # fringe's 0.25^0.5 = 0.5
     k = np.array([0.04, 1.0, 4.0])
-    x = firm_technology.asset_services(k, 0.5, 0.5)
+    x = firm_technology.asset_services(k, 0.5, 0.25)
     assert x.tolist() == [0.5, 1.0, 2.0]
+
+
+def test_fringe_access_passes_to_workers_when_access_does_not_follow_assets():
+    k, emp = np.array([0.2, 1.0, 3.0]), np.array([5, 10, 20])
+    # ψ = 0: every employer, the fringe included, has all the AI there is
+    access, fringe = production.ai_access(k, 0.3, 0.7, 0.0, True, emp, 0.5)
+    assert np.allclose(access, 1.0) and fringe == pytest.approx(1.0)
+    # ψ = 1: the fringe (k_f = 0.5) has η0 + η1·k_f/E_L[max(k, k_f)]
+    access, fringe = production.ai_access(k, 0.3, 0.7, 1.0, True, emp, 0.5)
+    norm = (5 * 0.5 + 10 * 1.0 + 20 * 3.0) / 35
+    assert fringe == pytest.approx(0.3 + 0.7 * 0.5 / norm)
+    assert access[0] == pytest.approx(fringe)       # the smallest firm operates as the fringe
 
 
 def test_team_output_scales_with_productivity_and_jobs():
@@ -167,12 +181,12 @@ def _split(xi, tax=0.0, markup=0.0, team=None):
     firm = np.array([0, 0, 1])
     task = np.array([0, 1, 0])
     outside = np.array([2.0, 3.0, 2.0])
-    baseline = np.array([1.5, 3.0, 1.0])
+    gain = np.array([0.5, 0.0, 1.0])              # what commodity AI adds to y
     omega = np.array([1.0, 1.0])
     price = np.array([1.0, 1.0])
     team = np.array([3.0, 5.0, 2.0, 0.0]) if team is None else team
     team_c = np.array([2.5, 4.0, 2.0, 0.0])
-    return rent_sharing.split_rents(firm, task, outside, baseline, omega, price, team,
+    return rent_sharing.split_rents(firm, task, outside, gain, omega, price, team,
                                     team_c, 2, xi, tax, markup)
 
 
@@ -191,7 +205,7 @@ def test_split_rents_accounting_and_sharing():
 
 def test_vendor_fees_are_the_markup_times_commodity_ais_value():
     wages, s = _split(0.0, markup=0.2)
-    # commodity AI adds y^c − y^0 = 0.5, 0 and 1.0, valued at ω = 1
+    # commodity AI adds g = 0.5, 0 and 1.0, valued at ω = 1
     assert s.vendor_fees.tolist() == pytest.approx([0.2 * 0.5, 0.2 * 1.0])
     assert wages.tolist() == pytest.approx([2.0 - 0.1, 3.0, 2.0 - 0.2])
     # value added is net of the fees; the fees plus VA are the teams' output
