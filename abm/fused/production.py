@@ -158,15 +158,17 @@ def employed_values(employer: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
-                ai_rent_tax: float
+def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, fees: np.ndarray,
+                xi: float, ai_rent_tax: float
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per firm: rents Π = VA − Σw^c, taxes τ·(AI rents), wage factor and owners' income.
 
     With net rents N = Π − taxes ≥ 0: factor 1 + ξ·N/Σw^c and owners' income (1 − ξ)·N,
     exactly 0 at ξ = 1. With N < 0 (limited liability: owners never pay in) the workers
-    take the shortfall, factor 1 + N/Σw^c, and owners get 0. A firm without a
-    competitive wage bill has factor 1.
+    take the shortfall, factor 1 + N/Σw^c, and owners get 0. A firm whose value added
+    does not cover its taxes (a very bad productivity draw) pays its workers nothing and
+    the vendors only what is left (`va` and `fees` are lowered in place): wages never
+    turn negative. A firm without a competitive wage bill has factor 1.
     """
     n = va.shape[0]
     rents = np.empty(n)
@@ -174,8 +176,11 @@ def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
     factor = np.empty(n)
     owner = np.empty(n)
     for j in range(n):
-        rents[j] = va[j] - wc[j]
         taxes[j] = ai_rent_tax * ai_rents[j]
+        if va[j] - taxes[j] < 0.0:
+            fees[j] += va[j] - taxes[j]
+            va[j] = taxes[j]
+        rents[j] = va[j] - wc[j]
         net = rents[j] - taxes[j]
         if net >= 0.0:
             factor[j] = 1.0 + xi * (net / wc[j] if wc[j] > 0 else 0.0)

@@ -75,8 +75,11 @@ def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
     fees = np.bincount(firm, weights=fee, minlength=n_firms)
     wc = np.bincount(firm, weights=outside_wage, minlength=n_firms)
     va = gross - fees
-    rents = va - wc
     taxes = ai_rent_tax * ai_rents
+    short = np.minimum(va - taxes, 0.0)          # value added that does not cover taxes
+    fees = fees + short                          # the vendors go unpaid by that much
+    va = np.where(short < 0, taxes, va)
+    rents = va - wc
     net = rents - taxes
     share = np.divide(net, wc, out=np.zeros(n_firms), where=wc > 0)
     factor = np.where(net >= 0, 1.0 + xi * share, 1.0 + share)
@@ -106,7 +109,7 @@ def run(model: LaborMarketModel) -> None:
     va, wc, ai_rents, fees = loops.firm_values(
         w.task, w.employer, t.price, t.labour_price, w.outside_output, w.commodity_gain,
         eco.team_output, eco.team_output_c, float(p.ai_markup), f.n, t.n)
-    rents, taxes, factor, owner = loops.rent_factor(va, wc, ai_rents, float(p.xi),
+    rents, taxes, factor, owner = loops.rent_factor(va, wc, ai_rents, fees, float(p.xi),
                                                     float(p.ai_rent_tax))
     wage_bill = loops.wages(w.task, w.employer, t.labour_price, w.outside_output,
                             w.commodity_gain, float(p.ai_markup), factor, w.wage, f.n)

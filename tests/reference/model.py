@@ -203,8 +203,11 @@ class Firm(mesa.Agent):
             wc += omega * w.outside_output - fee
             fees += fee
         va = gross - fees
-        rents = va - wc
         taxes = p.ai_rent_tax * ai_rents
+        if va - taxes < 0.0:           # not even the taxes are covered: vendors go short
+            fees += va - taxes
+            va = taxes
+        rents = va - wc
         net = rents - taxes
         if net >= 0.0:
             self.rent_factor = 1.0 + p.xi * (net / wc if wc > 0 else 0.0)

@@ -330,3 +330,18 @@ def test_diagnostic_variance_is_squared_correlation():
     signal = theta + np.where(task == 0, 0.1, 3.0) * rng.normal(size=4000)
     vd = hiring.diagnostic_variance(signal, theta, task, 2)
     assert vd[0] == pytest.approx(1 / 1.01, abs=0.01) and vd[1] == pytest.approx(0.1, abs=0.03)
+
+
+def test_a_firm_that_cannot_cover_its_taxes_pays_nobody_and_the_vendors_go_short():
+    # firm 0's teams produce 0.2 + 0.2 while its fees are 0.9·(0.5 + 0): value added
+    # −0.05 < taxes 0.5·(AI rents 0.3) = 0.15
+    team = np.array([0.2, 0.2, 2.0, 0.0])
+    firm, task = np.array([0, 0, 1]), np.array([0, 1, 0])
+    wages, s = rent_sharing.split_rents(
+        firm, task, np.array([2.0, 3.0, 2.0]), np.array([0.5, 0.0, 1.0]), np.ones(2),
+        np.ones(2), team, np.array([0.0, 0.1, 2.0, 0.0]), 2, 0.2, 0.5, 0.9)
+    assert wages[:2].tolist() == [0.0, 0.0]
+    assert s.owner_income[0] == 0.0
+    assert s.value_added[0] == pytest.approx(s.taxes[0]) and s.taxes[0] == pytest.approx(0.15)
+    # what the firm produced is paid out in full: to the state and the vendors
+    assert s.vendor_fees[0] + s.taxes[0] == pytest.approx(0.4)
