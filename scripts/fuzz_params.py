@@ -21,8 +21,10 @@ burn-in periods) so that a case takes a fraction of a second. A draw that `Param
 refuses (a cross-parameter rule) is drawn again. Each case builds the model, checks
 `check_invariants` after construction and after every step, and records: an exception
 (and where), the first invariant failure, non-finite values in the money, Gini and share
-columns, numpy floating-point warnings, and share or money columns outside their
-bounds (negative totals, shares outside [0, 1]).
+columns, share or money columns outside their bounds (negative totals, shares outside
+[0, 1]), an education premium that breaks the documented rule for when it is undefined,
+and numpy floating-point warnings. It also counts the cases whose education premium is
+undefined (NaN) in some period, which the rule allows.
 
 The summary table counts cases with each kind of defect by mode. ``--out`` writes one
 JSON line per defective case (its parameters and what failed) for replay.
@@ -58,7 +60,7 @@ GINI = ("gini_income", "gini_wage", "gini_capital_income", "gini_assets", "dgini
 SHARES = ("labor_share", "asset_income_share", "ai_rent_share", "revenue_share_exposed",
           "between_firm_wage_share", "employment_rate")
 KINDS = ("exception", "invariant", "nan_money", "nan_gini", "nan_share", "bounds",
-         "fp_warning")
+         "premium_rule", "fp_warning")
 
 
 def _numeric(rng: np.random.Generator, mode: str, lo: float, hi: float, lo_open: bool,
@@ -138,6 +140,19 @@ def _out_of_bounds(frame: Any) -> list[str]:
     return bad
 
 
+def premium_follows_rule(model: LaborMarketModel) -> bool:
+    """`education_premium` is NaN exactly when education does not vary within any task
+    among the employed, or fewer than three are employed (docs/MODEL.md §4)."""
+    w, n_tasks = model.economy.workers, model.economy.tasks.n
+    emp = w.employer >= 0
+    task, e = w.task[emp], w.education[emp].astype(np.int64)
+    n = np.bincount(task, minlength=n_tasks)
+    s1 = np.bincount(task, weights=e, minlength=n_tasks).astype(np.int64)
+    s2 = np.bincount(task, weights=e * e, minlength=n_tasks).astype(np.int64)
+    identified = emp.sum() >= 3 and bool((n * s2 - s1 * s1 > 0).any())
+    return math.isnan(model.metrics["education_premium"]) != identified
+
+
 def run_case(params: Params, seed: int) -> dict[str, Any]:
     """Run one economy; what went wrong, by kind (empty if nothing)."""
     found: dict[str, Any] = {}
@@ -151,6 +166,8 @@ def run_case(params: Params, seed: int) -> dict[str, Any]:
                 if step:
                     where = f"step {step}"
                     model.step()
+                if "premium_rule" not in found and not premium_follows_rule(model):
+                    found["premium_rule"] = where
                 if "invariant" not in found:
                     try:
                         check_invariants(model)
@@ -166,6 +183,9 @@ def run_case(params: Params, seed: int) -> dict[str, Any]:
                 bad = _bad_columns(frame, names)
                 if bad:
                     found[kind] = bad
+            found_info = frame["education_premium"].isna().any()
+            if found_info:
+                found["premium_undefined"] = True
             bounds = _out_of_bounds(frame)
             if bounds:
                 found["bounds"] = bounds
@@ -178,12 +198,13 @@ def run_case(params: Params, seed: int) -> dict[str, Any]:
 
 def summary_table(rows: list[tuple[str, dict[str, Any]]]) -> str:
     """Cases with each kind of defect, by mode and in all."""
-    header = ["mode", "cases", *KINDS, "any"]
+    header = ["mode", "cases", *KINDS, "any", "premium NaN (allowed)"]
     lines = []
     for mode in (*MODES, "all"):
         sel = [f for m, f in rows if mode in (m, "all")]
         counts = [sum(kind in f for f in sel) for kind in KINDS]
-        lines.append([mode, len(sel), *counts, sum(bool(f) for f in sel)])
+        lines.append([mode, len(sel), *counts, sum(any(k in f for k in KINDS) for f in sel),
+                      sum("premium_undefined" in f for f in sel)])
     width = [max(len(str(x)) for x in col) for col in zip(header, *lines, strict=True)]
     fmt = "  ".join(f"{{:>{w}}}" for w in width)
     return "\n".join([fmt.format(*header), *(fmt.format(*line) for line in lines)])
@@ -217,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         mode, params, model_seed = draw_params(args.seed, case)
         found = run_case(params, model_seed)
         rows.append((mode, found))
-        if found and (out or args.only is not None):
+        if any(k in found for k in KINDS) and (out or args.only is not None):
             record = {"case": case, "mode": mode, "seed": model_seed,
                       "params": params.to_dict(), "found": found}
             if out:
