@@ -81,7 +81,7 @@ def ces_output(x: np.ndarray, t: np.ndarray, rho: float) -> np.ndarray:
 def ces_output_geometric(x: np.ndarray, t: np.ndarray, rho: float) -> np.ndarray:
     """(x^ρ + t^ρ)^(1/ρ) as 2^(1/ρ)·`power_mean`(x, t, ρ): a few ulps for any small ρ ≠ 0."""
     with np.errstate(over="ignore"):
-        scale = np.float64(2.0) ** (1.0 / rho)       # C pow: exactly rounded
+        scale = np.float64(2.0) ** (1.0 / rho)       # one C pow: within an ulp
     return scale * power_mean(x, t, rho)
 
 
