@@ -101,18 +101,31 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
     if m >= 2:
         mean = total / m
         variance = total_sq - total * mean
-        if variance < 1e-6 * total_sq:
-            # log wages nearly equal: the one-pass difference has lost most of its
-            # digits to cancellation; sum the squared deviations instead
-            variance = 0.0
-            for i in range(m):
-                d = log_wage[i] - mean
-                variance += d * d
         between = 0.0
-        for j in range(n_firms):
-            if by_firm[2 * j] > 0:
-                d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
-                between += by_firm[2 * j] * d * d
+        if variance < 1e-6 * total_sq:
+            # log wages nearly equal: the one-pass difference has lost most of its digits
+            # to cancellation, and firm means of the levels lose the rest. Both sums of
+            # squares from the deviations d = lw − mean instead: with one centre the
+            # between part cannot exceed the total by more than rounding
+            variance = 0.0
+            dev_by_firm = np.zeros(n_firms)
+            k = 0
+            for i in range(task.shape[0]):
+                j = employer[i]
+                if j < 0:
+                    continue
+                d = log_wage[k] - mean
+                k += 1
+                variance += d * d
+                dev_by_firm[j] += d
+            for j in range(n_firms):
+                if by_firm[2 * j] > 0:
+                    between += dev_by_firm[j] * dev_by_firm[j] / by_firm[2 * j]
+        else:
+            for j in range(n_firms):
+                if by_firm[2 * j] > 0:
+                    d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
+                    between += by_firm[2 * j] * d * d
         if variance > rounding * rounding * total_sq:
             share = between / variance
     return cv[0], cv[1], slopes[0], slopes[1], slopes[2], share
