@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+RHO_MIN = 0.05
+"""Smallest |ρ| of the within-task CES (see the `rho` field's rationale)."""
+
+
 class ParameterError(ValueError):
     """A parameter is unknown, of the wrong type, NaN or outside its allowed range."""
 
@@ -74,7 +78,11 @@ class Params:
                            doc="within-task form: additive floor, CES with curvature rho, or "
                                "partially multiplicative with elasticity mult_elasticity")
     rho: float = _p(0.5, -10.0, 1.0, symbol="ρ",
-                    doc="within-task CES curvature (augmentation='ces'); ρ>0 substitutes, ρ<0 complements; 0 excluded")
+                    doc="within-task CES curvature (augmentation='ces'); ρ>0 substitutes, ρ<0 "
+                        "complements; |ρ| < 0.05 excluded: the unweighted CES is 2^(1/ρ) times a "
+                        "power mean, with no Cobb-Douglas limit, so near 0 output runs to "
+                        "2^(±1/|ρ|) (10^±6 at 0.05, overflow below 0.001) while initial assets "
+                        "and education costs are quoted near 1")
     mult_elasticity: float = _p(0.5, 0.0, 3.0, symbol="μ",
                                 doc="partially multiplicative form: AI term scales with (h·φ)^μ; "
                                     "μ=0 additive, μ=1 proportional, μ>1 amplifies skill")
@@ -203,6 +211,12 @@ class Params:
             raise ParameterError(
                 f"n_workers={self.n_workers!r} must be at least 5·n_tasks = {5 * self.n_tasks} "
                 "so that every task is staffed")
+        if math.floor(self.job_rate * (self.n_workers // self.n_tasks)) < 1:
+            raise ParameterError(
+                f"job_rate={self.job_rate!r} gives no job on a task of "
+                f"n_workers // n_tasks = {self.n_workers // self.n_tasks} workers (jobs per "
+                "task are floor(job_rate·workers)); job_rate·(n_workers // n_tasks) must be "
+                "at least 1, else tasks, and in small economies everyone, stay without work")
 
     def replace(self, **changes: Any) -> Params:
         """Return a copy with `changes` applied, validated like the constructor."""
@@ -300,6 +314,8 @@ def _validate(f: dataclasses.Field[Any], value: Any) -> None:
            or (meta["hi_open"] and value == hi))
     if bad:
         raise ParameterError(f"{name}={value!r} is out of range; allowed {_range_text(meta)}")
-    if name == "rho" and abs(value) < 1e-9:
-        raise ParameterError("rho=0 is not allowed (the unweighted CES has no Cobb-Douglas "
-                             "limit); allowed [-10.0, 1.0] excluding 0")
+    if name == "rho" and abs(value) < RHO_MIN:
+        raise ParameterError(f"rho={value!r} is not allowed: |rho| must be at least {RHO_MIN} "
+                             "(the unweighted CES has no Cobb-Douglas limit; its output "
+                             f"scale 2^(1/rho) runs away near 0); allowed [-10.0, -{RHO_MIN}] "
+                             f"or [{RHO_MIN}, 1.0]")

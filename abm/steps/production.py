@@ -17,6 +17,7 @@ worker's outside option is ω_z·y^c_i less the AI vendors' share (`rent_sharing
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -71,21 +72,69 @@ def ces_prices(task_output_z: np.ndarray, weight: np.ndarray, sigma: float,
     """Task prices p_z and aggregate output Y of the CES Y = (Σ β_z Y_z^r)^(1/r), r = (σ−1)/σ.
 
     σ = 1 is the Cobb-Douglas limit (β sums to 1). A task with no output keeps its
-    previous price (nobody is paid it this period), so prices stay finite.
+    previous price (nobody is paid it this period), so prices stay finite; with no
+    output at all Y = 0 and every price is kept.
+
+    The power form is used wherever it is finite and positive (bit for bit as before).
+    For |r| < `R_GEOMETRIC`, or where a power over- or underflows (σ < 1 makes r very
+    negative: Y_z^r is out of range for moderate Y_z), the same numbers are computed in
+    logs (`ces_prices_log`).
     """
     y = np.asarray(task_output_z, dtype=float)
     empty = y <= 0
+    if empty.all():
+        return np.array(weight if previous is None else previous, dtype=float), 0.0
     safe = np.where(empty, 1.0, y)
     if abs(sigma - 1.0) < 1e-9:
         total = float(np.exp(np.add.reduce(weight * np.log(safe), where=~empty)))
         price = weight * total / safe
     else:
         r = (sigma - 1.0) / sigma
-        total = float(np.add.reduce(weight * safe ** r, where=~empty)) ** (1.0 / r)
-        price = weight * (total / safe) ** (1.0 / sigma)
+        ok = abs(r) >= R_GEOMETRIC
+        if ok:
+            with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+                s = float(np.add.reduce(weight * safe ** r, where=~empty))
+                try:
+                    total = s ** (1.0 / r) if 0.0 < s < math.inf else math.nan
+                except OverflowError:
+                    total = math.nan
+                price = weight * (total / safe) ** (1.0 / sigma)
+            ok = 0.0 < total < math.inf and bool(np.all((price > 0) & (price < math.inf)))
+        if not ok:
+            price, total = ces_prices_log(safe, weight, empty, sigma)
     if empty.any():
         price = np.where(empty, previous if previous is not None else weight, price)
     return price, total
+
+
+R_GEOMETRIC = 1e-4
+"""|r| = |σ−1|/σ below which `ces_prices` works in logs: the power form's sum is then
+Σβ + O(r), and raising it to 1/r multiplies its rounding error by 1/r."""
+
+
+def ces_prices_log(safe: np.ndarray, weight: np.ndarray, empty: np.ndarray, sigma: float
+                   ) -> tuple[np.ndarray, float]:
+    """`ces_prices` of the non-empty tasks in logs: ln Y = ln(Σ β_z·exp(r·ln Y_z))/r.
+
+    The sum is a log-sum-exp shifted by its largest term, or, for |r| < `R_GEOMETRIC`,
+    log1p(Σβ − 1 + Σ β·expm1(r·ln Y_z)), which tends to the Cobb-Douglas Σ β·ln Y_z as
+    r → 0 without cancellation. Prices are p_z = β_z·exp((ln Y − ln Y_z)/σ).
+    """
+    r = (sigma - 1.0) / sigma
+    log_y = np.log(safe)
+    present = ~empty
+    if abs(r) < R_GEOMETRIC:
+        excess = math.fsum(weight[present]) - 1.0
+        log_sum = math.log1p(excess + float(np.add.reduce(weight * np.expm1(r * log_y),
+                                                          where=present)))
+    else:
+        with np.errstate(divide="ignore"):
+            terms = np.log(weight) + r * log_y
+        top = float(np.max(terms[present]))
+        log_sum = top + math.log(float(np.add.reduce(np.exp(terms - top), where=present)))
+    log_total = log_sum / r
+    price = weight * np.exp((log_total - log_y) / sigma)
+    return price, math.exp(log_total)
 
 
 def ai_input(tasks_ai_weight: np.ndarray, augmentable: np.ndarray, task: np.ndarray,

@@ -80,7 +80,34 @@ def task_output(h_phi: float, ai: float, p: Params, scale: float | None) -> floa
         return h_phi + ai
     if p.augmentation == "multiplicative":
         return h_phi + ai * power(h_phi, p.mult_elasticity)
-    return power(power(h_phi, p.rho) + power(p.tool_base + ai, p.rho), 1.0 / p.rho)
+    return ces_output(h_phi, p.tool_base + ai, p.rho)
+
+
+def ces_output(x: float, t: float, rho: float) -> float:
+    """(x^ρ + t^ρ)^(1/ρ), as `abm.steps.technology.ces_output` computes it.
+
+    |ρ| < 0.1: 2^(1/ρ) times the power mean from expm1/log1p; otherwise the power form,
+    recomputed from the dominant input where a power over- or underflowed.
+    """
+    if abs(rho) < 0.1:
+        with np.errstate(divide="ignore", under="ignore"):
+            lx, lt = _ufunc(np.log, x), _ufunc(np.log, t)
+            mean = _ufunc(np.exp, _ufunc(np.log1p, (_ufunc(np.expm1, rho * lx)
+                                                    + _ufunc(np.expm1, rho * lt)) / 2.0) / rho)
+        with np.errstate(over="ignore"):
+            return float(np.float64(2.0) ** (1.0 / rho)) * mean
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        y = power(power(x, rho) + power(t, rho), 1.0 / rho)
+    if math.isfinite(y) and y > 0:
+        return y
+    m, o = (max(x, t), min(x, t)) if rho > 0 else (min(x, t), max(x, t))
+    with np.errstate(under="ignore"):
+        return m * power(1.0 + power(o / m, rho), 1.0 / rho)
+
+
+def _ufunc(f: Any, x: float) -> float:
+    """A numpy ufunc on one value, through its array loop (see convention 3)."""
+    return float(f(np.array([x], dtype=float))[0])
 
 
 @dataclass
@@ -841,22 +868,42 @@ class ReferenceModel(mesa.Model):
         self.output_total = float(np.sum([t.price * t.output for t in self.tasks]))
 
     def set_prices(self) -> None:
-        """p_z = β_z·(Y/Y_z)^{1/σ} of the CES final good (frozen without price effects)."""
+        """p_z = β_z·(Y/Y_z)^{1/σ} of the CES final good (frozen without price effects).
+
+        Out-of-range powers and |r| < 1e-4 (abm.steps.production.R_GEOMETRIC) are
+        computed in logs, as `abm.steps.production.ces_prices` does.
+        """
         p = self.params
         y = [t.output for t in self.tasks]
         empty = [v <= 0 for v in y]
         safe = [1.0 if e else v for v, e in zip(y, empty, strict=True)]
         weight = [t.weight for t in self.tasks]
         present = [not e for e in empty]
-        if abs(p.sigma - 1.0) < 1e-9:
+        if not any(present):                     # nothing produced: every price is kept
+            price = [t.price for t in self.tasks]
+        elif abs(p.sigma - 1.0) < 1e-9:
             total = float(np.exp(np.sum([b * np.log(s) for b, s in zip(weight, safe, strict=True)],
                                         where=present)))
             price = [b * total / s for b, s in zip(weight, safe, strict=True)]
         else:
             r = (p.sigma - 1.0) / p.sigma
-            total = float(np.sum([b * power(s, r) for b, s in zip(weight, safe, strict=True)],
-                                 where=present)) ** (1.0 / r)
-            price = [b * power(total / s, 1.0 / p.sigma) for b, s in zip(weight, safe, strict=True)]
+            price = None
+            if abs(r) >= 1e-4:
+                with np.errstate(over="ignore", under="ignore", divide="ignore",
+                                 invalid="ignore"):
+                    total_sum = float(np.sum([b * power(s, r)
+                                              for b, s in zip(weight, safe, strict=True)],
+                                             where=present))
+                    try:
+                        total = total_sum ** (1.0 / r) if 0.0 < total_sum < math.inf else math.nan
+                    except OverflowError:
+                        total = math.nan
+                    price = [b * power(total / s, 1.0 / p.sigma)
+                             for b, s in zip(weight, safe, strict=True)]
+                if not (0.0 < total < math.inf and all(0.0 < q < math.inf for q in price)):
+                    price = None
+            if price is None:
+                price = _ces_prices_in_logs(weight, safe, present, p.sigma)
         price = [t.price if e else q for t, q, e in zip(self.tasks, price, empty, strict=True)]
         if p.price_effects or self.period <= 0 or self.base_price is None:
             for t, q in zip(self.tasks, price, strict=True):
@@ -911,6 +958,9 @@ class ReferenceModel(mesa.Model):
         wages_total = sum(w.wage for w in employed)
         owner_total = sum(f.owner_income for f in self.firms)
         out = max(self.output_total, 1e-300)
+        no_capital = abs(owner_total) <= 1e-9 * out    # rounding residue: no capital income
+        if no_capital:
+            owner_total = 0.0
         g_income = _gini([w.income for w in self.workers])
         base = self.metrics_at_zero.get("gini_income", g_income) if self.period > 0 else g_income
         dgini = g_income - base
@@ -926,7 +976,8 @@ class ReferenceModel(mesa.Model):
             "ai_capability": self.ai_capability,
             "gini_income": g_income,
             "gini_wage": _gini([w.wage for w in employed]),
-            "gini_capital_income": _gini([w.capital_income for w in self.workers]),
+            "gini_capital_income": (0.0 if no_capital
+                                    else _gini([w.capital_income for w in self.workers])),
             "gini_assets": _gini([f.assets for f in self.firms]),
             "dgini": dgini,
             "regime": ("pre-AI" if self.period <= 0 else "no AI" if self.ai_capability == 0
@@ -1043,6 +1094,27 @@ def assortative_pairs(applicants: list[tuple[int, int, float, float]],
 # ---------------------------------------------------------------------------------------
 # statistics, the textbook way
 # ---------------------------------------------------------------------------------------
+def _ces_prices_in_logs(weight: list[float], safe: list[float], present: list[bool],
+                        sigma: float) -> list[float]:
+    """CES prices from ln Y = ln(Σ β·exp(r·ln Y_z))/r (log-sum-exp, or log1p/expm1 near r = 0)."""
+    r = (sigma - 1.0) / sigma
+    log_y = [float(np.log(np.array([s]))[0]) for s in safe]
+    if abs(r) < 1e-4:
+        excess = math.fsum(b for b, k in zip(weight, present, strict=True) if k) - 1.0
+        terms = [b * float(np.expm1(np.array([r * ly]))[0])
+                 for b, ly in zip(weight, log_y, strict=True)]
+        log_sum = math.log1p(excess + float(np.sum(terms, where=present)))
+    else:
+        terms = [float(np.log(np.array([b]))[0]) + r * ly
+                 for b, ly in zip(weight, log_y, strict=True)]
+        top = max(t for t, k in zip(terms, present, strict=True) if k)
+        log_sum = top + math.log(float(np.sum([float(np.exp(np.array([t - top]))[0])
+                                               for t in terms], where=present)))
+    log_total = log_sum / r
+    return [b * float(np.exp(np.array([(log_total - ly) / sigma]))[0])
+            for b, ly in zip(weight, log_y, strict=True)]
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else math.nan
 
@@ -1055,7 +1127,7 @@ def _gini(values: list[float]) -> float:
     """G = Σ_i (2i − n − 1)·x_(i) / (n·Σx), x sorted ascending."""
     v = sorted(values)
     n, total = len(v), sum(v)
-    if n == 0 or total <= 0:
+    if n == 0 or total <= 0 or v[0] == v[-1]:       # equal values: exactly 0
         return 0.0
     return sum((2 * i - n - 1) * x for i, x in enumerate(v, start=1)) / (n * total)
 
@@ -1097,8 +1169,8 @@ def _mincer(rows: list[tuple[int, float, float]]) -> float:
 
 def _between_share(rows: list[tuple[int, float]]) -> float:
     """Share of the variance of log wages between firms (employment-weighted)."""
-    if len(rows) < 2:
-        return math.nan
+    if len(rows) < 2:                          # no variance to split (abm.metrics)
+        return 0.0
     n = len(rows)
     mean = sum(v for _, v in rows) / n
     groups: dict[int, list[float]] = {}
@@ -1106,7 +1178,8 @@ def _between_share(rows: list[tuple[int, float]]) -> float:
         groups.setdefault(g, []).append(v)
     total = sum((v - mean) ** 2 for _, v in rows) / n
     between = sum(len(vs) * (sum(vs) / len(vs) - mean) ** 2 for vs in groups.values()) / n
-    return between / total if total > 0 else 0.0
+    mean_square = sum(v * v for _, v in rows) / n
+    return min(between / total, 1.0) if total > 1e-18 * mean_square else 0.0
 
 
 def _lerman_yitzhaki(workers: list[Worker]) -> dict[str, float]:

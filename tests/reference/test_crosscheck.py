@@ -44,6 +44,12 @@ CONFIGS = {
     "ces_complements": dict(augmentation="ces", rho=-1.0),
     "ces_substitutes": dict(augmentation="ces", rho=0.5),
     "multiplicative": dict(augmentation="multiplicative", mult_elasticity=1.5),
+    # |ρ| < 0.1: the CES in its power-mean form (expm1/log1p); σ within 1e-4 of 1: the
+    # final-good CES in logs; σ = 0.05 with one job per task
+    "ces_near_geometric": dict(augmentation="ces", rho=0.07, sigma=1.00005),
+    "ces_near_geometric_complements": dict(augmentation="ces", rho=-0.06, tool_base=0.5,
+                                           sigma=0.99995),
+    "sigma_low_one_job_per_task": dict(sigma=0.05, job_rate=0.07, n_tasks=40, n_workers=600),
     "no_screening": dict(screening=False),
     "no_homogenization": dict(homogenization=False),
     "skills_assessment": dict(skills_assessment=0.4, edu_subsidy=0.5),

@@ -257,7 +257,7 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     log_w = np.log(wage[emp])
     cv, cv_real, *slopes = fme.employed_statistics(
         task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0), output, log_w, edu,
-        codifiable, n_tasks, n_firms)
+        codifiable, n_tasks, n_firms, m.ROUNDING)
     y = h * phi[task] + ai[task]
     np.testing.assert_allclose(cv, within_task_cv(y, task, n_tasks, emp), rtol=1e-12)
     np.testing.assert_allclose(cv_real, within_task_cv(output, task, n_tasks, emp), rtol=1e-12)
