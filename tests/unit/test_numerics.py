@@ -151,10 +151,12 @@ def test_gini_of_nan_is_nan_not_equality():
     assert math.isnan(stats["gini_income"]) and math.isnan(stats["ly_wage"])
 
 
-def test_all_firms_at_the_asset_floor():
-    # full depreciation and no reinvestment: every firm's assets fall to the floor 1e-12
-    frame = run_checked(Params(**{**SMALL, "n_firms": 5}, depreciation=1.0, reinvest_rate=0.0))
-    assert (frame["gini_assets"].iloc[1:] == 0.0).all()
+def test_equal_assets_have_a_gini_of_exactly_zero():
+    # equal assets (asset_gini 0) that never move (no reinvestment keeps every firm at its
+    # anchor, accumulation docstring): the Gini of equal values is 0, not rounding residue
+    frame = run_checked(Params(**{**SMALL, "n_firms": 5}, asset_gini=0.0, depreciation=1.0,
+                               reinvest_rate=0.0))
+    assert (frame["gini_assets"] == 0.0).all()
 
 
 FUZZ_CASE_986 = dict(  # scripts/fuzz_params.py --seed 0, case 986: capital-income Gini 5.8e15
@@ -165,7 +167,7 @@ FUZZ_CASE_986 = dict(  # scripts/fuzz_params.py --seed 0, case 986: capital-inco
     edu_return=0.0, edu_cost=0.0, retooling_rate=0.0, screening=False, signal_noise=5.0,
     signal_reach=0.0, separation_rate=1.0, job_rate=1.0, asset_gini=0.0,
     size_elasticity=1.0, asset_markup=5.0, xi=1.0, eta0=10.0, eta1=10.0, psi=3.0,
-    concentration=False, reinvest_rate=0.0, depreciation=0.0, owner_share=1.0,
+    concentration=False, reinvest_rate=0.0, depreciation=1.0, owner_share=1.0,
     ai_rent_tax=1.0)
 
 
@@ -185,7 +187,7 @@ FUZZ_CASE_5 = dict(  # case 5: labor_share 1 + 2e-16 at ξ = 1
     edu_subsidy=0.9999999999999999, retooling_rate=1.0, screening=False, signal_noise=5.0,
     signal_reach=5.0, separation_rate=1.0, job_rate=1.0, asset_gini=0.0,
     size_elasticity=0.0, asset_markup=5.0, xi=1.0, eta0=10.0, eta1=0.0, psi=0.0,
-    reinvest_rate=0.0, depreciation=0.0, owner_share=1.0, public_equity=1.0)
+    reinvest_rate=0.0, depreciation=1.0, owner_share=1.0, public_equity=1.0)
 
 
 def test_shares_stay_in_the_unit_interval():
@@ -249,9 +251,21 @@ FUZZ_SEED_1_CASE_2482 = dict(  # seed 1, case 2482: log wages −13.3 ± 2e-7, s
 def test_between_share_of_nearly_equal_wages_is_at_most_one(params, seed):
     # log wages equal to 6-8 digits: the one-pass variance lost them to cancellation
     # (share 1.0176), then firm means of the levels (share 1 + 1e-8)
-    frame = run_checked(Params(**params), seed=seed)
+    # (drawn before firms had productivity shocks: without them, as then)
+    frame = run_checked(Params(**params, firm_shock_sd=0.0), seed=seed)
     assert (frame["between_firm_wage_share"] <= 1.0).all()
-    assert (frame["gini_wage"] < 1e-5).all()        # the situation is the one described
+    # nearly equal wages (wage Gini 1.4e-5 and 1.1e-3 in the two cases with the firm
+    # technology of economics v2); the synthetic test below keeps eight equal digits
+    assert (frame["gini_wage"] < 2e-3).all()
+
+
+def test_between_share_of_log_wages_equal_to_eight_digits_is_at_most_one():
+    rng = np.random.default_rng(5)
+    values = -13.3 + 2e-8 * rng.standard_normal(400)
+    group = rng.integers(0, 30, 400)
+    from abm.metrics import between_share
+    share = between_share(values, group, 30)
+    assert 0.0 <= share <= 1.0
 
 
 @pytest.mark.parametrize("changes", [dict(edu_cost=5.0, edu_return=0.0), {},
