@@ -6,6 +6,7 @@ needs to step the model itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -16,7 +17,8 @@ from abm.params import Params, ParameterError
 
 
 def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None = None,
-             agents: bool = True) -> pd.DataFrame:
+             agents: bool = True,
+             on_step: Callable[[LaborMarketModel], Any] | None = None) -> pd.DataFrame:
     """Run one simulation and return its model-level statistics.
 
     Args:
@@ -26,6 +28,7 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
         n_periods: periods after period 0 (default `params.n_periods`).
         agents: create Mesa agent objects; False is faster for large runs and gives
             bit-identical results.
+        on_step: called with the model after every period (e.g. to report progress).
 
     Returns:
         One row per period, index `period` (0 is pre-AI); columns in `abm.collect.COLUMNS`.
@@ -37,9 +40,17 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
         raise ParameterError(f"seed={seed!r} must be a non-negative int")
     if n_periods is not None:
         params = params.replace(n_periods=check_periods(n_periods))
+    from abm.feedback import compilation_notice
+
+    compilation_notice()
     model = LaborMarketModel(params, seed=seed, agents=agents)
     try:
-        return model.run()
+        if on_step is None:
+            return model.run()
+        for _ in range(params.n_periods):
+            model.step()
+            on_step(model)
+        return model.model_frame()
     finally:
         release(model)
 
