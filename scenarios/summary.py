@@ -1,8 +1,11 @@
 """The summary of a scenario run: per variant, means over seeds with standard errors.
 
 Every variant runs on the same seeds (common random numbers), and each statistic is
-reported for the pre-AI period 0 and the final period T. The change in the income Gini
-gets a standard error over seeds and a regime label by the rule of `abm.uncertainty`
+reported for the pre-AI period 0 and the final period T. The effect of AI on the income
+Gini is measured against the counterfactual: when the scenario has a `no_ai` variant,
+ΔGini is a variant's final Gini minus the no-AI run's on the same seed (paired, so the
+economy's own year-to-year movement cancels); otherwise it is the change since period 0.
+It gets a standard error over seeds and a regime label by the rule of `abm.uncertainty`
 (a t test with n − 1 degrees of freedom; no label from one seed).
 
 Two within-task dispersions are shown side by side, because they answer different
@@ -28,6 +31,7 @@ STATISTICS = (
     ("cv_realised", "task_cv_exposed_all_firms", "realised CV"),
     ("labor_share", "labor_share", "labour share"),
 )
+COUNTERFACTUAL = "no_ai"
 EXPLAIN_CV = ("within-task CV of output on AI-exposed tasks: at equal AI access (the "
               "homogenization\nof Proposition 1) and realised (with each employer's own "
               "AI access, column\ntask_cv_exposed_all_firms)")
@@ -45,6 +49,10 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
     """
     last = int(df["period"].max())
     rows = []
+    counterfactual = None
+    if COUNTERFACTUAL in set(df["variant"]):
+        base = df[(df["variant"] == COUNTERFACTUAL) & (df["period"] == last)]
+        counterfactual = base.set_index("seed")["gini_income"]
     for variant, g in df.groupby("variant", sort=False):
         first = g[g["period"] == 0].set_index("seed")
         final = g[g["period"] == last].set_index("seed")
@@ -52,7 +60,11 @@ def summarize(df: pd.DataFrame) -> pd.DataFrame:
         for name, column, _ in STATISTICS:
             row[f"{name}_0"] = float(first[column].mean())
             row[f"{name}_T"] = float(final[column].mean())
-        change = Estimate.of((final["gini_income"] - first.loc[final.index, "gini_income"]))
+        paired = counterfactual is not None and variant != COUNTERFACTUAL
+        reference = (counterfactual.loc[final.index] if paired
+                     else first.loc[final.index, "gini_income"])
+        row["dgini_against"] = "no-AI run" if paired else "period 0"
+        change = Estimate.of(final["gini_income"] - reference)
         row.update(dgini=change.mean, dgini_se=change.se, n_seeds=change.n,
                    regime=regime(change, ai=bool(g["ai_capability"].max() > 0)))
         rows.append(row)
@@ -90,5 +102,8 @@ def format_table(summary: pd.DataFrame) -> str:
                 "(use --seeds N, N ≥ 2):")
     lines += ["", rule]
     lines += [f"  {variant:<{width}}{r['regime']}" for variant, r in summary.iterrows()]
+    if "dgini_against" in summary and (summary["dgini_against"] == "no-AI run").any():
+        lines += ["", "ΔGini: final income Gini minus the no-AI run's on the same seeds "
+                      "(the counterfactual);", "for no_ai itself, its change since period 0"]
     lines += ["", EXPLAIN_CV]
     return "\n".join(lines)
