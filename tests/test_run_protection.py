@@ -131,8 +131,9 @@ def test_seeds_give_mean_and_standard_error_and_a_tested_label(tmp_path, capsys)
     assert "equal access" in out and "realised" in out and "labour share" in out
     summary = pd.read_csv(tmp_path / "summary.csv", index_col="variant")
     df = pd.read_parquet(tmp_path / "results.parquet")
-    g = df[df["variant"] == "proprietary_ai"].set_index(["period", "seed"])["gini_income"]
-    d = (g.loc[6] - g.loc[0]).to_numpy()
+    # ΔGini is the counterfactual: the final Gini minus the no-AI run's on the same seed
+    g = df[df["period"] == 6].set_index(["variant", "seed"])["gini_income"]
+    d = (g.loc["proprietary_ai"] - g.loc["no_ai"]).to_numpy()
     assert summary.loc["proprietary_ai", "dgini"] == pytest.approx(d.mean())
     assert summary.loc["proprietary_ai", "dgini_se"] == pytest.approx(d.std(ddof=1) / 3**0.5)
     assert summary.loc["no_ai", "regime"] == "no AI"
