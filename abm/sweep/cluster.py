@@ -19,9 +19,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-import abm
-
 ENV_ADDRESS = "DASK_SCHEDULER_ADDRESS"
+CONNECT_TIMEOUT = 10
 # Thread pools pinned in every local worker process (set before the process starts).
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
@@ -84,11 +83,12 @@ def dask_client(client: Any = None, *, workers: int | None = None) -> Iterator[A
             raise ClusterError("--workers sizes the local cluster only; an external "
                                "cluster has as many workers as were started on it")
         try:
-            # waits up to dask's distributed.comm.timeouts.connect (30 s by default)
-            remote = Client(address, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+            # the address was probed (abm.sweep.preflight); a scheduler that accepts TCP
+            # but does not answer as Dask is given CONNECT_TIMEOUT seconds
+            remote = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT)
+        except Exception as exc:  # OSError, TimeoutError, ValueError for bad addresses...
             raise ClusterError(f"cannot connect to the Dask scheduler at {address}: "
-                               f"{exc}") from None
+                               f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
         try:
             check_workers(remote)
             yield remote
@@ -219,11 +219,13 @@ def _preload_forkserver() -> None:
 
 
 def check_workers(client: Any) -> None:
-    """Refuse workers that cannot import this package or run another version of it.
+    """Refuse workers that cannot import this package or run other model code.
 
-    Results of different model versions must not be mixed in one sweep, and a worker
+    Results of different model code must not be mixed in one sweep (the version and
+    the model-source fingerprint of `abm.provenance` are compared), and a worker
     without the package would fail every run it receives.
     """
+    from abm.provenance import describe_difference
     from abm.sweep.execute import worker_info
 
     infos = client.run(worker_info, on_error="return")
@@ -232,9 +234,11 @@ def check_workers(client: Any) -> None:
             raise ClusterError(f"Dask worker {address} cannot run the model "
                                f"({type(info).__name__}: {info}); install this project on "
                                "every worker (pip install -e .)")
-        if info.get("version") != abm.__version__:
-            raise ClusterError(f"Dask worker {address} has abm {info.get('version')}, this "
-                               f"client abm {abm.__version__}; install the same version")
+        changed = describe_difference(info)
+        if changed:
+            raise ClusterError(f"Dask worker {address} runs other model code than this "
+                               f"client (worker -> client: {changed}); install the same "
+                               "version of the project on every worker")
 
 
 def capacity(client: Any) -> int:
