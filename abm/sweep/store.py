@@ -235,10 +235,12 @@ class Store:
                          _kept(spec.canonical["keep"]), self.provenance["code"])
         self.done, self.checksums, self.problems = checked.done, checked.checksums, \
             checked.problems
-        if quarantine(root, checked.problems, stamp) or checked.of("missing"):
-            kinds = sorted({p.kind for p in checked.problems})
-            self.notes.append(f"{len(checked.problems)} run files were {'/'.join(kinds)}; "
-                              f"their runs will be recomputed (damaged files moved to "
+        moved = quarantine(root, checked.problems, stamp)
+        lost = len(checked.of("missing"))
+        if moved or lost:
+            kinds = sorted({p.kind for p in checked.problems if p.run_id is not None})
+            self.notes.append(f"{len(moved) + lost} run files were {'/'.join(kinds)}; the runs "
+                              f"concerned will be recomputed (files moved to "
                               f"{root / QUARANTINE})")
         if manifest is None or len(self.runs) > self.reused:
             self._history.append({"time": _now(), "spec_hash": spec.spec_hash,
@@ -425,10 +427,11 @@ def load(out: str | os.PathLike[str], table: str = "model") -> pd.DataFrame:
     manifest = read_manifest(root)
     kept = tuple(dict.fromkeys(("model", table)))
     checked, _ = _verify_folder(root, manifest, kept)
-    if checked.problems:
+    if any(p.run_id is not None for p in checked.problems):  # not for a user's stray file
         import warnings
 
-        warnings.warn(f"{root}: {len(checked.problems)} run files are damaged, duplicated, "
+        bad = sum(p.run_id is not None for p in checked.problems)
+        warnings.warn(f"{root}: {bad} run files are damaged, duplicated, "
                       "foreign or missing and are left out; `abm sweep --status` lists them "
                       "and rerunning the sweep recomputes them", stacklevel=2)
     files = [run_file(root, table, rid) for rid in sorted(checked.done)]
