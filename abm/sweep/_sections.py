@@ -17,7 +17,6 @@ from typing import Any
 import scenarios
 from abm.params import ParameterError, Params, _type_name, _validate
 from abm.sweep._lines import line_of
-from abm.sweep._seeds import replicate_seeds
 
 SPEC_KEYS = ("scenario", "periods", "seeds", "root_seed", "fixed", "grid", "points", "keep")
 KEEP_KEYS = ("workers_at", "firms_at")

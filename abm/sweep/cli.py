@@ -125,18 +125,12 @@ def _run(args: argparse.Namespace) -> int:
     runs = df["run_id"].nunique() if len(df) else 0
     print(f"sweep complete: {runs} runs in {args.out} ({time.perf_counter() - start:.1f} s); "
           f"load them with abm.sweep.load({str(args.out)!r})")
-    dims = [c for c in df.columns[1:] if c not in ("seed", "period")][:_n_dims(df)]
-    table = format_summary(summary(df, dims))
+    table = format_summary(summary(df))
     if table:
         print("last period, mean and standard error over seeds:")
         print(table)
     return 0
 
-
-def _n_dims(df: Any) -> int:
-    """Swept-parameter columns sit between run_id and seed."""
-    cols = list(df.columns)
-    return cols.index("seed") - 1 if "seed" in cols else 0
 
 
 @contextlib.contextmanager

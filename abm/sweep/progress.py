@@ -120,9 +120,13 @@ def _isatty(stream: IO[str]) -> bool:
         return False
 
 
-def summary(df: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
+def summary(df: pd.DataFrame, dims: list[str] | None = None) -> pd.DataFrame:
     """Per parameter point: runs, and mean and standard error over seeds of key outcomes
     in each run's last period.
+
+    Args:
+        df: a sweep's model table (`abm.sweep.load(out)`).
+        dims: the swept-parameter columns; default: those between run_id and seed.
 
     The standard error is the standard deviation across replicate seeds over sqrt(runs)
     (replicates are independent draws: common random numbers pair runs across points,
@@ -130,6 +134,9 @@ def summary(df: pd.DataFrame, dims: list[str]) -> pd.DataFrame:
     """
     if df.empty:
         return pd.DataFrame()
+    if dims is None:
+        cols = list(df.columns)
+        dims = cols[cols.index("run_id") + 1:cols.index("seed")]
     last = df.loc[df.groupby("run_id")["period"].idxmax()]
     cols = [c for c in SUMMARY_COLUMNS if c in last.columns]
     keys = list(dims) or (lambda _: "all")

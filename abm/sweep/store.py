@@ -28,19 +28,29 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
 from abm.provenance import describe_difference, provenance
 from abm.sweep import layout
 from abm.sweep.execute import RunResult
+from abm.sweep.folder import (
+    JOURNAL,
+    LOCK,
+    MANIFEST,
+    OWNED,
+    StoreError,
+    expected_checksums,
+    kept_tables,
+    read_journal,
+    read_manifest,
+    repair_journal,
+)
 from abm.sweep.integrity import (
     META_KEY,
     QUARANTINE,
@@ -53,22 +63,14 @@ from abm.sweep.integrity import (
     sha256_bytes,
     verify,
 )
+from abm.sweep.results import SweepStatus, load, status
 from abm.sweep.spec import Run, SweepSpec
 
-__all__ = ["JOURNAL", "MANIFEST", "Store", "StoreError", "SweepStatus", "load",
+# readers and folder bookkeeping re-exported: `abm.sweep.store` is the store's one name
+__all__ = ["JOURNAL", "MANIFEST", "Problem", "Store", "StoreError", "SweepStatus", "load",
            "read_journal", "read_manifest", "run_file", "status"]
 
-MANIFEST = "manifest.json"
-JOURNAL = "journal.jsonl"
-LOCK = ".lock"
 FORMAT = 2
-OWNED = frozenset({MANIFEST, JOURNAL, LOCK, QUARANTINE, *TABLES})
-_SORT = {"model": ["run_id", "period"], "workers": ["run_id", "period", "worker"],
-         "firms": ["run_id", "period", "firm"]}
-
-
-class StoreError(ValueError):
-    """The output folder cannot be used for this sweep (changed spec, busy, not a sweep)."""
 
 
 def _now() -> str:
@@ -96,66 +98,6 @@ def _parquet_bytes(df: pd.DataFrame, meta: dict[str, Any]) -> memoryview:
     sink = pa.BufferOutputStream()
     pq.write_table(table.replace_schema_metadata(schema_meta), sink)
     return memoryview(sink.getvalue())
-
-
-def read_manifest(root: Path) -> dict[str, Any]:
-    """The manifest of a sweep folder; StoreError when it is missing or damaged."""
-    path = Path(root) / MANIFEST
-    try:
-        manifest = json.loads(path.read_text())
-    except FileNotFoundError:
-        hint = ("; rerun the sweep command (abm sweep SPEC --out DIR) to rebuild it from the "
-                "run files" if (Path(root) / "model").is_dir() else "")
-        raise StoreError(f"{root} is not a sweep output folder (no {MANIFEST}){hint}") from None
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"{path} is damaged ({exc}); rerun the sweep command (abm sweep "
-                         "SPEC --out DIR) to rebuild it from the run files") from None
-    if not isinstance(manifest, dict) or not isinstance(manifest.get("runs"), list):
-        raise StoreError(f"{path} is damaged (no run list); rerun the sweep command to "
-                         "rebuild it from the run files")
-    return manifest
-
-
-def read_journal(root: Path) -> dict[int, dict[str, Any]]:
-    """Last journal event of every run; a line cut short by a kill is skipped."""
-    events: dict[int, dict[str, Any]] = {}
-    path = Path(root) / JOURNAL
-    if not path.exists():
-        return events
-    with open(path, encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            try:
-                event = json.loads(line)
-                events[int(event["run_id"])] = event
-            except (ValueError, KeyError, TypeError):
-                continue
-    return events
-
-
-def repair_journal(path: Path) -> bool:
-    """Cut a last line torn by a crash, so the next event starts on a line of its own."""
-    if not path.exists():
-        return False
-    with open(path, "rb+") as fh:
-        data = fh.read()
-        if not data or data.endswith(b"\n"):
-            return False
-        fh.truncate(data.rfind(b"\n") + 1)
-    return True
-
-
-def _expected(manifest: dict[str, Any] | None,
-              events: dict[int, dict[str, Any]]) -> dict[int, dict[str, str]]:
-    """Recorded checksums by run: the manifest's, overridden by later journal events."""
-    out = {int(r["run_id"]): r["files"] for r in (manifest or {}).get("runs", [])
-           if isinstance(r, dict) and r.get("files")}
-    out.update({rid: e["files"] for rid, e in events.items()
-                if e.get("status") == "done" and e.get("files")})
-    return out
-
-
-def _kept(keep: dict[str, Any]) -> tuple[str, ...]:
-    return ("model", *(t for t in ("workers", "firms") if keep.get(f"{t}_at")))
 
 
 class Store:
@@ -231,8 +173,8 @@ class Store:
         repair_journal(root / JOURNAL)
         self.events = {rid: e for rid, e in read_journal(root).items()
                        if rid < len(idents) and (e.get("key"), e.get("seed")) == idents[rid]}
-        checked = verify(root, idents, _expected(manifest, self.events),
-                         _kept(spec.canonical["keep"]), self.provenance["code"])
+        checked = verify(root, idents, expected_checksums(manifest, self.events),
+                         kept_tables(spec.canonical["keep"]), self.provenance["code"])
         self.done, self.checksums, self.problems = checked.done, checked.checksums, \
             checked.problems
         moved = quarantine(root, checked.problems, stamp)
@@ -397,105 +339,3 @@ def _variant_params(spec: SweepSpec) -> dict[str, dict[str, Any]]:
     return {v: base[v].to_dict() for v in dict.fromkeys(p.variant for p in spec.points)}
 
 
-# -- reading ---------------------------------------------------------------------------
-def _verify_folder(root: Path, manifest: dict[str, Any], kept: tuple[str, ...],
-                   events: dict[int, dict[str, Any]] | None = None) -> Any:
-    runs = manifest["runs"]
-    idents = [(r.get("key"), r.get("seed")) for r in runs]
-    events = {rid: e for rid, e in (read_journal(root) if events is None else events).items()
-              if rid < len(idents) and (e.get("key"), e.get("seed")) == idents[rid]}
-    code = (manifest.get("provenance") or {}).get("code", manifest.get("code"))
-    return verify(root, idents, _expected(manifest, events), kept, code), events
-
-
-def load(out: str | os.PathLike[str], table: str = "model") -> pd.DataFrame:
-    """Load a sweep's results as one tidy long DataFrame.
-
-    Args:
-        out: the sweep's output folder.
-        table: "model" (default: one row per run and period), "workers" or "firms"
-            (the kept cross-sections, one row per run, period and agent).
-
-    Returns:
-        Columns run_id, the swept parameters, seed, period, (worker or firm,) outputs;
-        sorted by run_id and period. Only completed runs whose files verify against
-        their recorded checksums are included (a warning names any others).
-    """
-    root = Path(out)
-    if table not in TABLES:
-        raise ValueError(f"table={table!r} must be one of {list(TABLES)}")
-    manifest = read_manifest(root)
-    kept = tuple(dict.fromkeys(("model", table)))
-    checked, _ = _verify_folder(root, manifest, kept)
-    if any(p.run_id is not None for p in checked.problems):  # not for a user's stray file
-        import warnings
-
-        bad = sum(p.run_id is not None for p in checked.problems)
-        warnings.warn(f"{root}: {bad} run files are damaged, duplicated, "
-                      "foreign or missing and are left out; `abm sweep --status` lists them "
-                      "and rerunning the sweep recomputes them", stacklevel=2)
-    files = [run_file(root, table, rid) for rid in sorted(checked.done)]
-    if not files:
-        return pd.DataFrame(columns=["run_id", *manifest.get("dims", []), "seed", "period"])
-    data = pads.dataset([str(p) for p in files], format="parquet").to_table()
-    df = data.to_pandas()
-    return df.sort_values(_SORT[table], kind="stable").reset_index(drop=True)
-
-
-@dataclass
-class SweepStatus:
-    """Progress and integrity of a sweep folder, for `abm sweep --status` and scripts."""
-
-    out: Path
-    scenario: str
-    source: str
-    total: int
-    done: int
-    failed: int
-    pending: int
-    wall_time: float
-    failures: list[dict[str, Any]] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    provenance: dict[str, Any] = field(default_factory=dict)
-    code_changed: str | None = None
-
-    @property
-    def complete(self) -> bool:
-        """True when every run finished successfully."""
-        return self.done == self.total
-
-    @property
-    def intact(self) -> bool:
-        """True when no file is damaged, duplicated, foreign or missing."""
-        return not self.problems
-
-    def of(self, kind: str) -> list[Problem]:
-        """Problems of one kind: damaged, duplicate, foreign or missing."""
-        return [p for p in self.problems if p.kind == kind]
-
-
-def status(out: str | os.PathLike[str]) -> SweepStatus:
-    """Counts of done, failed and pending runs, the failures, and every file's integrity."""
-    root = Path(out)
-    manifest = read_manifest(root)
-    checked, events = _verify_folder(root, manifest, _kept(manifest["spec"].get("keep", {})))
-    problems = list(checked.problems)
-    problems += [Problem("foreign", p, None, "not part of a sweep folder")
-                 for p in sorted(root.iterdir())
-                 if p.name not in OWNED and not p.name.startswith(".")]
-    failures, wall = [], 0.0
-    for run in manifest["runs"]:
-        rid = run["run_id"]
-        event = events.get(rid, {})
-        if rid in checked.done:
-            wall += float(event.get("wall_time") or run.get("wall_time") or 0.0)
-        elif event.get("status") == "failed":
-            failures.append({"run_id": rid, "params": run["params"], "seed": run["seed"],
-                             "error": event.get("error"), "host": event.get("host")})
-    total, n_done = len(manifest["runs"]), len(checked.done)
-    stored = manifest.get("provenance") or {"version": manifest.get("version")}
-    return SweepStatus(out=root, scenario=manifest["spec"]["scenario"],
-                       source=manifest.get("source", ""), total=total, done=n_done,
-                       failed=len(failures), pending=total - n_done - len(failures),
-                       wall_time=wall, failures=failures, problems=problems,
-                       provenance=stored, code_changed=describe_difference(stored))
