@@ -206,11 +206,15 @@ def _preload_forkserver() -> None:
     handles Ctrl-C and stops the workers itself (see `execute.dask_setup`).
     """
     import signal
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
     from distributed.utils import get_mp_context
 
     get_mp_context().set_forkserver_preload(["distributed", "abm.sweep.execute"])
+    # The resource tracker must be up first: starting it (which forkserver.ensure_running
+    # does when it is not) unblocks SIGINT on return, and the forkserver would then start
+    # with Ctrl-C deliverable. Creating a tqdm bar used to start it as a side effect.
+    resource_tracker.ensure_running()
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         forkserver.ensure_running()
