@@ -78,13 +78,13 @@ def aggregation(table: pd.DataFrame, path: Path) -> Path:
     cells = table["cell"].tolist()
     y = np.arange(len(cells))
     fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(cells) + 1.5))
-    ax.errorbar(table["occ_coef"], y + 0.15, xerr=2 * table["occ_se"], fmt="o", ms=4,
+    ax.errorbar(table["occ_coef"], y + 0.15, xerr=2 * table["occ_coef_se"], fmt="o", ms=4,
                 label="occupation-level coefficient (per sd of measured exposure)")
     ax.errorbar(table["task_truth"], y - 0.15, xerr=2 * table["task_truth_se"], fmt="s",
-                ms=4, label="task-level truth: Δ within exposed tasks (AI − no AI)")
+                ms=4, label="task-level truth: Δ within exposed tasks minus social tasks\n(AI − no AI) × sd of exposure")
     ax.axvline(0, color="0.6", lw=0.7)
     ax.set_yticks(y, cells, fontsize=8)
-    ax.set_xlabel("Δ log(P90/P10) of wages")
+    ax.set_xlabel("Δ log(P90/P10) of wages (±2 se across seeds)")
     ax.legend(fontsize=7, frameon=False, loc="best")
     ax.set_title("What occupation-level regressions recover in the model", fontsize=10)
     fig.tight_layout()

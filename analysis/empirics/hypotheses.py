@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from analysis.empirics.simulated import TECHNOLOGY, Cell, Results
+from analysis.empirics.simulated import TECHNOLOGY, Cell, Results, aggregation_cells
 
 SPREAD = 0.5
 """`ai_weight_spread` of the H3 cells: α from 0.3 to 0.9 across exposed tasks at α = 0.6."""
@@ -54,12 +54,13 @@ HYPOTHESIS_CELLS: tuple[tuple[str, str, Cell, bool], ...] = (
     ("H3", "direct skills assessment (skills_assessment=1), commodity AI",
      Cell(f"commodity spread={SPREAD:g} q=1",
           {**_H3, "ai_weight_spread": SPREAD, "skills_assessment": 1.0}), False),
+    # the H4 cells are cells of the aggregation grid (same names, same runs)
     ("H4", "proprietary AI, strong rent sharing (xi=0.5)",
-     Cell("proprietary xi=0.5", {**TECHNOLOGY["proprietary"], "xi": 0.5}), True),
+     aggregation_cells((0.5,), (2.0,))[1], True),
     ("H4", "proprietary AI, weak rent sharing (xi=0.1)",
-     Cell("proprietary xi=0.1", {**TECHNOLOGY["proprietary"], "xi": 0.1}), False),
+     aggregation_cells((0.1,), (2.0,))[1], False),
     ("H4", "commodity AI, strong rent sharing (xi=0.5)",
-     Cell("commodity xi=0.5", {**TECHNOLOGY["commodity"], "xi": 0.5}), False),
+     aggregation_cells((0.5,), (2.0,))[0], False),
 )
 
 
