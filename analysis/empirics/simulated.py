@@ -54,23 +54,28 @@ def aggregation_cells(xis: Iterable[float] = (0.1, 0.5), sigmas: Iterable[float]
 
 
 def analyse_pair(changes: dict[str, Any], seed: int, base: dict[str, Any],
-                 design: occ.Design) -> dict[str, Any]:
-    """Everything the tables need from one paired run (small: no worker arrays)."""
+                 design: occ.Design | None) -> dict[str, Any]:
+    """Everything the tables need from one paired run (small: no worker arrays).
+
+    With `design` None the simulated occupations and their regressions are skipped
+    (the hypotheses do not need them).
+    """
     params = model_io.make_params(base, **changes)
     ai, noai = model_io.run_pair(params, seed)
-    rng = np.random.default_rng([seed, 14])           # the occupations' own stream
-    occupations, panels = occ.build(ai, noai, design, rng)
-    regs = []
-    for name, p in panels.items():
-        for exposure in ("measured", "exposure"):
-            for spec in SPECS:
-                for outcome in OUTCOMES:
-                    regs.append({"panel": name, "exposure": exposure, "spec": spec,
-                                 "outcome": outcome, **fit(p, outcome, exposure, spec)})
     truth = occ.task_truth(ai, noai)
-    truth["sd_exposure"] = float(occupations["exposure"].std(ddof=1))
-    truth["corr_measured_wage"] = float(np.corrcoef(occupations["measured"],
-                                                    occupations["log_median_base"])[0, 1])
+    regs = []
+    if design is not None:
+        rng = np.random.default_rng([seed, 14])           # the occupations' own stream
+        occupations, panels = occ.build(ai, noai, design, rng)
+        for name, p in panels.items():
+            for exposure in ("measured", "exposure"):
+                for spec in SPECS:
+                    for outcome in OUTCOMES:
+                        regs.append({"panel": name, "exposure": exposure, "spec": spec,
+                                     "outcome": outcome, **fit(p, outcome, exposure, spec)})
+        truth["sd_exposure"] = float(occupations["exposure"].std(ddof=1))
+        truth["corr_measured_wage"] = float(np.corrcoef(occupations["measured"],
+                                                        occupations["log_median_base"])[0, 1])
     last_ai, last_no = ai.frame.iloc[-1], noai.frame.iloc[-1]
     frame = {f"{c}_ai": float(last_ai[c]) for c in FRAME_COLUMNS}
     frame |= {f"{c}_noai": float(last_no[c]) for c in FRAME_COLUMNS}
@@ -110,11 +115,17 @@ class Results:
 
 
 def run_cells(cells: list[Cell], seeds: list[int], *, base: dict[str, Any] | None = None,
-              design: occ.Design | None = None, workers: int = 1,
+              design: occ.Design | None = None, occupations: bool = True, workers: int = 1,
               progress: Callable[[str], None] | None = None) -> Results:
-    """Run every cell for every seed, serially or on `workers` processes."""
+    """Run every cell for every seed, serially or on `workers` processes.
+
+    Args:
+        base: the economy the cells change (default `BASE`).
+        design: the simulated occupations (default `occupations.Design()`).
+        occupations: False skips occupations and regressions (hypotheses only).
+    """
     base = dict(BASE if base is None else base)
-    design = design or occ.Design()
+    design = (design or occ.Design()) if occupations else None
     jobs = [(c, s, base, design) for c in cells for s in seeds]
     by_cell: dict[str, list[dict[str, Any]]] = {c.name: [] for c in cells}
     if workers <= 1:
