@@ -109,7 +109,16 @@ def _execute(args: argparse.Namespace, oews_df, exposures) -> int:  # noqa: ANN0
     seeds = list(range(args.root_seed, args.root_seed + args.seeds))
     print(f"\nsimulating {len(cells)} cells x {len(seeds)} seeds x (AI, no AI) on "
           f"{args.workers} process(es) ...", flush=True)
-    results = simulated.run_cells(cells, seeds, workers=args.workers)
+    total = len(cells) * len(seeds)
+    step = max(1, total // 10)
+
+    def progress(line: str) -> None:
+        done = int(line.split("/", 1)[0])
+        if done % step == 0 or done == total:
+            print(f"  {done}/{total} paired runs done ({time.perf_counter() - start:.0f} s)",
+                  flush=True)
+
+    results = simulated.run_cells(cells, seeds, workers=args.workers, progress=progress)
     agg, hyp = report.write_simulated(results, grid, out)
     _print_simulated(agg, hyp)
     print(f"\nwrote {out}/ (oews_regressions.csv, coverage_by_*.csv, sim_*.csv, "

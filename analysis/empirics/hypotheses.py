@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
+from analysis.empirics.regress import single_threaded
 from analysis.empirics.simulated import TECHNOLOGY, Cell, Results, aggregation_cells
 
 SPREAD = 0.5
@@ -134,6 +135,11 @@ def _statistics(h: str) -> list[tuple[str, str, int]]:
 
 def table(results: Results) -> pd.DataFrame:
     """hypotheses.csv: hypothesis, condition, statistic, estimate, se, holds (+ context)."""
+    with single_threaded():
+        return _table(results)
+
+
+def _table(results: Results) -> pd.DataFrame:
     rows = []
     for h, condition, cell, side in HYPOTHESIS_CELLS:
         for statistic, how, sign in _statistics(h):

@@ -23,7 +23,7 @@ import pandas as pd
 
 from analysis.empirics import model_io
 from analysis.empirics import occupations as occ
-from analysis.empirics.regress import OUTCOMES, SPECS, fit
+from analysis.empirics.regress import OUTCOMES, SPECS, fit, single_threaded
 
 BASE = {"n_workers": 20_000}
 """The empirics' base economy: the model defaults with 20,000 workers (1,000 per task),
@@ -67,12 +67,14 @@ def analyse_pair(changes: dict[str, Any], seed: int, base: dict[str, Any],
     if design is not None:
         rng = np.random.default_rng([seed, 14])           # the occupations' own stream
         occupations, panels = occ.build(ai, noai, design, rng)
-        for name, p in panels.items():
-            for exposure in ("measured", "exposure"):
-                for spec in SPECS:
-                    for outcome in OUTCOMES:
-                        regs.append({"panel": name, "exposure": exposure, "spec": spec,
-                                     "outcome": outcome, **fit(p, outcome, exposure, spec)})
+        with single_threaded():
+            for name, p in panels.items():
+                for exposure in ("measured", "exposure"):
+                    for spec in SPECS:
+                        for outcome in OUTCOMES:
+                            regs.append({"panel": name, "exposure": exposure, "spec": spec,
+                                         "outcome": outcome,
+                                         **fit(p, outcome, exposure, spec)})
         truth["sd_exposure"] = float(occupations["exposure"].std(ddof=1))
         truth["corr_measured_wage"] = float(np.corrcoef(occupations["measured"],
                                                         occupations["log_median_base"])[0, 1])
@@ -139,7 +141,7 @@ def run_cells(cells: list[Cell], seeds: list[int], *, base: dict[str, Any] | Non
         for k, (name, out) in enumerate(done, 1):
             by_cell[name].append(out)
             if progress:
-                progress(f"  {k}/{len(jobs)} {name} seed {out['seed']}")
+                progress(f"{k}/{len(jobs)} {name} seed {out['seed']}")
     finally:
         if pool is not None:
             pool.shutdown()
