@@ -20,6 +20,7 @@ DELEGATED = {
     "sweep": ("abm.sweep.cli", "run a parameter sweep from a TOML spec (Dask)"),
     "regimes": ("analysis.regimes_cli", "analytic vs simulated regime map"),
     "viz": ("abm.viz.cli", "step through the economy in the browser (Solara)"),
+    "empirics": ("analysis.empirics_cli", "OEWS regressions, simulated occupations, H1-H4"),
 }
 
 

@@ -72,6 +72,10 @@ class Params:
                           doc="deployment cadence: A_t = A_max·(1 − exp(−g·t))")
     ai_weight: float = _p(0.6, 0.0, 10.0, symbol="α", unit="output per unit A",
                           doc="AI contribution α(z) on augmentable tasks")
+    ai_weight_spread: float = _p(0.0, 0.0, 1.0, hi_open=True, unit="share of α",
+                                 doc="heterogeneous AI weight across codifiable tasks: α_k = "
+                                     "α·(1 + spread·(1 − 2k/(n_C − 1))), evenly spread, mean α, "
+                                     "largest on the tasks AI reaches first; 0 = equal weights")
 
     # --- technology of augmentation (link 1) ---------------------------------------
     augmentation: str = _p("additive", choices=("additive", "ces", "multiplicative"),

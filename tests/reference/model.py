@@ -480,10 +480,13 @@ class ReferenceModel(mesa.Model):
         n_c = min(max(int(round(p.codifiable_share * p.n_tasks)), 1), p.n_tasks - 1)
         for z in range(p.n_tasks):
             codifiable = z < n_c
+            profile = 1.0            # α_k = α·(1 + spread·(1 − 2k/(n_C − 1))) on codifiable tasks
+            if codifiable and p.ai_weight_spread > 0 and n_c > 1:
+                profile += p.ai_weight_spread * (1.0 - 2.0 * z / (n_c - 1))
             self.tasks.append(Task(
                 index=z, codifiable=codifiable,
                 skill_intensity=p.skill_intensity if codifiable else 1.0,
-                ai_weight=p.ai_weight if codifiable else 0.0,
+                ai_weight=p.ai_weight * profile if codifiable else 0.0,
                 threshold=p.frontier_spread * p.ai_max * z / n_c if codifiable else math.inf,
                 weight=1.0 / p.n_tasks, price=1.0 / p.n_tasks, labour_price=1.0 / p.n_tasks))
         rng = self.streams["population"]

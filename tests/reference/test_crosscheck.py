@@ -69,6 +69,7 @@ CONFIGS = {
     "substitutes_persistent": dict(asset_elasticity=20.0, firm_shock_persistence=0.9,
                                    asset_returns=1.0),
     "xi_one": dict(xi=1.0, public_equity=0.3),
+    "ai_weight_spread": dict(ai_weight_spread=0.8),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
 }
 
@@ -137,7 +138,7 @@ def test_every_phase_matches_the_reference_exactly(config: str) -> None:
 # 2. whole runs from the same seed
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("config", ["baseline", "ces_complements", "no_screening",
-                                    "proprietary_frozen_prices", "layoffs"])
+                                    "proprietary_frozen_prices", "layoffs", "ai_weight_spread"])
 def test_same_seed_gives_the_same_run(config: str) -> None:
     """Built independently from a seed, both models follow the same trajectory."""
     params = Params(**{**SMALL, **CONFIGS[config]})
