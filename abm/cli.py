@@ -20,20 +20,35 @@ DELEGATED = {
     "sweep": ("abm.sweep.cli", "run a parameter sweep from a TOML spec (Dask)"),
     "regimes": ("analysis.regimes_cli", "analytic vs simulated regime map"),
     "viz": ("abm.viz.cli", "step through the economy in the browser (Solara)"),
+    "empirics": ("analysis.empirics_cli", "OEWS regressions, simulated occupations, H1-H4"),
 }
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line `abm: error: ...` and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ParameterError(message)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="abm", description="Generative AI and inequality ABM")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="abm", description="Generative AI and inequality ABM")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     run = sub.add_parser("run", help="run a scenario and save its results")
     run.add_argument("scenario")
-    run.add_argument("--seed", type=int, default=None, help="root seed (default: scenario's)")
-    run.add_argument("--periods", type=int, default=None, help="periods after period 0")
+    run.add_argument("--seed", type=int, default=None,
+                     help="root seed of the first replicate (default: the scenario's)")
+    run.add_argument("--seeds", type=int, default=None, metavar="N",
+                     help="replicate seeds SEED, SEED+1, ..., SEED+N-1 (default: the "
+                          "scenario's SEEDS); the table shows mean ± SE over them")
+    run.add_argument("--periods", type=int, default=None, help="years after period 0")
     run.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=VALUE",
-                     help="override a parameter (repeatable)")
-    run.add_argument("--out", type=Path, default=None,
+                     help="override a parameter in every variant (repeatable); parameters "
+                          "that define the scenario's variants are refused")
+    run.add_argument("--out", default=None,
                      help="output folder (default results/SCENARIO/)")
+    run.add_argument("--force", action="store_true",
+                     help="overwrite a results folder made with other parameters or code")
     sub.add_parser("scenarios", help="list scenarios")
     for name, (_module, help_text) in DELEGATED.items():
         sub.add_parser(name, help=help_text, add_help=False)
@@ -41,23 +56,26 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    import pandas as pd
+    from scenarios.results import check_folder, record, save
+    from scenarios.runner import plan, run_plan
+    from scenarios.summary import format_table, summarize
 
-    from scenarios.runner import run_scenario, save, summarize
-
-    if args.seed is not None and args.seed < 0:
-        raise ParameterError(f"--seed={args.seed} must be a non-negative int")
-    df = run_scenario(args.scenario, seed=args.seed, periods=args.periods, sets=args.sets)
-    out = args.out or Path("results") / args.scenario
-    save(df, out, args.scenario)
-    table = summarize(df)
-    with pd.option_context("display.width", 200, "display.max_columns", 30,
-                           "display.float_format", "{:.3f}".format):
-        cols = ["gini_income t=0", f"gini_income t={df['period'].max()}", "dGini",
-                "within_task_cv_exposed t=0", f"within_task_cv_exposed t={df['period'].max()}",
-                "dCV", "regime"]
-        print(table[cols].to_string())
-    print(f"\nwrote {out / 'results.parquet'} and {out / 'paths.png'}")
+    if args.out is not None and not args.out.strip():
+        raise ParameterError("--out must name a folder, got an empty string")
+    p = plan(args.scenario, seed=args.seed, seeds=args.seeds, periods=args.periods,
+             sets=args.sets)
+    out = Path(args.out) if args.out is not None else Path("results") / args.scenario
+    meta = record(p.scenario, p.seeds, p.overrides,
+                  {v: q.to_dict() for v, q in p.params.items()})
+    check_folder(out, meta, force=args.force)
+    print("\n".join(p.describe()), flush=True)
+    df = run_plan(p)
+    summary = summarize(df)
+    print()
+    print(format_table(summary))
+    save(df, summary, out, meta, f"Scenario: {p.scenario}")
+    print(f"\nwrote {out}/: results.parquet, summary.csv, paths.png, params.json, "
+          "provenance.json")
     return 0
 
 
@@ -77,9 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] in DELEGATED:
         module = importlib.import_module(DELEGATED[argv[0]][0])
         return int(module.main(argv[1:]) or 0)
-    parser = _parser()
-    args = parser.parse_args(argv)
     try:
+        args = _parser().parse_args(argv)
         if args.command == "run":
             return _cmd_run(args)
         return _cmd_scenarios()

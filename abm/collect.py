@@ -8,6 +8,7 @@ runs work). `COLUMNS` documents every column of the DataFrame returned by `simul
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
@@ -121,17 +122,27 @@ _FINITE_ONLY = np.array([True, True, False, False, False, False])
 
 
 def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]]:
-    """Income Gini and its Lerman-Yitzhaki decomposition, from a single sort of incomes."""
+    """Income Gini and its Lerman-Yitzhaki decomposition, from a single sort of incomes.
+
+    Edge cases as `metrics.gini_sorted`: equal incomes (all zero included) give exactly
+    0 and so do their decomposition terms (ranks among ties say nothing); a non-finite
+    income gives NaN, never a reading of equality.
+    """
     w = model.economy.workers
-    order, _ = m.sorted_with_order(w.income)
+    sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
+    order, ordered = m.sorted_with_order(w.income)
+    if w.n == 0 or ordered[0] == ordered[-1]:
+        return 0.0, {k: 0.0 for k in sources}
+    del ordered
     weighted, total, cov, consistent = loops.income_inequality(
         order, w.income, w.wage, w.capital_income, w.transfer)
     del order
-    g_income = float(weighted / (w.n * total)) if w.n and total > 0 else 0.0
-    mean = total / w.n if w.n else 0.0
-    sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
-    if w.n == 0 or mean <= 0:
-        return g_income, {k: 0.0 for k in sources}
+    if not np.isfinite(total):
+        return math.nan, {k: math.nan for k in sources}
+    mean = total / w.n
+    if mean <= 0:
+        return 0.0, {k: 0.0 for k in sources}
+    g_income = m.unit_interval(float(weighted / (w.n * total)))
     if not consistent:
         # income is not the sum of the sources (a caller edited one): rank their sum
         return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None)
@@ -165,7 +176,7 @@ def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
     return loops.employed_statistics(w.task, w.employer, w.human_capital, t.skill_intensity,
                                      ai_per_task, fused.EMPTY if scale is None else scale,
                                      code, same, w.output, log_wage, w.education,
-                                     t.codifiable, t.n, f.n)
+                                     t.codifiable, t.n, f.n, m.ROUNDING)
 
 
 def regime_label(period: int, capability: float, dgini: float) -> str:
@@ -233,6 +244,11 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     owner_total = float(np.add.reduce(f.owner_income))
     taxes_total = float(np.add.reduce(f.taxes))
     out = max(eco.output_total, 1e-300)
+    # owners' income is value added less wages and taxes, ≥ 0 by construction; a total
+    # within the accounting's rounding of 0 (ξ = 1, no rents) is no capital income
+    no_capital = abs(owner_total) <= m.ROUNDING * out
+    if no_capital:
+        owner_total = 0.0
     base = model.metrics_at_zero.get("gini_income", g_income) if eco.period > 0 else g_income
     dgini = g_income - base
     # per-task statistics averaged over exposed (column 0) and unexposed tasks; the CVs
@@ -245,17 +261,18 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "ai_capability": eco.ai_capability,
         "gini_income": g_income,
         "gini_wage": gini_wage,
-        "gini_capital_income": m.gini(w.capital_income),
+        "gini_capital_income": 0.0 if no_capital else m.gini(w.capital_income),
         "gini_assets": m.gini(f.assets),
         "dgini": dgini,
         "regime": regime_label(eco.period, eco.ai_capability, dgini),
-        "labor_share": wages_total / out,
-        "asset_income_share": owner_total / out,
-        "vendor_income_share": eco.vendor_income / out,
+        "labor_share": m.unit_interval(wages_total / out),
+        "asset_income_share": m.unit_interval(owner_total / out),
+        "vendor_income_share": m.unit_interval(eco.vendor_income / out),
         "rent_sharing_elasticity": rent_sharing_elasticity(model),
-        "largest_firm_asset_share": float(f.assets.max() / np.add.reduce(f.assets)),
+        "largest_firm_asset_share": m.unit_interval(float(f.assets.max()
+                                                          / np.add.reduce(f.assets))),
         "empty_firm_share": float(np.count_nonzero(f.employment == 0)) / f.n,
-        "ai_rent_share": float(np.add.reduce(f.ai_rents)) / out,
+        "ai_rent_share": m.unit_interval(float(np.add.reduce(f.ai_rents)) / out),
         "within_task_cv_exposed": float(means[0, 0]),
         "within_task_cv_unexposed": float(means[0, 1]),
         "task_cv_exposed_all_firms": float(means[1, 0]),
@@ -266,11 +283,12 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "credential_requirement_unexposed": float(means[2, 1]),
         "diagnostic_variance": float(means[3, 0]),
         "diagnostic_variance_unexposed": float(means[3, 1]),
-        "between_firm_wage_share": between,
+        "between_firm_wage_share": m.unit_interval(between),
         "employment_rate": n_employed / w.n,
         "mean_education": float(np.add.reduce(w.education, dtype=float)) / w.n,
         "price_exposed": float(means[4, 0] / means[4, 1]),
-        "revenue_share_exposed": float(sums[5, 0] / max(sums[5, 0] + sums[5, 1], 1e-300)),
+        "revenue_share_exposed": m.unit_interval(
+            float(sums[5, 0] / max(sums[5, 0] + sums[5, 1], 1e-300))),
         "ly_wage": ly["wage"],
         "ly_capital": ly["capital"],
         "ly_transfer": ly["transfer"],

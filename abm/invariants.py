@@ -58,7 +58,7 @@ def check_invariants(model: LaborMarketModel) -> None:
     if p.xi == 1:
         assert (f.owner_income == 0).all(), "xi = 1 but owners are paid"
     if p.xi == 0:
-        fee = p.ai_markup * (t.labour_price[w.task] * (w.outside_output - w.baseline_output))
+        fee = p.ai_markup * (t.labour_price[w.task] * w.commodity_gain)
         outside = t.labour_price[w.task] * w.outside_output - fee
         free = f.rents[w.employer] - f.taxes[w.employer] >= 0
         sel = emp & free

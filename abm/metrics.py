@@ -27,7 +27,7 @@ def dot(a: np.ndarray, b: np.ndarray) -> float:
 
 
 def gini(x: np.ndarray) -> float:
-    """Gini coefficient of non-negative values (0 for an empty or all-zero array).
+    """Gini coefficient of non-negative values (see `gini_sorted` for the edge cases).
 
     Zeros sit at the bottom of the ranking and add nothing to the sum, so when most
     values are zero (capital income: most persons own nothing) only the positive ones
@@ -43,21 +43,40 @@ def gini(x: np.ndarray) -> float:
         return 0.0
     n, zeros = v.size, v.size - top.size
     # ranks zeros + 1 .. n of the positive values: weights 2i − n − 1
-    return float(dot(np.arange(2.0 * zeros + 1.0 - n, n, 2.0), top) / (n * total))
+    return unit_interval(float(dot(np.arange(2.0 * zeros + 1.0 - n, n, 2.0), top)
+                                / (n * total)))
 
 
 def gini_sorted(v: np.ndarray) -> float:
     """Gini of values already sorted ascending (saves a sort when ranks are reused).
 
     One pass: the weights 2i − n − 1 (i = 1..n) are integers, exact in float64.
+    Edge cases (docs/MODEL.md §4, undefined statistics): no values, or values that
+    are all equal (all zero included) give exactly 0, perfect equality; any NaN gives
+    NaN; a result a rounding error outside [0, 1] is clamped to it.
     """
     n = v.size
-    if n == 0:
+    if n == 0 or v[0] == v[-1]:
         return 0.0
     weighted, total = sorting.gini_sums(np.ascontiguousarray(v, dtype=float))
     if total <= 0:
         return 0.0
-    return float(weighted / (n * total))
+    return unit_interval(float(weighted / (n * total)))
+
+
+ROUNDING = 1e-9
+"""Relative size of a rounding error that a bounded statistic may show (the accounting
+closes to this, relative to output: `abm.invariants.REL_TOL`)."""
+
+
+def unit_interval(g: float) -> float:
+    """`g` clamped to [0, 1] when it lies within `ROUNDING` outside it; NaN and real
+    violations are returned as they are, for the invariant checks to see."""
+    if -ROUNDING <= g < 0.0:
+        return 0.0
+    if 1.0 < g <= 1.0 + ROUNDING:
+        return 1.0
+    return g
 
 
 def lorenz(x: np.ndarray, points: int = 101) -> tuple[np.ndarray, np.ndarray]:
@@ -216,9 +235,13 @@ def slope_of_deviations(xd: np.ndarray, yd: np.ndarray) -> float:
 
 
 def between_share(values: np.ndarray, group: np.ndarray, n_groups: int) -> float:
-    """Share of the variance of `values` that is between groups (employment-weighted)."""
+    """Share of the variance of `values` that is between groups (employment-weighted).
+
+    0 when there is no variance to split (fewer than two values, or all equal up to
+    rounding: total variance below `ROUNDING`² of the mean square).
+    """
     if values.size < 2:
-        return float("nan")
+        return 0.0
     n = np.bincount(group, minlength=n_groups).astype(float)
     s = np.bincount(group, weights=values, minlength=n_groups)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -226,7 +249,9 @@ def between_share(values: np.ndarray, group: np.ndarray, n_groups: int) -> float
     mean = values.mean()
     total = float(np.mean((values - mean) ** 2))
     between = float(np.sum(n * (gm - mean) ** 2) / values.size)
-    return between / total if total > 0 else 0.0
+    if not total > ROUNDING ** 2 * float(np.mean(values * values)):
+        return 0.0
+    return unit_interval(between / total)
 
 
 def lognormal_sigma_for_gini(g: float) -> float:

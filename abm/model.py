@@ -8,6 +8,11 @@ Randomness: one seed in. `numpy.random.SeedSequence(seed)` is spawned into one c
 stream per named consumer (`STREAMS`), so switching a mechanism off, or changing how
 many numbers one phase draws, never shifts the draws of another. Mesa's own generators
 are seeded from the same seed (they are not used by the economics).
+
+Mesa conventions: the seed may be given as ``seed=`` or as ``rng=`` (Mesa 3's SPEC-7
+argument: an integer, a numpy integer, a ``numpy.random.Generator`` or a
+``SeedSequence``); ``model.running`` turns False once ``params.n_periods`` periods have
+run, so ``mesa.batch_run`` and ``run_model()`` stop at the model's horizon.
 """
 
 from __future__ import annotations
@@ -21,7 +26,7 @@ import pandas as pd
 
 from abm.agents import Employer, Firm, Worker
 from abm.collect import COLUMNS, make_datacollector, measure
-from abm.params import Params
+from abm.params import ParameterError, Params
 from abm.population import build_economy
 from abm.state import UNEMPLOYED
 from abm.steps import PERIOD
@@ -29,24 +34,64 @@ from abm.steps import PERIOD
 STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms")
 
 
+def root_seed(seed: Any = None, rng: Any = None) -> int | None:
+    """The integer root seed from ``seed=`` or ``rng=`` (never both), validated.
+
+    Accepts None (fresh entropy), a non-negative Python or numpy integer, and for
+    ``rng`` also a ``numpy.random.Generator`` (one draw from it becomes the root seed,
+    so the run is reproducible from the generator's state) or a ``SeedSequence``.
+    Floats, strings and booleans are refused rather than silently converted.
+    """
+    if seed is not None and rng is not None:
+        raise ParameterError("give either seed= or rng=, not both")
+    name, value = ("rng", rng) if rng is not None else ("seed", seed)
+    if value is None:
+        return None
+    if isinstance(value, np.random.Generator):
+        return int(value.integers(0, 2**63 - 1))
+    if isinstance(value, np.random.SeedSequence):
+        return int(value.generate_state(1, np.uint64)[0] >> np.uint64(1))
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | np.integer) or value < 0:
+        allowed = ("a non-negative int, a numpy Generator or SeedSequence" if name == "rng"
+                   else "a non-negative int")
+        raise ParameterError(f"{name}={value!r} must be {allowed}")
+    return int(value)
+
+
+def check_periods(n_periods: Any, name: str = "n_periods") -> int:
+    """A number of periods: a non-negative (numpy) integer, else ParameterError."""
+    if isinstance(n_periods, bool | np.bool_) or not isinstance(n_periods, int | np.integer) \
+            or n_periods < 0:
+        raise ParameterError(f"{name}={n_periods!r} must be a non-negative int")
+    return int(n_periods)
+
+
 class LaborMarketModel(mesa.Model):
     """Workers, employers and firms in a task economy with generative AI.
 
     Args:
         params: a `Params`; defaults to `Params()`.
-        seed: root seed (int). None draws fresh entropy, recorded in `self.seed`.
+        seed: root seed (non-negative int or numpy integer). None draws fresh entropy,
+            recorded in `self.seed`.
+        rng: Mesa 3 / SPEC-7 alternative to ``seed``: an integer, a numpy Generator or a
+            SeedSequence (give one of ``seed`` and ``rng``).
         agents: create Mesa agent objects (views onto the arrays). False skips them for
             large runs; model-level results are bit-identical either way.
         **overrides: parameter values applied on top of `params` (so that Mesa's
             SolaraViz can rebuild the model from flat keyword arguments).
     """
 
-    def __init__(self, params: Params | None = None, *, seed: int | None = None,
+    def __init__(self, params: Params | None = None, *, seed: Any = None, rng: Any = None,
                  agents: bool = True, **overrides: Any) -> None:
         params = params if params is not None else Params()
+        if not isinstance(params, Params):
+            raise ParameterError(f"params must be a Params, got {type(params).__name__} "
+                                 f"{params!r}; pass parameter values as keywords")
+        if not isinstance(agents, bool | np.bool_):
+            raise ParameterError(f"agents={agents!r} must be True or False")
         if overrides:
             params = params.replace(**overrides)
-        seq = np.random.SeedSequence(None if seed is None else int(seed))
+        seq = np.random.SeedSequence(root_seed(seed, rng))
         self.seed = int(seq.entropy)  # type: ignore[arg-type]
         super().__init__(rng=self.seed)
         self.params = params
@@ -77,15 +122,23 @@ class LaborMarketModel(mesa.Model):
             phase(self)
 
     def step(self) -> None:
-        """Advance one period (one year) and collect its statistics."""
+        """Advance one period (one year) and collect its statistics.
+
+        `running` becomes False once `params.n_periods` periods have run (Mesa's signal
+        to `run_model`, `batch_run` and the browser's Play button); stepping further is
+        still allowed.
+        """
         self.economy.period += 1
         self._run_phases()
         self.metrics = measure(self)
         self.datacollector.collect(self)
+        if self.economy.period >= self.params.n_periods:
+            self.running = False
 
     def run(self, n_periods: int | None = None) -> pd.DataFrame:
         """Step `n_periods` times (default `params.n_periods`) and return the model frame."""
-        for _ in range(self.params.n_periods if n_periods is None else n_periods):
+        n = self.params.n_periods if n_periods is None else check_periods(n_periods)
+        for _ in range(n):
             self.step()
         return self.model_frame()
 
@@ -113,7 +166,7 @@ class LaborMarketModel(mesa.Model):
             "task": w.task, "task_codifiable": t.codifiable[w.task],
             "employer": w.employer, "employed": w.employer != UNEMPLOYED,
             "signal": w.signal, "score": w.score, "output": w.output,
-            "outside_output": w.outside_output, "baseline_output": w.baseline_output,
+            "outside_output": w.outside_output, "commodity_gain": w.commodity_gain,
             "job_output": self._job_output(), "ai_use": w.ai_use, "wage": w.wage,
             "capital_income": w.capital_income, "transfer": w.transfer, "income": w.income,
         }, copy=True).rename_axis("worker")

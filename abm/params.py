@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+RHO_MIN = 0.05
+"""Smallest |ρ| of the within-task CES (see the `rho` field's rationale)."""
+
+
 class ParameterError(ValueError):
     """A parameter is unknown, of the wrong type, NaN or outside its allowed range."""
 
@@ -68,13 +72,21 @@ class Params:
                           doc="deployment cadence: A_t = A_max·(1 − exp(−g·t))")
     ai_weight: float = _p(0.6, 0.0, 10.0, symbol="α", unit="output per unit A",
                           doc="AI contribution α(z) on augmentable tasks")
+    ai_weight_spread: float = _p(0.0, 0.0, 1.0, hi_open=True, unit="share of α",
+                                 doc="heterogeneous AI weight across codifiable tasks: α_k = "
+                                     "α·(1 + spread·(1 − 2k/(n_C − 1))), evenly spread, mean α, "
+                                     "largest on the tasks AI reaches first; 0 = equal weights")
 
     # --- technology of augmentation (link 1) ---------------------------------------
     augmentation: str = _p("additive", choices=("additive", "ces", "multiplicative"),
                            doc="within-task form: additive floor, CES with curvature rho, or "
                                "partially multiplicative with elasticity mult_elasticity")
     rho: float = _p(0.5, -10.0, 1.0, symbol="ρ",
-                    doc="within-task CES curvature (augmentation='ces'); ρ>0 substitutes, ρ<0 complements; 0 excluded")
+                    doc="within-task CES curvature (augmentation='ces'); ρ>0 substitutes, ρ<0 "
+                        "complements; |ρ| < 0.05 excluded: the unweighted CES is 2^(1/ρ) times a "
+                        "power mean, with no Cobb-Douglas limit, so near 0 output runs to "
+                        "2^(±1/|ρ|) (10^±6 at 0.05, overflow below 0.001) while initial assets "
+                        "and education costs are quoted near 1")
     mult_elasticity: float = _p(0.5, 0.0, 3.0, symbol="μ",
                                 doc="partially multiplicative form: AI term scales with (h·φ)^μ; "
                                     "μ=0 additive, μ=1 proportional, μ>1 amplifies skill")
@@ -130,10 +142,11 @@ class Params:
                                      "assets' share rises when AI raises effective labour); capital-"
                                      "labour estimates 0.4-0.7 (Chirinko 2008, J. Macroecon. 30(2); "
                                      "Oberfield & Raval 2021, Econometrica 89(2))")
-    fringe_assets: float = _p(0.8, 0.01, 1.0, symbol="x_f", unit="× mean firm's",
-                              doc="asset services per job of the competitive fringe (the marginal "
-                                  "employer, whose output sets every worker's outside option), "
-                                  "relative to the mean firm's; firms below it use the fringe's")
+    fringe_assets: float = _p(0.6, 0.01, 1.0, symbol="k_f", unit="× mean firm's",
+                              doc="relative assets of the competitive fringe: the marginal "
+                                  "employer, whose asset services and AI access set every "
+                                  "worker's outside option; a firm with fewer assets operates "
+                                  "as the fringe")
     asset_returns: float = _p(0.5, 0.0, 1.0, lo_open=True, symbol="β",
                               doc="returns to a firm's accumulated asset stock: effective assets "
                                   "∝ stock^β; β < 1 bounds concentration (a stationary asset "
@@ -202,6 +215,12 @@ class Params:
             raise ParameterError(
                 f"n_workers={self.n_workers!r} must be at least 5·n_tasks = {5 * self.n_tasks} "
                 "so that every task is staffed")
+        if math.floor(self.job_rate * (self.n_workers // self.n_tasks)) < 1:
+            raise ParameterError(
+                f"job_rate={self.job_rate!r} gives no job on a task of "
+                f"n_workers // n_tasks = {self.n_workers // self.n_tasks} workers (jobs per "
+                "task are floor(job_rate·workers)); job_rate·(n_workers // n_tasks) must be "
+                "at least 1, else tasks, and in small economies everyone, stay without work")
 
     def replace(self, **changes: Any) -> Params:
         """Return a copy with `changes` applied, validated like the constructor."""
@@ -299,6 +318,8 @@ def _validate(f: dataclasses.Field[Any], value: Any) -> None:
            or (meta["hi_open"] and value == hi))
     if bad:
         raise ParameterError(f"{name}={value!r} is out of range; allowed {_range_text(meta)}")
-    if name == "rho" and abs(value) < 1e-9:
-        raise ParameterError("rho=0 is not allowed (the unweighted CES has no Cobb-Douglas "
-                             "limit); allowed [-10.0, 1.0] excluding 0")
+    if name == "rho" and abs(value) < RHO_MIN:
+        raise ParameterError(f"rho={value!r} is not allowed: |rho| must be at least {RHO_MIN} "
+                             "(the unweighted CES has no Cobb-Douglas limit; its output "
+                             f"scale 2^(1/rho) runs away near 0); allowed [-10.0, -{RHO_MIN}] "
+                             f"or [{RHO_MIN}, 1.0]")

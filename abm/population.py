@@ -24,7 +24,8 @@ def build_tasks(p: Params) -> Tasks:
     return Tasks(
         codifiable=codifiable,
         skill_intensity=np.where(codifiable, p.skill_intensity, 1.0),
-        ai_weight=np.where(codifiable, p.ai_weight, 0.0),
+        ai_weight=np.where(codifiable, p.ai_weight * _weight_profile(z, n_c, p.ai_weight_spread),
+                           0.0),
         threshold=threshold, weight=weight, price=weight.copy(), output=np.zeros(z),
         labour_price=weight.copy(),
         augmentable=np.zeros(z, dtype=bool), requirement=np.zeros(z),
@@ -32,6 +33,17 @@ def build_tasks(p: Params) -> Tasks:
         belief=np.tile((0.0, 1.0, 0.0), (z, 1)), signal_sd=np.zeros(z),
         diagnostic_variance=np.zeros(z), emp_rate_eligible=np.ones(z),
         emp_rate_ineligible=np.zeros(z))
+
+
+def _weight_profile(z: int, n_c: int, spread: float) -> np.ndarray:
+    """1 + spread·(1 − 2k/(n_C − 1)) on codifiable task k (mean 1), 1 elsewhere.
+
+    Exactly 1 everywhere when spread = 0, so the default economy is unchanged.
+    """
+    profile = np.ones(z)
+    if spread > 0 and n_c > 1:
+        profile[:n_c] += spread * (1.0 - 2.0 * np.arange(n_c) / (n_c - 1))
+    return profile
 
 
 def build_workers(p: Params, rng: np.random.Generator) -> Workers:
@@ -45,7 +57,7 @@ def build_workers(p: Params, rng: np.random.Generator) -> Workers:
         ability=ability, task=task, education=np.zeros(n, dtype=np.int8),
         human_capital=ability.copy(), employer=np.full(n, UNEMPLOYED, dtype=np.int64),
         signal=zeros.copy(), score=zeros.copy(), output=zeros.copy(),
-        outside_output=zeros.copy(), baseline_output=zeros.copy(), ai_use=zeros.copy(),
+        outside_output=zeros.copy(), commodity_gain=zeros.copy(), ai_use=zeros.copy(),
         wage=zeros.copy(), capital_income=zeros.copy(), transfer=zeros.copy(),
         income=zeros.copy(), prev_employer=np.full(n, UNEMPLOYED, dtype=np.int64),
         prev_wage=zeros.copy())

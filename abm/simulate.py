@@ -6,22 +6,29 @@ needs to step the model itself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
 import pandas as pd
 
-from abm.model import LaborMarketModel
+from abm.model import LaborMarketModel, check_periods
 from abm.params import Params, ParameterError
 
 
-def simulate(params: Params | None = None, *, seed: int, n_periods: int | None = None,
-             agents: bool = True) -> pd.DataFrame:
+def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None = None,
+             agents: bool = True,
+             on_step: Callable[[LaborMarketModel], Any] | None = None) -> pd.DataFrame:
     """Run one simulation and return its model-level statistics.
 
     Args:
         params: model parameters (default `Params()`).
-        seed: root seed; the same seed gives an identical DataFrame.
+        seed: root seed, a non-negative int or numpy integer; the same seed gives an
+            identical DataFrame.
         n_periods: periods after period 0 (default `params.n_periods`).
         agents: create Mesa agent objects; False is faster for large runs and gives
             bit-identical results.
+        on_step: called with the model after every period (e.g. to report progress).
 
     Returns:
         One row per period, index `period` (0 is pre-AI); columns in `abm.collect.COLUMNS`.
@@ -29,13 +36,21 @@ def simulate(params: Params | None = None, *, seed: int, n_periods: int | None =
     params = params if params is not None else Params()
     if not isinstance(params, Params):
         raise ParameterError(f"params must be a Params, got {type(params).__name__}")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ParameterError(f"seed={seed!r} must be a non-negative int")
     if n_periods is not None:
-        params = params.replace(n_periods=n_periods)
+        params = params.replace(n_periods=check_periods(n_periods))
+    from abm.feedback import compilation_notice
+
+    compilation_notice()
     model = LaborMarketModel(params, seed=seed, agents=agents)
     try:
-        return model.run()
+        if on_step is None:
+            return model.run()
+        for _ in range(params.n_periods):
+            model.step()
+            on_step(model)
+        return model.model_frame()
     finally:
         release(model)
 

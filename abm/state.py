@@ -49,7 +49,7 @@ class Workers:
     score: np.ndarray              # employers' predicted productivity E[y | s, e]
     output: np.ndarray             # y_i, task output this period (0 if unemployed)
     outside_output: np.ndarray     # y_i at commodity AI access (what travels with the worker)
-    baseline_output: np.ndarray    # y_i without any AI (prices the vendors' share of commodity AI)
+    commodity_gain: np.ndarray     # g_i, what commodity AI (η0) adds to y_i: priced by its vendors
     ai_use: np.ndarray             # AI input α(z)·A_t·access used this period
     wage: np.ndarray               # w_i (0 if unemployed)
     capital_income: np.ndarray     # owners' income received through equity stakes
@@ -147,6 +147,7 @@ class Economy:
     mean_wage: float = 1.0
     base_price: np.ndarray = field(default_factory=lambda: np.empty(0))
     vendor_income: float = 0.0
+    fringe_access: float = 0.0     # AI access of the competitive fringe (outside options)
     compute_owners: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     team_output: np.ndarray = field(default_factory=lambda: np.empty(0))    # Q_jz, flat j·Z+z
     team_output_c: np.ndarray = field(default_factory=lambda: np.empty(0))  # Q_jz at commodity AI

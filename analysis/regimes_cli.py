@@ -59,7 +59,7 @@ def _parser() -> argparse.ArgumentParser:
                         "Gini(K), simulated at --seeds seeds (knockouts.md / .csv)")
     p.add_argument("--no-explain", action="store_true",
                    help="skip rerunning disagreeing points without reinvestment")
-    p.add_argument("--out", type=Path, default=Path("results/regimes"),
+    p.add_argument("--out", default="results/regimes",
                    help="output folder (results/regimes)")
     return p
 
@@ -81,6 +81,10 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
             raise BadInput(f"{name}={value} must be at least {low}")
     if args.fine > 201 or args.coarse > 21:
         raise BadInput("--fine is at most 201 and --coarse at most 21 points per axis")
+    if not str(args.out).strip():
+        raise BadInput("--out must name a folder, got an empty string")
+    args.out = Path(args.out)
+    _check_out(args.out)
     if args.client not in (None, "serial") and ":" not in args.client:
         raise BadInput(f"--client={args.client!r} must be 'serial' or a Dask scheduler "
                        "address such as tcp://host:8786")
@@ -111,6 +115,24 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
             raise
         raise BadInput(str(exc).replace("--set", "--fix")) from None
     return base, fixed, maps
+
+
+def _check_out(out: Path) -> None:
+    """Refuse an output folder that is a file, lies under a file or cannot be written."""
+    import tempfile
+
+    if out.exists() and not out.is_dir():
+        raise BadInput(f"--out {out} is a file, not a folder")
+    parent = out
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise BadInput(f"--out {out}: {parent} is a file, not a folder")
+    try:
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError:
+        raise BadInput(f"--out {out}: cannot write in {parent}") from None
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -215,11 +237,12 @@ def _summary(bounds: Any, sims: dict[str, Any], out: Path) -> None:
     print("\nboundaries (predicted dgini = 0):")
     for _, b in bounds.iterrows():
         print(f"  [{b['context']}] {b['message']}")
-    print("\nsign agreement (decisive = simulated mean more than 2 SE from zero):")
+    print("\nsign agreement (decisive = simulated mean distinguishable from 0, two-sided "
+          "t test at 5%):")
     for name, t in sims.items():
         a = agreement(t)
         print(f"  {name}: {a.n_agree}/{a.n_decisive} decisive points agree "
-              f"({a.share:.0%}); {a.n_points - a.n_decisive} within 2 SE")
+              f"({a.share:.0%}); {a.n_points - a.n_decisive} not distinguishable from 0")
     print(f"\nwrote {out}/phase_*.png, regime_map.parquet/.csv, boundaries.csv, "
           "agreement.md")
 

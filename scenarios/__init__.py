@@ -14,7 +14,7 @@ from types import ModuleType
 
 from abm.params import Params
 
-_NOT_SCENARIOS = {"runner"}
+_NOT_SCENARIOS = {"runner", "summary", "results", "plot"}
 
 
 def names() -> list[str]:

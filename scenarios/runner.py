@@ -1,112 +1,177 @@
-"""Run a scenario: simulate each variant, save a Parquet table and a figure, summarise.
+"""Run a scenario: check everything, simulate each variant on common seeds, save, summarise.
 
-Output folder layout (default `results/<scenario>/`):
-- `results.parquet`: tidy table, one row per (variant, seed, period), all model columns;
-- `paths.png`: income Gini and within-task CV (exposed tasks) paths of every variant;
-- `params.json`: the parameters of every variant.
+`plan` turns a scenario name and the command-line options into a `Plan` and refuses,
+before any simulation, every input that could make the results say something other
+than what their labels say:
+
+- a `--set` on a parameter that defines the scenario's variants (e.g. `eta0` in
+  `two_regimes`, where it is what makes "commodity_ai" commodity AI) is refused with a
+  message naming the conflict: the variants would keep their names while no longer
+  being what the names say. Run such a change on a single-variant scenario (e.g.
+  `baseline`) or write a scenario module for it.
+- the same parameter set twice, or `n_periods` given by both `--set` and `--periods`,
+  is refused rather than resolved silently.
+
+`run_plan` then simulates every (variant, seed) with progress on stderr, and the
+results folder is written by `scenarios.results` (see there for its layout and the
+overwrite protection).
 """
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
 from abm import Params, simulate
-from abm.collect import regime_label
-from abm.params import parse_assignment
+from abm.feedback import Progress, compilation_notice
+from abm.params import ParameterError, parse_assignment
 import scenarios
+from scenarios.summary import summarize
 
-SUMMARY_COLUMNS = ("gini_income", "gini_wage", "gini_capital_income", "labor_share",
-                   "within_task_cv_exposed")
+MAX_SEEDS = 10_000
 
 
-def run_scenario(name: str, *, seed: int | None = None, periods: int | None = None,
-                 sets: list[str] | None = None, agents: bool = False) -> pd.DataFrame:
-    """Simulate every variant of scenario `name`; returns the tidy long table.
+@dataclass(frozen=True)
+class Plan:
+    """A checked scenario run: parameters per variant, seeds and applied overrides."""
 
-    `sets` are `name=value` overrides applied to every variant; all input is validated
-    before the first simulation starts.
+    scenario: str
+    params: dict[str, Params]
+    seeds: list[int]
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def periods(self) -> int:
+        """Years after period 0 (equal in every variant)."""
+        return next(iter(self.params.values())).n_periods
+
+    def describe(self) -> list[str]:
+        """Header lines: what runs, on which seeds, with which overrides."""
+        s = self.seeds
+        seeds = (f"seed {s[0]}" if len(s) == 1 else f"{len(s)} seeds ({s[0]}-{s[-1]})"
+                 if s == list(range(s[0], s[0] + len(s))) else f"{len(s)} seeds {s}")
+        lines = [f"{self.scenario}: {len(self.params)} variant(s) x {seeds}, "
+                 f"{self.periods} years after the pre-AI year 0"]
+        if self.overrides:
+            default = Params()
+            applied = ", ".join(f"{k}={v!r}" + (f" (default {getattr(default, k)!r})"
+                                               if k != "n_periods" else "")
+                                for k, v in self.overrides.items())
+            lines += textwrap.wrap(f"overrides applied to every variant: {applied}", 95,
+                                   subsequent_indent="  ")
+        return lines
+
+
+def defining_parameters(module: Any) -> dict[str, dict[str, Any]]:
+    """Parameters that define a scenario's variants: {name: {variant: value}}.
+
+    With several variants, those whose values differ between variants; with one, those
+    in which it differs from the baseline.
     """
-    module = scenarios.load(name)
-    overrides = dict(parse_assignment(s) for s in (sets or []))
-    params = {v: p.replace(**overrides) for v, p in scenarios.variants(module).items()}
-    if periods is not None:
-        params = {v: p.replace(n_periods=periods) for v, p in params.items()}
-    seeds = [seed] if seed is not None else list(module.SEEDS)
-    frames = []
-    for variant, p in params.items():
-        for s in seeds:
-            df = simulate(p, seed=s, agents=agents).reset_index()
-            df.insert(0, "seed", s)
-            df.insert(0, "variant", variant)
-            frames.append(df)
-    out = pd.concat(frames, ignore_index=True)
-    out.attrs["params"] = {v: p.to_dict() for v, p in params.items()}
+    from scenarios.baseline import build_params as baseline
+
+    variants = scenarios.variants(module)
+    if len(variants) == 1:
+        variants = {"baseline": baseline(), **variants}
+    dicts = {v: p.to_dict() for v, p in variants.items()}
+    names = next(iter(dicts.values())).keys()
+    return {k: {v: d[k] for v, d in dicts.items()} for k in names
+            if len({repr(d[k]) for d in dicts.values()}) > 1}
+
+
+def parse_sets(sets: list[str]) -> dict[str, Any]:
+    """`name=value` strings as a dict; the same name twice is refused."""
+    out: dict[str, Any] = {}
+    for text in sets:
+        name, value = parse_assignment(text)
+        if name in out:
+            raise ParameterError(f"--set {name} is given twice ({out[name]!r} and {value!r}); "
+                                 "give it once")
+        out[name] = value
     return out
 
 
-def summarize(df: pd.DataFrame) -> pd.DataFrame:
-    """Period 0 and final period of the key columns, per variant (mean over seeds)."""
-    last = df["period"].max()
-    rows = []
-    for variant, g in df.groupby("variant", sort=False):
-        first = g[g["period"] == 0][list(SUMMARY_COLUMNS)].mean()
-        final = g[g["period"] == last][list(SUMMARY_COLUMNS)].mean()
-        row = {"variant": variant}
-        for c in SUMMARY_COLUMNS:
-            row[f"{c} t=0"] = first[c]
-            row[f"{c} t={last}"] = final[c]
-        row["dGini"] = final["gini_income"] - first["gini_income"]
-        row["dCV"] = final["within_task_cv_exposed"] - first["within_task_cv_exposed"]
-        row["regime"] = regime_label(int(last), float(g["ai_capability"].max()), row["dGini"])
-        rows.append(row)
-    return pd.DataFrame(rows).set_index("variant")
+def plan(name: str, *, seed: int | None = None, seeds: int | None = None,
+         periods: int | None = None, sets: list[str] | None = None) -> Plan:
+    """Check every input of a scenario run; raise ParameterError (one line) on the first problem.
+
+    Args:
+        name: scenario name.
+        seed: root seed of the first replicate (default: the scenario's first seed).
+        seeds: number of replicate seeds, `seed`, `seed`+1, ... (default: the scenario's
+            declared `SEEDS`, or just `seed` when only that is given).
+        periods: years after period 0 (default: the scenario's).
+        sets: `name=value` overrides applied to every variant.
+    """
+    module = scenarios.load(name)
+    for label, value, low in (("--seed", seed, 0), ("--seeds", seeds, 1),
+                              ("--periods", periods, 1)):
+        if value is not None and value < low:
+            raise ParameterError(f"{label}={value} must be " + ("a non-negative int" if low == 0
+                                                                else f"at least {low}"))
+    if seeds is not None and seeds > MAX_SEEDS:
+        raise ParameterError(f"--seeds={seeds} must be at most {MAX_SEEDS}")
+    overrides = parse_sets(sets or [])
+    if periods is not None and "n_periods" in overrides:
+        raise ParameterError(f"--periods {periods} and --set n_periods={overrides['n_periods']}"
+                             " both set the number of years; give one")
+    defining = defining_parameters(module)
+    for key, value in overrides.items():
+        if key in defining:
+            values = ", ".join(f"{v}: {x!r}" for v, x in defining[key].items())
+            raise ParameterError(
+                f"--set {key}={value!r} conflicts with scenario {name!r}, whose variants "
+                f"are defined by {key} ({values}); run it on a scenario that does not fix "
+                f"{key} (e.g. baseline) or write a scenario module for it")
+    if periods is not None:
+        overrides["n_periods"] = periods
+    params = {v: p.replace(**overrides) for v, p in scenarios.variants(module).items()}
+    if seeds is not None:
+        start = seed if seed is not None else int(module.SEEDS[0])
+        seed_list = list(range(start, start + seeds))
+    else:
+        seed_list = [seed] if seed is not None else [int(s) for s in module.SEEDS]
+    return Plan(name, params, seed_list, overrides)
 
 
-def plot_paths(df: pd.DataFrame, path: Path, title: str) -> None:
-    """Two panels: income Gini and within-task CV on exposed tasks, one line per variant."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), constrained_layout=True)
-    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
-    for k, (variant, g) in enumerate(df.groupby("variant", sort=False)):
-        m = g.groupby("period")[["gini_income", "within_task_cv_exposed"]].mean()
-        style = "--" if variant == "no_ai" else "-"
-        axes[0].plot(m.index, m["gini_income"], style, color=palette[k % 6], label=variant)
-        axes[1].plot(m.index, m["within_task_cv_exposed"], style, color=palette[k % 6],
-                     label=variant)
-    axes[0].set(title="Income Gini (all persons)", xlabel="period (years since AI)",
-                ylabel="Gini coefficient")
-    axes[1].set(title="Within-task CV of output, AI-exposed tasks",
-                xlabel="period (years since AI)", ylabel="coefficient of variation")
-    for ax in axes:
-        ax.grid(alpha=0.3)
-        ax.legend(frameon=False)
-    fig.suptitle(title)
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+def run_plan(p: Plan, *, agents: bool = False, progress: bool = True) -> pd.DataFrame:
+    """Simulate every (variant, seed) of a checked plan; returns the tidy long table."""
+    runs = [(v, s) for v in p.params for s in p.seeds]
+    bar = (Progress(len(runs) * p.periods, f"{p.scenario}: {len(runs)} simulations "
+                                           f"x {p.periods} years")
+           if progress else None)
+    if progress:
+        compilation_notice()
+    frames = []
+    for variant, s in runs:
+        df = simulate(p.params[variant], seed=s, agents=agents,
+                      on_step=(lambda _m: bar.advance()) if bar else None).reset_index()
+        df.insert(0, "seed", s)
+        df.insert(0, "variant", variant)
+        frames.append(df)
+    if bar:
+        bar.close()
+    out = pd.concat(frames, ignore_index=True)
+    out.attrs["params"] = {v: q.to_dict() for v, q in p.params.items()}
+    return out
 
 
-def save(df: pd.DataFrame, out: Path, name: str) -> None:
-    """Write results.parquet, paths.png and params.json into `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / "results.parquet.tmp"
-    df.to_parquet(tmp)
-    tmp.replace(out / "results.parquet")
-    (out / "params.json").write_text(json.dumps(df.attrs.get("params", {}), indent=2))
-    plot_paths(df, out / "paths.png", f"Scenario: {name}")
+def run_scenario(name: str, *, seed: int | None = None, seeds: int | None = None,
+                 periods: int | None = None, sets: list[str] | None = None,
+                 agents: bool = False, progress: bool = False) -> pd.DataFrame:
+    """Check and simulate scenario `name`; returns the tidy long table (see `plan`)."""
+    return run_plan(plan(name, seed=seed, seeds=seeds, periods=periods, sets=sets),
+                    agents=agents, progress=progress)
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m scenarios.<name>` entry: same as `abm run <name>`."""
+    """`python -m scenarios.<name> [options]`: the same as `abm run <name> [options]`."""
     from abm.cli import main as cli_main
 
     return cli_main(["run", *(argv or [])])
 
 
-__all__ = ["Params", "main", "run_scenario", "save", "summarize"]
+__all__ = ["Plan", "main", "plan", "run_plan", "run_scenario", "summarize"]

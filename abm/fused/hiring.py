@@ -220,7 +220,8 @@ def systematic_rounding(shares: np.ndarray, jobs: np.ndarray) -> np.ndarray:
     u_z = (z + ½)/Z. Each firm gets its quota rounded down or up, each task exactly its
     jobs (the last cumulated quota is set to jobs_z), and because the offsets of the Z
     tasks are spread evenly over [0, 1), a firm whose quota summed over tasks is at least
-    one job gets at least one job. One pass: linear in the number of firms.
+    one job gets at least one job when tasks have equal jobs (nearly so otherwise). One
+    pass: linear in the number of firms.
     """
     n_rows = shares.shape[0]
     n_cols = jobs.shape[0]

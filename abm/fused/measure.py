@@ -19,7 +19,8 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                         skill_intensity: np.ndarray, ai_per_task: np.ndarray,
                         neutral_scale: np.ndarray, form: int, same_access: np.ndarray,
                         output: np.ndarray, log_wage: np.ndarray, education: np.ndarray,
-                        codifiable: np.ndarray, n_tasks: int, n_firms: int
+                        codifiable: np.ndarray, n_tasks: int, n_firms: int,
+                        rounding: float
                         ) -> tuple[np.ndarray, np.ndarray, float, float, float, float]:
     """Statistics over the employed, from one pass of sums by task and by firm.
 
@@ -31,7 +32,8 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
     - the OLS slopes of log wage (`log_wage`: the employed's, in worker order, from
       numpy's log) on education with task fixed effects, for all, codifiable and social
       tasks (NaN with fewer than 3 workers or no within-task variation in education);
-    - the between-firm share of the variance of log wages (`metrics.between_share`).
+    - the between-firm share of the variance of log wages (`metrics.between_share`:
+      0 with fewer than two employed or a variance below `rounding`² of the mean square).
 
     Within-task (co)variances of the regressions come from the sums as Σxy − Σx·Σy/n:
     education takes five small integer values and log wages are of order one, so the
@@ -95,16 +97,37 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
             (sums[0], sums[1], sums[2]), (sums[3], sums[4], sums[5]))):
         if count >= 3 and sxx > 1e-12:
             slopes[g] = sxy / sxx
-    share = np.nan
+    share = 0.0                      # no variance to split: fewer than two, or all equal
     if m >= 2:
         mean = total / m
         variance = total_sq - total * mean
         between = 0.0
-        for j in range(n_firms):
-            if by_firm[2 * j] > 0:
-                d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
-                between += by_firm[2 * j] * d * d
-        share = between / variance if variance > 0 else 0.0
+        if variance < 1e-6 * total_sq:
+            # log wages nearly equal: the one-pass difference has lost most of its digits
+            # to cancellation, and firm means of the levels lose the rest. Both sums of
+            # squares from the deviations d = lw − mean instead: with one centre the
+            # between part cannot exceed the total by more than rounding
+            variance = 0.0
+            dev_by_firm = np.zeros(n_firms)
+            k = 0
+            for i in range(task.shape[0]):
+                j = employer[i]
+                if j < 0:
+                    continue
+                d = log_wage[k] - mean
+                k += 1
+                variance += d * d
+                dev_by_firm[j] += d
+            for j in range(n_firms):
+                if by_firm[2 * j] > 0:
+                    between += dev_by_firm[j] * dev_by_firm[j] / by_firm[2 * j]
+        else:
+            for j in range(n_firms):
+                if by_firm[2 * j] > 0:
+                    d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
+                    between += by_firm[2 * j] * d * d
+        if variance > rounding * rounding * total_sq:
+            share = between / variance
     return cv[0], cv[1], slopes[0], slopes[1], slopes[2], share
 
 

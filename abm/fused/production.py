@@ -22,16 +22,18 @@ def employment(employer: np.ndarray, n_firms: int) -> np.ndarray:
 @kernel
 def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
             skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: np.ndarray,
-            commodity: float, neutral_scale: np.ndarray, form: int, output: np.ndarray,
-            outside_output: np.ndarray, baseline_output: np.ndarray, ai_use: np.ndarray,
+            fringe: float, commodity: float, neutral_scale: np.ndarray, form: int,
+            output: np.ndarray, outside_output: np.ndarray, commodity_gain: np.ndarray,
+            ai_use: np.ndarray,
             labour: np.ndarray, labour_c: np.ndarray, jobs: np.ndarray, n_tasks: int
             ) -> tuple[np.ndarray, np.ndarray]:
-    """Outputs at the employer's access, at commodity access and without AI; team sums.
+    """Outputs at the employer's and the fringe's access, commodity AI's gain; team sums.
 
-    numpy: hφ = h·φ[z]; ai = (αA)[z]·access[j]; y = f(hφ, ai); y^c = f(hφ, (αA)[z]·η0);
-    y^0 = f(hφ, 0). With form PRECOMPUTED, `output`, `outside_output` and
-    `baseline_output` arrive holding y, y^c and y^0 and only the unemployed's entries
-    are zeroed. Team sums L = Σ y, L^c = Σ y^c and head counts, by cell j·Z + z, are
+    numpy: hφ = h·φ[z]; ai = (αA)[z]·access[j]; y = f(hφ, ai); y^c = f(hφ, (αA)[z]·c_f)
+    at the fringe's access c_f; g = f(hφ, (αA)[z]·η_v) − f(hφ, 0), what the AI sold by
+    vendors (access η_v) adds. With form PRECOMPUTED, `output`, `outside_output` and
+    `commodity_gain` arrive holding y, y^c and g and only the unemployed's entries are
+    zeroed. Team sums L = Σ y, L^c = Σ y^c and head counts, by cell j·Z + z, are
     added in worker order (as `bincount`). Returns (employed per task, Σ y^c per task).
     """
     n_task = np.zeros(n_tasks, dtype=np.int64)
@@ -46,22 +48,24 @@ def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
         if j < 0:
             output[i] = 0.0
             outside_output[i] = 0.0
-            baseline_output[i] = 0.0
+            commodity_gain[i] = 0.0
             ai_use[i] = 0.0
             continue
         ai_task = ai_per_task[z]
         ai = ai_task * access[j]
         if form != PRECOMPUTED:
             h_phi = human_capital[i] * skill_intensity[z]
-            ai_c = ai_task * commodity
+            ai_c = ai_task * fringe
+            ai_v = ai_task * commodity
             if form == ADDITIVE:
                 output[i] = h_phi + ai
                 outside_output[i] = h_phi + ai_c
-                baseline_output[i] = h_phi + 0.0
+                commodity_gain[i] = (h_phi + ai_v) - (h_phi + 0.0)
             else:
                 output[i] = h_phi * (1.0 + ai / neutral_scale[i])
                 outside_output[i] = h_phi * (1.0 + ai_c / neutral_scale[i])
-                baseline_output[i] = h_phi * (1.0 + 0.0 / neutral_scale[i])
+                commodity_gain[i] = (h_phi * (1.0 + ai_v / neutral_scale[i])
+                                     - h_phi * (1.0 + 0.0 / neutral_scale[i]))
         ai_use[i] = ai
         n_task[z] += 1
         sum_c[z] += outside_output[i]
@@ -85,14 +89,14 @@ def task_totals(team: np.ndarray, n_firms: int, n_tasks: int) -> np.ndarray:
 @kernel
 def firm_values(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
                 labour_price: np.ndarray, outside_output: np.ndarray,
-                baseline_output: np.ndarray, team: np.ndarray, team_c: np.ndarray,
+                commodity_gain: np.ndarray, team: np.ndarray, team_c: np.ndarray,
                 markup: float, n_firms: int, n_tasks: int
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per firm: value added, competitive wage bill, proprietary-AI rents, vendor fees.
 
     Teams (cells in task order): gross value Σ_z p_z·Q_jz and AI rents
     Σ_z p_z·(Q_jz − Q^c_jz). Workers (in worker order): the vendor's fee
-    f_i = μ·(ω_z·(y^c_i − y^0_i)) and the outside option w^c_i = ω_z·y^c_i − f_i.
+    f_i = μ·(ω_z·g_i) and the outside option w^c_i = ω_z·y^c_i − f_i.
     Value added is gross value minus the fees (commodity AI is a purchased input).
     """
     gross = np.zeros(n_firms)
@@ -109,7 +113,7 @@ def firm_values(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
         if j < 0:
             continue
         omega = labour_price[task[i]]
-        fee = markup * (omega * (outside_output[i] - baseline_output[i]))
+        fee = markup * (omega * commodity_gain[i])
         wc[j] += omega * outside_output[i] - fee
         fees[j] += fee
     va = np.empty(n_firms)
@@ -120,7 +124,7 @@ def firm_values(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
 
 @kernel
 def wages(task: np.ndarray, employer: np.ndarray, labour_price: np.ndarray,
-          outside_output: np.ndarray, baseline_output: np.ndarray, markup: float,
+          outside_output: np.ndarray, commodity_gain: np.ndarray, markup: float,
           rent_factor: np.ndarray, out: np.ndarray, n_firms: int) -> np.ndarray:
     """w_i = w^c_i·(1 + ξπ_j) (0 if unemployed) and the wage bill per firm."""
     bill = np.zeros(n_firms)
@@ -130,7 +134,7 @@ def wages(task: np.ndarray, employer: np.ndarray, labour_price: np.ndarray,
             out[i] = 0.0
             continue
         omega = labour_price[task[i]]
-        fee = markup * (omega * (outside_output[i] - baseline_output[i]))
+        fee = markup * (omega * commodity_gain[i])
         wage = (omega * outside_output[i] - fee) * rent_factor[j]
         out[i] = wage
         bill[j] += wage
@@ -154,15 +158,17 @@ def employed_values(employer: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 
 @kernel
-def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
-                ai_rent_tax: float
+def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, fees: np.ndarray,
+                xi: float, ai_rent_tax: float
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per firm: rents Π = VA − Σw^c, taxes τ·(AI rents), wage factor and owners' income.
 
     With net rents N = Π − taxes ≥ 0: factor 1 + ξ·N/Σw^c and owners' income (1 − ξ)·N,
     exactly 0 at ξ = 1. With N < 0 (limited liability: owners never pay in) the workers
-    take the shortfall, factor 1 + N/Σw^c, and owners get 0. A firm without a
-    competitive wage bill has factor 1.
+    take the shortfall, factor 1 + N/Σw^c, and owners get 0. A firm whose value added
+    does not cover its taxes (a very bad productivity draw) pays its workers nothing and
+    the vendors only what is left (`va` and `fees` are lowered in place): wages never
+    turn negative. A firm without a competitive wage bill has factor 1.
     """
     n = va.shape[0]
     rents = np.empty(n)
@@ -170,8 +176,11 @@ def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, xi: float,
     factor = np.empty(n)
     owner = np.empty(n)
     for j in range(n):
-        rents[j] = va[j] - wc[j]
         taxes[j] = ai_rent_tax * ai_rents[j]
+        if va[j] - taxes[j] < 0.0:
+            fees[j] += va[j] - taxes[j]
+            va[j] = taxes[j]
+        rents[j] = va[j] - wc[j]
         net = rents[j] - taxes[j]
         if net >= 0.0:
             factor[j] = 1.0 + xi * (net / wc[j] if wc[j] > 0 else 0.0)

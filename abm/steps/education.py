@@ -3,10 +3,13 @@
 Each period a share `retooling_rate` of workers (drawn from this phase's own stream)
 may re-choose education e ∈ {0..E−1}. A worker knows her ability θ and picks
 
-    e* = argmax_e  P_z(e)·p_z·y(θ·exp(γe)·φ_z, commodity AI)  −  κ·(1 − subsidy)·e²·w̄/θ,
+    e* = argmax_e  P_z(e)·ω_z·y(θ·exp(γe)·φ_z, commodity AI)  −  κ·(1 − subsidy)·e²·w̄/θ,
 
 where P_z(e) is the employment rate last period of workers on her task who met (or did
-not meet) the task's credential requirement. The cost falls with ability, so education
+not meet) the task's credential requirement and ω_z the labour market's price of a unit
+of her output (her outside option per unit, `production.labour_price`). The AI vendors'
+fee on commodity AI is left out: with the additive form it does not depend on education,
+so it cannot change the choice. The cost falls with ability, so education
 is informative about ability: that is what makes credentials worth screening on.
 Retooling speed and cost are the policy levers "retraining credits".
 """
@@ -77,13 +80,13 @@ def run(model: LaborMarketModel) -> None:
     w, t = eco.workers, eco.tasks
     rng = model.streams["education"]
     share = retooling_share(eco.period, p.burn_in, p.retooling_rate)
-    access = p.eta0 if p.concentration else p.eta0 + p.eta1
+    access = eco.fringe_access        # the AI in her outside option (last period's)
     scale = neutral_scale(p, eco)
     unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * eco.mean_wage
     levels = np.arange(p.n_edu_levels)
-    # P_z(e)·p_z per task and level: the value of a unit of output to a worker holding e
+    # P_z(e)·ω_z per task and level: the value of a unit of output to a worker holding e
     pay = np.where(levels[:, None] >= t.requirement_effective[None, :],
-                   t.emp_rate_eligible, t.emp_rate_ineligible) * t.price       # (E, Z)
+                   t.emp_rate_eligible, t.emp_rate_ineligible) * t.labour_price  # (E, Z)
     code = fused.form_code(p.augmentation, scale is not None)
     if code is not None:
         ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)

@@ -60,13 +60,13 @@ def ces_labour_slope(u: np.ndarray, x: np.ndarray, lam: float, r: float) -> np.n
 
 
 def asset_services(k: np.ndarray, size_elasticity: float, fringe: float) -> np.ndarray:
-    """x_j = max(k_j^(1−ν), x_f): asset services per job, at least the fringe's.
+    """x_j = max(k_j, k_f)^(1−ν): asset services per job, at least the fringe's.
 
-    Employment is ∝ k^ν, so assets per job are ∝ k^(1−ν). A firm whose own assets give
-    less than the competitive fringe's services uses the fringe's (it is then marginal:
-    it earns no return on its own assets).
+    Employment is ∝ k^ν, so assets per job are ∝ k^(1−ν). A firm with fewer assets than
+    the competitive fringe (relative assets k_f) operates as the fringe does (it is then
+    marginal: it earns no return on its own assets).
     """
-    return np.maximum(k ** (1.0 - size_elasticity), fringe)
+    return np.maximum(k, fringe) ** (1.0 - size_elasticity)
 
 
 def productivity(log_productivity: np.ndarray, shock_sd: float, persistence: float

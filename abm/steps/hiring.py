@@ -56,8 +56,8 @@ def allocate_jobs(shares: np.ndarray, jobs_per_task: np.ndarray) -> np.ndarray:
 
     Systematic rounding with task-staggered offsets (`fused.hiring.systematic_rounding`):
     every firm gets its quota rounded down or up in each task, every task exactly its
-    jobs, and a firm entitled to at least one job in all gets one, so small firms are
-    not left empty by rounding every task the same way.
+    jobs, and (with equal jobs per task) a firm entitled to at least one job in all gets
+    one, so small firms are not left empty by rounding every task the same way.
     """
     return loops.systematic_rounding(np.asarray(shares, dtype=float),
                                      np.asarray(jobs_per_task, dtype=np.int64))

@@ -17,6 +17,7 @@ worker's outside option is ω_z·y^c_i less the AI vendors' share (`rent_sharing
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,26 +41,30 @@ def relative_assets(assets: np.ndarray) -> np.ndarray:
 
 
 def ai_access(k: np.ndarray, eta0: float, eta1: float, psi: float, concentration: bool,
-              employment: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    """Firm AI access and the commodity access every firm (and every worker) can get.
+              employment: np.ndarray | None = None, fringe: float = 0.0
+              ) -> tuple[np.ndarray, float]:
+    """Firm AI access and the access of the competitive fringe (the outside option's).
 
     Commodity AI (η0) is sold to all alike. Proprietary AI (η1) scales with the firm's
-    assets with capital intensity ψ: access_j = η0 + η1·k_j^ψ / E_L[k^ψ], normalised by
-    the employment-weighted mean so that the average worker's access is η0 + η1 whatever
-    the asset distribution. η0 + η1 is thus the economy's AI intensity and
-    η1/(η0 + η1) its proprietary share; ψ and Gini(K) decide who holds it. With the
-    concentrating channel switched off all AI is commodity: access η0 + η1 everywhere.
+    assets with capital intensity ψ: access_j = η0 + η1·k̃_j^ψ / E_L[k̃^ψ] with
+    k̃ = max(k, k_f) (a firm below the fringe operates as the fringe), normalised by the
+    employment-weighted mean so that the average worker's access is η0 + η1 whatever the
+    asset distribution: η0 + η1 is the economy's AI intensity and η1/(η0 + η1) its
+    proprietary share; ψ and Gini(K) decide who holds it. The fringe's access
+    η0 + η1·k_f^ψ / E_L[k̃^ψ] is what every employer can offer, so competition passes it
+    to workers: at ψ = 0 every employer has all the AI there is, proprietary or not.
+    With the concentrating channel off all AI is commodity: η0 + η1 everywhere.
     """
     if not concentration:
         level = eta0 + eta1
         return np.full(k.shape, level), level
-    kp = k ** psi
+    kp = np.maximum(k, fringe) ** psi
     workers = 0 if employment is None else int(np.add.reduce(employment))
     if workers > 0:
         norm = dot(employment, kp) / float(workers)
     else:
         norm = float(kp.mean())
-    return eta0 + eta1 * kp / norm, eta0
+    return eta0 + eta1 * kp / norm, eta0 + eta1 * fringe ** psi / norm
 
 
 def ces_prices(task_output_z: np.ndarray, weight: np.ndarray, sigma: float,
@@ -67,21 +72,69 @@ def ces_prices(task_output_z: np.ndarray, weight: np.ndarray, sigma: float,
     """Task prices p_z and aggregate output Y of the CES Y = (Σ β_z Y_z^r)^(1/r), r = (σ−1)/σ.
 
     σ = 1 is the Cobb-Douglas limit (β sums to 1). A task with no output keeps its
-    previous price (nobody is paid it this period), so prices stay finite.
+    previous price (nobody is paid it this period), so prices stay finite; with no
+    output at all Y = 0 and every price is kept.
+
+    The power form is used wherever it is finite and positive (bit for bit as before).
+    For |r| < `R_GEOMETRIC`, or where a power over- or underflows (σ < 1 makes r very
+    negative: Y_z^r is out of range for moderate Y_z), the same numbers are computed in
+    logs (`ces_prices_log`).
     """
     y = np.asarray(task_output_z, dtype=float)
     empty = y <= 0
+    if empty.all():
+        return np.array(weight if previous is None else previous, dtype=float), 0.0
     safe = np.where(empty, 1.0, y)
     if abs(sigma - 1.0) < 1e-9:
         total = float(np.exp(np.add.reduce(weight * np.log(safe), where=~empty)))
         price = weight * total / safe
     else:
         r = (sigma - 1.0) / sigma
-        total = float(np.add.reduce(weight * safe ** r, where=~empty)) ** (1.0 / r)
-        price = weight * (total / safe) ** (1.0 / sigma)
+        ok = abs(r) >= R_GEOMETRIC
+        if ok:
+            with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+                s = float(np.add.reduce(weight * safe ** r, where=~empty))
+                try:
+                    total = s ** (1.0 / r) if 0.0 < s < math.inf else math.nan
+                except OverflowError:
+                    total = math.nan
+                price = weight * (total / safe) ** (1.0 / sigma)
+            ok = 0.0 < total < math.inf and bool(np.all((price > 0) & (price < math.inf)))
+        if not ok:
+            price, total = ces_prices_log(safe, weight, empty, sigma)
     if empty.any():
         price = np.where(empty, previous if previous is not None else weight, price)
     return price, total
+
+
+R_GEOMETRIC = 1e-4
+"""|r| = |σ−1|/σ below which `ces_prices` works in logs: the power form's sum is then
+Σβ + O(r), and raising it to 1/r multiplies its rounding error by 1/r."""
+
+
+def ces_prices_log(safe: np.ndarray, weight: np.ndarray, empty: np.ndarray, sigma: float
+                   ) -> tuple[np.ndarray, float]:
+    """`ces_prices` of the non-empty tasks in logs: ln Y = ln(Σ β_z·exp(r·ln Y_z))/r.
+
+    The sum is a log-sum-exp shifted by its largest term, or, for |r| < `R_GEOMETRIC`,
+    log1p(Σβ − 1 + Σ β·expm1(r·ln Y_z)), which tends to the Cobb-Douglas Σ β·ln Y_z as
+    r → 0 without cancellation. Prices are p_z = β_z·exp((ln Y − ln Y_z)/σ).
+    """
+    r = (sigma - 1.0) / sigma
+    log_y = np.log(safe)
+    present = ~empty
+    if abs(r) < R_GEOMETRIC:
+        excess = math.fsum(weight[present]) - 1.0
+        log_sum = math.log1p(excess + float(np.add.reduce(weight * np.expm1(r * log_y),
+                                                          where=present)))
+    else:
+        with np.errstate(divide="ignore"):
+            terms = np.log(weight) + r * log_y
+        top = float(np.max(terms[present]))
+        log_sum = top + math.log(float(np.add.reduce(np.exp(terms - top), where=present)))
+    log_total = log_sum / r
+    price = weight * np.exp((log_total - log_y) / sigma)
+    return price, math.exp(log_total)
 
 
 def ai_input(tasks_ai_weight: np.ndarray, augmentable: np.ndarray, task: np.ndarray,
@@ -134,8 +187,10 @@ def run(model: LaborMarketModel) -> None:
     tfp = firm_technology.productivity(f.log_productivity, p.firm_shock_sd,
                                        p.firm_shock_persistence)
     k = relative_assets(f.assets)
-    f.ai_access, commodity = ai_access(k, p.eta0, p.eta1, p.psi, p.concentration,
-                                       f.employment)
+    f.ai_access, fringe = ai_access(k, p.eta0, p.eta1, p.psi, p.concentration,
+                                    f.employment, p.fringe_assets)
+    eco.fringe_access = fringe
+    commodity = vendor_access(p)
     f.asset_productivity = firm_technology.asset_services(k, p.size_elasticity,
                                                           p.fringe_assets)
 
@@ -153,15 +208,17 @@ def run(model: LaborMarketModel) -> None:
             h_phi = w.human_capital[b] * t.skill_intensity[task]
             ai_task = ai_per_task[task]
             w.output[b] = task_output(h_phi, ai_task * access[w.employer[b]], **form)
-            w.outside_output[b] = task_output(h_phi, ai_task * commodity, **form)
-            w.baseline_output[b] = task_output(h_phi, ai_task * 0.0, **form)
+            w.outside_output[b] = task_output(h_phi, ai_task * fringe, **form)
+            w.commodity_gain[b] = (task_output(h_phi, ai_task * commodity, **form)
+                                   - task_output(h_phi, ai_task * 0.0, **form))
     cells = f.n * t.n
     labour, labour_c = np.empty(cells), np.empty(cells)
     jobs = np.empty(cells, dtype=np.int64)
     n_task, sum_c = loops.outputs(w.task, w.employer, w.human_capital, t.skill_intensity,
-                                  ai_per_task.astype(float), access, float(commodity),
+                                  ai_per_task.astype(float), access, float(fringe),
+                                  float(commodity),
                                   fused.EMPTY if scale is None else scale, code, w.output,
-                                  w.outside_output, w.baseline_output, w.ai_use,
+                                  w.outside_output, w.commodity_gain, w.ai_use,
                                   labour, labour_c, jobs, t.n)
     lam = firm_technology.asset_share(p.asset_markup)
     r = firm_technology.exponent(p.asset_elasticity)
@@ -184,9 +241,15 @@ def run(model: LaborMarketModel) -> None:
     eco.output_total = float(np.sum(t.price * t.output))
 
 
+def vendor_access(p: Params) -> float:
+    """Access to the AI that vendors sell: η0 (all AI with the concentrating channel off)."""
+    return p.eta0 if p.concentration else p.eta0 + p.eta1
+
+
 def labour_price(price: np.ndarray, sum_c: np.ndarray, n_task: np.ndarray,
                  skill: np.ndarray, p: Params, previous: np.ndarray) -> np.ndarray:
-    """ω_z = p_z·(1 + m_K)·C_u(ū^c_z, x_f): the fringe's value of a unit of worker output.
+    """ω_z = p_z·(1 + m_K)·C_u(ū^c_z, x_f), x_f = k_f^(1−ν): the fringe's value of a unit
+    of worker output.
 
     ū^c_z = Σ y^c / (n_z·φ_z) is the task's mean commodity-AI output per unit of skill
     intensity. A task with nobody employed keeps its previous ω.
@@ -196,6 +259,8 @@ def labour_price(price: np.ndarray, sum_c: np.ndarray, n_task: np.ndarray,
     has = n_task > 0
     out = previous.copy()
     u = sum_c[has] / (n_task[has] * skill[has])
-    slope = firm_technology.ces_labour_slope(u, np.full(u.shape, p.fringe_assets), lam, r)
+    x_f = firm_technology.asset_services(np.full(u.shape, p.fringe_assets), p.size_elasticity,
+                                         p.fringe_assets)
+    slope = firm_technology.ces_labour_slope(u, x_f, lam, r)
     out[has] = price[has] * (1.0 + p.asset_markup) * slope
     return out

@@ -1,8 +1,9 @@
 """Phase 5: rent sharing. Wages, owners' income, AI vendors' income, taxes and incomes.
 
 A worker's outside option is what the competitive fringe would pay her: the value of
-her output at commodity AI access, ω_z·y^c_i (ω_z from `production.labour_price`), less
-the AI vendors' share of what commodity AI adds, f_i = μ·ω_z·(y^c_i − y^0_i):
+her output at the fringe's AI access, ω_z·y^c_i (ω_z from `production.labour_price`),
+less the AI vendors' share of what the AI they sell adds, f_i = μ·ω_z·g_i with
+g_i = f(hφ, α_z·A_t·η0) − f(hφ, 0):
 
     w^c_i = ω_z·y^c_i − f_i.
 
@@ -23,7 +24,7 @@ firms and in the AI vendors) + transfer (taxes and public equity paid out equall
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import NamedTuple, TYPE_CHECKING
 
 import numpy as np
 
@@ -31,6 +32,60 @@ from abm.fused import production as loops
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
+
+
+class FirmSplit(NamedTuple):
+    """Per-firm result of `split_rents`."""
+
+    value_added: np.ndarray
+    competitive_wage_bill: np.ndarray
+    rents: np.ndarray
+    ai_rents: np.ndarray
+    taxes: np.ndarray
+    owner_income: np.ndarray
+    rent_factor: np.ndarray
+    vendor_fees: np.ndarray
+
+
+def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
+                commodity_gain: np.ndarray, labour_price: np.ndarray, price: np.ndarray,
+                team: np.ndarray, team_c: np.ndarray, n_firms: int, xi: float,
+                ai_rent_tax: float, ai_markup: float) -> tuple[np.ndarray, FirmSplit]:
+    """Wages of employed workers and the firm-level split of value added, in numpy.
+
+    The readable definition of the phase (`run` does the same with fused loops, and a
+    test checks that both agree bit for bit).
+
+    Args:
+        firm, task: employer and task of each employed worker.
+        outside_output, commodity_gain: y^c_i and g_i of each employed worker.
+        labour_price: ω_z per task; price: p_z per task.
+        team, team_c: Q_jz and Q^c_jz, flat by cell j·Z + z.
+        n_firms: J.
+        xi: worker share of rents ξ; ai_rent_tax: τ; ai_markup: vendors' share μ.
+    """
+    n_tasks = price.size
+    omega = labour_price[task]
+    fee = ai_markup * (omega * commodity_gain)
+    outside_wage = omega * outside_output - fee
+    # sums over a firm's teams in task order (cumsum adds left to right, as the loop does)
+    gross = np.cumsum(price[None, :] * team.reshape(n_firms, n_tasks), axis=1)[:, -1]
+    ai_rents = np.cumsum(price[None, :] * (team - team_c).reshape(n_firms, n_tasks),
+                         axis=1)[:, -1]
+    fees = np.bincount(firm, weights=fee, minlength=n_firms)
+    wc = np.bincount(firm, weights=outside_wage, minlength=n_firms)
+    va = gross - fees
+    taxes = ai_rent_tax * ai_rents
+    short = np.minimum(va - taxes, 0.0)          # value added that does not cover taxes
+    fees = fees + short                          # the vendors go unpaid by that much
+    va = np.where(short < 0, taxes, va)
+    rents = va - wc
+    net = rents - taxes
+    share = np.divide(net, wc, out=np.zeros(n_firms), where=wc > 0)
+    factor = np.where(net >= 0, 1.0 + xi * share, 1.0 + share)
+    owner = np.where(net >= 0, (1.0 - xi) * net, 0.0)
+    wages = outside_wage * factor[firm]
+    return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor, fees)
 
 
 def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
@@ -52,12 +107,12 @@ def run(model: LaborMarketModel) -> None:
     p, eco = model.params, model.economy
     w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
     va, wc, ai_rents, fees = loops.firm_values(
-        w.task, w.employer, t.price, t.labour_price, w.outside_output, w.baseline_output,
+        w.task, w.employer, t.price, t.labour_price, w.outside_output, w.commodity_gain,
         eco.team_output, eco.team_output_c, float(p.ai_markup), f.n, t.n)
-    rents, taxes, factor, owner = loops.rent_factor(va, wc, ai_rents, float(p.xi),
+    rents, taxes, factor, owner = loops.rent_factor(va, wc, ai_rents, fees, float(p.xi),
                                                     float(p.ai_rent_tax))
     wage_bill = loops.wages(w.task, w.employer, t.labour_price, w.outside_output,
-                            w.baseline_output, float(p.ai_markup), factor, w.wage, f.n)
+                            w.commodity_gain, float(p.ai_markup), factor, w.wage, f.n)
     f.value_added = va
     f.competitive_wage_bill = wc
     f.rents = rents

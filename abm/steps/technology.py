@@ -8,6 +8,7 @@ Forms (docs/MODEL.md, "Task output"):
 - additive:        y = hφ + ai                        (an ability-independent floor)
 - multiplicative:  y = hφ + ai·(hφ)^μ                 (partially multiplicative)
 - ces:             y = ((hφ)^ρ + (T0 + ai)^ρ)^(1/ρ)   (within-task CES, curvature ρ)
+                   = 2^(1/ρ)·M_ρ(hφ, T0 + ai), M_ρ the power mean of order ρ
 - homogenization switched off: y = hφ·(1 + ai/m_z), a skill-neutral AI gain of the same
   average size (m_z = mean hφ in the task), so within-task CV is unchanged.
 """
@@ -15,6 +16,15 @@ Forms (docs/MODEL.md, "Task output"):
 from __future__ import annotations
 
 import numpy as np
+
+RHO_GEOMETRIC = 0.1
+"""|ρ| below which the CES form is evaluated as 2^(1/ρ)·M_ρ with M_ρ from expm1/log1p.
+
+Near ρ = 0 the sum of powers is 2 + O(ρ) and raising it to 1/ρ multiplies its rounding
+error by 1/ρ; the power-mean form keeps full precision down to the geometric limit
+M_0 = √(hφ·(T0 + ai)), leaving the exactly rounded factor 2^(1/ρ) apart (it has no
+finite limit, which is why `Params` keeps |ρ| away from 0).
+"""
 
 
 def task_output(h_phi: np.ndarray, ai: np.ndarray, *, form: str, rho: float,
@@ -39,8 +49,52 @@ def task_output(h_phi: np.ndarray, ai: np.ndarray, *, form: str, rho: float,
     if form == "multiplicative":
         return h_phi + ai * h_phi ** mult_elasticity
     if form == "ces":
-        return (h_phi ** rho + (tool_base + ai) ** rho) ** (1.0 / rho)
+        return ces_output(h_phi, tool_base + ai, rho)
     raise ValueError(f"augmentation={form!r} must be one of ['additive', 'ces', 'multiplicative']")
+
+
+def ces_output(x: np.ndarray, t: np.ndarray, rho: float) -> np.ndarray:
+    """(x^ρ + t^ρ)^(1/ρ) for x > 0, t ≥ 0 (t > 0 when ρ < 0), finite wherever the value is.
+
+    Where the plain formula is finite and positive it is used as is (so results are the
+    same bit for bit as that formula); elements where a power overflowed or underflowed
+    are recomputed from the dominant input m (the larger for ρ > 0, the smaller for
+    ρ < 0): y = m·(1 + (o/m)^ρ)^(1/ρ), whose inner power lies in [0, 1]. For |ρ| below
+    `RHO_GEOMETRIC` the power-mean form is used instead (see there).
+    """
+    x, t = np.asarray(x, dtype=float), np.asarray(t, dtype=float)
+    if abs(rho) < RHO_GEOMETRIC:
+        return ces_output_geometric(x, t, rho)
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        y = (x ** rho + t ** rho) ** (1.0 / rho)
+    bad = ~(np.isfinite(y) & (y > 0))
+    if bad.any():
+        y = np.array(y, dtype=float, copy=True)
+        xb, tb = np.broadcast_to(x, y.shape)[bad], np.broadcast_to(t, y.shape)[bad]
+        m = np.maximum(xb, tb) if rho > 0 else np.minimum(xb, tb)
+        o = np.minimum(xb, tb) if rho > 0 else np.maximum(xb, tb)
+        with np.errstate(under="ignore"):
+            y[bad] = m * (1.0 + (o / m) ** rho) ** (1.0 / rho)
+    return y
+
+
+def ces_output_geometric(x: np.ndarray, t: np.ndarray, rho: float) -> np.ndarray:
+    """(x^ρ + t^ρ)^(1/ρ) as 2^(1/ρ)·`power_mean`(x, t, ρ): a few ulps for any small ρ ≠ 0."""
+    with np.errstate(over="ignore"):
+        scale = np.float64(2.0) ** (1.0 / rho)       # one C pow: within an ulp
+    return scale * power_mean(x, t, rho)
+
+
+def power_mean(x: np.ndarray, t: np.ndarray, rho: float) -> np.ndarray:
+    """M_ρ(x, t) = ((x^ρ + t^ρ)/2)^(1/ρ) = exp(log1p((expm1(ρ·ln x) + expm1(ρ·ln t))/2)/ρ).
+
+    The expm1/log1p form keeps full precision as ρ → 0, where M_ρ tends to the geometric
+    mean √(x·t) (the Cobb-Douglas limit); t = 0 (ρ > 0 only) gives expm1(−inf) = −1,
+    i.e. M_ρ = x·2^(−1/ρ), as the power form does.
+    """
+    with np.errstate(divide="ignore", under="ignore"):
+        lx, lt = np.log(x), np.log(t)
+        return np.exp(np.log1p((np.expm1(rho * lx) + np.expm1(rho * lt)) / 2.0) / rho)
 
 
 def within_task_cv(output: np.ndarray, task: np.ndarray, n_tasks: int,

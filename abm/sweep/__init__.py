@@ -26,10 +26,11 @@ _EXPORTS = {
     "SpecError": "abm.sweep.spec",
     "SweepSpec": "abm.sweep.spec",
     "load_spec": "abm.sweep.spec",
-    "StoreError": "abm.sweep.store",
-    "SweepStatus": "abm.sweep.store",
-    "load": "abm.sweep.store",
-    "status": "abm.sweep.store",
+    "StoreError": "abm.sweep.folder",
+    "SweepStatus": "abm.sweep.results",
+    "load": "abm.sweep.results",
+    "status": "abm.sweep.results",
+    "summary": "abm.sweep.progress",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -14,8 +14,6 @@ import itertools
 from collections.abc import Mapping
 from typing import Any
 
-import numpy as np
-
 import scenarios
 from abm.params import ParameterError, Params, _type_name, _validate
 from abm.sweep._lines import line_of
@@ -30,19 +28,6 @@ _FIELDS = {f.name: f for f in dataclasses.fields(Params)}
 
 class SpecError(ValueError):
     """The sweep specification is invalid; the message names the line or key to fix."""
-
-
-def replicate_seeds(count: int, root_seed: int) -> tuple[int, ...]:
-    """Root seeds of replicates 0..count-1: child k of `SeedSequence(root_seed)`.
-
-    `SeedSequence(root, spawn_key=(k,))` is exactly the k-th spawned child, so a seed
-    depends only on (root_seed, k). Seeds are 63-bit so they fit a signed int64 column.
-    """
-    out = []
-    for k in range(count):
-        state = np.random.SeedSequence(root_seed, spawn_key=(k,)).generate_state(1, np.uint64)
-        out.append(int(state[0]) >> 1)
-    return tuple(out)
 
 
 # -- locating errors -------------------------------------------------------------------
@@ -98,10 +83,12 @@ def check_periods(data: Mapping[str, Any], where: Where) -> int | None:
 
 
 def check_seeds(data: Mapping[str, Any], where: Where,
-                name: str) -> tuple[tuple[int, ...], Any, int | None]:
-    """Replicate seeds, plus the `seeds` and `root_seed` values the spec hash covers.
+                name: str) -> tuple[int | tuple[int, ...], Any, int | None]:
+    """Replicates, plus the `seeds` and `root_seed` values the spec hash covers.
 
-    Without `seeds` the scenario's own explicit SEEDS are used.
+    Returns a seed count (not yet derived: the caller checks the run limit first, since
+    deriving a million seeds takes tens of seconds) or the explicit seeds. Without
+    `seeds` the scenario's own explicit SEEDS are used.
     """
     root = data.get("root_seed", 0)
     if not is_int(root) or root < 0:
@@ -112,7 +99,7 @@ def check_seeds(data: Mapping[str, Any], where: Where,
             raise where(("seeds",), f"seeds={raw!r}: a seed count must be at least 1")
         if raw > MAX_RUNS:
             raise where(("seeds",), f"seeds={raw!r} exceeds the limit of {MAX_RUNS} runs")
-        return replicate_seeds(raw, root), raw, root
+        return raw, raw, root
     if not isinstance(raw, list | tuple):
         raise where(("seeds",), f"seeds must be a count (int >= 1) or a list of "
                                 f"non-negative ints, got {raw!r}")
@@ -121,6 +108,8 @@ def check_seeds(data: Mapping[str, Any], where: Where,
     for k, s in enumerate(raw):
         if not is_int(s) or s < 0:
             raise where(("seeds", k), f"seed {s!r} must be a non-negative int")
+    if len(raw) > MAX_RUNS:
+        raise where(("seeds",), f"{len(raw)} seeds exceed the limit of {MAX_RUNS} runs")
     dup = [s for s, n in counts(raw).items() if n > 1]
     if dup:
         raise where(("seeds",), f"seed {dup[0]!r} appears more than once")
@@ -144,9 +133,12 @@ def check_fixed(data: Mapping[str, Any], where: Where, periods: int | None) -> d
 
 
 def check_grid(raw: Any, where: Where, variants: dict[str, Params], fixed: dict[str, Any],
-               periods: int | None
-               ) -> tuple[tuple[str, ...], list[dict[str, Any]], dict[str, list[Any]]]:
-    """Dimensions, the full product of the value lists, and the grid as normalised."""
+               periods: int | None) -> dict[str, list[Any]]:
+    """The validated value list of every grid dimension (the product is built later).
+
+    The number of points is the product of the list lengths; the caller checks it
+    against the limits arithmetically before anything is built.
+    """
     if not isinstance(raw, Mapping):
         raise where(("grid",), "grid must be a table of parameter = [values]")
     if not raw:
@@ -165,11 +157,13 @@ def check_grid(raw: Any, where: Where, variants: dict[str, Params], fixed: dict[
         dup = [v for v, n in counts(axes[name]).items() if n > 1]
         if dup:
             raise where(path, f"grid.{name} lists {dup[0]!r} more than once")
+    return axes
+
+
+def grid_combos(axes: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """The full product of the grid's value lists, first dimension outermost."""
     dims = tuple(axes)
-    combos = [dict(zip(dims, combo, strict=True)) for combo in itertools.product(*axes.values())]
-    if len(combos) > MAX_POINTS:
-        raise where(("grid",), f"the grid has {len(combos)} points; the limit is {MAX_POINTS}")
-    return dims, combos, {k: list(v) for k, v in axes.items()}
+    return [dict(zip(dims, combo, strict=True)) for combo in itertools.product(*axes.values())]
 
 
 def check_points(raw: Any, where: Where, variants: dict[str, Params], fixed: dict[str, Any],
@@ -184,6 +178,7 @@ def check_points(raw: Any, where: Where, variants: dict[str, Params], fixed: dic
         raise where(("points",), f"{len(raw)} points exceed the limit of {MAX_POINTS}")
     combos: list[dict[str, Any]] = []
     dims: dict[str, None] = {}
+    seen: dict[Any, int] = {}  # point -> first index: repeats found in linear time
     for i, point in enumerate(raw):
         combo = {}
         for name, value in point.items():
@@ -191,8 +186,9 @@ def check_points(raw: Any, where: Where, variants: dict[str, Params], fixed: dic
             check_dim(name, where, path, variants, fixed, periods)
             combo[name] = dim_value(name, value, where, path, variants)
             dims.setdefault(name)
-        if combo in combos:
-            raise where(("points", i), f"points[{i}] repeats points[{combos.index(combo)}]")
+        first = seen.setdefault(_point_key(combo), i)
+        if first != i:
+            raise where(("points", i), f"points[{i}] repeats points[{first}]")
         combos.append(combo)
     if VARIANT in dims:
         for i, combo in enumerate(combos):
@@ -200,6 +196,16 @@ def check_points(raw: Any, where: Where, variants: dict[str, Params], fixed: dic
                 raise where(("points", i), "some points name a variant and this one does not; "
                                            "name it in every point or in none")
     return tuple(dims), combos, [dict(c) for c in combos]
+
+
+def _point_key(combo: dict[str, Any]) -> Any:
+    """A hashable key equal for equal points, whatever the order of their keys."""
+    items = tuple(sorted(combo.items(), key=lambda kv: kv[0]))
+    try:
+        hash(items)
+    except TypeError:
+        return repr(items)
+    return items
 
 
 def check_keep(data: Mapping[str, Any], where: Where,

@@ -3,8 +3,9 @@
     abm sweep SPEC.toml --out DIR [--workers N] [--scheduler ADDRESS] [--serial]
     abm sweep --status DIR
 
-Exit status: 0 when every run completed (or for --status on a sweep folder), 1 when
-some runs failed (each is listed with its parameters and error), 2 for bad input
+Exit status: 0 when every run completed (or for --status on an intact sweep folder), 1
+when some runs failed (each is listed with its parameters and error) or --status found
+damaged, duplicate, foreign or missing files, 2 for bad input
 (invalid spec, a folder holding a different sweep, an unreachable scheduler), with one
 `abm: error: ...` line and no traceback, and 130 after an interruption.
 """
@@ -23,6 +24,7 @@ from typing import Any, NoReturn
 
 from abm.sweep.cluster import ClusterError
 from abm.sweep.engine import SERIAL, RunsFailed, run_sweep
+from abm.sweep.progress import format_summary, summary
 from abm.sweep.spec import SpecError
 from abm.sweep.store import StoreError, SweepStatus, status
 
@@ -76,10 +78,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(exc.code or 0)
     if args.status is not None:
         try:
-            print(format_status(status(args.status)))
+            st = status(args.status)
         except (StoreError, OSError) as exc:
             return _error(str(exc))
-        return 0
+        print(format_status(st))
+        return 0 if st.intact else EXIT_FAILED_RUNS
     return _run(args)
 
 
@@ -122,7 +125,12 @@ def _run(args: argparse.Namespace) -> int:
     runs = df["run_id"].nunique() if len(df) else 0
     print(f"sweep complete: {runs} runs in {args.out} ({time.perf_counter() - start:.1f} s); "
           f"load them with abm.sweep.load({str(args.out)!r})")
+    table = format_summary(summary(df))
+    if table:
+        print("last period, mean and standard error over seeds:")
+        print(table)
     return 0
+
 
 
 @contextlib.contextmanager
@@ -161,14 +169,38 @@ def format_failures(st: SweepStatus) -> str:
 
 
 def format_status(st: SweepStatus) -> str:
-    """The report of `abm sweep --status DIR`."""
+    """The report of `abm sweep --status DIR`: progress, provenance and file integrity."""
+    prov = st.provenance
     lines = [f"folder        {st.out}",
              f"scenario      {st.scenario} (spec {st.source})",
              f"runs          {st.total} total: {st.done} done, {st.failed} failed, "
              f"{st.pending} pending",
              f"compute time  {st.wall_time:.1f} s over the done runs",
-             "state         " + ("complete" if st.complete else
-                                 "incomplete: rerun the sweep command to finish it")]
+             f"model         {prov.get('package', 'abm')} {prov.get('version')}, code "
+             f"{prov.get('code')}, commit {prov.get('commit') or 'unknown'}"]
+    if st.code_changed:
+        lines.append(f"              the model code has changed since ({st.code_changed}); "
+                     "rerunning is refused")
+    kinds = ("damaged", "duplicate", "foreign", "missing")
+    counts = {k: len(st.of(k)) for k in kinds}
+    lines.append("files         " + ("all verified against their checksums" if st.intact else
+                                     ", ".join(f"{n} {k}" for k, n in counts.items() if n)))
+    if st.complete and st.intact:
+        state = "complete"
+    elif st.complete:
+        state = "complete, but some files are not this sweep's (listed below)"
+    else:
+        state = "incomplete: rerun the sweep command to finish it"
+        if not st.intact:
+            state += " (damaged, duplicate and missing runs are recomputed)"
+    lines.append(f"state         {state}")
+    for kind in kinds:
+        problems = st.of(kind)
+        if problems:
+            lines.append(f"{kind} files:")
+            lines += [f"  {p.describe(st.out)}" for p in problems[:MAX_LISTED_FAILURES]]
+            if len(problems) > MAX_LISTED_FAILURES:
+                lines.append(f"  ... and {len(problems) - MAX_LISTED_FAILURES} more")
     if st.failures:
         lines.append("failed runs:")
         lines += [f"  {_describe(r)}: {r['error']}" for r in st.failures[:MAX_LISTED_FAILURES]]

@@ -19,9 +19,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-import abm
-
 ENV_ADDRESS = "DASK_SCHEDULER_ADDRESS"
+CONNECT_TIMEOUT = 10
 # Thread pools pinned in every local worker process (set before the process starts).
 WORKER_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
               "NUMEXPR_NUM_THREADS": "1", "VECLIB_MAXIMUM_THREADS": "1"}
@@ -84,11 +83,12 @@ def dask_client(client: Any = None, *, workers: int | None = None) -> Iterator[A
             raise ClusterError("--workers sizes the local cluster only; an external "
                                "cluster has as many workers as were started on it")
         try:
-            # waits up to dask's distributed.comm.timeouts.connect (30 s by default)
-            remote = Client(address, set_as_default=False)
-        except (OSError, TimeoutError) as exc:
+            # the address was probed (abm.sweep.preflight); a scheduler that accepts TCP
+            # but does not answer as Dask is given CONNECT_TIMEOUT seconds
+            remote = Client(address, set_as_default=False, timeout=CONNECT_TIMEOUT)
+        except Exception as exc:  # OSError, TimeoutError, ValueError for bad addresses...
             raise ClusterError(f"cannot connect to the Dask scheduler at {address}: "
-                               f"{exc}") from None
+                               f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
         try:
             check_workers(remote)
             yield remote
@@ -206,11 +206,15 @@ def _preload_forkserver() -> None:
     handles Ctrl-C and stops the workers itself (see `execute.dask_setup`).
     """
     import signal
-    from multiprocessing import forkserver
+    from multiprocessing import forkserver, resource_tracker
 
     from distributed.utils import get_mp_context
 
     get_mp_context().set_forkserver_preload(["distributed", "abm.sweep.execute"])
+    # The resource tracker must be up first: starting it (which forkserver.ensure_running
+    # does when it is not) unblocks SIGINT on return, and the forkserver would then start
+    # with Ctrl-C deliverable. Creating a tqdm bar used to start it as a side effect.
+    resource_tracker.ensure_running()
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         forkserver.ensure_running()
@@ -219,11 +223,13 @@ def _preload_forkserver() -> None:
 
 
 def check_workers(client: Any) -> None:
-    """Refuse workers that cannot import this package or run another version of it.
+    """Refuse workers that cannot import this package or run other model code.
 
-    Results of different model versions must not be mixed in one sweep, and a worker
+    Results of different model code must not be mixed in one sweep (the version and
+    the model-source fingerprint of `abm.provenance` are compared), and a worker
     without the package would fail every run it receives.
     """
+    from abm.provenance import describe_difference
     from abm.sweep.execute import worker_info
 
     infos = client.run(worker_info, on_error="return")
@@ -232,9 +238,11 @@ def check_workers(client: Any) -> None:
             raise ClusterError(f"Dask worker {address} cannot run the model "
                                f"({type(info).__name__}: {info}); install this project on "
                                "every worker (pip install -e .)")
-        if info.get("version") != abm.__version__:
-            raise ClusterError(f"Dask worker {address} has abm {info.get('version')}, this "
-                               f"client abm {abm.__version__}; install the same version")
+        changed = describe_difference(info)
+        if changed:
+            raise ClusterError(f"Dask worker {address} runs other model code than this "
+                               f"client (worker -> client: {changed}); install the same "
+                               "version of the project on every worker")
 
 
 def capacity(client: Any) -> int:

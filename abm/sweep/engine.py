@@ -31,6 +31,8 @@ from abm.sweep.cluster import (
     scheduler_address,
 )
 from abm.sweep.execute import RunResult, RunTask, execute_run
+from abm.sweep.preflight import check_memory, check_scheduler, concurrent_runs
+from abm.sweep.progress import progress as progress_reporter
 from abm.sweep.spec import Run, SweepSpec, load_spec
 from abm.sweep.store import Store, SweepStatus, load, status
 
@@ -71,30 +73,41 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
     Args:
         spec: a TOML file path, a dict of the same shape, or a `SweepSpec`.
         out: output folder; created if needed, resumed if it holds the same sweep,
-            refused if it holds a different one.
+            extended if the spec adds seeds, grid values or points to the sweep it
+            holds (only the new runs are computed), refused if it holds a different
+            sweep or results of other model code.
         client: None for DASK_SCHEDULER_ADDRESS or else a LocalCluster with one worker
             process per core (this process computes runs while it starts); a
             `distributed.Client`; a scheduler address
             ("tcp://host:port"); or "serial" to run in this process without Dask.
         workers: worker processes of the LocalCluster (default: one per core).
-        progress: show a progress bar; None shows it only on an interactive terminal.
+        progress: True shows a progress bar, False nothing; None (default) shows a bar on
+            a terminal and otherwise a progress line every 10 s and 10 % of the runs.
 
     Returns:
         The tidy long DataFrame of every completed run, equal to `load(out)`.
 
     Raises:
-        SpecError: the spec is invalid (nothing ran).
-        StoreError: `out` holds a different sweep or is in use (nothing ran).
+        SpecError: the spec is invalid, or its runs need more memory than is available
+            (nothing ran, no folder created).
+        StoreError: `out` holds a different sweep, results of other model code, or is
+            in use (nothing ran).
         ClusterError: the Dask scheduler cannot be reached or its workers lack the model.
         RunsFailed: some runs raised; all others are stored.
     """
     sweep = load_spec(spec)
+    # refusals that need no folder come first, so a refused sweep leaves nothing behind
+    check_memory(sweep, concurrent_runs(client, workers))
+    check_scheduler(client)
     with Store.open(out, sweep) as store:
-        missing = [i for i in range(sweep.n_runs) if i not in store.done]
+        for note in store.notes:
+            print(f"abm: note: {note}", file=sys.stderr)
+        missing = store.missing()
         if missing:
-            tasks = (task_for(sweep, sweep.run(i)) for i in missing)  # built as submitted
+            tasks = (task_for(sweep, run) for run in missing)  # built as submitted
             with _executor(client, workers) as execute, \
-                    _progress(sweep.n_runs, sweep.n_runs - len(missing), progress) as bar:
+                    progress_reporter(len(store.runs), len(store.runs) - len(missing),
+                                      progress) as bar:
                 with contextlib.closing(execute(tasks)) as results:
                     for result in results:
                         store.record(result)
@@ -237,34 +250,3 @@ def _collect(client: Any, future: Any, task: RunTask) -> RunResult:
                          traceback=traceback.format_exc())
     finally:
         future.release()
-
-
-class _Bar:
-    """tqdm bar counting done and failed runs (elapsed and remaining time from tqdm)."""
-
-    def __init__(self, total: int, initial: int, enabled: bool | None) -> None:
-        from tqdm import tqdm
-
-        disable = None if enabled is None else not enabled
-        self.failed = 0
-        self._bar = tqdm(total=total, initial=initial, unit="run", desc="sweep",
-                         file=sys.stderr, disable=disable, dynamic_ncols=True, smoothing=0.05)
-        self._bar.set_postfix(failed=0)
-
-    def update(self, ok: bool) -> None:
-        if not ok:
-            self.failed += 1
-            self._bar.set_postfix(failed=self.failed, refresh=False)
-        self._bar.update(1)
-
-    def close(self) -> None:
-        self._bar.close()
-
-
-@contextlib.contextmanager
-def _progress(total: int, initial: int, enabled: bool | None) -> Iterator[_Bar]:
-    bar = _Bar(total, initial, enabled)
-    try:
-        yield bar
-    finally:
-        bar.close()

@@ -22,7 +22,6 @@ from typing import Any
 
 import pandas as pd
 
-import abm
 from abm.model import LaborMarketModel
 from abm.params import Params
 from abm.simulate import release, simulate
@@ -134,6 +133,11 @@ def dask_setup(worker: Any) -> None:
 
 
 def worker_info() -> dict[str, Any]:
-    """Package version and thread settings of a worker (checked before a sweep)."""
-    return {"version": abm.__version__, "host": host_label(),
+    """Package version, model-code fingerprint and thread settings of a worker.
+
+    The client compares version and fingerprint with its own before a sweep.
+    """
+    from abm.provenance import code_fingerprint, version
+
+    return {"version": version(), "code": code_fingerprint(), "host": host_label(),
             "omp_threads": os.environ.get("OMP_NUM_THREADS")}

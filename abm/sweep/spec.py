@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -27,7 +28,9 @@ from typing import Any
 
 from abm.params import ParameterError, Params
 from abm.sweep._lines import key_lines
+from abm.sweep._seeds import replicate_seeds
 from abm.sweep._sections import (
+    MAX_POINTS,
     MAX_RUNS,
     SPEC_KEYS,
     VARIANT,
@@ -40,7 +43,7 @@ from abm.sweep._sections import (
     check_points,
     check_scenario,
     check_seeds,
-    replicate_seeds,
+    grid_combos,
     suggest,
 )
 
@@ -122,6 +125,9 @@ class SweepSpec:
                         "seeds": list(self.seeds)})
 
 
+MAX_SPEC_BYTES = 16 * 2**20
+
+
 def _digest(obj: Any) -> str:
     text = json.dumps(obj, sort_keys=False, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()
@@ -141,12 +147,7 @@ def load_spec(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str]) -> S
         return parse_spec(spec)
     if isinstance(spec, str | os.PathLike):
         path = Path(spec)
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise SpecError(f"spec file {str(path)!r} not found") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise SpecError(f"cannot read spec file {str(path)!r}: {exc}") from None
+        text = _read_spec_text(path)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -154,6 +155,31 @@ def load_spec(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str]) -> S
         return parse_spec(data, source=str(path), lines=key_lines(text))
     raise SpecError(f"a spec must be a TOML file path, a dict or a SweepSpec, "
                     f"got {type(spec).__name__}")
+
+
+def _read_spec_text(path: Path) -> str:
+    """The text of a spec file: a regular file of at most MAX_SPEC_BYTES, in UTF-8.
+
+    Devices and pipes (/dev/zero, /dev/stdin) are refused before reading: they may
+    never end.
+    """
+    try:
+        if not path.is_file():
+            if not path.exists():
+                raise SpecError(f"spec file {str(path)!r} not found")
+            raise SpecError(f"spec file {str(path)!r} is not a regular file; give a .toml file")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SPEC_BYTES + 1)
+    except OSError as exc:
+        raise SpecError(f"cannot read spec file {str(path)!r}: {exc.strerror or exc}") from None
+    if len(data) > MAX_SPEC_BYTES:
+        raise SpecError(f"spec file {str(path)!r} is larger than {MAX_SPEC_BYTES // 2**20} MiB;"
+                        " a sweep spec is a short TOML file")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SpecError(f"cannot read spec file {str(path)!r}: not UTF-8 text ({exc.reason} "
+                        f"at byte {exc.start})") from None
 
 
 def parse_spec(data: Mapping[str, Any], *, source: str = "spec",
@@ -174,27 +200,45 @@ def parse_spec(data: Mapping[str, Any], *, source: str = "spec",
                                 f"Known keys: {', '.join(SPEC_KEYS)}")
     name, variants = check_scenario(data, where)
     periods = check_periods(data, where)
-    seeds, seeds_canon, root_canon = check_seeds(data, where, name)
+    seeds_raw, seeds_canon, root_canon = check_seeds(data, where, name)
     fixed = check_fixed(data, where, periods)
     if "grid" in data and "points" in data:
         raise where(("points",), "give either [grid] (a full product) or [[points]] "
                                  "(explicit points), not both")
+    axes: dict[str, list[Any]] | None = None
     if "grid" in data:
-        dims, combos, canon_grid = check_grid(data["grid"], where, variants, fixed, periods)
-        canon_points, origins = None, [("grid",)] * len(combos)
+        axes = check_grid(data["grid"], where, variants, fixed, periods)
+        dims, canon_grid, canon_points = tuple(axes), {k: list(v) for k, v in axes.items()}, None
+        n_combos = math.prod(len(v) for v in axes.values())
     elif "points" in data:
         dims, combos, canon_points = check_points(data["points"], where, variants, fixed, periods)
-        canon_grid, origins = None, [("points", i) for i in range(len(combos))]
+        canon_grid, n_combos = None, len(combos)
     else:
-        dims, combos, canon_grid, canon_points, origins = (), [{}], None, None, [("fixed",)]
-    if len(variants) > 1 and VARIANT not in dims:
+        dims, combos, canon_grid, canon_points, n_combos = (), [{}], None, None, 1
+    by_variant = len(variants) > 1 and VARIANT not in dims
+    # sizes are checked arithmetically, before any point is built or seed derived
+    n_points = n_combos * (len(variants) if by_variant else 1)
+    n_seeds = seeds_raw if isinstance(seeds_raw, int) else len(seeds_raw)
+    if n_points > MAX_POINTS:
+        raise where(("grid",) if axes is not None else ("points",),
+                    f"the sweep has {n_points} parameter points; the limit is {MAX_POINTS}")
+    if n_points * n_seeds > MAX_RUNS:
+        raise where(("seeds",), f"{n_points} points x {n_seeds} seeds = "
+                                f"{n_points * n_seeds} runs exceeds the limit of {MAX_RUNS}")
+    if axes is not None:
+        combos = grid_combos(axes)
+        origins: list[tuple[str | int, ...]] = [("grid",)] * len(combos)
+    elif canon_points is not None:
+        origins = [("points", i) for i in range(len(combos))]
+    else:
+        origins = [("fixed",)]
+    if by_variant:
         dims = (VARIANT, *dims)
         combos = [{VARIANT: v, **c} for v in variants for c in combos]
         origins = [o for _ in variants for o in origins]
     points = _build_points(combos, origins, dims, variants, fixed, periods, where)
-    if len(points) * len(seeds) > MAX_RUNS:
-        raise where(("seeds",), f"{len(points)} points x {len(seeds)} seeds = "
-                                f"{len(points) * len(seeds)} runs exceeds the limit of {MAX_RUNS}")
+    seeds = replicate_seeds(seeds_raw, root_canon or 0) if isinstance(seeds_raw, int) \
+        else seeds_raw
     workers_at, firms_at = check_keep(data, where, min(p.params.n_periods for p in points))
     resolved_periods = {p.params.n_periods for p in points}
     canonical = {

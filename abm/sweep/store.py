@@ -1,19 +1,24 @@
-"""The results store: a Parquet dataset per table, a journal and a manifest under one folder.
+"""The results store: a Parquet file per run and table, a journal and a manifest.
 
 Layout of an output folder::
 
-    manifest.json          spec, spec hash, package version, every run's parameters,
-                           seed, status, wall time and error (rewritten atomically)
-    journal.jsonl          one line per finished or failed run, appended as they arrive
+    manifest.json          spec, provenance, history of extensions, and every run's
+                           parameters, seed, status, wall time, error and file checksums
+                           (rewritten atomically)
+    journal.jsonl          one line per finished or failed run (with its checksums),
+                           appended as they arrive
     model/run-000042.parquet    model-level statistics of run 42, one row per period
     workers/run-000042.parquet  worker cross-sections (only when kept)
     firms/run-000042.parquet    firm cross-sections (only when kept)
+    damaged/               damaged or foreign run files moved aside by a resumed sweep
 
-Every file is written under a temporary dot-name and renamed into place, so a file
-either exists complete or not at all, whatever interrupts the sweep. The model file is
-written last: its presence is what marks a run as done, which makes resuming a matter
-of listing one folder. The journal and the manifest are conveniences for status
-reports; the Parquet files are the truth.
+Every file is written under a temporary dot-name, fsynced and renamed into place, so a
+file either exists complete or not at all; the folders are fsynced (batched, when the
+manifest is written) so that the renames survive a crash too. The model file is written
+last. The run files are the truth: they carry their run record (run number, point,
+seed, parameters, provenance) in their Parquet metadata, and their checksums are in the
+journal and the manifest, so a folder can always be verified (`status`), repaired (a
+rerun recomputes damaged runs) and its manifest rebuilt (see `abm.sweep.integrity`).
 """
 
 from __future__ import annotations
@@ -23,149 +28,199 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.dataset as pads
 import pyarrow.parquet as pq
 
-import abm
+from abm.provenance import describe_difference, provenance
+from abm.sweep import layout
 from abm.sweep.execute import RunResult
-from abm.sweep.spec import SweepSpec
+from abm.sweep.folder import (
+    JOURNAL,
+    LOCK,
+    MANIFEST,
+    OWNED,
+    StoreError,
+    expected_checksums,
+    kept_tables,
+    read_journal,
+    read_manifest,
+    repair_journal,
+)
+from abm.sweep.integrity import (
+    META_KEY,
+    QUARANTINE,
+    TABLES,
+    Problem,
+    fsync_dir,
+    quarantine,
+    run_file,
+    run_record,
+    sha256_bytes,
+    verify,
+)
+from abm.sweep.results import SweepStatus, load, status
+from abm.sweep.spec import Run, SweepSpec
 
-MANIFEST = "manifest.json"
-JOURNAL = "journal.jsonl"
-LOCK = ".lock"
-TABLES = ("model", "workers", "firms")
-FORMAT = 1
-_SORT = {"model": ["run_id", "period"], "workers": ["run_id", "period", "worker"],
-         "firms": ["run_id", "period", "firm"]}
+# readers and folder bookkeeping re-exported: `abm.sweep.store` is the store's one name
+__all__ = ["JOURNAL", "MANIFEST", "Problem", "Store", "StoreError", "SweepStatus", "load",
+           "read_journal", "read_manifest", "run_file", "status"]
 
-
-class StoreError(ValueError):
-    """The output folder cannot be used for this sweep (changed spec, busy, not a sweep)."""
-
-
-def run_file(root: Path, table: str, run_id: int) -> Path:
-    """Path of one run's Parquet file in `table`."""
-    return root / table / f"run-{run_id:06d}.parquet"
-
-
-def _run_id(path: Path) -> int:
-    return int(path.stem.split("-", 1)[1])
+FORMAT = 2
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _write_atomic(path: Path, write: Any) -> None:
-    """Write through `write(tmp_path)` to a hidden temporary name, fsync, rename."""
+def _write_atomic(path: Path, data: bytes | memoryview) -> None:
+    """Write `data` to a hidden temporary name, fsync it, rename it into place."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    write(tmp)
-    with open(tmp, "rb") as fh:
+    with open(tmp, "wb") as fh:
+        fh.write(data)
+        fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
 
 
 def _write_json(path: Path, obj: Any) -> None:
-    _write_atomic(path, lambda tmp: tmp.write_text(json.dumps(obj, indent=1, default=str)))
+    _write_atomic(path, json.dumps(obj, indent=1, default=str).encode())
 
 
-def _write_parquet(path: Path, df: pd.DataFrame, meta: dict[str, Any]) -> None:
+def _parquet_bytes(df: pd.DataFrame, meta: dict[str, Any]) -> memoryview:
     table = pa.Table.from_pandas(df, preserve_index=False)
     schema_meta = dict(table.schema.metadata or {})
-    schema_meta[b"abm.sweep.run"] = json.dumps(meta, default=str).encode()
-    table = table.replace_schema_metadata(schema_meta)
-    _write_atomic(path, lambda tmp: pq.write_table(table, tmp))
-
-
-def read_manifest(root: Path) -> dict[str, Any]:
-    """The manifest of a sweep folder; StoreError when there is none."""
-    path = Path(root) / MANIFEST
-    try:
-        return json.loads(path.read_text())
-    except FileNotFoundError:
-        raise StoreError(f"{root} is not a sweep output folder (no {MANIFEST})") from None
-    except (OSError, ValueError) as exc:
-        raise StoreError(f"cannot read {path}: {exc}") from None
-
-
-def done_ids(root: Path) -> set[int]:
-    """Runs whose model file exists, i.e. that completed."""
-    folder = Path(root) / "model"
-    if not folder.is_dir():
-        return set()
-    return {_run_id(p) for p in folder.glob("run-*.parquet")}
-
-
-def read_journal(root: Path) -> dict[int, dict[str, Any]]:
-    """Last journal event of every run; a line cut short by a kill is skipped."""
-    events: dict[int, dict[str, Any]] = {}
-    path = Path(root) / JOURNAL
-    if not path.exists():
-        return events
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                event = json.loads(line)
-                events[int(event["run_id"])] = event
-            except (ValueError, KeyError, TypeError):
-                continue
-    return events
+    schema_meta[META_KEY] = json.dumps(meta, default=str).encode()
+    sink = pa.BufferOutputStream()
+    pq.write_table(table.replace_schema_metadata(schema_meta), sink)
+    return memoryview(sink.getvalue())
 
 
 class Store:
     """A sweep's output folder, opened for writing by one process at a time.
 
     Use `Store.open(root, spec)` inside a `with` block: it refuses a folder holding a
-    different sweep, takes an exclusive lock, removes temporaries left by a killed
-    process and writes the initial manifest.
+    different sweep or results of other model code, takes an exclusive lock, lays the
+    spec over the runs already there (extending the sweep if the spec adds runs),
+    verifies every run file, moves damaged ones aside and writes the manifest.
     """
 
     def __init__(self, root: Path, spec: SweepSpec) -> None:
         self.root, self.spec = Path(root), spec
+        self.keys = layout.point_keys(spec)
+        self.provenance = provenance()
+        self.runs: list[Run] = []
+        self.reused = 0
+        self.notes: list[str] = []
+        self.problems: list[Problem] = []
+        self.done: set[int] = set()
+        self.checksums: dict[int, dict[str, str]] = {}
+        self.events: dict[int, dict[str, Any]] = {}
+        self._history: list[dict[str, Any]] = []
         self._journal: IO[str] | None = None
         self._lock: IO[str] | None = None
+        self._dirty: set[Path] = set()
         self._manifest_written = 0.0
-        self.done: set[int] = set()
-        self.events: dict[int, dict[str, Any]] = {}
 
     # -- opening ----------------------------------------------------------------------
     @classmethod
     @contextlib.contextmanager
     def open(cls, root: str | os.PathLike[str], spec: SweepSpec) -> Iterator[Store]:
-        """Open (creating or resuming) the folder `root` for `spec`."""
+        """Open (creating, resuming or extending) the folder `root` for `spec`."""
         store = cls(Path(root), spec)
-        store._prepare()
         try:
+            store._prepare()
             yield store
         finally:
             store.close()
 
     def _prepare(self) -> None:
-        root = self.root
+        root, spec = self.root, self.spec
         if root.exists() and not root.is_dir():
             raise StoreError(f"--out {root} exists and is not a folder")
+        manifest, damaged = None, False
         if (root / MANIFEST).exists():
-            check_compatible(read_manifest(root), self.spec, root)
-        elif root.exists() and any(p.name != LOCK for p in root.iterdir()):
+            try:
+                manifest = read_manifest(root)
+            except StoreError:
+                damaged = True
+        if manifest is not None:
+            self._check_code(manifest.get("provenance") or {"version": manifest.get("version")})
+            try:
+                self.runs = layout.extend(spec, manifest, root)
+            except layout.LayoutError as exc:
+                raise StoreError(str(exc)) from None
+            self.reused = len(manifest["runs"])
+            self._history = list(manifest.get("history", []))
+        elif root.exists() and any(p.name not in OWNED and not p.name.startswith(".")
+                                   for p in root.iterdir()):
             raise StoreError(f"{root} is not empty and holds no sweep ({MANIFEST} missing); "
                              "choose a new or empty folder")
         for table in TABLES:
             (root / table).mkdir(parents=True, exist_ok=True)
         self._take_lock()
-        for table in (*TABLES, "."):
-            for tmp in (root / table).glob(".*.tmp"):
+        for folder in (root, *(root / t for t in TABLES)):
+            for tmp in folder.glob(".*.tmp"):
                 tmp.unlink(missing_ok=True)
-        self.done = done_ids(root)
-        self.events = read_journal(root)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        if manifest is None:
+            self._adopt(damaged, stamp)
+        idents = layout.idents(self.runs, self.keys)
+        repair_journal(root / JOURNAL)
+        self.events = {rid: e for rid, e in read_journal(root).items()
+                       if rid < len(idents) and (e.get("key"), e.get("seed")) == idents[rid]}
+        checked = verify(root, idents, expected_checksums(manifest, self.events),
+                         kept_tables(spec.canonical["keep"]), self.provenance["code"])
+        self.done, self.checksums, self.problems = checked.done, checked.checksums, \
+            checked.problems
+        moved = quarantine(root, checked.problems, stamp)
+        lost = len(checked.of("missing"))
+        if moved or lost:
+            kinds = sorted({p.kind for p in checked.problems if p.run_id is not None})
+            self.notes.append(f"{len(moved) + lost} run files were {'/'.join(kinds)}; the runs "
+                              f"concerned will be recomputed (files moved to "
+                              f"{root / QUARANTINE})")
+        if manifest is None or len(self.runs) > self.reused:
+            self._history.append({"time": _now(), "spec_hash": spec.spec_hash,
+                                  "runs": len(self.runs), "added": len(self.runs) - self.reused,
+                                  "source": spec.source, "commit": self.provenance["commit"]})
         self._journal = open(root / JOURNAL, "a", encoding="utf-8")  # noqa: SIM115
         self.write_manifest()
+
+    def _check_code(self, stored: dict[str, Any]) -> None:
+        changed = describe_difference(stored, self.provenance)
+        if changed:
+            raise StoreError(f"{self.root} holds results of other model code ({changed}); "
+                             "rerunning would mix two versions of the model: use a new --out "
+                             "folder, or restore the model code that wrote it (commit "
+                             f"{stored.get('commit') or 'unknown'})")
+
+    def _adopt(self, damaged: bool, stamp: str) -> None:
+        """Lay the spec over the intact run files of a folder without a usable manifest."""
+        found: dict[int, tuple[str, int]] = {}
+        for path in sorted((self.root / "model").glob("run-*.parquet")):
+            record = run_record(path)
+            if record is None or not isinstance(record.get("run_id"), int):
+                continue  # damaged: verification moves it aside
+            if f"run-{record['run_id']:06d}.parquet" != path.name:
+                continue  # a copy of another run's file
+            self._check_code(record.get("provenance") or {})
+            found[record["run_id"]] = (record.get("key"), record.get("seed"))
+        try:
+            self.runs = layout.adopt(self.spec, found, self.root)
+        except layout.LayoutError as exc:
+            raise StoreError(str(exc)) from None
+        if damaged:
+            target = self.root / QUARANTINE / f"{MANIFEST}.{stamp}"
+            target.parent.mkdir(exist_ok=True)
+            os.replace(self.root / MANIFEST, target)
+        if damaged or found:
+            self.notes.append(f"{MANIFEST} was {'damaged' if damaged else 'missing'}; rebuilt "
+                              f"it from {len(found)} intact run files")
 
     def _take_lock(self) -> None:
         try:
@@ -192,26 +247,33 @@ class Store:
         if self._journal is not None:
             self._journal.close()
             self._journal = None
-            self.done = done_ids(self.root)  # an interrupt may have hit mid-record
             self.write_manifest()
         if self._lock is not None:
             self._lock.close()
             self._lock = None
 
     # -- recording --------------------------------------------------------------------
+    def missing(self) -> list[Run]:
+        """Runs without a verified result, in run-number order."""
+        return [r for r in self.runs if r.run_id not in self.done]
+
     def record(self, result: RunResult) -> None:
         """Store one run's outcome: Parquet files (model last) or the failure."""
-        run = self.spec.run(result.run_id)
+        run = self.runs[result.run_id]
         event = {"run_id": result.run_id, "status": "done" if result.ok else "failed",
-                 "seed": run.seed, "params": dict(run.point.values),
-                 "wall_time": round(result.wall_time, 6), "host": result.host,
-                 "time": _now()}
+                 "seed": run.seed, "key": self.keys[run.point.index],
+                 "params": dict(run.point.values), "wall_time": round(result.wall_time, 6),
+                 "host": result.host, "time": _now()}
         if result.ok:
             assert result.model is not None
-            meta = {**event, "spec_hash": self.spec.spec_hash, "version": abm.__version__}
-            for name, df in result.tables.items():
-                _write_parquet(run_file(self.root, name, result.run_id), df, meta)
-            _write_parquet(run_file(self.root, "model", result.run_id), result.model, meta)
+            meta = {**event, "replicate": run.replicate, "variant": run.point.variant,
+                    "spec_hash": self.spec.spec_hash, "parameters": run.point.params.to_dict(),
+                    "provenance": self.provenance}
+            files = {name: self._write_run(name, result.run_id, df, meta)
+                     for name, df in result.tables.items()}
+            files["model"] = self._write_run("model", result.run_id, result.model, meta)
+            event["files"] = files
+            self.checksums[result.run_id] = files
             self.done.add(result.run_id)
         else:
             event.update(error=result.error, traceback=result.traceback)
@@ -222,31 +284,50 @@ class Store:
         if time.monotonic() - self._manifest_written > 10.0:
             self.write_manifest()
 
+    def _write_run(self, table: str, run_id: int, df: pd.DataFrame,
+                   meta: dict[str, Any]) -> str:
+        data = _parquet_bytes(df, meta)
+        path = run_file(self.root, table, run_id)
+        _write_atomic(path, data)
+        self._dirty.add(path.parent)
+        return sha256_bytes(data)
+
     def write_manifest(self) -> None:
-        """Rewrite manifest.json from the spec, the finished files and the journal."""
-        spec = self.spec
-        runs = []
-        for run in spec.runs():
-            event = self.events.get(run.run_id, {})
-            state = ("done" if run.run_id in self.done
+        """Rewrite manifest.json from the runs, their files and the journal.
+
+        The folders holding run files renamed since the last manifest are fsynced
+        first, so the manifest never lists a checksum of a file a crash could undo.
+        """
+        for folder in self._dirty:
+            fsync_dir(folder)
+        self._dirty.clear()
+        spec, runs = self.spec, []
+        for run in self.runs:
+            rid = run.run_id
+            event = self.events.get(rid, {})
+            state = ("done" if rid in self.done
                      else "failed" if event.get("status") == "failed" else "pending")
-            entry = {"run_id": run.run_id, "params": dict(run.point.values),
+            entry = {"run_id": rid, "params": dict(run.point.values),
                      "variant": run.point.variant, "replicate": run.replicate,
-                     "seed": run.seed, "status": state,
+                     "seed": run.seed, "key": self.keys[run.point.index], "status": state,
                      "wall_time": event.get("wall_time") if state != "pending" else None,
                      "host": event.get("host") if state != "pending" else None}
+            if state == "done" and rid in self.checksums:
+                entry["files"] = self.checksums[rid]
             if state == "failed":
                 entry["error"] = event.get("error")
             runs.append(entry)
         counts = {s: sum(r["status"] == s for r in runs) for s in ("done", "failed", "pending")}
         manifest = {
-            "format": FORMAT, "package": "ai-inequality-abm", "version": abm.__version__,
-            "source": spec.source, "spec": spec.canonical, "spec_hash": spec.spec_hash,
-            "runs_hash": spec.runs_hash, "dims": list(spec.dims),
-            "variants": _variant_params(spec),
+            "format": FORMAT, "package": self.provenance["package"],
+            "version": self.provenance["version"], "code": self.provenance["code"],
+            "provenance": self.provenance, "source": spec.source, "spec": spec.canonical,
+            "spec_hash": spec.spec_hash, "runs_hash": spec.runs_hash, "dims": list(spec.dims),
+            "variants": _variant_params(spec), "history": self._history,
             "updated": _now(), "counts": {"total": len(runs), **counts}, "runs": runs,
         }
         _write_json(self.root / MANIFEST, manifest)
+        fsync_dir(self.root)
         self._manifest_written = time.monotonic()
 
 
@@ -258,88 +339,3 @@ def _variant_params(spec: SweepSpec) -> dict[str, dict[str, Any]]:
     return {v: base[v].to_dict() for v in dict.fromkeys(p.variant for p in spec.points)}
 
 
-def check_compatible(manifest: dict[str, Any], spec: SweepSpec, root: Path) -> None:
-    """Refuse to mix a different sweep into an existing folder."""
-    if manifest.get("spec_hash") != spec.spec_hash:
-        old = manifest.get("spec", {})
-        changed = [k for k in dict.fromkeys([*old, *spec.canonical])
-                   if old.get(k) != spec.canonical.get(k)]
-        raise StoreError(f"{root} holds a sweep of a different spec (changed: "
-                         f"{', '.join(changed) or 'format'}); use a new --out folder, or "
-                         f"delete {root} to start over")
-    if manifest.get("version") != abm.__version__:
-        raise StoreError(f"{root} was written by abm {manifest.get('version')}, this is "
-                         f"abm {abm.__version__}; use a new --out folder so that results of "
-                         "different model versions are not mixed")
-    if manifest.get("runs_hash") != spec.runs_hash:
-        raise StoreError(f"the parameters of scenario {spec.scenario!r} changed since {root} "
-                         "was started; use a new --out folder so that results are not mixed")
-
-
-# -- reading ---------------------------------------------------------------------------
-def load(out: str | os.PathLike[str], table: str = "model") -> pd.DataFrame:
-    """Load a sweep's results as one tidy long DataFrame.
-
-    Args:
-        out: the sweep's output folder.
-        table: "model" (default: one row per run and period), "workers" or "firms"
-            (the kept cross-sections, one row per run, period and agent).
-
-    Returns:
-        Columns run_id, the swept parameters, seed, period, (worker or firm,) outputs;
-        sorted by run_id and period. Only completed runs are included.
-    """
-    root = Path(out)
-    if table not in TABLES:
-        raise ValueError(f"table={table!r} must be one of {list(TABLES)}")
-    manifest = read_manifest(root)
-    done = done_ids(root)
-    files = sorted(p for p in (root / table).glob("run-*.parquet") if _run_id(p) in done)
-    if not files:
-        return pd.DataFrame(columns=["run_id", *manifest.get("dims", []), "seed", "period"])
-    data = pads.dataset([str(p) for p in files], format="parquet").to_table()
-    df = data.to_pandas()
-    return df.sort_values(_SORT[table], kind="stable").reset_index(drop=True)
-
-
-@dataclass
-class SweepStatus:
-    """Progress of a sweep folder, for `abm sweep --status` and scripts."""
-
-    out: Path
-    scenario: str
-    source: str
-    total: int
-    done: int
-    failed: int
-    pending: int
-    wall_time: float
-    failures: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def complete(self) -> bool:
-        """True when every run finished successfully."""
-        return self.done == self.total
-
-
-def status(out: str | os.PathLike[str]) -> SweepStatus:
-    """Counts of done, failed and pending runs, and the failures with their errors."""
-    root = Path(out)
-    manifest = read_manifest(root)
-    done = done_ids(root)
-    events = read_journal(root)
-    failures, wall = [], 0.0
-    for run in manifest.get("runs", []):
-        rid = run["run_id"]
-        event = events.get(rid, {})
-        if rid in done:
-            wall += float(event.get("wall_time") or run.get("wall_time") or 0.0)
-        elif event.get("status") == "failed":
-            failures.append({"run_id": rid, "params": run["params"], "seed": run["seed"],
-                             "error": event.get("error"), "host": event.get("host")})
-    total = len(manifest.get("runs", []))
-    n_done = len(done & {r["run_id"] for r in manifest.get("runs", [])})
-    return SweepStatus(out=root, scenario=manifest["spec"]["scenario"],
-                       source=manifest.get("source", ""), total=total, done=n_done,
-                       failed=len(failures), pending=total - n_done - len(failures),
-                       wall_time=wall, failures=failures)

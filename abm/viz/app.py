@@ -12,21 +12,32 @@ the panels in `abm.viz.panels`; it holds no model logic.
 
 from __future__ import annotations
 
+import os
 import warnings
 from typing import Any
 
 import solara
+from solara.server import settings as _solara_settings
 
 with warnings.catch_warnings():
     # solara's hook checker flags a Mesa component at import time; harmless there
     warnings.filterwarnings("ignore", category=UserWarning, module="solara.validate_hooks")
     from mesa.visualization import SolaraViz
 
+from abm.simulate import release
 from abm.viz.controls import initial_values, model_params
 from abm.viz.model import VizModel
 from abm.viz.panels import PANEL_CSS, PANELS
 
 TITLE = "Generative AI and inequality: two regimes"
+
+# How long the server keeps a closed tab's session (its model, figures and widgets, about
+# 2 MiB) in case the tab reconnects. Solara's default is 24 hours, so a server that sees
+# many short visits grows by every one of them; a minute covers a network blip or a
+# reload. An explicit SOLARA_KERNEL_CULL_TIMEOUT in the environment wins.
+CLOSED_SESSION_KEPT = "60s"
+if "SOLARA_KERNEL_CULL_TIMEOUT" not in os.environ:
+    _solara_settings.kernel.cull_timeout = CLOSED_SESSION_KEPT
 
 # ms of pause between played steps: each step already takes ~0.2 s to simulate and
 # redraw, so shorter pauses would not make Play visibly faster
@@ -56,7 +67,12 @@ def AppView(model: VizModel | solara.Reactive[VizModel],
 
 @solara.component
 def Page() -> None:
-    """One browser session: its own model, then the SolaraViz page."""
+    """One browser session: its own model, then the SolaraViz page.
+
+    When the session ends its model is released from Mesa's class-level registry
+    (`abm.simulate.release`), so nothing outside the session keeps it alive.
+    """
     spec = solara.use_memo(model_params, dependencies=[])
     model = solara.use_memo(lambda: new_model(spec), dependencies=[])
+    solara.use_effect(lambda: (lambda: release(model)), dependencies=[])
     AppView(model, spec)

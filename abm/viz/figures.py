@@ -211,8 +211,12 @@ class GiniPlot(_TimeSeries):
         super().__init__(fig, [ax], model)
         for column, label, colour, style, width in self.SERIES:
             self.line(ax, column, ls=style, color=colour, lw=width, label=label)
-        ax.set_ylim(0, 1)
-        ax.set_ylabel("Gini coefficient (0 = equal, 1 = maximal)")
+        # fitted to the data, not 0-1: a fixed unit axis hides the few hundredths by
+        # which AI moves the income Gini (the change the app is about)
+        self.ax = ax
+        start = model.model_frame()[[c for c, *_ in self.SERIES]].to_numpy(dtype=float)
+        ax.set_ylim(*_padded(start))
+        ax.set_ylabel("Gini coefficient")
         ax.set_title("Inequality paths: Gini by income source")
         _time_axis(ax, self.horizon)
         # below the axes, so it is static and never hides a line
@@ -220,15 +224,34 @@ class GiniPlot(_TimeSeries):
                   frameon=False)
 
     def update(self, model: VizModel) -> bool:
-        return self.set_lines(model.model_frame())
+        frame = model.model_frame()
+        grew = self.set_lines(frame)
+        values = frame[[c for c, *_ in self.SERIES]].to_numpy(dtype=float)
+        return _grow(self.ax, values, pad=0.1, floor=0.0) or grew
+
+
+def _padded(values: np.ndarray, pad: float = 0.1) -> tuple[float, float]:
+    """Limits around the finite `values` with `pad` of their span on each side, in [0, 1]."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    if not v.size:
+        return 0.0, 1.0
+    lo, hi = float(v.min()), float(v.max())
+    span = max(hi - lo, 0.05)
+    return max(0.0, lo - pad * span), min(1.0, hi + pad * span)
 
 
 class CvPlot(_TimeSeries):
     """Within-task dispersion of output on AI-exposed vs unexposed tasks.
 
-    Homogenization shows as the exposed line falling below the unexposed one; the
-    AI capability path is drawn on a second axis so the cause is visible.
+    Homogenization shows as the exposed line (CV at equal AI access) falling below the
+    unexposed one. The realised CV on exposed tasks, with each employer's own AI
+    access, is drawn beside it: under proprietary AI it can rise while the
+    equal-access CV falls. The AI capability path is drawn on a second axis so the
+    cause is visible.
     """
+
+    CVS = ("within_task_cv_exposed", "task_cv_exposed_all_firms", "within_task_cv_unexposed")
 
     def __init__(self, model: VizModel) -> None:
         fig, axes = new_figure(margins={"right": 0.87})
@@ -237,14 +260,15 @@ class CvPlot(_TimeSeries):
         super().__init__(fig, [ax, twin], model)
         self.ax = ax
         self.line(ax, "within_task_cv_exposed", color=EXPOSED, lw=2.2,
-                  label="AI-exposed (codifiable) tasks")
+                  label="AI-exposed tasks, at equal AI access")
+        self.line(ax, "task_cv_exposed_all_firms", color=EXPOSED, ls="--", lw=1.6,
+                  label="AI-exposed tasks, realised (own employer's AI)")
         self.line(ax, "within_task_cv_unexposed", color=UNEXPOSED, lw=2.2,
                   label="unexposed (social) tasks")
         self.line(twin, "ai_capability", color="grey", ls=":", lw=1.5,
                   label="AI capability A_t (right axis)")
         frame = model.model_frame()
-        top = np.nanmax(frame[["within_task_cv_exposed", "within_task_cv_unexposed"]]
-                        .to_numpy(dtype=float))
+        top = np.nanmax(frame[list(self.CVS)].to_numpy(dtype=float))
         ax.set_ylim(0, 1.25 * float(top) if np.isfinite(top) and top > 0 else 1.0)
         ax.set_ylabel("within-task CV of output (sd / mean)")
         ax.set_title("Homogenization: dispersion within tasks")
@@ -253,8 +277,7 @@ class CvPlot(_TimeSeries):
         twin.tick_params(axis="y", colors="grey")
         a_max = float(model.params.ai_max)
         twin.set_ylim(0, 1.15 * a_max if a_max > 0 else 1.0)
-        handles = [self.lines[c] for c in ("within_task_cv_exposed",
-                                           "within_task_cv_unexposed", "ai_capability")]
+        handles = [self.lines[c] for c in (*self.CVS, "ai_capability")]
         # on the twin axes, registered last: drawn above all three lines
         self.animate(twin.legend(handles=handles, loc="lower left", fontsize=8,
                                  framealpha=0.9))
@@ -262,7 +285,7 @@ class CvPlot(_TimeSeries):
     def update(self, model: VizModel) -> bool:
         frame = model.model_frame()
         grew = self.set_lines(frame)
-        cv = frame[["within_task_cv_exposed", "within_task_cv_unexposed"]].to_numpy(dtype=float)
+        cv = frame[list(self.CVS)].to_numpy(dtype=float)
         return _grow(self.ax, cv, floor=0.0) or grew
 
 

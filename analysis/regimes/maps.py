@@ -3,10 +3,12 @@
 The analytic grid evaluates `predict` at every point (deterministic; about a minute for
 31 × 31 points). The simulated grid runs every point with and without AI for `seeds`
 replicates through the sweep runner (`analysis.regimes.simulated`), so it parallelises
-and resumes. The sign rule of the agreement report: a simulated point is decisive when
-its mean dgini over seeds is more than `z` standard errors from zero, and it agrees when
-its sign equals the analytic sign there; points within z standard errors are undecided,
-not disagreements.
+and resumes. The sign rule of the agreement report is the project's one regime rule
+(`abm.uncertainty`): a simulated point is decisive when its mean dgini over n seeds is
+distinguishable from zero by a two-sided t test at 5% (|mean| > t_{0.975, n−1} · SE;
+12.71 SE with 2 seeds, 2.57 with 6), and it agrees when its sign equals the analytic
+sign there; points that are not distinguishable from zero are undecided, not
+disagreements.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ import numpy as np
 import pandas as pd
 
 from abm.params import Params
+from abm.uncertainty import LEVEL, t_critical
 from analysis.regimes.boundary import axis_range, set_axis
 from analysis.regimes.prediction import predict
 from analysis.regimes.simulated import build_spec, run_spec, summarize
 
-Z_DECISIVE = 2.0
 # ranges drawn by default: Gini(K) stops at 0.9, where 100 firms still resemble the
 # lognormal the mean field integrates over (at 0.99 a sample of 100 is far from it)
 MAP_RANGES = {"xi": (0.0, 1.0), "asset_gini": (0.0, 0.9), "proprietary_share": (0.0, 1.0),
@@ -112,11 +114,15 @@ def _point(base: Params, values: dict[str, Any]) -> Params:
     return p
 
 
-def classify(table: pd.DataFrame, z: float = Z_DECISIVE) -> pd.DataFrame:
-    """Add the sign rule's columns: decisive, agree, and the size of each gap."""
+def classify(table: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+    """Add the sign rule's columns: t statistic, its critical value, decisive, agree, gap.
+
+    `table` needs `sim_dgini`, `sim_se` and `n_seeds` (the seeds behind each mean).
+    """
     t = table.copy()
     t["sim_z"] = t["sim_dgini"] / t["sim_se"]
-    t["decisive"] = t["sim_z"].abs() > z
+    t["t_critical"] = [t_critical(int(n), level) for n in t["n_seeds"]]
+    t["decisive"] = t["sim_z"].abs() > t["t_critical"]
     t["agree"] = np.where(t["decisive"], np.sign(t["sim_dgini"]) == np.sign(t["dgini"]),
                           np.nan)
     t["gap"] = t["sim_dgini"] - t["dgini"]

@@ -68,22 +68,25 @@ def isotonic(y: np.ndarray, w: np.ndarray) -> np.ndarray:
 
     Adjacent values that decrease are pooled into their weighted mean until the
     sequence is non-decreasing (Barlow et al. 1972, "Statistical inference under order
-    restrictions").
+    restrictions"); SciPy's `scipy.optimize.isotonic_regression` does it. SciPy needs
+    positive weights: points of zero weight are fitted by the weighted points before
+    them (or after them, at the start), which is where pooling puts them, and an
+    all-zero weight vector pools nothing.
     """
-    means: list[float] = []
-    weights: list[float] = []
-    sizes: list[int] = []
-    for v, wt in zip(np.asarray(y, float), np.asarray(w, float), strict=True):
-        means.append(v)
-        weights.append(wt)
-        sizes.append(1)
-        while len(means) > 1 and means[-2] > means[-1]:
-            m2, w2, n2 = means.pop(), weights.pop(), sizes.pop()
-            total = weights[-1] + w2
-            means[-1] = (means[-1] * weights[-1] + m2 * w2) / total if total > 0 else m2
-            weights[-1] = total
-            sizes[-1] += n2
-    return np.repeat(means, sizes)
+    from scipy.optimize import isotonic_regression
+
+    y = np.asarray(y, dtype=float)
+    w = np.asarray(w, dtype=float)
+    if y.shape != w.shape:
+        raise ValueError(f"y and w differ in shape: {y.shape} vs {w.shape}")
+    positive = w > 0
+    if positive.all():
+        return isotonic_regression(y, weights=w, increasing=True).x
+    if not positive.any():
+        return np.maximum.accumulate(y) if y.size else y
+    fit = isotonic_regression(y[positive], weights=w[positive], increasing=True).x
+    index = np.maximum(np.cumsum(positive) - 1, 0)      # last weighted point at or before
+    return fit[index]
 
 
 def weighted_inequality(values: np.ndarray, weights: np.ndarray,

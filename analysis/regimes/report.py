@@ -168,8 +168,10 @@ def agreement_markdown(tables: dict[str, pd.DataFrame], explained: pd.DataFrame,
                        axes_cols: list[str]) -> str:
     """The agreement report: share of decisive points that agree, each disagreement."""
     lines = ["# Sign agreement: analytic vs simulated dgini", "",
-             "A point is decisive when its simulated mean dgini is more than 2 standard "
-             "errors from zero; it agrees when its sign equals the analytic sign.", "",
+             "A point is decisive when its simulated mean dgini is distinguishable from "
+             "zero by a two-sided t test at 5% with n − 1 degrees of freedom (|mean| > "
+             "t critical value × SE, n seeds); it agrees when its sign equals the analytic "
+             "sign.", "",
              "| grid | points | decisive | agree | share |", "|---|---|---|---|---|"]
     for name, t in tables.items():
         a = agreement(t)
@@ -194,7 +196,7 @@ def agreement_markdown(tables: dict[str, pd.DataFrame], explained: pd.DataFrame,
                   "| variant | point | analytic dgini | simulated dgini ± SE | agree |",
                   "|---|---|---|---|---|"]
         for _, r in explained.iterrows():
-            verdict = {1.0: "yes", 0.0: "no"}.get(r["agree"], "within 2 SE")
+            verdict = {1.0: "yes", 0.0: "no"}.get(r["agree"], "not distinguishable from 0")
             lines.append(f"| {r['variant']} | {_point_text(r, axes_cols)} | {r['dgini']:+.4f} "
                          f"| {r['sim_dgini']:+.4f} ± {r['sim_se']:.4f} | {verdict} |")
     return "\n".join(lines) + "\n"

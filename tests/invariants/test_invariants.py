@@ -16,6 +16,17 @@ CONFIGS = {
                            concentration=False),
     "cobb_douglas_fast_ai": dict(sigma=1.0, ai_growth=2.0, ai_max=3.0, retooling_rate=1.0),
     "owners_fewer_than_firms": dict(owner_share=0.01, n_firms=40),
+    # the ends of the firm side's ranges: no rent sharing and all of it, access that
+    # ignores assets and that follows them steeply, nearly equal and nearly all-in-one
+    # assets, the firm CES at its elasticity range ends, dear AI, persistent shocks
+    "xi_0_psi_0": dict(xi=0.0, psi=0.0, eta1=2.0),
+    "xi_1_psi_3": dict(xi=1.0, psi=3.0, eta0=0.0, eta1=2.0),
+    "assets_nearly_equal": dict(asset_gini=0.01),
+    "assets_nearly_all_in_one": dict(asset_gini=0.99, eta0=0.0, eta1=1.0),
+    "elasticity_low": dict(asset_elasticity=0.1, eta1=1.5),
+    "elasticity_high": dict(asset_elasticity=50.0, ai_markup=0.9),
+    "fringe_low_shocks_persistent": dict(fringe_assets=0.01, firm_shock_sd=1.0,
+                                         firm_shock_persistence=0.95, asset_returns=1.0),
 }
 
 
@@ -36,7 +47,7 @@ def test_invariants_hold_after_every_step(small, name, seed):
 def test_invariant_checker_detects_broken_accounting(small):
     model = LaborMarketModel(small(), seed=1)
     model.economy.workers.wage[0] += 1.0
-    with pytest.raises(AssertionError, match="wages \\+ owners \\+ taxes"):
+    with pytest.raises(AssertionError, match="wages \\+ owners \\+ taxes \\+ vendors"):
         check_invariants(model)
 
 

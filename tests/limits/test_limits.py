@@ -29,16 +29,16 @@ def test_ai_changes_the_path(small):
     assert not np.allclose(ai["within_task_cv_exposed"], no_ai["within_task_cv_exposed"])
 
 
-def test_no_ai_economy_is_stationary(small):
-    df = simulate(small(ai_enabled=False, n_periods=15), seed=4)
-    # the asset stock is anchored at its pre-AI steady state (accumulation.anchor); what
-    # moves it is transitory productivity luck: owners' income varies by about 30% a year
-    # (shocks of sd 0.1 on rents about a third of value added), the stock averages it over
-    # 1/δ = 10 years and β = 0.5 halves it, so ln K moves by about 0.035 per firm, which
-    # moves the Gini of 30 firms by about 0.01
-    assert df["gini_assets"].max() - df["gini_assets"].min() < 0.015
-    # the income Gini moves through the same luck and job turnover: < 0.02 over 15 years
-    assert df["gini_income"].max() - df["gini_income"].min() < 0.02
+def test_no_ai_economy_without_productivity_luck_is_still(small):
+    df = simulate(small(ai_enabled=False, n_periods=15, firm_shock_sd=0.0), seed=4)
+    # without productivity shocks the pre-AI economy sits at its anchored steady state
+    # (accumulation.anchor): only job turnover and retooling move it. Gini(K) moves by
+    # less than 0.003 and the income Gini by less than 0.01 over 15 years (measured
+    # ranges over seeds 4-6: 0.0003-0.0009 and 0.001-0.004). With shocks, 30 firms make
+    # the yearly income Gini noisy; tests/statistical/test_firm_economy.py tests the
+    # stationarity of every statistic over seeds in a larger economy.
+    assert df["gini_assets"].max() - df["gini_assets"].min() < 0.003
+    assert df["gini_income"].max() - df["gini_income"].min() < 0.01
 
 
 def test_xi_zero_pays_exactly_the_outside_option(small):
@@ -47,11 +47,10 @@ def test_xi_zero_pays_exactly_the_outside_option(small):
         model.step()
     w, t, f = model.economy.workers, model.economy.tasks, model.economy.firms
     emp = w.employer >= 0
-    # outside option: the fringe's value of her output less the vendors' share of the
-    # commodity-AI part (rent_sharing docstring), recomputed here from its definition
+    # outside option: the fringe's value of her output less the vendors' share of what
+    # commodity AI adds (rent_sharing docstring), recomputed here from its definition
     omega = t.labour_price[w.task[emp]]
-    gain = w.outside_output[emp] - w.baseline_output[emp]
-    outside = omega * w.outside_output[emp] - 0.07 * omega * gain
+    outside = omega * w.outside_output[emp] - 0.07 * omega * w.commodity_gain[emp]
     solvent = (f.rents - f.taxes >= 0)[w.employer[emp]]
     assert solvent.mean() > 0.5       # the comparison below covers most workers
     assert np.allclose(w.wage[emp][solvent], outside[solvent], rtol=1e-12)

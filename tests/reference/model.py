@@ -4,11 +4,11 @@ Every rule of a period (docs/MODEL.md; the docstrings of `abm.steps`) is written
 a method of the agent that acts, called by the model in plain Python loops over Mesa
 agents:
 
-- `Worker`: `choose_education`, `consider_quitting`, `draw_layoff_key`,
-  `produce_work_sample`, `draw_tiebreak`, `produce`, `value_asset_output`,
-  `receive_income`.
+- `Worker`: `remember_job`, `choose_education`, `consider_quitting`, `draw_layoff_key`,
+  `produce_work_sample`, `draw_tiebreak`, `produce`, `receive_income`.
 - `Employer` (the hiring side of a firm): `lay_off`, `post_vacancies`, `hire`.
-- `Firm`: `adopt_technology`, `share_rents`, `reinvest`.
+- `Firm`: `draw_productivity`, `adopt_technology`, `produce_with_teams`, `share_rents`,
+  `reinvest`.
 
 What is market-wide in the model (task prices, the employers' shared screening belief,
 the assortative matching) is a method of `ReferenceModel`, looping over tasks and agents.
@@ -42,14 +42,34 @@ from scipy.special import ndtri
 
 from abm.params import Params
 
-STREAMS = ("population", "assets", "ownership", "education", "hiring")
+STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms")
 RIDGE = 1e-9          # as abm.steps.hiring.RIDGE
-MIN_ASSETS = 1e-12    # as abm.steps.accumulation.MIN_ASSETS
+MIN_RATIO = 1e-12     # as abm.steps.accumulation.MIN_RATIO
 
 
 def power(x: float, y: float) -> float:
     """x**y computed by numpy's array power (see the module docstring, convention 3)."""
     return float((np.array([x], dtype=float) ** y)[0])
+
+
+def firm_ces(u: float, x: float, p: Params) -> float:
+    """C(u, x) = ((1 − λ)·u^r + λ·x^r)^(1/r), λ = m_K/(1 + m_K), r = (ε − 1)/ε (link 4)."""
+    lam = p.asset_markup / (1.0 + p.asset_markup)
+    r = (p.asset_elasticity - 1.0) / p.asset_elasticity
+    if lam == 0.0:
+        return u
+    if abs(r) < 1e-12:
+        return power(u, 1.0 - lam) * power(x, lam)
+    return power((1.0 - lam) * power(u, r) + lam * power(x, r), 1.0 / r)
+
+
+def firm_ces_labour_slope(u: float, x: float, p: Params) -> float:
+    """∂C/∂u = (1 − λ)·(C/u)^(1 − r)."""
+    lam = p.asset_markup / (1.0 + p.asset_markup)
+    r = (p.asset_elasticity - 1.0) / p.asset_elasticity
+    if lam == 0.0:
+        return 1.0
+    return (1.0 - lam) * power(firm_ces(u, x, p) / u, 1.0 - r)
 
 
 def task_output(h_phi: float, ai: float, p: Params, scale: float | None) -> float:
@@ -60,7 +80,34 @@ def task_output(h_phi: float, ai: float, p: Params, scale: float | None) -> floa
         return h_phi + ai
     if p.augmentation == "multiplicative":
         return h_phi + ai * power(h_phi, p.mult_elasticity)
-    return power(power(h_phi, p.rho) + power(p.tool_base + ai, p.rho), 1.0 / p.rho)
+    return ces_output(h_phi, p.tool_base + ai, p.rho)
+
+
+def ces_output(x: float, t: float, rho: float) -> float:
+    """(x^ρ + t^ρ)^(1/ρ), as `abm.steps.technology.ces_output` computes it.
+
+    |ρ| < 0.1: 2^(1/ρ) times the power mean from expm1/log1p; otherwise the power form,
+    recomputed from the dominant input where a power over- or underflowed.
+    """
+    if abs(rho) < 0.1:
+        with np.errstate(divide="ignore", under="ignore"):
+            lx, lt = _ufunc(np.log, x), _ufunc(np.log, t)
+            mean = _ufunc(np.exp, _ufunc(np.log1p, (_ufunc(np.expm1, rho * lx)
+                                                    + _ufunc(np.expm1, rho * lt)) / 2.0) / rho)
+        with np.errstate(over="ignore"):
+            return float(np.float64(2.0) ** (1.0 / rho)) * mean
+    with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+        y = power(power(x, rho) + power(t, rho), 1.0 / rho)
+    if math.isfinite(y) and y > 0:
+        return y
+    m, o = (max(x, t), min(x, t)) if rho > 0 else (min(x, t), max(x, t))
+    with np.errstate(under="ignore"):
+        return m * power(1.0 + power(o / m, rho), 1.0 / rho)
+
+
+def _ufunc(f: Any, x: float) -> float:
+    """A numpy ufunc on one value, through its array loop (see convention 3)."""
+    return float(f(np.array([x], dtype=float))[0])
 
 
 @dataclass
@@ -83,6 +130,7 @@ class Task:
     diagnostic_variance: float = 0.0
     emp_rate_eligible: float = 1.0
     emp_rate_ineligible: float = 0.0
+    labour_price: float = 0.0
 
     def ai_per_access(self, capability: float) -> float:
         """α(z)·A_t on augmentable tasks (0 elsewhere), per unit of AI access."""
@@ -108,50 +156,131 @@ class Firm(mesa.Agent):
         self.wage_bill = 0.0
         self.owner_income = 0.0
         self.rent_factor = 1.0
+        self.log_productivity = 0.0
+        self.productivity = 1.0
+        self.asset_stock = assets
+        self.asset_base = assets
+        self.asset_reference = 0.0
+        self.vendor_fees = 0.0
+        self.va_per_worker = 0.0
+        self.prev_va_per_worker = 0.0
+        self.team_output: list[float] = []
+        self.team_output_c: list[float] = []
 
     def roster(self) -> list[Worker]:
         """The firm's workers in index order (the order sums over them are taken in)."""
         return sorted(self.staff, key=lambda w: w.index)
 
-    def adopt_technology(self, mean_assets: float, access_norm: float) -> None:
-        """Phase 4: relative assets k, AI access and asset output per job."""
+    def draw_productivity(self) -> None:
+        """Phase 4: a' = ρ_a·a + σ_a·ε, one draw per firm from the `firms` stream."""
         p = self.model.params
-        k = self.assets / mean_assets
+        shock = self.model.streams["firms"].standard_normal()
+        self.log_productivity = (p.firm_shock_persistence * self.log_productivity
+                                 + p.firm_shock_sd * shock)
+
+    def adopt_technology(self, mean_assets: float, access_norm: float) -> None:
+        """Phase 4: relative assets k, AI access and asset services per job."""
+        p = self.model.params
+        k = max(self.assets / mean_assets, p.fringe_assets)     # below the fringe: as it
         if p.concentration:
             self.ai_access = p.eta0 + p.eta1 * power(k, p.psi) / access_norm
         else:
             self.ai_access = p.eta0 + p.eta1
-        self.asset_productivity = p.asset_markup * power(k, 1.0 - p.size_elasticity)
+        self.asset_productivity = power(k, 1.0 - p.size_elasticity)
+
+    def produce_with_teams(self) -> None:
+        """Phase 4: each task's team combines its workers' output with the firm's assets.
+
+        Q_jz = A_j·(n·φ_z·(1 + m_K)·C(L/(n·φ_z), x_j)), also at commodity AI access.
+        """
+        m, p = self.model, self.model.params
+        n_tasks = len(m.tasks)
+        labour, labour_c, jobs = [0.0] * n_tasks, [0.0] * n_tasks, [0] * n_tasks
+        for w in self.roster():
+            labour[w.task] += w.output
+            labour_c[w.task] += w.outside_output
+            jobs[w.task] += 1
+        self.team_output, self.team_output_c = [0.0] * n_tasks, [0.0] * n_tasks
+        for z, t in enumerate(m.tasks):
+            if jobs[z] == 0:
+                continue
+            scale = jobs[z] * t.skill_intensity
+            for out, total in ((self.team_output, labour[z]), (self.team_output_c, labour_c[z])):
+                out[z] = self.productivity * (scale * (1.0 + p.asset_markup)
+                                              * firm_ces(total / scale, self.asset_productivity, p))
 
     def share_rents(self) -> None:
-        """Phase 5: pay wages out of value added; owners keep the rest after tax."""
+        """Phase 5: pay the AI vendors and the workers out of the teams' output.
+
+        Workers' outside options are w^c = ω_z·y^c − f with the vendors' fee
+        f = μ·(ω_z·(y^c − y^0)); workers get ξ of the rent above them, owners the rest,
+        and owners never pay in (the workers take a negative rent).
+        """
         p = self.model.params
-        va = wc = ai_rents = 0.0
+        tasks = self.model.tasks
+        gross = ai_rents = 0.0
+        for z, t in enumerate(tasks):
+            gross += t.price * self.team_output[z]
+            ai_rents += t.price * (self.team_output[z] - self.team_output_c[z])
+        wc = fees = 0.0
         staff = self.roster()
         for w in staff:
-            price = self.model.tasks[w.task].price
-            va += price * (w.output + w.asset_output)
-            wc += price * w.outside_output
-            ai_rents += price * (w.output - w.outside_output)
-        rents = va - wc
+            omega = tasks[w.task].labour_price
+            fee = p.ai_markup * (omega * w.commodity_gain)
+            wc += omega * w.outside_output - fee
+            fees += fee
+        va = gross - fees
         taxes = p.ai_rent_tax * ai_rents
-        pi = (rents - taxes) / wc if wc > 0 else 0.0
-        self.rent_factor = 1.0 + p.xi * pi
+        if va - taxes < 0.0:           # not even the taxes are covered: vendors go short
+            fees += va - taxes
+            va = taxes
+        rents = va - wc
+        net = rents - taxes
+        if net >= 0.0:
+            self.rent_factor = 1.0 + p.xi * (net / wc if wc > 0 else 0.0)
+            self.owner_income = (1.0 - p.xi) * net
+        else:
+            self.rent_factor = 1.0 + (net / wc if wc > 0 else 0.0)
+            self.owner_income = 0.0
         paid = 0.0
         for w in staff:
-            w.wage = self.model.tasks[w.task].price * w.outside_output * self.rent_factor
+            omega = tasks[w.task].labour_price
+            fee = p.ai_markup * (omega * w.commodity_gain)
+            w.wage = (omega * w.outside_output - fee) * self.rent_factor
             paid += w.wage
         self.value_added, self.competitive_wage_bill = va, wc
         self.rents, self.ai_rents, self.taxes = rents, ai_rents, taxes
-        self.owner_income = va - taxes - paid
+        self.vendor_fees = fees
         self.wage_bill = paid
+        self.prev_va_per_worker = self.va_per_worker
+        self.va_per_worker = va / self.employment if self.employment > 0 else 0.0
 
     def reinvest(self) -> None:
-        """Phase 6: K' = (1 − δ)·K + s_K·owner income (frozen without concentration)."""
-        p = self.model.params
-        if p.concentration:
-            self.assets = max((1.0 - p.depreciation) * self.assets
-                              + p.reinvest_rate * self.owner_income, MIN_ASSETS)
+        """Phase 6: the stock S' = (1 − δ)·S + s_K·owner income gives K = K̂·(S/S*)^β.
+
+        Frozen before AI, where the anchor (K̂, S*) is built: S* = s_K·Ī/δ with Ī the
+        mean owners' income over the burn-in's second half and period 0.
+        """
+        m, p = self.model, self.model.params
+        if not p.concentration:
+            return
+        first = -(p.burn_in // 2)
+        if m.period <= 0:
+            if m.period >= first:
+                self.asset_reference = self.asset_reference + self.owner_income
+            if m.period == 0:
+                mean_income = self.asset_reference / float(1 - first)
+                self.asset_base = self.assets
+                self.asset_reference = p.reinvest_rate * mean_income / p.depreciation
+                self.asset_stock = self.asset_reference
+            return
+        self.asset_stock = ((1.0 - p.depreciation) * self.asset_stock
+                            + p.reinvest_rate * self.owner_income)
+        if self.asset_reference > 0:
+            ratio = max(self.asset_stock / self.asset_reference, MIN_RATIO)
+            self.assets = self.asset_base * power(ratio, p.asset_returns)
+        else:
+            self.assets = self.asset_base
 
 
 class Employer(mesa.Agent):
@@ -202,9 +331,11 @@ class Worker(mesa.Agent):
         self.human_capital = ability
         self.employer: Firm | None = None
         self.signal = self.score = 0.0
-        self.output = self.outside_output = self.asset_output = self.ai_use = 0.0
+        self.output = self.outside_output = self.commodity_gain = self.ai_use = 0.0
         self.wage = self.capital_income = self.transfer = self.income = 0.0
         self.layoff_key = self.tiebreak = 0.0
+        self.prev_employer = -1
+        self.prev_wage = 0.0
 
     # -- helpers --------------------------------------------------------------------
     def output_at(self, access: float) -> float:
@@ -220,6 +351,11 @@ class Worker(mesa.Agent):
         self.employer.staff.discard(self)
         self.employer = None
 
+    def remember_job(self) -> None:
+        """Phase 3 begins: last period's employer and wage (stayers are compared with them)."""
+        self.prev_employer = -1 if self.employer is None else self.employer.index
+        self.prev_wage = self.wage
+
     # -- phase 2: education ---------------------------------------------------------
     def choose_education(self) -> None:
         """Maybe re-choose e to maximise P_z(e)·p_z·y(θe^{γe}φ) − κ(1−s)·e²·w̄/θ."""
@@ -228,15 +364,14 @@ class Worker(mesa.Agent):
         if not draw < m.retooling_share():
             return
         t = m.tasks[self.task]
-        access = p.eta0 if p.concentration else p.eta0 + p.eta1
-        ai = t.ai_per_access(m.ai_capability) * access
+        ai = t.ai_per_access(m.ai_capability) * m.fringe_access
         unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * m.mean_wage
         best_level, best_net = 0, None
         for e in range(p.n_edu_levels):
             h_phi = self.ability * np.exp(p.edu_return * e) * t.skill_intensity
             y = task_output(h_phi, ai, p, m.neutral_scale(self.task))
             rate = t.emp_rate_eligible if e >= t.requirement_effective else t.emp_rate_ineligible
-            net = rate * t.price * y - unit_cost * float(e) ** 2 / self.ability
+            net = rate * t.labour_price * y - unit_cost * float(e) ** 2 / self.ability
             if best_net is None or net > best_net:      # the first best level wins ties
                 best_level, best_net = e, net
         self.education = best_level
@@ -271,10 +406,10 @@ class Worker(mesa.Agent):
 
     # -- phase 4: production --------------------------------------------------------
     def produce(self) -> None:
-        """Output at the employer's AI access, at commodity access, and AI used."""
+        """Output at the employer's AI access, at commodity access, without AI; AI used."""
         m, p = self.model, self.model.params
         if self.employer is None:
-            self.output = self.outside_output = self.ai_use = 0.0
+            self.output = self.outside_output = self.commodity_gain = self.ai_use = 0.0
             return
         t = m.tasks[self.task]
         h_phi = self.human_capital * t.skill_intensity
@@ -282,12 +417,9 @@ class Worker(mesa.Agent):
         self.ai_use = ai_task * self.employer.ai_access
         scale = m.neutral_scale(self.task)
         self.output = task_output(h_phi, self.ai_use, p, scale)
-        self.outside_output = task_output(h_phi, ai_task * m.commodity_access, p, scale)
-
-    def value_asset_output(self, mean_outside: float) -> None:
-        """The employer's assets on this job yield a_j times the task's mean y^c."""
-        self.asset_output = (0.0 if self.employer is None
-                             else self.employer.asset_productivity * mean_outside)
+        self.outside_output = task_output(h_phi, ai_task * m.fringe_access, p, scale)
+        self.commodity_gain = (task_output(h_phi, ai_task * m.vendor_access, p, scale)
+                               - task_output(h_phi, ai_task * 0.0, p, scale))
 
     # -- phase 5: incomes -----------------------------------------------------------
     def receive_income(self, transfer: float) -> None:
@@ -319,11 +451,14 @@ class ReferenceModel(mesa.Model):
         self.employers: list[Employer] = []
         self.tasks: list[Task] = []
         self.stakes: list[tuple[int, int, float]] = []    # (firm, person, fraction)
+        self.compute_owners: list[int] = []
+        self.vendor_income = 0.0
         self.period = 0
         self.ai_capability = 0.0
         self.output_total = 0.0
         self.mean_wage = 1.0
-        self.commodity_access = 0.0
+        self.fringe_access = 0.0
+        self.vendor_access = 0.0
         self.base_price: list[float] | None = None
         self._scales: list[float] | None = None
         self.metrics: dict[str, Any] = {}
@@ -345,12 +480,15 @@ class ReferenceModel(mesa.Model):
         n_c = min(max(int(round(p.codifiable_share * p.n_tasks)), 1), p.n_tasks - 1)
         for z in range(p.n_tasks):
             codifiable = z < n_c
+            profile = 1.0            # α_k = α·(1 + spread·(1 − 2k/(n_C − 1))) on codifiable tasks
+            if codifiable and p.ai_weight_spread > 0 and n_c > 1:
+                profile += p.ai_weight_spread * (1.0 - 2.0 * z / (n_c - 1))
             self.tasks.append(Task(
                 index=z, codifiable=codifiable,
                 skill_intensity=p.skill_intensity if codifiable else 1.0,
-                ai_weight=p.ai_weight if codifiable else 0.0,
+                ai_weight=p.ai_weight * profile if codifiable else 0.0,
                 threshold=p.frontier_spread * p.ai_max * z / n_c if codifiable else math.inf,
-                weight=1.0 / p.n_tasks, price=1.0 / p.n_tasks))
+                weight=1.0 / p.n_tasks, price=1.0 / p.n_tasks, labour_price=1.0 / p.n_tasks))
         rng = self.streams["population"]
         s = p.ability_sd
         abilities = [np.exp(s * rng.standard_normal() - 0.5 * s * s)
@@ -373,6 +511,12 @@ class ReferenceModel(mesa.Model):
         for stake in range(n_stakes):
             j = stake % p.n_firms
             self.stakes.append((j, int(owners[stake % n_owners]), 1.0 / per_firm[j]))
+        n_compute = max(1, int(round(p.compute_owner_share * p.n_workers)))
+        self.compute_owners = sorted(int(i) for i in self.streams["ownership"].choice(
+            p.n_workers, size=n_compute, replace=False))
+        sd = p.firm_shock_sd / np.sqrt(1.0 - p.firm_shock_persistence ** 2)
+        for f in self.firms:
+            f.log_productivity = sd * self.streams["firms"].standard_normal()
         # before any rent is paid, workers expect premia in the order of asset output
         mean_assets = np.mean([f.assets for f in self.firms])
         for f in self.firms:
@@ -405,13 +549,20 @@ class ReferenceModel(mesa.Model):
                 belief=tuple(float(v) for v in t.belief[z]), signal_sd=float(t.signal_sd[z]),
                 diagnostic_variance=float(t.diagnostic_variance[z]),
                 emp_rate_eligible=float(t.emp_rate_eligible[z]),
-                emp_rate_ineligible=float(t.emp_rate_ineligible[z])))
+                emp_rate_ineligible=float(t.emp_rate_ineligible[z]),
+                labour_price=float(t.labour_price[z])))
         for j in range(f.n):
             firm = Firm(ref, j, float(f.assets[j]))
             for name in ("ai_access", "asset_productivity", "value_added",
                          "competitive_wage_bill", "rents", "ai_rents", "taxes", "wage_bill",
-                         "owner_income", "rent_factor"):
+                         "owner_income", "rent_factor", "log_productivity", "asset_stock",
+                         "asset_base", "asset_reference", "vendor_fees", "va_per_worker",
+                         "prev_va_per_worker"):
                 setattr(firm, name, float(getattr(f, name)[j]))
+            if eco.team_output.size:
+                firm.team_output = [float(v) for v in eco.team_output[j * t.n:(j + 1) * t.n]]
+                firm.team_output_c = [float(v)
+                                      for v in eco.team_output_c[j * t.n:(j + 1) * t.n]]
             firm.employment = int(f.employment[j])
             ref.firms.append(firm)
             employer = Employer(ref, firm)
@@ -424,9 +575,10 @@ class ReferenceModel(mesa.Model):
             worker = Worker(ref, i, float(w.ability[i]), int(w.task[i]))
             worker.education = int(w.education[i])
             for name in ("human_capital", "signal", "score", "output", "outside_output",
-                         "asset_output", "ai_use", "wage", "capital_income", "transfer",
-                         "income"):
+                         "commodity_gain", "ai_use", "wage", "capital_income", "transfer",
+                         "income", "prev_wage"):
                 setattr(worker, name, float(getattr(w, name)[i]))
+            worker.prev_employer = int(w.prev_employer[i])
             j = int(w.employer[i])
             if j >= 0:
                 worker.employer = ref.firms[j]
@@ -434,6 +586,9 @@ class ReferenceModel(mesa.Model):
             ref.workers.append(worker)
         ref.stakes = [(int(a), int(b), float(c))
                       for a, b, c in zip(own.firm, own.person, own.fraction, strict=True)]
+        ref.compute_owners = [int(i) for i in eco.compute_owners]
+        ref.fringe_access = eco.fringe_access
+        ref.vendor_income = eco.vendor_income
         ref.period, ref.ai_capability = eco.period, eco.ai_capability
         ref.output_total, ref.mean_wage = eco.output_total, eco.mean_wage
         ref.base_price = [float(v) for v in eco.base_price] if eco.base_price.size else None
@@ -506,6 +661,7 @@ class ReferenceModel(mesa.Model):
         for e in self.employers:
             e.hires = e.separations = 0
         workers = self.agents_by_type[Worker]
+        workers.do("remember_job")
         workers.do("consider_quitting")
         self.set_job_targets()
         workers.do("draw_layoff_key")
@@ -527,7 +683,11 @@ class ReferenceModel(mesa.Model):
         self.update_employment_rates()
 
     def set_job_targets(self) -> None:
-        """Jobs per task (job_rate × workers on it) split over firms ∝ k^ν, largest remainder."""
+        """Jobs per task (job_rate × workers on it) split over firms ∝ k^ν, systematically.
+
+        Task z's quotas are cumulated in firm order and firm j gets
+        ⌊C_j + u_z⌋ − ⌊C_{j−1} + u_z⌋ jobs, u_z = (z + ½)/Z.
+        """
         p = self.params
         mean_assets = np.mean([f.assets for f in self.firms])
         size = [power(f.assets / mean_assets, p.size_elasticity) for f in self.firms]
@@ -538,14 +698,18 @@ class ReferenceModel(mesa.Model):
             on_task[w.task] += 1
         for e in self.employers:
             e.target = [0] * len(self.tasks)
-        for z in range(len(self.tasks)):
-            jobs = int(np.floor(p.job_rate * on_task[z]))
-            exact = [s * jobs for s in shares]
-            base = [int(np.floor(x)) for x in exact]
-            short = jobs - sum(base)
-            by_remainder = sorted(range(len(self.firms)), key=lambda j: (-(exact[j] - base[j]), j))
-            for rank, j in enumerate(by_remainder):
-                self.employers[j].target[z] = base[j] + (1 if rank < short else 0)
+        n_tasks = len(self.tasks)
+        for z in range(n_tasks):
+            jobs = float(int(np.floor(p.job_rate * on_task[z])))
+            offset = (z + 0.5) / n_tasks
+            cum, prev = 0.0, 0
+            for j, e in enumerate(self.employers):
+                cum += shares[j] * jobs
+                if j == len(self.employers) - 1:
+                    cum = jobs
+                cur = math.floor(cum + offset)
+                e.target[z] = cur - prev
+                prev = cur
 
     def update_beliefs(self) -> None:
         """Per task: V_D = corr(s, θ)² over all workers; the incumbents' OLS y ≈ a + b_s·s + b_e·e."""
@@ -663,17 +827,28 @@ class ReferenceModel(mesa.Model):
         for f in self.firms:
             f.employment = len(f.staff)
         mean_assets = np.mean([f.assets for f in self.firms])
-        kp = [power(f.assets / mean_assets, p.psi) for f in self.firms]
+        kp = [power(max(f.assets / mean_assets, p.fringe_assets), p.psi) for f in self.firms]
         employment = [f.employment for f in self.firms]
         if sum(employment) > 0:
             norm = float(np.sum(np.multiply(employment, kp))) / float(sum(employment))
         else:
             norm = float(np.mean(kp))
-        self.commodity_access = p.eta0 if p.concentration else p.eta0 + p.eta1
+        if p.concentration:
+            self.fringe_access = p.eta0 + p.eta1 * p.fringe_assets ** p.psi / norm
+            self.vendor_access = p.eta0
+        else:
+            self.fringe_access = self.vendor_access = p.eta0 + p.eta1
+        self.agents_by_type[Firm].do("draw_productivity")
+        var = p.firm_shock_sd * p.firm_shock_sd / (1.0 - p.firm_shock_persistence
+                                                   * p.firm_shock_persistence)
+        tfp = np.exp(np.array([f.log_productivity for f in self.firms]) - 0.5 * var)
+        for f, a in zip(self.firms, tfp, strict=True):
+            f.productivity = float(a)
         for f in self.firms:
             f.adopt_technology(mean_assets, norm)
         self._update_neutral_scales()
         self.agents_by_type[Worker].do("produce")
+        self.agents_by_type[Firm].do("produce_with_teams")
 
         sum_c = [0.0] * len(self.tasks)
         count = [0] * len(self.tasks)
@@ -681,32 +856,57 @@ class ReferenceModel(mesa.Model):
             if w.employer is not None:
                 sum_c[w.task] += w.outside_output
                 count[w.task] += 1
-        for w in self.workers:
-            w.value_asset_output(sum_c[w.task] / max(count[w.task], 1))
         for t in self.tasks:
             t.output = 0.0
-        for w in self.workers:
-            if w.employer is not None:
-                self.tasks[w.task].output += w.output + w.asset_output
+        for f in self.firms:
+            for z, t in enumerate(self.tasks):
+                t.output += f.team_output[z]
         self.set_prices()
+        for z, t in enumerate(self.tasks):
+            if count[z] > 0:
+                u = sum_c[z] / (count[z] * t.skill_intensity)
+                x_f = power(p.fringe_assets, 1.0 - p.size_elasticity)
+                t.labour_price = t.price * (1.0 + p.asset_markup) * firm_ces_labour_slope(
+                    u, x_f, p)
+        self.output_total = float(np.sum([t.price * t.output for t in self.tasks]))
 
     def set_prices(self) -> None:
-        """p_z = β_z·(Y/Y_z)^{1/σ} of the CES final good (frozen without price effects)."""
+        """p_z = β_z·(Y/Y_z)^{1/σ} of the CES final good (frozen without price effects).
+
+        Out-of-range powers and |r| < 1e-4 (abm.steps.production.R_GEOMETRIC) are
+        computed in logs, as `abm.steps.production.ces_prices` does.
+        """
         p = self.params
         y = [t.output for t in self.tasks]
         empty = [v <= 0 for v in y]
         safe = [1.0 if e else v for v, e in zip(y, empty, strict=True)]
         weight = [t.weight for t in self.tasks]
         present = [not e for e in empty]
-        if abs(p.sigma - 1.0) < 1e-9:
+        if not any(present):                     # nothing produced: every price is kept
+            price = [t.price for t in self.tasks]
+        elif abs(p.sigma - 1.0) < 1e-9:
             total = float(np.exp(np.sum([b * np.log(s) for b, s in zip(weight, safe, strict=True)],
                                         where=present)))
             price = [b * total / s for b, s in zip(weight, safe, strict=True)]
         else:
             r = (p.sigma - 1.0) / p.sigma
-            total = float(np.sum([b * power(s, r) for b, s in zip(weight, safe, strict=True)],
-                                 where=present)) ** (1.0 / r)
-            price = [b * power(total / s, 1.0 / p.sigma) for b, s in zip(weight, safe, strict=True)]
+            price = None
+            if abs(r) >= 1e-4:
+                with np.errstate(over="ignore", under="ignore", divide="ignore",
+                                 invalid="ignore"):
+                    total_sum = float(np.sum([b * power(s, r)
+                                              for b, s in zip(weight, safe, strict=True)],
+                                             where=present))
+                    try:
+                        total = total_sum ** (1.0 / r) if 0.0 < total_sum < math.inf else math.nan
+                    except OverflowError:
+                        total = math.nan
+                    price = [b * power(total / s, 1.0 / p.sigma)
+                             for b, s in zip(weight, safe, strict=True)]
+                if not (0.0 < total < math.inf and all(0.0 < q < math.inf for q in price)):
+                    price = None
+            if price is None:
+                price = _ces_prices_in_logs(weight, safe, present, p.sigma)
         price = [t.price if e else q for t, q, e in zip(self.tasks, price, empty, strict=True)]
         if p.price_effects or self.period <= 0 or self.base_price is None:
             for t, q in zip(self.tasks, price, strict=True):
@@ -716,7 +916,6 @@ class ReferenceModel(mesa.Model):
         else:
             for t, q in zip(self.tasks, self.base_price, strict=True):
                 t.price = q
-        self.output_total = float(np.sum([t.price * t.output for t in self.tasks]))
 
     def rent_sharing_phase(self) -> None:
         """Phase 5: firms split value added; owners, the state and persons are paid."""
@@ -728,8 +927,14 @@ class ReferenceModel(mesa.Model):
             self.workers[person].capital_income += ((1.0 - p.public_equity)
                                                     * self.firms[j].owner_income * fraction)
         public_pool = p.public_equity * np.sum([f.owner_income for f in self.firms])
+        self.vendor_income = float(np.sum([f.vendor_fees for f in self.firms]))
+        vendor_pool = p.public_equity * self.vendor_income
+        if self.vendor_income != 0.0 and self.compute_owners:
+            dividend = (1.0 - p.public_equity) * self.vendor_income / len(self.compute_owners)
+            for i in self.compute_owners:
+                self.workers[i].capital_income += dividend
         taxes = np.sum([f.taxes for f in self.firms])
-        transfer = float((public_pool + taxes) / len(self.workers))
+        transfer = float((public_pool + vendor_pool + taxes) / len(self.workers))
         for w in self.workers:
             w.receive_income(transfer)
         wages = [w.wage for w in self.workers if w.employer is not None]
@@ -756,6 +961,9 @@ class ReferenceModel(mesa.Model):
         wages_total = sum(w.wage for w in employed)
         owner_total = sum(f.owner_income for f in self.firms)
         out = max(self.output_total, 1e-300)
+        no_capital = abs(owner_total) <= 1e-9 * out    # rounding residue: no capital income
+        if no_capital:
+            owner_total = 0.0
         g_income = _gini([w.income for w in self.workers])
         base = self.metrics_at_zero.get("gini_income", g_income) if self.period > 0 else g_income
         dgini = g_income - base
@@ -771,7 +979,8 @@ class ReferenceModel(mesa.Model):
             "ai_capability": self.ai_capability,
             "gini_income": g_income,
             "gini_wage": _gini([w.wage for w in employed]),
-            "gini_capital_income": _gini([w.capital_income for w in self.workers]),
+            "gini_capital_income": (0.0 if no_capital
+                                    else _gini([w.capital_income for w in self.workers])),
             "gini_assets": _gini([f.assets for f in self.firms]),
             "dgini": dgini,
             "regime": ("pre-AI" if self.period <= 0 else "no AI" if self.ai_capability == 0
@@ -779,6 +988,11 @@ class ReferenceModel(mesa.Model):
                        else "neutral"),
             "labor_share": wages_total / out,
             "asset_income_share": owner_total / out,
+            "vendor_income_share": self.vendor_income / out,
+            "rent_sharing_elasticity": self._rent_sharing_elasticity(),
+            "largest_firm_asset_share": (max(f.assets for f in self.firms)
+                                         / sum(f.assets for f in self.firms)),
+            "empty_firm_share": sum(1 for f in self.firms if not f.staff) / len(self.firms),
             "ai_rent_share": sum(f.ai_rents for f in self.firms) / out,
             "within_task_cv_exposed": _mean_finite([cv_same[z] for z in exposed]),
             "within_task_cv_unexposed": _mean_finite([cv_same[z] for z in unexposed]),
@@ -805,29 +1019,49 @@ class ReferenceModel(mesa.Model):
             "output_total": self.output_total,
             "wages_total": wages_total,
             "owner_income_total": owner_total,
+            "vendor_income": self.vendor_income,
             "taxes_total": sum(f.taxes for f in self.firms),
         }
+
+    def _rent_sharing_elasticity(self) -> float:
+        """OLS slope of stayers' Δlog wage on their firm's Δlog(VA/L), with a constant."""
+        rows = []
+        for w in self.workers:
+            f = w.employer
+            if (f is None or f.index != w.prev_employer or w.prev_wage <= 0 or w.wage <= 0
+                    or f.va_per_worker <= 0 or f.prev_va_per_worker <= 0):
+                continue
+            rows.append((math.log(f.va_per_worker) - math.log(f.prev_va_per_worker),
+                         math.log(w.wage) - math.log(w.prev_wage)))
+        if len(rows) < 10:
+            return float("nan")
+        x = np.array([r[0] for r in rows])
+        y = np.array([r[1] for r in rows])
+        slope, _ = np.polyfit(x, y, 1)
+        return float(slope)
 
     # -- state in the vectorised layout, for comparisons -----------------------------
     def export(self) -> dict[str, np.ndarray]:
         """Every state variable as an array named like the fields of `abm.state`."""
         out: dict[str, np.ndarray] = {}
         for name in ("ability", "education", "human_capital", "signal", "score", "output",
-                     "outside_output", "asset_output", "ai_use", "wage", "capital_income",
-                     "transfer", "income"):
+                     "outside_output", "commodity_gain", "ai_use", "wage", "capital_income",
+                     "transfer", "income", "prev_employer", "prev_wage"):
             out[f"workers.{name}"] = np.array([getattr(w, name) for w in self.workers])
         out["workers.employer"] = np.array([-1 if w.employer is None else w.employer.index
                                             for w in self.workers])
         for name in ("assets", "ai_access", "asset_productivity", "employment", "value_added",
                      "competitive_wage_bill", "rents", "ai_rents", "taxes", "wage_bill",
-                     "owner_income", "rent_factor"):
+                     "owner_income", "rent_factor", "log_productivity", "asset_stock",
+                     "asset_base", "asset_reference", "vendor_fees", "va_per_worker",
+                     "prev_va_per_worker"):
             out[f"firms.{name}"] = np.array([getattr(f, name) for f in self.firms])
         for name in ("hires", "separations"):
             out[f"firms.{name}"] = np.array([getattr(e, name) for e in self.employers])
         out["firms.vacancies"] = np.array([sum(e.vacancies) for e in self.employers])
         for name in ("price", "output", "augmentable", "requirement", "requirement_effective",
                      "signal_sd", "diagnostic_variance", "emp_rate_eligible",
-                     "emp_rate_ineligible"):
+                     "emp_rate_ineligible", "labour_price"):
             out[f"tasks.{name}"] = np.array([getattr(t, name) for t in self.tasks])
         out["tasks.belief"] = np.array([t.belief for t in self.tasks])
         return out
@@ -863,6 +1097,27 @@ def assortative_pairs(applicants: list[tuple[int, int, float, float]],
 # ---------------------------------------------------------------------------------------
 # statistics, the textbook way
 # ---------------------------------------------------------------------------------------
+def _ces_prices_in_logs(weight: list[float], safe: list[float], present: list[bool],
+                        sigma: float) -> list[float]:
+    """CES prices from ln Y = ln(Σ β·exp(r·ln Y_z))/r (log-sum-exp, or log1p/expm1 near r = 0)."""
+    r = (sigma - 1.0) / sigma
+    log_y = [float(np.log(np.array([s]))[0]) for s in safe]
+    if abs(r) < 1e-4:
+        excess = math.fsum(b for b, k in zip(weight, present, strict=True) if k) - 1.0
+        terms = [b * float(np.expm1(np.array([r * ly]))[0])
+                 for b, ly in zip(weight, log_y, strict=True)]
+        log_sum = math.log1p(excess + float(np.sum(terms, where=present)))
+    else:
+        terms = [float(np.log(np.array([b]))[0]) + r * ly
+                 for b, ly in zip(weight, log_y, strict=True)]
+        top = max(t for t, k in zip(terms, present, strict=True) if k)
+        log_sum = top + math.log(float(np.sum([float(np.exp(np.array([t - top]))[0])
+                                               for t in terms], where=present)))
+    log_total = log_sum / r
+    return [b * float(np.exp(np.array([(log_total - ly) / sigma]))[0])
+            for b, ly in zip(weight, log_y, strict=True)]
+
+
 def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else math.nan
 
@@ -875,7 +1130,7 @@ def _gini(values: list[float]) -> float:
     """G = Σ_i (2i − n − 1)·x_(i) / (n·Σx), x sorted ascending."""
     v = sorted(values)
     n, total = len(v), sum(v)
-    if n == 0 or total <= 0:
+    if n == 0 or total <= 0 or v[0] == v[-1]:       # equal values: exactly 0
         return 0.0
     return sum((2 * i - n - 1) * x for i, x in enumerate(v, start=1)) / (n * total)
 
@@ -917,8 +1172,8 @@ def _mincer(rows: list[tuple[int, float, float]]) -> float:
 
 def _between_share(rows: list[tuple[int, float]]) -> float:
     """Share of the variance of log wages between firms (employment-weighted)."""
-    if len(rows) < 2:
-        return math.nan
+    if len(rows) < 2:                          # no variance to split (abm.metrics)
+        return 0.0
     n = len(rows)
     mean = sum(v for _, v in rows) / n
     groups: dict[int, list[float]] = {}
@@ -926,7 +1181,8 @@ def _between_share(rows: list[tuple[int, float]]) -> float:
         groups.setdefault(g, []).append(v)
     total = sum((v - mean) ** 2 for _, v in rows) / n
     between = sum(len(vs) * (sum(vs) / len(vs) - mean) ** 2 for vs in groups.values()) / n
-    return between / total if total > 0 else 0.0
+    mean_square = sum(v * v for _, v in rows) / n
+    return min(between / total, 1.0) if total > 1e-18 * mean_square else 0.0
 
 
 def _lerman_yitzhaki(workers: list[Worker]) -> dict[str, float]:

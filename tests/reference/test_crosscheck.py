@@ -44,6 +44,12 @@ CONFIGS = {
     "ces_complements": dict(augmentation="ces", rho=-1.0),
     "ces_substitutes": dict(augmentation="ces", rho=0.5),
     "multiplicative": dict(augmentation="multiplicative", mult_elasticity=1.5),
+    # |ρ| < 0.1: the CES in its power-mean form (expm1/log1p); σ within 1e-4 of 1: the
+    # final-good CES in logs; σ = 0.05 with one job per task
+    "ces_near_geometric": dict(augmentation="ces", rho=0.07, sigma=1.00005),
+    "ces_near_geometric_complements": dict(augmentation="ces", rho=-0.06, tool_base=0.5,
+                                           sigma=0.99995),
+    "sigma_low_one_job_per_task": dict(sigma=0.05, job_rate=0.07, n_tasks=40, n_workers=600),
     "no_screening": dict(screening=False),
     "no_homogenization": dict(homogenization=False),
     "skills_assessment": dict(skills_assessment=0.4, edu_subsidy=0.5),
@@ -56,6 +62,15 @@ CONFIGS = {
     # (in the other economies layoffs are rare, as separations absorb falling targets)
     "layoffs": dict(separation_rate=0.0, size_elasticity=1.0, eta1=3.0, psi=3.0,
                     reinvest_rate=1.0, depreciation=0.9, ai_growth=2.0),
+    # the firm technology: Cobb-Douglas with dear commodity AI, near-perfect substitutes
+    # with persistent productivity, all rents to workers, and firms whose rents turn
+    # negative (small fringe assets, large shocks: limited liability binds)
+    "cobb_douglas_vendors": dict(asset_elasticity=1.0, ai_markup=0.5, compute_owner_share=0.2),
+    "substitutes_persistent": dict(asset_elasticity=20.0, firm_shock_persistence=0.9,
+                                   asset_returns=1.0),
+    "xi_one": dict(xi=1.0, public_equity=0.3),
+    "ai_weight_spread": dict(ai_weight_spread=0.8),
+    "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
 }
 
 REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",
@@ -77,7 +92,7 @@ def assert_same_state(model: LaborMarketModel, ref: ReferenceModel, when: str) -
     """Every variable the reference tracks is bit-for-bit equal in both models."""
     vec = vectorised_state(model)
     exported = ref.export()
-    assert len(exported) == 39          # guards against silently comparing fewer fields
+    assert len(exported) == 49          # guards against silently comparing fewer fields
     for name, expected in exported.items():
         got = vec[name]
         assert got.shape == expected.shape, f"{when}: {name} shape"
@@ -123,7 +138,7 @@ def test_every_phase_matches_the_reference_exactly(config: str) -> None:
 # 2. whole runs from the same seed
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("config", ["baseline", "ces_complements", "no_screening",
-                                    "proprietary_frozen_prices", "layoffs"])
+                                    "proprietary_frozen_prices", "layoffs", "ai_weight_spread"])
 def test_same_seed_gives_the_same_run(config: str) -> None:
     """Built independently from a seed, both models follow the same trajectory."""
     params = Params(**{**SMALL, **CONFIGS[config]})
@@ -265,21 +280,24 @@ def test_layoffs_fire_the_highest_keys_in_each_overfull_cell(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_allocate_jobs_is_the_largest_remainder_rule(seed: int) -> None:
-    """Job targets: floors plus one job each to the largest remainders, ties by firm."""
+def test_allocate_jobs_is_systematic_rounding(seed: int) -> None:
+    """Job targets: each firm its quota rounded down or up, each task exactly its jobs;
+    with equal jobs per task, every firm entitled to at least one job in all gets one
+    (the offsets u_z are evenly spread, so some task's rounding reaches the firm)."""
     rng = np.random.default_rng(seed)
-    n_firms = int(rng.integers(1, 9))
-    size = rng.choice([1.0, 2.0, 3.0], n_firms)                   # tied remainders
+    n_firms, n_tasks = int(rng.integers(1, 60)), int(rng.integers(1, 8))
+    size = rng.choice([1.0, 2.0, 3.0], n_firms) * rng.lognormal(0, 1, n_firms)
     shares = size / size.sum()
-    jobs = rng.integers(0, 30, 4)
+    jobs = rng.integers(0, 30, n_tasks)
     got = allocate_jobs(shares, jobs)
-    for z, total in enumerate(jobs):
-        exact = [s * total for s in shares]
-        base = [math.floor(x) for x in exact]
-        order = sorted(range(n_firms), key=lambda j: (-(exact[j] - base[j]), j))
-        extra = {j for j in order[:total - sum(base)]}
-        assert got[:, z].tolist() == [b + (j in extra) for j, b in enumerate(base)]
-        assert got[:, z].sum() == total
+    quota = shares[:, None] * jobs[None, :]
+    assert (got.sum(axis=0) == jobs).all()
+    assert ((got == np.floor(quota)) | (got == np.ceil(quota))
+            | (np.abs(got - quota) < 1e-9)).all()
+    same = np.full(n_tasks, int(jobs.max()))
+    got = allocate_jobs(shares, same)
+    entitled = (shares * same.sum()) >= 1.0 + 1e-9
+    assert (got.sum(axis=1)[entitled] >= 1).all()
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -35,6 +35,18 @@ def test_bad_input_is_one_line_and_status_2(argv, needle, capsys, tmp_path):
     assert not (tmp_path / "o").exists()              # nothing ran, nothing written
 
 
+def test_out_that_is_a_file_is_one_line_and_status_2(capsys, tmp_path):
+    afile = tmp_path / "afile"
+    afile.write_text("keep")
+    for out, needle in ((afile, "is a file, not a folder"),
+                        (afile / "sub", "is a file, not a folder"),
+                        ("/proc/abm-regimes", "cannot write in /proc"), ("", "empty string")):
+        assert main(["--x", "xi", "--y", "psi", "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and needle in err, err
+    assert afile.read_text() == "keep"
+
+
 def test_dispatch_from_the_abm_command(capsys, tmp_path):
     assert abm_main(["regimes", "--x", "xi", "--out", str(tmp_path)]) == 2
     assert capsys.readouterr().err.startswith("abm: error: give both")

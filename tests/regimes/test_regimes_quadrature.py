@@ -60,6 +60,9 @@ def test_isotonic_pools_adjacent_violators():
     assert list(out) == [1.75, 1.75]
     increasing = np.array([0.1, 0.2, 0.2, 0.9])
     assert list(isotonic(increasing, np.ones(4))) == list(increasing)
+    # a point without weight takes the fit of the weighted point before it
+    assert list(isotonic(np.array([1.0, 3.0, 2.0, 4.0]), np.array([1.0, 0.0, 1.0, 1.0]))) \
+        == [1.0, 1.0, 2.0, 4.0]
 
 
 def test_compress_keeps_mass_and_mean():

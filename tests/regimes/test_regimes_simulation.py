@@ -16,7 +16,8 @@ from abm.model import LaborMarketModel
 from abm.simulate import simulate as run
 from analysis.regimes import boundary, predict
 from analysis.regimes.boundary import set_axis
-from analysis.regimes.maps import Z_DECISIVE, agreement, classify, simulate_points
+from abm.uncertainty import distinguishable
+from analysis.regimes.maps import agreement, classify, simulate_points
 
 ROOT_SEED = 20240601
 
@@ -28,8 +29,8 @@ def simulate(tmp, points, *, seeds, periods, label, **fixed):
 
 
 def decisive_sign(row: pd.Series) -> int:
-    """+1 / −1 when the simulated mean is more than 2 SE from zero, else 0."""
-    if abs(row["sim_dgini"]) <= Z_DECISIVE * row["sim_se"]:
+    """+1 / −1 when the simulated mean is distinguishable from zero (t test), else 0."""
+    if not distinguishable(row["sim_dgini"], row["sim_se"], int(row["n_seeds"])):
         return 0
     return int(np.sign(row["sim_dgini"]))
 
@@ -162,12 +163,16 @@ def test_the_agreement_rule_itself():
     t = classify(pd.DataFrame({
         "dgini": [0.01, 0.01, -0.02, 0.005],
         "sim_dgini": [0.012, -0.004, -0.015, 0.001],
-        "sim_se": [0.001, 0.001, 0.002, 0.001]}))
+        "sim_se": [0.001, 0.001, 0.002, 0.001], "n_seeds": [4, 4, 4, 4]}))
     a = agreement(t)
+    # t(3) critical value 3.18: |z| = 12, 4, 7.5 are decisive, 1 is not
     assert list(t["decisive"]) == [True, True, True, False]
     assert (a.n_points, a.n_decisive, a.n_agree) == (4, 3, 2)
     assert a.share == pytest.approx(2 / 3)
     assert a.disagreements["gap"].iloc[0] == pytest.approx(-0.014)
+    # with two seeds the same z = 4 is not decisive (t(1) = 12.71; the old 2-SE rule said yes)
+    two = classify(t.assign(n_seeds=2)[["dgini", "sim_dgini", "sim_se", "n_seeds"]])
+    assert list(two["decisive"]) == [False, False, False, False]
 
 
 def test_mean_field_point_is_the_swept_point():

@@ -70,9 +70,9 @@ def test_run_status_and_refused_changed_spec(tmp_path, write_toml, capsys):
     assert main(["--status", str(out)]) == 0
     report = capsys.readouterr().out
     assert "4 total: 4 done, 0 failed, 0 pending" in report and "complete" in report
-    changed = write_toml(SPEC.replace("seeds = 2", "seeds = 3"), "changed.toml")
+    changed = write_toml(SPEC.replace("periods = 3", "periods = 4"), "changed.toml")
     assert main([str(changed), "--out", str(out), "--serial"]) == 2
-    assert "holds a sweep of a different spec (changed: seeds)" in one_line_error(capsys)
+    assert "holds a sweep of a different spec (changed: periods)" in one_line_error(capsys)
     assert load(out)["run_id"].nunique() == 4
 
 

@@ -8,10 +8,13 @@ import pandas as pd
 import pytest
 
 from abm import Params, simulate
+from abm import provenance as prov
 from abm.sweep import RunsFailed, StoreError, load, run_sweep, status
 from abm.sweep import engine as engine_module
 from abm.sweep.spec import parse_spec
 from abm.sweep.store import JOURNAL, MANIFEST, Store
+
+SMALL = {"n_workers": 500, "n_tasks": 5, "n_firms": 10}  # as in conftest.small_spec
 
 
 def test_results_are_tidy_and_match_direct_simulation(tmp_path, small_spec):
@@ -31,7 +34,10 @@ def test_manifest_records_spec_runs_and_status(tmp_path, small_spec):
     run_sweep(small_spec, tmp_path / "out", "serial", progress=False)
     manifest = json.loads((tmp_path / "out" / MANIFEST).read_text())
     spec = parse_spec(small_spec)
-    assert manifest["spec_hash"] == spec.spec_hash and manifest["version"] == "0.1.0"
+    assert manifest["spec_hash"] == spec.spec_hash
+    # the version comes from the installed metadata (or setup.cfg), not a constant
+    assert manifest["version"] == prov.version() == manifest["provenance"]["version"]
+    assert manifest["code"] == prov.code_fingerprint()
     assert manifest["spec"]["grid"] == {"xi": [0.05, 0.3]}
     assert manifest["counts"] == {"total": 6, "done": 6, "failed": 0, "pending": 0}
     first = manifest["runs"][0]
@@ -121,14 +127,23 @@ def test_failed_runs_are_retried_on_rerun(tmp_path, small_spec, inject_failures,
     assert status(tmp_path / "out").complete
 
 
-def test_changed_spec_is_refused(tmp_path, small_spec):
+@pytest.mark.parametrize(("change", "named"), [
+    ({"fixed": {**SMALL, "xi": 0.2}, "grid": {"eta1": [0.5, 0.6]}}, "changed: fixed, grid"),
+    ({"fixed": {**SMALL, "sigma": 2.5}}, "changed: fixed"),
+    ({"periods": 4}, "changed: periods"),
+    ({"root_seed": 12}, "changed: root_seed"),
+    ({"keep": {"workers_at": [3]}}, "changed: keep"),
+    ({"seeds": 2}, r"changed: seeds\): 2 of its 6 runs are not in the new spec"),
+    ({"grid": {"xi": [0.05, 0.4]}}, r"changed: grid\): 3 of its 6 runs are not in"),
+])
+def test_changed_spec_is_refused(tmp_path, small_spec, change, named):
+    """Anything that alters or drops existing runs is refused, naming it (extension is not)."""
     run_sweep(small_spec, tmp_path / "out", "serial", progress=False)
-    changed = {**small_spec, "grid": {"xi": [0.05, 0.3, 0.5]}}
-    with pytest.raises(StoreError, match=r"holds a sweep of a different spec \(changed: grid\)"):
-        run_sweep(changed, tmp_path / "out", "serial")
-    with pytest.raises(StoreError, match=r"changed: seeds"):
-        run_sweep({**small_spec, "seeds": 4}, tmp_path / "out", "serial")
+    before = (tmp_path / "out" / MANIFEST).read_bytes()
+    with pytest.raises(StoreError, match=r"holds a sweep of a different spec \(" + named):
+        run_sweep({**small_spec, **change}, tmp_path / "out", "serial")
     assert status(tmp_path / "out").total == 6  # the folder is untouched
+    assert (tmp_path / "out" / MANIFEST).read_bytes() == before
 
 
 def test_foreign_and_busy_folders_are_refused(tmp_path, small_spec):
@@ -151,6 +166,9 @@ def test_leftovers_of_a_killed_writer_are_ignored(tmp_path, small_spec):
     with open(out / JOURNAL, "a") as fh:
         fh.write('{"run_id": 3, "sta')  # a journal line cut short
     assert status(out).pending == 1
-    assert sorted(load(out)["run_id"].unique()) == [0, 1, 2, 4, 5]
+    # the deleted file was recorded as done, so it is reported missing (not silently absent)
+    assert [p.run_id for p in status(out).of("missing")] == [3]
+    with pytest.warns(UserWarning, match="1 run files are damaged, duplicated, foreign or miss"):
+        assert sorted(load(out)["run_id"].unique()) == [0, 1, 2, 4, 5]
     pd.testing.assert_frame_equal(run_sweep(small_spec, out, "serial"), reference)
     assert not list(out.rglob("*.tmp"))

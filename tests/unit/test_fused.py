@@ -75,24 +75,23 @@ def test_gini_of_mostly_zero_values_equals_the_full_sort() -> None:
 # hiring
 # ---------------------------------------------------------------------------------------
 def _allocate_with_numpy(shares: np.ndarray, jobs: np.ndarray) -> np.ndarray:
-    """Largest remainder by a stable argsort of every column (the textbook rule)."""
-    exact = shares[:, None] * jobs[None, :]
-    base = np.floor(exact).astype(np.int64)
-    short = jobs - base.sum(axis=0)
-    order = np.argsort(-(exact - base), axis=0, kind="stable")
-    rank = np.empty_like(order)
-    np.put_along_axis(rank, order, np.arange(shares.size)[:, None], axis=0)
-    return base + (rank < short[None, :])
+    """Systematic rounding written with numpy: floor(C_j + u_z) − floor(C_{j−1} + u_z)."""
+    n_tasks = jobs.size
+    offset = (np.arange(n_tasks) + 0.5) / n_tasks
+    cum = np.cumsum(shares[:, None] * jobs[None, :].astype(float), axis=0)
+    cum[-1] = jobs
+    edges = np.floor(cum + offset[None, :]).astype(np.int64)
+    return np.diff(np.vstack((np.zeros((1, n_tasks), dtype=np.int64), edges)), axis=0)
 
 
-def test_job_targets_equal_a_stable_largest_remainder_rule_including_ties() -> None:
+def test_job_targets_equal_systematic_rounding_including_ties() -> None:
     rng = np.random.default_rng(7)
     for trial in range(600):
         n_firms, n_tasks = int(rng.integers(1, 80)), int(rng.integers(1, 6))
         kind = trial % 3
-        if kind == 0:                       # every remainder ties
+        if kind == 0:                       # every quota equal
             shares = np.full(n_firms, 1.0 / n_firms)
-        elif kind == 1:                     # few distinct sizes: many ties
+        elif kind == 1:                     # few distinct sizes
             shares = rng.integers(1, 4, n_firms).astype(float)
             shares /= shares.sum()
         else:
@@ -101,7 +100,9 @@ def test_job_targets_equal_a_stable_largest_remainder_rule_including_ties() -> N
         jobs = rng.integers(0, 300, n_tasks).astype(np.int64)
         got = hiring.allocate_jobs(shares, jobs)
         np.testing.assert_array_equal(got, _allocate_with_numpy(shares, jobs))
-        assert (got.sum(axis=0) <= jobs).all()
+        assert (got.sum(axis=0) == jobs).all() and (got >= 0).all()
+        # each cell is its quota rounded down or up
+        assert (np.abs(got - shares[:, None] * jobs[None, :]) < 1.0 + 1e-9).all()
 
 
 def test_screening_moments_are_the_two_pass_bincount_sums() -> None:
@@ -201,28 +202,33 @@ def test_employment_rates_default_to_one_and_zero_for_empty_groups() -> None:
 # ---------------------------------------------------------------------------------------
 # production and rent sharing
 # ---------------------------------------------------------------------------------------
-def test_outputs_and_firm_sums_equal_numpy_bit_for_bit() -> None:
+def test_outputs_and_team_sums_equal_numpy_bit_for_bit() -> None:
     n, n_firms, n_tasks = 4000, 11, 5
     task = RNG.integers(0, n_tasks, n)
     employer = np.where(RNG.random(n) < 0.9, RNG.integers(0, n_firms, n), -1)
     h, phi = RNG.lognormal(0, 0.5, n), RNG.random(n_tasks) + 0.5
     ai_task, access = RNG.random(n_tasks), RNG.random(n_firms)
-    y, yc, ai_use = np.empty(n), np.empty(n), np.empty(n)
-    n_task, sum_c = fp.outputs(task, employer, h, phi, ai_task, access, 0.3,
-                               np.zeros(0), ADDITIVE, y, yc, ai_use, n_tasks)
+    y, yc, y0, ai_use = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
+    cells = n_firms * n_tasks
+    labour, labour_c, jobs = np.empty(cells), np.empty(cells), np.empty(cells, dtype=np.int64)
+    n_task, sum_c = fp.outputs(task, employer, h, phi, ai_task, access, 0.3, 0.2,
+                               np.zeros(0), ADDITIVE, y, yc, y0, ai_use, labour, labour_c,
+                               jobs, n_tasks)
     emp = employer >= 0
     h_phi = h * phi[task]
     np.testing.assert_array_equal(y, np.where(emp, h_phi + ai_task[task] * access[employer], 0))
     np.testing.assert_array_equal(yc, np.where(emp, h_phi + ai_task[task] * 0.3, 0))
+    np.testing.assert_array_equal(
+        y0, np.where(emp, (h_phi + ai_task[task] * 0.2) - (h_phi + 0.0), 0))
     np.testing.assert_array_equal(n_task, np.bincount(task[emp], minlength=n_tasks))
     np.testing.assert_array_equal(sum_c, np.bincount(task, yc, n_tasks))
-    price = RNG.random(n_tasks) + 0.5
-    a_out = RNG.random(n)
-    va, wc, ai_rents = fp.firm_values(task, employer, price, y, a_out, yc, n_firms)
-    p, j = price[task[emp]], employer[emp]
-    np.testing.assert_array_equal(va, np.bincount(j, p * (y[emp] + a_out[emp]), n_firms))
-    np.testing.assert_array_equal(wc, np.bincount(j, p * yc[emp], n_firms))
-    np.testing.assert_array_equal(ai_rents, np.bincount(j, p * (y[emp] - yc[emp]), n_firms))
+    cell = employer[emp] * n_tasks + task[emp]
+    np.testing.assert_array_equal(labour, np.bincount(cell, y[emp], cells))
+    np.testing.assert_array_equal(labour_c, np.bincount(cell, yc[emp], cells))
+    np.testing.assert_array_equal(jobs, np.bincount(cell, minlength=cells))
+    team = RNG.random(cells)
+    np.testing.assert_array_equal(fp.task_totals(team, n_firms, n_tasks),
+                                  np.cumsum(team.reshape(n_firms, n_tasks), axis=0)[-1])
     np.testing.assert_array_equal(fp.employed_values(employer, y), y[emp])
     np.testing.assert_array_equal(fp.employment(employer, n_firms),
                                   np.bincount(employer[emp], minlength=n_firms))
@@ -251,7 +257,7 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     log_w = np.log(wage[emp])
     cv, cv_real, *slopes = fme.employed_statistics(
         task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0), output, log_w, edu,
-        codifiable, n_tasks, n_firms)
+        codifiable, n_tasks, n_firms, m.ROUNDING)
     y = h * phi[task] + ai[task]
     np.testing.assert_allclose(cv, within_task_cv(y, task, n_tasks, emp), rtol=1e-12)
     np.testing.assert_allclose(cv_real, within_task_cv(output, task, n_tasks, emp), rtol=1e-12)
@@ -304,21 +310,21 @@ def test_custom_reporters_are_still_collected() -> None:
 
 
 def test_rent_sharing_phase_equals_split_rents() -> None:
-    """The phase's fused loops give exactly what the documented kernel gives."""
+    """The phase's fused loops give exactly what the documented numpy kernel gives."""
     from abm import LaborMarketModel, Params
     from abm.steps import rent_sharing
 
     model = LaborMarketModel(Params(n_workers=2000, n_firms=15, n_tasks=5, xi=0.4,
-                                    ai_rent_tax=0.2), seed=4, agents=False)
+                                    ai_rent_tax=0.2, ai_markup=0.3, burn_in=3), seed=4,
+                             agents=False)
     model.step()
     rent_sharing.run(model)
-    w, f, t = model.economy.workers, model.economy.firms, model.economy.tasks
+    eco = model.economy
+    w, f, t = eco.workers, eco.firms, eco.tasks
     emp = np.flatnonzero(w.employer >= 0)
-    price = t.price[w.task[emp]]
     wages, split = rent_sharing.split_rents(
-        w.employer[emp], price * (w.output[emp] + w.asset_output[emp]),
-        price * w.outside_output[emp], price * (w.output[emp] - w.outside_output[emp]),
-        f.n, 0.4, 0.2)
+        w.employer[emp], w.task[emp], w.outside_output[emp], w.commodity_gain[emp],
+        t.labour_price, t.price, eco.team_output, eco.team_output_c, f.n, 0.4, 0.2, 0.3)
     np.testing.assert_array_equal(w.wage[emp], wages)
     for name in split._fields:
         np.testing.assert_array_equal(getattr(f, name), getattr(split, name), err_msg=name)

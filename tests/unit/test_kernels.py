@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from abm.steps import accumulation, ai_path, education, hiring, production, rent_sharing
+from abm.steps import (accumulation, ai_path, education, firm_technology, hiring, production,
+                       rent_sharing)
 from abm.steps.technology import task_output, within_task_cv
 
 H = np.array([0.5, 1.0, 2.0, 4.0])
@@ -100,34 +101,101 @@ def test_empty_task_keeps_previous_price():
 def test_ai_access_normalised_to_mean_eta0_plus_eta1():
     k = np.array([0.2, 1.0, 3.0])
     emp = np.array([5, 10, 20])
-    access, commodity = production.ai_access(k, 0.3, 0.7, 1.0, True, emp)
-    assert commodity == 0.3
+    access, fringe = production.ai_access(k, 0.3, 0.7, 1.0, True, emp)
+    assert fringe == pytest.approx(0.3)             # a fringe without assets: commodity AI
     assert np.dot(emp, access) / emp.sum() == pytest.approx(1.0)
     assert np.all(np.diff(access) > 0)
     flat, commodity = production.ai_access(k, 0.3, 0.7, 1.0, False, emp)
     assert np.allclose(flat, 1.0) and commodity == 1.0
 
 
-def test_asset_output_is_proportional_to_assets_when_size_scales_with_k_to_nu():
-    k = np.array([0.5, 1.0, 4.0])
-    nu = 0.4
-    per_job = production.asset_productivity(k, 0.4, nu)
-    assert np.allclose(per_job * k ** nu / k, per_job[0] * k[0] ** nu / k[0])
+# --- firm technology (link 4) ---------------------------------------------------------
+def test_firm_ces_closed_forms():
+    # hand-built team: λ = 0.25 (m_K = 1/3), u = 2, x = 0.5
+    lam, u, x = 0.25, np.array([2.0]), np.array([0.5])
+    # ε = 0.5 (r = −1): C = 1/((1−λ)/u + λ/x) = 1/(0.375 + 0.5)
+    assert firm_technology.ces(u, x, lam, -1.0)[0] == pytest.approx(1.0 / 0.875)
+    # C_u = (1−λ)·u^(r−1)·C^(1−r) = 0.75·(1/4)·C²
+    assert firm_technology.ces_labour_slope(u, x, lam, -1.0)[0] == pytest.approx(
+        0.75 * 0.25 / 0.875 ** 2)
+    # ε = 1: Cobb-Douglas u^(1−λ)·x^λ, and labour's share C_u·u/C = 1 − λ
+    cd = firm_technology.ces(u, x, lam, 0.0)[0]
+    assert cd == pytest.approx(2.0 ** 0.75 * 0.5 ** 0.25)
+    assert firm_technology.ces_labour_slope(u, x, lam, 0.0)[0] * 2.0 / cd == pytest.approx(0.75)
+    # ε → ∞ (r = 1): perfect substitutes, (1−λ)u + λx
+    assert firm_technology.ces(u, x, lam, 1.0)[0] == pytest.approx(0.75 * 2 + 0.25 * 0.5)
+    # normalisation C(1, 1) = 1 for every ε, and no assets (λ = 0) is labour alone
+    for r in (-3.0, -1.0, 0.0, 0.5):
+        assert firm_technology.ces(np.ones(1), np.ones(1), lam, r)[0] == pytest.approx(1.0)
+    assert firm_technology.ces(u, x, 0.0, -1.0)[0] == 2.0
+
+
+@pytest.mark.parametrize("elasticity, direction", [(0.5, 1), (1.0, 0), (3.0, -1)])
+def test_asset_share_moves_with_effective_labour_as_the_elasticity_says(elasticity, direction):
+    # the assets' share of a team's output is 1 − C_u·u/C (Euler); raising effective
+    # labour u (what AI does) raises it for complements, keeps it for Cobb-Douglas and
+    # lowers it for substitutes (the share is 1 − (1−λ)·(u/C)^r)
+    lam, r = 0.25, firm_technology.exponent(elasticity)
+    x = np.array([1.0, 1.0])
+    u = np.array([1.0, 1.5])
+    c = firm_technology.ces(u, x, lam, r)
+    share = 1.0 - firm_technology.ces_labour_slope(u, x, lam, r) * u / c
+    # at u = 1, x = 1 the share is λ whatever ε
+    assert share[0] == pytest.approx(lam)
+    assert np.sign(round(share[1] - share[0], 12)) == direction
+
+
+def test_asset_services_floor_at_the_fringe():
+    # x = max(k, k_f)^(1−ν): with ν = 0.5 and k_f = 0.25 the smallest firm uses the
+    # fringe's 0.25^0.5 = 0.5
+    k = np.array([0.04, 1.0, 4.0])
+    x = firm_technology.asset_services(k, 0.5, 0.25)
+    assert x.tolist() == [0.5, 1.0, 2.0]
+
+
+def test_fringe_access_passes_to_workers_when_access_does_not_follow_assets():
+    k, emp = np.array([0.2, 1.0, 3.0]), np.array([5, 10, 20])
+    # ψ = 0: every employer, the fringe included, has all the AI there is
+    access, fringe = production.ai_access(k, 0.3, 0.7, 0.0, True, emp, 0.5)
+    assert np.allclose(access, 1.0) and fringe == pytest.approx(1.0)
+    # ψ = 1: the fringe (k_f = 0.5) has η0 + η1·k_f/E_L[max(k, k_f)]
+    access, fringe = production.ai_access(k, 0.3, 0.7, 1.0, True, emp, 0.5)
+    norm = (5 * 0.5 + 10 * 1.0 + 20 * 3.0) / 35
+    assert fringe == pytest.approx(0.3 + 0.7 * 0.5 / norm)
+    assert access[0] == pytest.approx(fringe)       # the smallest firm operates as the fringe
+
+
+def test_team_output_scales_with_productivity_and_jobs():
+    labour, jobs = np.array([3.0, 0.0, 6.0]), np.array([2, 0, 4])
+    skill, x, tfp = np.array([1.5, 1.5, 1.5]), np.ones(3), np.array([1.0, 1.0, 2.0])
+    q = firm_technology.team_output(labour, jobs, skill, x, tfp, 0.25, -1.0, 1.0 / 3.0)
+    assert q[1] == 0.0
+    # team 2 is team 0 doubled in size (constant returns) with twice the productivity
+    assert q[2] == pytest.approx(4.0 * q[0])
+    # team 0: u = 3/(2·1.5) = 1, so Q = n·φ·(1 + m_K)·C(1, 1) = 2·1.5·4/3
+    assert q[0] == pytest.approx(4.0)
 
 
 # --- rent sharing -----------------------------------------------------------------------
-def _split(xi, tax=0.0):
+def _split(xi, tax=0.0, markup=0.0, team=None):
     firm = np.array([0, 0, 1])
-    value = np.array([3.0, 5.0, 2.0])
+    task = np.array([0, 1, 0])
     outside = np.array([2.0, 3.0, 2.0])
-    ai_value = np.array([0.5, 1.0, 0.0])
-    return rent_sharing.split_rents(firm, value, outside, ai_value, 2, xi, tax)
+    gain = np.array([0.5, 0.0, 1.0])              # what commodity AI adds to y
+    omega = np.array([1.0, 1.0])
+    price = np.array([1.0, 1.0])
+    team = np.array([3.0, 5.0, 2.0, 0.0]) if team is None else team
+    team_c = np.array([2.5, 4.0, 2.0, 0.0])
+    return rent_sharing.split_rents(firm, task, outside, gain, omega, price, team,
+                                    team_c, 2, xi, tax, markup)
 
 
 def test_split_rents_accounting_and_sharing():
     wages, s = _split(0.25, tax=0.4)
     assert s.value_added.sum() == pytest.approx(wages.sum() + s.owner_income.sum() + s.taxes.sum())
-    assert s.rents[0] == pytest.approx(3.0) and s.taxes[0] == pytest.approx(0.6)
+    # firm 0: VA = 8, outside options 2 + 3, rents 3, AI rents (3−2.5) + (5−4) = 1.5
+    assert s.rents[0] == pytest.approx(3.0) and s.ai_rents[0] == pytest.approx(1.5)
+    assert s.taxes[0] == pytest.approx(0.6)
     # workers get ξ of the after-tax rent, in proportion to their outside options
     assert wages[:2].sum() - 5.0 == pytest.approx(0.25 * (3.0 - 0.6))
     assert wages[0] / wages[1] == pytest.approx(2.0 / 3.0)
@@ -135,10 +203,32 @@ def test_split_rents_accounting_and_sharing():
     assert wages[2] == 2.0 and s.owner_income[1] == 0.0
 
 
-def test_xi_zero_pays_the_outside_option():
+def test_vendor_fees_are_the_markup_times_commodity_ais_value():
+    wages, s = _split(0.0, markup=0.2)
+    # commodity AI adds g = 0.5, 0 and 1.0, valued at ω = 1
+    assert s.vendor_fees.tolist() == pytest.approx([0.2 * 0.5, 0.2 * 1.0])
+    assert wages.tolist() == pytest.approx([2.0 - 0.1, 3.0, 2.0 - 0.2])
+    # value added is net of the fees; the fees plus VA are the teams' output
+    assert s.value_added.sum() + s.vendor_fees.sum() == pytest.approx(10.0)
+    assert s.value_added.sum() == pytest.approx(
+        wages.sum() + s.owner_income.sum() + s.taxes.sum())
+
+
+def test_xi_zero_pays_the_outside_option_and_xi_one_pays_owners_nothing():
     wages, s = _split(0.0)
     assert np.allclose(wages, [2.0, 3.0, 2.0])
     assert s.owner_income.sum() == pytest.approx(3.0)
+    wages, s = _split(1.0)
+    assert (s.owner_income == 0.0).all()            # exactly, not to rounding
+    assert wages.sum() == pytest.approx(10.0)
+
+
+def test_limited_liability_workers_take_a_loss_owners_never_pay_in():
+    # firm 0's teams produce 2.0 + 2.0 < outside options 5.0: rents −1
+    wages, s = _split(0.3, team=np.array([2.0, 2.0, 2.0, 0.0]))
+    assert s.rents[0] == pytest.approx(-1.0)
+    assert s.owner_income[0] == 0.0
+    assert wages[:2].sum() == pytest.approx(4.0)     # the whole value added
 
 
 def test_owner_income_follows_stakes_and_public_equity():
@@ -150,10 +240,18 @@ def test_owner_income_follows_stakes_and_public_equity():
 
 
 # --- accumulation -----------------------------------------------------------------------
-def test_accumulate():
-    k = accumulation.accumulate(np.array([1.0, 2.0]), np.array([1.0, 0.0]), 0.5, 0.1)
-    assert np.allclose(k, [1.4, 1.8])
-    assert accumulation.accumulate(np.array([1.0]), np.array([0.0]), 0.0, 1.0)[0] > 0
+def test_accumulate_and_effective_assets():
+    s = accumulation.accumulate(np.array([1.0, 2.0]), np.array([1.0, 0.0]), 0.5, 0.1)
+    assert np.allclose(s, [1.4, 1.8])
+    base, ref = accumulation.anchor(np.array([2.0, 1.0, 3.0]), np.array([1.0, 2.0, 0.0]),
+                                    0.3, 0.1)
+    assert ref.tolist() == pytest.approx([3.0, 6.0, 0.0])
+    # at the anchor the stock gives back the anchored assets; a stock four times the
+    # anchor gives 4^β times them; a firm without anchor income keeps its assets
+    k = accumulation.effective_assets(base, np.array([3.0, 24.0, 5.0]), ref, 0.5)
+    assert k.tolist() == pytest.approx([2.0, 2.0, 3.0])
+    # a stock that depreciated to nothing leaves positive assets
+    assert accumulation.effective_assets(base, np.zeros(3), ref, 0.5).min() > 0
 
 
 # --- education --------------------------------------------------------------------------
@@ -232,3 +330,18 @@ def test_diagnostic_variance_is_squared_correlation():
     signal = theta + np.where(task == 0, 0.1, 3.0) * rng.normal(size=4000)
     vd = hiring.diagnostic_variance(signal, theta, task, 2)
     assert vd[0] == pytest.approx(1 / 1.01, abs=0.01) and vd[1] == pytest.approx(0.1, abs=0.03)
+
+
+def test_a_firm_that_cannot_cover_its_taxes_pays_nobody_and_the_vendors_go_short():
+    # firm 0's teams produce 0.2 + 0.2 while its fees are 0.9·(0.5 + 0): value added
+    # −0.05 < taxes 0.5·(AI rents 0.3) = 0.15
+    team = np.array([0.2, 0.2, 2.0, 0.0])
+    firm, task = np.array([0, 0, 1]), np.array([0, 1, 0])
+    wages, s = rent_sharing.split_rents(
+        firm, task, np.array([2.0, 3.0, 2.0]), np.array([0.5, 0.0, 1.0]), np.ones(2),
+        np.ones(2), team, np.array([0.0, 0.1, 2.0, 0.0]), 2, 0.2, 0.5, 0.9)
+    assert wages[:2].tolist() == [0.0, 0.0]
+    assert s.owner_income[0] == 0.0
+    assert s.value_added[0] == pytest.approx(s.taxes[0]) and s.taxes[0] == pytest.approx(0.15)
+    # what the firm produced is paid out in full: to the state and the vendors
+    assert s.vendor_fees[0] + s.taxes[0] == pytest.approx(0.4)

@@ -68,7 +68,7 @@ def test_replace_validates_and_keeps_other_fields():
 
 
 def test_cross_field_rules():
-    with pytest.raises(ParameterError, match="rho=0 is not allowed"):
+    with pytest.raises(ParameterError, match="rho=0.0 is not allowed"):
         Params(rho=0.0)
     with pytest.raises(ParameterError, match="tool_base"):
         Params(augmentation="ces", rho=-1.0, tool_base=0.0)
