@@ -194,6 +194,8 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
     prices = (np.array([fixed_prices[g.name] for g in groups]) if fixed_prices
               else np.full(len(groups), 1.0 / p.n_tasks))
     mean_wage = float(np.sum(share * prices * phi))
+    omega = prices.copy()                 # labour prices ω_z (education is priced in them)
+    x_f = p.fringe_assets ** (1.0 - p.size_elasticity)
     scales = {g.name: None for g in groups}
     unit = p.edu_cost * (1.0 - p.edu_subsidy)
     levels = np.arange(p.n_edu_levels)
@@ -205,20 +207,20 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
     for it in range(1, res.max_iter + 1):
         cells: list[Cells] = []
         for k, g in enumerate(groups):
-            ai_c = g.alpha * capability * firms.commodity if g.exposed else 0.0
-            sz = education_thresholds(p, g, prices[k], ai_c, unit * mean_wage, jr,
+            ai_c = g.alpha * capability * firms.fringe if g.exposed else 0.0
+            sz = education_thresholds(p, g, omega[k], ai_c, unit * mean_wage, jr,
                                        scales[g.name], mu_t, s_t)
 
             def level(z: np.ndarray, g: TaskGroup = g, k: int = k, ai_c: float = ai_c
                       ) -> np.ndarray:
                 theta = np.exp(mu_t + s_t * z)[:, None]
                 h_phi = theta * np.exp(p.edu_return * levels[None, :]) * g.phi
-                pay = (jr * prices[k] * produce(p, h_phi, ai_c, scales[g.name])
+                pay = (jr * omega[k] * produce(p, h_phi, ai_c, scales[g.name])
                        - unit * mean_wage * levels[None, :] ** 2 / theta)
                 return np.argmax(pay, axis=1)
 
             cells.append(allocate(p, g, sz, level, res, firms, matching, mu_t, s_t, jr))
-        # outputs at the employer's access, at commodity access and without AI
+        # outputs at the employer's access, at the fringe's access, and the vendors' AI gain
         outs, scales_new = [], {}
         for g, c in zip(groups, cells, strict=True):
             scale = (float(wdot(c.mass, c.h_phi) / c.mass.sum())
@@ -226,28 +228,30 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
             scales_new[g.name] = scale
             a_firm = np.where(c.employed, firms.access[np.maximum(c.firm, 0)], 0.0)
             ai = g.alpha * capability * a_firm if g.exposed else np.zeros(c.mass.size)
-            ai_c = g.alpha * capability * firms.commodity if g.exposed else 0.0
+            ai_c = g.alpha * capability * firms.fringe if g.exposed else 0.0
+            ai_v = g.alpha * capability * firms.vendor if g.exposed else 0.0
             outs.append((produce(p, c.h_phi, ai, scale), produce(p, c.h_phi, ai_c, scale),
-                         produce(p, c.h_phi, 0.0, scale)))
+                         produce(p, c.h_phi, ai_v, scale) - produce(p, c.h_phi, 0.0, scale)))
         team = _teams(p, groups, cells, outs, firms, lam, r)
         task_y = jr * (firms.p_emp @ team.q)                 # per person of each group
         new_prices = (prices if fixed_prices else _prices(task_y, counts, p.n_tasks, p.sigma))
-        omega = new_prices * (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
-            team.u_c_task, np.full(len(groups), p.fringe_assets), lam, r)
-        fee_unit = p.ai_markup * omega                        # fee per unit of y^c − y^0
+        new_omega = new_prices * (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
+            team.u_c_task, np.full(len(groups), x_f), lam, r)
+        fee_unit = p.ai_markup * new_omega                    # fee per unit of vendors' gain
+        fees = team.gain @ (share * fee_unit)
         rents = share_rents(
             p, gross=team.q @ (share * new_prices),
             ai_rent=(team.q - team.q_c) @ (share * new_prices),
-            fees=(team.y_c - team.y_0) @ (share * fee_unit),
-            wc=team.y_c @ (share * omega) - (team.y_c - team.y_0) @ (share * fee_unit),
+            fees=fees, wc=team.y_c @ (share * new_omega) - fees,
             weight=firms.p_emp, nodes=nodes, assortative=matching == "assortative")
         mean_factor = rents.factor @ node_w
-        wc_cell = [omega[k] * (o[1] - p.ai_markup * (o[1] - o[2]))
+        wc_cell = [new_omega[k] * (o[1] - p.ai_markup * o[2])
                    for k, o in enumerate(outs)]
         new_mean_wage = float(sum(
             share[k] * wdot(c.mass * c.employed, wc_cell[k] * mean_factor[np.maximum(c.firm, 0)])
             for k, c in enumerate(cells)) / jr)
         change = max(float(np.max(np.abs(new_prices / prices - 1.0))),
+                     float(np.max(np.abs(new_omega / omega - 1.0))),
                      abs(new_mean_wage / mean_wage - 1.0))
         if moving:
             income = _firm_owner_income(firms, rents, node_w, jr)      # base order
@@ -262,6 +266,7 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
         last_change = change
         prices = prices if fixed_prices else prices * (1 - damp) + damp * new_prices
         mean_wage = (1 - damp) * mean_wage + damp * new_mean_wage
+        omega = (1 - damp) * omega + damp * new_omega
         scales = scales_new
         if change < res.tol:
             break
@@ -277,9 +282,9 @@ class Teams:
     """Per job of each firm bin (rows) and task group (columns)."""
 
     q: np.ndarray               # team output per job, Q/n at A = 1
-    q_c: np.ndarray             # the same at commodity access
-    y_c: np.ndarray             # mean outside-option output y^c of the team
-    y_0: np.ndarray             # mean output without AI y^0
+    q_c: np.ndarray             # the same at the fringe's access (outside outputs)
+    y_c: np.ndarray             # mean outside-option output y^c (fringe's access)
+    gain: np.ndarray            # mean gain from the vendors' AI f(hφ, αAη0) − f(hφ, 0)
     u_c_task: np.ndarray        # ū^c_g: the task's mean y^c per unit of φ (the fringe's u)
 
 
@@ -287,9 +292,9 @@ def _teams(p: Params, groups: list[TaskGroup], cells: list[Cells], outs: list,
            firms: FirmBins, lam: float, r: float) -> Teams:
     """Team outputs Q = n·φ·(1 + m_K)·C(L/(nφ), x) of `abm.steps.firm_technology`."""
     n_k = firms.p_emp.size
-    cols: dict[str, list[np.ndarray]] = {"q": [], "q_c": [], "y_c": [], "y_0": []}
+    cols: dict[str, list[np.ndarray]] = {"q": [], "q_c": [], "y_c": [], "gain": []}
     u_task = []
-    for g, c, (y, yc, y0) in zip(groups, cells, outs, strict=True):
+    for g, c, (y, yc, gain) in zip(groups, cells, outs, strict=True):
         e = c.employed
         fm_raw = np.bincount(c.firm[e], weights=c.mass[e], minlength=n_k)
         fm = np.where(fm_raw > 0, fm_raw, 1.0)
@@ -306,7 +311,7 @@ def _teams(p: Params, groups: list[TaskGroup], cells: list[Cells], outs: list,
         cols["q"].append(unit * firm_technology.ces(ybar / g.phi, firms.x, lam, r))
         cols["q_c"].append(unit * firm_technology.ces(ycbar / g.phi, firms.x, lam, r))
         cols["y_c"].append(ycbar)
-        cols["y_0"].append(mean(y0))
+        cols["gain"].append(mean(gain))
         u_task.append(wdot(c.mass * e, yc) / float(np.sum(c.mass * e)) / g.phi)
     return Teams(*(np.column_stack(v) for v in cols.values()), np.array(u_task))
 

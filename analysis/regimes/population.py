@@ -77,9 +77,10 @@ class FirmBins:
 
     p_emp: np.ndarray           # employment share of each bin
     p_unw: np.ndarray           # share of firms in each bin
-    x: np.ndarray               # asset services per job, max(E_L[k^(1−ν) | bin], x_f)
-    access: np.ndarray          # AI access η0 + η1·E_L[k^ψ | bin]/E_L[k^ψ]
-    commodity: float            # access every firm can buy (the outside option's)
+    x: np.ndarray               # asset services per job, max(k, k_f)^(1−ν)
+    access: np.ndarray          # AI access η0 + η1·k̃^ψ/E_L[k̃^ψ], k̃ = max(k, k_f)
+    fringe: float               # the fringe's access η0 + η1·k_f^ψ/E_L[k̃^ψ]: the outside option's
+    vendor: float               # access to the AI vendors sell (η0)
     order: np.ndarray           # base bin of each bin (bins are sorted by k)
     k: np.ndarray               # unweighted mean relative assets E[k | bin]
 
@@ -93,6 +94,7 @@ class BaseBins:
     k_unw: np.ndarray           # E[k | bin] over firms
     k_x: np.ndarray             # E_L[k^(1−ν) | bin] (employment-weighted)
     k_psi: np.ndarray           # E_L[k^ψ | bin]
+    # below the fringe (k < k_f) a firm operates as the fringe: firm_bins takes max(·, k_f)
 
 
 def base_bins(p: Params, n: int) -> BaseBins:
@@ -103,15 +105,15 @@ def base_bins(p: Params, n: int) -> BaseBins:
     stands for the firm of quantile j: its team on a task holds the slice of the
     task's workers that the firm's employment share gives it under PAM, which is what
     the simulation's J firms hold, so the CES is evaluated at the mean of that slice.
-    The edge at the fringe threshold k^(1−ν) = x_f makes every bin wholly at the fringe
-    (x = x_f) or wholly above it.
+    The edge at the fringe's assets k_f makes every bin wholly below the fringe (it then
+    operates as the fringe: k̃ = max(k, k_f) = k_f) or wholly above it.
     """
     s = lognormal_sigma_for_gini(p.asset_gini) if p.asset_gini > 0 else 0.0
     nu = p.size_elasticity
     mu_l = -0.5 * s * s + nu * s * s
     edges = quantile_edges(min(n, p.n_firms)) - nu * s
-    if s > 0 and nu < 1.0:
-        z_f = (math.log(p.fringe_assets) / (1.0 - nu) - mu_l) / s
+    if s > 0:
+        z_f = (math.log(p.fringe_assets) - mu_l) / s
         edges = split_edges(edges, np.array([z_f]))
     a, b = edges[:-1], edges[1:]
     return BaseBins(p_emp=prob(a, b), p_unw=prob(a + nu * s, b + nu * s),
@@ -138,8 +140,9 @@ def firm_bins(p: Params, base: BaseBins, shift: np.ndarray | None = None) -> Fir
     """Firm bins after relative assets moved by `shift` (m per base bin; None: 1).
 
     k = k̂·m/c with c = E[k̂·m] over firms, so employment (∝ k^ν) moves by m^ν, asset
-    services per job by (m/c)^(1−ν) (never below the fringe's) and proprietary access
-    by (m/c)^ψ, renormalised over employment as in `abm.steps.production.ai_access`.
+    services per job by (m/c)^(1−ν) and proprietary access by (m/c)^ψ, both at least the
+    fringe's (k_f = `fringe_assets`), access renormalised over employment as in
+    `abm.steps.production.ai_access`.
     """
     nu = p.size_elasticity
     m = np.ones(base.p_emp.size) if shift is None else np.asarray(shift, dtype=float)
@@ -147,18 +150,20 @@ def firm_bins(p: Params, base: BaseBins, shift: np.ndarray | None = None) -> Fir
     rel = m / c
     p_emp = base.p_emp * m ** nu
     p_emp = p_emp / p_emp.sum()
-    x = np.maximum(base.k_x * rel ** (1.0 - nu), p.fringe_assets)
+    k_f = p.fringe_assets
+    x = np.maximum(base.k_x * rel ** (1.0 - nu), k_f ** (1.0 - nu))
     if p.concentration:
-        kp = base.k_psi * rel ** p.psi
-        access = p.eta0 + p.eta1 * kp / float(wdot(p_emp, kp))
-        commodity = p.eta0
+        kp = np.maximum(base.k_psi * rel ** p.psi, k_f ** p.psi)     # E_L[k̃^ψ | bin]
+        norm = float(wdot(p_emp, kp))
+        access = p.eta0 + p.eta1 * kp / norm
+        fringe, vendor = p.eta0 + p.eta1 * k_f ** p.psi / norm, p.eta0
     else:
         access = np.full(m.size, p.eta0 + p.eta1)
-        commodity = p.eta0 + p.eta1
+        fringe = vendor = p.eta0 + p.eta1
     k = base.k_unw * rel
     order = np.argsort(k, kind="stable")
-    return FirmBins(p_emp[order], base.p_unw[order], x[order], access[order], commodity,
-                    order, k[order])
+    return FirmBins(p_emp[order], base.p_unw[order], x[order], access[order], fringe,
+                    vendor, order, k[order])
 
 
 # ---------------------------------------------------------------------------------------

@@ -57,11 +57,13 @@ def test_boundary_agrees_with_the_zero_line_of_a_two_dimensional_map():
 
 
 def test_c_baseline_has_no_xi_boundary_but_a_less_concentrated_economy_does():
-    """(c) At Gini(K) = 0.6 ξ cannot flip the sign; at Gini(K) = 0.2 it does."""
+    """(c) At Gini(K) = 0.6 no realistic ξ flips the sign; at Gini(K) = 0.2 one does."""
+    # at the baseline dgini stays positive up to full rent sharing: it reaches zero only
+    # within 0.01 of ξ = 1 (−0.0004 at ξ = 1), far outside realistic rent sharing
     at_base = boundary(BASE, along="xi")
-    assert not at_base.exists
-    assert at_base.dgini_lo > 0 and at_base.dgini_hi > 0
-    assert "concentrating throughout" in at_base.message
+    assert at_base.dgini_lo > 0.015
+    assert not at_base.exists or at_base.value > 0.99
+    assert predict(BASE.replace(xi=0.9)).dgini > 0
     low = boundary(BASE.replace(asset_gini=0.2), along="xi")
     assert low.exists and 0.3 < low.value < 0.7
     assert low.dgini_lo > 0 > low.dgini_hi
