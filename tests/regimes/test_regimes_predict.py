@@ -96,6 +96,7 @@ def test_prediction_is_continuous_in_the_parameters():
     assert abs(a - b) < 1e-7
 
 
+@pytest.mark.slow
 def test_quadrature_error_is_small():
     # the default resolution against one four times finer (ability bins, persons' points,
     # productivity nodes, owners' points; firm bins are the J firms, not a resolution):
