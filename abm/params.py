@@ -182,8 +182,10 @@ class Params:
                                        "(access η0+η1 everywhere) and freezes assets")
     reinvest_rate: float = _p(0.3, 0.0, 1.0, symbol="s_K", unit="share",
                               doc="share of owners' income reinvested in assets K")
-    depreciation: float = _p(0.1, 0.0, 1.0, lo_open=True, symbol="δ", unit="1/year",
-                             doc="asset depreciation (> 0: the stationary asset stock is s_K·income/δ)")
+    depreciation: float = _p(0.1, 0.01, 1.0, symbol="δ", unit="1/year",
+                             doc="asset depreciation; the stationary stock is s_K·income/δ and is "
+                                 "approached at rate δ(1 − β), so δ ≥ 0.01 keeps it finite and "
+                                 "reached within centuries")
     owner_share: float = _p(0.1, 0.0, 1.0, lo_open=True, unit="share of persons",
                             doc="persons who hold firm equity")
     public_equity: float = _p(0.0, 0.0, 1.0, unit="share",
@@ -211,6 +213,13 @@ class Params:
             raise ParameterError(
                 f"n_firms·n_tasks = {self.n_firms * self.n_tasks} must be at most 50,000,000 "
                 "(job targets are a firms × tasks table)")
+        spread = self.firm_shock_sd / math.sqrt(1.0 - self.firm_shock_persistence ** 2)
+        if spread > 1.0:
+            raise ParameterError(
+                f"firm_shock_sd={self.firm_shock_sd!r} with firm_shock_persistence="
+                f"{self.firm_shock_persistence!r} gives a stationary sd of log productivity "
+                f"of {spread:.3g}; it must be at most 1 (within-industry 90/10 productivity "
+                "ratios are about 2, Syverson 2011)")
         if self.n_workers < 5 * self.n_tasks:
             raise ParameterError(
                 f"n_workers={self.n_workers!r} must be at least 5·n_tasks = {5 * self.n_tasks} "

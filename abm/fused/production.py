@@ -178,15 +178,15 @@ def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, fees: np.n
     for j in range(n):
         taxes[j] = ai_rent_tax * ai_rents[j]
         if va[j] - taxes[j] < 0.0:
-            fees[j] += va[j] - taxes[j]
+            fees[j] = max(fees[j] + (va[j] - taxes[j]), 0.0)
             va[j] = taxes[j]
         rents[j] = va[j] - wc[j]
         net = rents[j] - taxes[j]
         if net >= 0.0:
             factor[j] = 1.0 + xi * (net / wc[j] if wc[j] > 0 else 0.0)
             owner[j] = (1.0 - xi) * net
-        else:
-            factor[j] = 1.0 + (net / wc[j] if wc[j] > 0 else 0.0)
+        else:             # 1 + N/Σw^c, written without cancelling 1 against −Σw^c/Σw^c
+            factor[j] = max((va[j] - taxes[j]) / wc[j], 0.0) if wc[j] > 0 else 1.0
             owner[j] = 0.0
     return rents, taxes, factor, owner
 

@@ -77,12 +77,15 @@ def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
     va = gross - fees
     taxes = ai_rent_tax * ai_rents
     short = np.minimum(va - taxes, 0.0)          # value added that does not cover taxes
-    fees = fees + short                          # the vendors go unpaid by that much
+    fees = np.maximum(fees + short, 0.0)         # the vendors go unpaid by that much
     va = np.where(short < 0, taxes, va)
     rents = va - wc
     net = rents - taxes
     share = np.divide(net, wc, out=np.zeros(n_firms), where=wc > 0)
-    factor = np.where(net >= 0, 1.0 + xi * share, 1.0 + share)
+    # with N < 0 the factor 1 + N/Σw^c is computed as (VA − taxes)/Σw^c, without
+    # cancelling 1 against −Σw^c/Σw^c when value added is small next to outside options
+    short_factor = np.divide(va - taxes, wc, out=np.ones(n_firms), where=wc > 0)
+    factor = np.where(net >= 0, 1.0 + xi * share, np.maximum(short_factor, 0.0))
     owner = np.where(net >= 0, (1.0 - xi) * net, 0.0)
     wages = outside_wage * factor[firm]
     return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor, fees)

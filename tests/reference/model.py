@@ -232,7 +232,7 @@ class Firm(mesa.Agent):
         va = gross - fees
         taxes = p.ai_rent_tax * ai_rents
         if va - taxes < 0.0:           # not even the taxes are covered: vendors go short
-            fees += va - taxes
+            fees = max(fees + (va - taxes), 0.0)
             va = taxes
         rents = va - wc
         net = rents - taxes
@@ -240,7 +240,7 @@ class Firm(mesa.Agent):
             self.rent_factor = 1.0 + p.xi * (net / wc if wc > 0 else 0.0)
             self.owner_income = (1.0 - p.xi) * net
         else:
-            self.rent_factor = 1.0 + (net / wc if wc > 0 else 0.0)
+            self.rent_factor = max((va - taxes) / wc, 0.0) if wc > 0 else 1.0
             self.owner_income = 0.0
         paid = 0.0
         for w in staff:

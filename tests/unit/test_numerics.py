@@ -206,6 +206,16 @@ def test_between_share_has_one_rule_without_variance():
     assert m.between_share(np.array([0.3, 0.5, 0.5]), group, 2) == pytest.approx(1.0)
 
 
+def test_between_share_of_values_equal_to_eight_digits():
+    # all variance between groups, at a level 1e8 times the spread: firm means of the
+    # levels carry errors of ~1e-15·13 against differences of 2e-7, i.e. 1e-8 relative
+    group = np.repeat(np.arange(7), 31)
+    values = -13.325168981614826 + 2e-7 * np.sin(group)
+    share = m.between_share(values, group, 7)
+    assert share <= 1.0
+    assert share == pytest.approx(1.0, abs=1e-12)
+
+
 FUZZ_CASE_496 = dict(  # seed 0, case 496: log wages equal to 6 digits, share 1.0176
     n_workers=199, n_firms=22, n_tasks=3, n_periods=4, burn_in=2,
     codifiable_share=1.1144259224101668e-07, skill_intensity=9.674456788640388,
