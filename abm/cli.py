@@ -89,8 +89,24 @@ def _cmd_scenarios() -> int:
     return 0
 
 
+def _program_start_method() -> None:
+    """The `abm` program's own multiprocessing start method: spawn, unless one is set.
+
+    `import abm` leaves the start method to the user's script; the `abm` program is not
+    a user's script, and its sweeps are interrupted cleanly by Ctrl-C only when the
+    process-wide method is spawn (with the platform's fork, forkservers started for
+    the local Dask workers print import tracebacks on Ctrl-C). Before `import abm`
+    stopped Mesa from forcing it, every process had spawn.
+    """
+    import multiprocessing
+
+    if multiprocessing.get_start_method(allow_none=True) is None:
+        multiprocessing.set_start_method("spawn")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `abm` console script."""
+    _program_start_method()
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv and argv[0] in DELEGATED:
         module = importlib.import_module(DELEGATED[argv[0]][0])

@@ -25,7 +25,8 @@ CONFIGS = {
     "assets_nearly_all_in_one": dict(asset_gini=0.99, eta0=0.0, eta1=1.0),
     "elasticity_low": dict(asset_elasticity=0.1, eta1=1.5),
     "elasticity_high": dict(asset_elasticity=50.0, ai_markup=0.9),
-    "fringe_low_shocks_persistent": dict(fringe_assets=0.01, firm_shock_sd=1.0,
+    # the largest productivity dispersion allowed: sd 1 of stationary log productivity
+    "fringe_low_shocks_persistent": dict(fringe_assets=0.01, firm_shock_sd=0.31,
                                          firm_shock_persistence=0.95, asset_returns=1.0),
 }
 

@@ -112,7 +112,7 @@ def test_step_plots_slider_reset_in_chromium(page: Page, viz_server: Any, tmp_pa
     before = page.locator("img.abm-panel-gini").get_attribute("src")
 
     step(page, 3, start=0)
-    expect(page.locator(".abm-panel-regime")).to_contain_text("simulated so far (year 3)")
+    expect(page.locator(".abm-panel-regime")).to_contain_text("simulated so far (year 3, one seed)")
     assert_panels_rendered(page, 0)
     expect(page.locator("img.abm-panel-gini")).not_to_have_attribute("src", before or "")
     page.screenshot(path=str(tmp_path / "abm-viz-page0-year3.png"), full_page=True)
