@@ -18,8 +18,9 @@ def _signs_around(p: Params, along: str, root: float) -> tuple[float, float]:
             predict(set_axis(p, along, root + 2 * XTOL)).dgini)
 
 
-@pytest.mark.parametrize(("p", "along"), [(BASE, "proprietary_share"),
-                                          (BASE.replace(asset_gini=0.2), "xi")])
+@pytest.mark.parametrize(("p", "along"), [
+    (BASE, "proprietary_share"),
+    pytest.param(BASE.replace(asset_gini=0.2), "xi", marks=pytest.mark.slow)])  # ~60 s
 def test_root_is_a_sign_change_of_the_analytic_map(p, along):
     b = boundary(p, along=along, xtol=XTOL)
     assert b.exists and len(b.roots) == 1
