@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="scenario the points differ from (baseline)")
     p.add_argument("--client", default=None,
                    help="Dask scheduler address, or 'serial' (default: a local Dask cluster)")
+    p.add_argument("--knockouts", action="store_true",
+                   help="also the knock-out table (each link off) and dgini along ξ and "
+                        "Gini(K), simulated at --seeds seeds (knockouts.md / .csv)")
     p.add_argument("--no-explain", action="store_true",
                    help="skip rerunning disagreeing points without reinvestment")
     p.add_argument("--out", default="results/regimes",
@@ -197,7 +200,28 @@ def _execute(args: argparse.Namespace, base: Any, fixed: dict[str, Any], maps: l
     _concat([t.assign(grid_name=k) for k, t in sims.items()]).to_csv(
         out / "agreement.csv", index=False)
     _summary(bounds, sims, out)
+    if args.knockouts:
+        _knockouts(run, out)
     return 0
+
+
+def _knockouts(run: Any, out: Path) -> None:
+    """knockouts.md / .csv: dgini with each link off, and along ξ and Gini(K)."""
+    from analysis.regimes import knockouts
+
+    print("knock-outs and the dependence on ξ and Gini(K) ...", flush=True)
+    parts = []
+    text = []
+    for title, points, label in (
+            ("Each link off", knockouts.knockout_points(), "knockout"),
+            ("Along ξ and Gini(K)", knockouts.dependence_points(), "dependence")):
+        t = knockouts.simulated_rows(run.base, points, seeds=run.seeds, periods=run.periods,
+                                     root_seed=run.root_seed, out=out / "sims",
+                                     client=run.client, label=label, fixed=run.fixed)
+        parts.append(t.assign(table=label))
+        text += [f"## {title}", "", knockouts.markdown(t)]
+    (out / "knockouts.md").write_text("\n".join(text))
+    _concat(parts).to_csv(out / "knockouts.csv", index=False)
 
 
 def _concat(frames: list) -> Any:

@@ -100,6 +100,8 @@ def simulate_points(points: list[dict[str, Any]], *, base: Params, fixed: dict[s
     table["dgini"] = [pr.dgini for pr in preds]
     table["compression"] = [pr.compression for pr in preds]
     table["concentration"] = [pr.concentration for pr in preds]
+    table["vendors"] = [pr.vendors for pr in preds]
+    table["gini_assets_after"] = [pr.after.gini_assets for pr in preds]
     table["cv_before"] = [pr.cv_before for pr in preds]
     table["cv_after"] = [pr.cv_after for pr in preds]
     return classify(table)
@@ -108,7 +110,7 @@ def simulate_points(points: list[dict[str, Any]], *, base: Params, fixed: dict[s
 def _point(base: Params, values: dict[str, Any]) -> Params:
     p = base
     for k, v in values.items():
-        p = set_axis(p, k, v)
+        p = p.replace(**{k: v}) if isinstance(v, bool | str) else set_axis(p, k, v)
     return p
 
 

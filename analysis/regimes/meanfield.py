@@ -12,15 +12,22 @@ equations the simulation steps through (docs/REGIMES.md derives each one):
   of workers are unemployed and the r-th best employed worker holds the r-th best-paying
   job (positive assortative matching, PAM). `matching="random"` assigns jobs at random
   instead (the opposite bound);
-- firms: relative assets k lognormal (mean 1, Gini `asset_gini`), employment ∝ k^ν,
-  asset output a(k)·ȳ^c_z per job, AI access η0 + η1·k^ψ/E_L[k^ψ];
-- production and prices: the task outputs of `abm.steps.technology` and the CES prices
-  of `abm.steps.production`; rent sharing and owners' income as in
-  `abm.steps.rent_sharing`; a random share `owner_share` of persons own the firms.
+- firms: relative assets k lognormal (mean 1, Gini `asset_gini`), one bin per firm
+  quantile, employment ∝ k^ν, asset services per job x = max(k^(1−ν), x_f), AI access
+  η0 + η1·k^ψ/E_L[k^ψ], productivity A lognormal (mean 1, Gauss-Hermite nodes);
+- production and prices: the task outputs of `abm.steps.technology`, each team's CES
+  of assets and AI-augmented labour (`abm.steps.firm_technology`) and the CES task
+  prices of `abm.steps.production`; labour is priced at the fringe,
+  ω_z = p_z·(1 + m_K)·C_u(ū^c_z, x_f);
+- rent sharing as in `abm.steps.rent_sharing`: vendors' fees μ·ω_z·(y^c − y^0), outside
+  option ω_z·y^c − fee, limited liability; owners (a random share `owner_share` of
+  persons) and compute owners (`compute_owner_share`) as in `abm.population`;
+- assets: the pre-AI state holds the initial distribution (the simulation's anchor);
+  given the pre-AI owners' income per firm (`anchor`), the AI state moves assets to
+  the steady state of `abm.steps.accumulation`, K = K̂·(income_AI/income_pre-AI)^β.
 
-Prices, the mean wage (education costs are quoted in it) and education are one fixed
-point, found by damped iteration. The asset distribution is the initial one: the mean
-field has no reinvestment (see `analysis.regimes.prediction`).
+Prices, the mean wage (education costs are quoted in it), education and (in the AI
+state) the asset distribution are one fixed point, found by damped iteration.
 """
 
 from __future__ import annotations
@@ -29,12 +36,15 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.polynomial.hermite_e import hermegauss
 
 from abm.params import Params
-from analysis.regimes.population import (MATCHING, Cells, FirmBins, Resolution, TaskGroup,
-                                         allocate, education_thresholds, firm_bins, produce,
-                                         task_groups)
-from analysis.regimes.quadrature import compress, isotonic, wdot, weighted_inequality
+from abm.steps import firm_technology
+from analysis.regimes.incomes import person_incomes
+from analysis.regimes.population import (MATCHING, BaseBins, Cells, FirmBins, Resolution,
+                                         TaskGroup, allocate, base_bins, education_thresholds,
+                                         firm_bins, produce, sample_bins, task_groups)
+from analysis.regimes.quadrature import isotonic, wdot, weighted_inequality
 
 __all__ = ["MATCHING", "Resolution", "State", "TaskGroup", "solve_state", "task_groups"]
 
@@ -51,12 +61,18 @@ class State:
     mean_wage: float
     labor_share: float
     asset_income_share: float
+    vendor_income_share: float
     ai_rent_share: float
     within_task_cv_exposed: float
     mean_education: float
     employment_rate: float
     iterations: int
     group_education: dict[str, float] = field(default_factory=dict)
+    anchor_income: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    asset_shift: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
+    converged: bool = True              # prices, wages and (if moving) assets settled
+    gini_assets: float = float("nan")   # Gini of firms' relative assets
+    output: float = float("nan")        # output per person
 
 
 # ---------------------------------------------------------------------------------------
@@ -79,30 +95,71 @@ def _prices(y: np.ndarray, counts: np.ndarray, z: int, sigma: float) -> np.ndarr
     return beta * (total / y) ** (1.0 / sigma)
 
 
-def _owners(p: Params) -> tuple[float, int, int, float]:
-    """(share of persons who own, stakes per owner low, high, share of owners with high)."""
-    n_owners = max(1, int(round(p.owner_share * p.n_workers)))
-    o = n_owners / p.n_workers
-    if n_owners >= p.n_firms:
-        return o, 1, 1, 0.0
-    lo = p.n_firms // n_owners
-    return o, lo, lo + 1, (p.n_firms - lo * n_owners) / n_owners
+def shock_nodes(p: Params, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Hermite nodes of firm productivity A = e^(a − var/2), a ~ N(0, var).
+
+    var = σ_a²/(1 − ρ_a²), the stationary variance of `abm.steps.firm_technology`; one
+    node A = 1 when σ_a = 0. E[A] = 1 holds exactly at the nodes (rescaled).
+    """
+    sd = p.firm_shock_sd / math.sqrt(1.0 - p.firm_shock_persistence ** 2)
+    if sd == 0.0 or n <= 1:
+        return np.ones(1), np.ones(1)
+    z, w = hermegauss(n)
+    w = w / w.sum()
+    a = np.exp(sd * z)
+    return a / float(wdot(w, a)), w
 
 
-def _mean_of_draws(x: np.ndarray, w: np.ndarray, m: int, n_bins: int
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """Distribution of the mean of m independent draws from (x, w), by convolution."""
-    vx, vw = x.copy(), w.copy()
-    for _ in range(m - 1):
-        vx = (vx[:, None] + x[None, :]).ravel()
-        vw = (vw[:, None] * w[None, :]).ravel()
-        vx, vw, _ = compress(vx, vw, n_bins)
-    return vx / m, vw
+@dataclass
+class Firms:
+    """Per firm bin (sorted by k) and shock node: what rent sharing pays per job."""
+
+    wc: np.ndarray              # outside-option wage bill per job W^c(k)
+    factor: np.ndarray          # wage factor (k, node)
+    owner: np.ndarray           # owners' income per job (k, node), before public equity
+    gross: np.ndarray           # Σ_g s_g p_g Q(k, g) at A = 1
+    fees: np.ndarray            # vendor fees per job
+    tax: np.ndarray             # tax per job at A = 1
+    ai_rent: np.ndarray         # proprietary-AI rents per job at A = 1
+
+
+def share_rents(p: Params, gross: np.ndarray, ai_rent: np.ndarray, fees: np.ndarray,
+                wc: np.ndarray, weight: np.ndarray, nodes: np.ndarray, assortative: bool
+                ) -> Firms:
+    """Rent sharing of `abm.steps.rent_sharing` per job, at each productivity node.
+
+    Net rent N(A) = A·(gross − τ·AI rents) − fees − W^c. Workers rank firms by the
+    premium π = N(1)/W^c, which falls as a firm gets better workers: where PAM by assets
+    would make π decrease with k, the stable allocation pools those firms at one premium
+    (isotonic fit, weights = employment·W^c, which keeps Σ N). The shock moves N around
+    the pooled premium; with N ≥ 0 workers get w^c·(1 + ξN/W^c) and owners (1 − ξ)N,
+    with N < 0 (limited liability) workers take N and owners 0.
+    """
+    tax = p.ai_rent_tax * ai_rent
+    net1 = gross - tax - fees - wc
+    staffed = wc > 0
+    wc = np.where(staffed, wc, 1.0)          # an empty bin: no wages, weight 0 below
+    premium = np.where(staffed, net1 / wc, 0.0)
+    weight = np.where(staffed, weight, 1e-300)     # positive: isotonic fits need it
+    if assortative:
+        premium = isotonic(premium, weight * wc)
+    net = premium[:, None] * wc[:, None] + (nodes[None, :] - 1.0) * (gross - tax)[:, None]
+    pos = net >= 0.0
+    factor = 1.0 + np.where(pos, p.xi, 1.0) * net / wc[:, None]
+    owner = np.where(pos, (1.0 - p.xi) * net, 0.0)
+    return Firms(wc, factor, owner, gross, fees, tax, ai_rent)
+
+
+def steady_state_active(p: Params) -> bool:
+    """Whether assets move from their anchor in the simulation (`abm.steps.accumulation`)."""
+    return p.concentration and p.reinvest_rate > 0.0
 
 
 def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None = None,
                 fixed_prices: dict[str, float] | None = None, matching: str = "assortative",
-                resolution: Resolution | None = None) -> State:
+                resolution: Resolution | None = None,
+                anchor: np.ndarray | None = None,
+                assets: tuple[float, ...] | None = None) -> State:
     """Stationary income distribution of the economy at AI capability `capability`.
 
     Args:
@@ -113,131 +170,192 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
         fixed_prices: task prices to hold instead of clearing the CES (price_effects off).
         matching: "assortative" (stationary PAM) or "random".
         resolution: quadrature sizes.
+        anchor: owners' income per firm of each initial asset bin in the pre-AI state
+            (`State.anchor_income`). Given, assets move to their steady state under
+            this state's owners' income, K = K̂·(income/anchor)^β; None keeps them at
+            their initial distribution.
+        assets: a realised set of firms' initial assets (one bin per firm) instead of
+            the lognormal quantiles of `asset_gini`.
     """
     if matching not in MATCHING:
         raise ValueError(f"matching={matching!r} must be one of {list(MATCHING)}")
     res = resolution or Resolution()
     groups = groups if groups is not None else task_groups(p, capability)
-    firms = firm_bins(p, res.n_firms)
+    base = base_bins(p, res.n_firms) if assets is None else sample_bins(p, np.array(assets))
+    shift = np.ones(base.p_emp.size)
+    firms = firm_bins(p, base, shift)
+    nodes, node_w = shock_nodes(p, res.n_shock)
     s_t = p.ability_sd
     mu_t = -0.5 * s_t * s_t
     jr = p.job_rate
     counts = np.array([g.count for g in groups], dtype=float)
     share = counts / p.n_tasks
+    phi = np.array([g.phi for g in groups])
     prices = (np.array([fixed_prices[g.name] for g in groups]) if fixed_prices
               else np.full(len(groups), 1.0 / p.n_tasks))
-    mean_wage = float(np.sum(share * prices * np.array([g.phi for g in groups])))
+    mean_wage = float(np.sum(share * prices * phi))
+    omega = prices.copy()                 # labour prices ω_z (education is priced in them)
+    x_f = p.fringe_assets ** (1.0 - p.size_elasticity)
     scales = {g.name: None for g in groups}
     unit = p.edu_cost * (1.0 - p.edu_subsidy)
     levels = np.arange(p.n_edu_levels)
+    lam, r = firm_technology.asset_share(p.asset_markup), firm_technology.exponent(
+        p.asset_elasticity)
+    moving = anchor is not None
 
     damp, last_change = 0.9, math.inf
     for it in range(1, res.max_iter + 1):
         cells: list[Cells] = []
         for k, g in enumerate(groups):
-            ai_c = g.alpha * capability * firms.commodity if g.exposed else 0.0
-            sz = education_thresholds(p, g, prices[k], ai_c, unit * mean_wage, jr,
+            ai_c = g.alpha * capability * firms.fringe if g.exposed else 0.0
+            sz = education_thresholds(p, g, omega[k], ai_c, unit * mean_wage, jr,
                                        scales[g.name], mu_t, s_t)
 
             def level(z: np.ndarray, g: TaskGroup = g, k: int = k, ai_c: float = ai_c
                       ) -> np.ndarray:
                 theta = np.exp(mu_t + s_t * z)[:, None]
                 h_phi = theta * np.exp(p.edu_return * levels[None, :]) * g.phi
-                pay = (jr * prices[k] * produce(p, h_phi, ai_c, scales[g.name])
+                pay = (jr * omega[k] * produce(p, h_phi, ai_c, scales[g.name])
                        - unit * mean_wage * levels[None, :] ** 2 / theta)
                 return np.argmax(pay, axis=1)
 
             cells.append(allocate(p, g, sz, level, res, firms, matching, mu_t, s_t, jr))
-        # outputs at the employer's access and at commodity access
-        y, yc, scales_new = [], [], {}
+        # outputs at the employer's access, at the fringe's access, and the vendors' AI gain
+        outs, scales_new = [], {}
         for g, c in zip(groups, cells, strict=True):
             scale = (float(wdot(c.mass, c.h_phi) / c.mass.sum())
                      if not p.homogenization else None)
             scales_new[g.name] = scale
             a_firm = np.where(c.employed, firms.access[np.maximum(c.firm, 0)], 0.0)
             ai = g.alpha * capability * a_firm if g.exposed else np.zeros(c.mass.size)
-            ai_c = g.alpha * capability * firms.commodity if g.exposed else 0.0
-            y.append(produce(p, c.h_phi, ai, scale))
-            yc.append(produce(p, c.h_phi, ai_c, scale))
-        mean_c = np.array([wdot(c.mass * c.employed, v) / jr for c, v in zip(cells, yc)])
-        mean_a = float(wdot(firms.p_emp, firms.asset_prod))
-        task_y = np.array([wdot(c.mass * c.employed, v) / jr + mean_a * mc
-                           for c, v, mc in zip(cells, y, mean_c)])
+            ai_c = g.alpha * capability * firms.fringe if g.exposed else 0.0
+            ai_v = g.alpha * capability * firms.vendor if g.exposed else 0.0
+            outs.append((produce(p, c.h_phi, ai, scale), produce(p, c.h_phi, ai_c, scale),
+                         produce(p, c.h_phi, ai_v, scale) - produce(p, c.h_phi, 0.0, scale)))
+        team = _teams(p, groups, cells, outs, firms, lam, r)
+        task_y = jr * (firms.p_emp @ team.q)                 # per person of each group
         new_prices = (prices if fixed_prices else _prices(task_y, counts, p.n_tasks, p.sigma))
-        # firm-level rents per job in each asset bin
-        n_k = firms.p_emp.size
-        va = np.zeros(n_k)
-        wc = np.zeros(n_k)
-        for k, (c, v, vc) in enumerate(zip(cells, y, yc)):
-            e = c.employed
-            fm = np.bincount(c.firm[e], weights=c.mass[e], minlength=n_k)
-            fm = np.where(fm > 0, fm, 1.0)
-            ybar = np.bincount(c.firm[e], weights=c.mass[e] * v[e], minlength=n_k) / fm
-            ycbar = np.bincount(c.firm[e], weights=c.mass[e] * vc[e], minlength=n_k) / fm
-            va += share[k] * new_prices[k] * (ybar + firms.asset_prod * mean_c[k])
-            wc += share[k] * new_prices[k] * ycbar
-        ai_rent = va - wc - firms.asset_prod * float(np.sum(share * new_prices * mean_c))
-        rent = va - wc
-        tax = p.ai_rent_tax * ai_rent
-        net = rent - tax
-        premium = net / wc
-        if matching == "assortative":
-            # workers rank vacancies by the premium π_j = Π'_j/W^c_j, which falls as a firm
-            # gets better workers: where PAM by assets would make π decrease with k, the
-            # stable allocation pools those firms at one premium (pool adjacent violators)
-            premium = isotonic(premium, firms.p_emp * wc)
-        factor = 1.0 + p.xi * premium
-        wages = [np.where(c.employed, new_prices[k] * vc * factor[np.maximum(c.firm, 0)], 0.0)
-                 for k, (c, vc) in enumerate(zip(cells, yc))]
-        new_mean_wage = float(sum(share[k] * wdot(c.mass, wg) for k, (c, wg)
-                                  in enumerate(zip(cells, wages, strict=True))) / jr)
+        new_omega = new_prices * (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
+            team.u_c_task, np.full(len(groups), x_f), lam, r)
+        fee_unit = p.ai_markup * new_omega                    # fee per unit of vendors' gain
+        fees = team.gain @ (share * fee_unit)
+        rents = share_rents(
+            p, gross=team.q @ (share * new_prices),
+            ai_rent=(team.q - team.q_c) @ (share * new_prices),
+            fees=fees, wc=team.y_c @ (share * new_omega) - fees,
+            weight=firms.p_emp, nodes=nodes, assortative=matching == "assortative")
+        mean_factor = rents.factor @ node_w
+        wc_cell = [new_omega[k] * (o[1] - p.ai_markup * o[2])
+                   for k, o in enumerate(outs)]
+        new_mean_wage = float(sum(
+            share[k] * wdot(c.mass * c.employed, wc_cell[k] * mean_factor[np.maximum(c.firm, 0)])
+            for k, c in enumerate(cells)) / jr)
         change = max(float(np.max(np.abs(new_prices / prices - 1.0))),
+                     float(np.max(np.abs(new_omega / omega - 1.0))),
                      abs(new_mean_wage / mean_wage - 1.0))
+        if moving:
+            income = _firm_owner_income(firms, rents, node_w, jr)      # base order
+            has = anchor > 0
+            target = np.ones_like(shift)
+            target[has] = (np.maximum(income[has], 1e-300) / anchor[has]) ** p.asset_returns
+            step = np.log(target) - np.log(shift)
+            change = max(change, float(np.max(np.abs(step))))
+            shift = shift * np.exp(damp * step)
         if change > last_change:          # oscillating: damp harder
             damp = max(0.5 * damp, 0.05)
         last_change = change
         prices = prices if fixed_prices else prices * (1 - damp) + damp * new_prices
         mean_wage = (1 - damp) * mean_wage + damp * new_mean_wage
+        omega = (1 - damp) * omega + damp * new_omega
         scales = scales_new
         if change < res.tol:
             break
-    prices = new_prices
-    return _assemble(p, capability, groups, cells, wages, firms, share, prices,
-                     new_mean_wage, va, net, tax, ai_rent, res, it)
+        if moving:
+            firms = firm_bins(p, base, shift)
+    return _assemble(p, capability, groups, cells, outs, wc_cell, firms, rents, share,
+                     new_prices, new_mean_wage, nodes, node_w, shift, base,
+                     converged=change < res.tol, iterations=it, res=res)
+
+
+@dataclass
+class Teams:
+    """Per job of each firm bin (rows) and task group (columns)."""
+
+    q: np.ndarray               # team output per job, Q/n at A = 1
+    q_c: np.ndarray             # the same at the fringe's access (outside outputs)
+    y_c: np.ndarray             # mean outside-option output y^c (fringe's access)
+    gain: np.ndarray            # mean gain from the vendors' AI f(hφ, αAη0) − f(hφ, 0)
+    u_c_task: np.ndarray        # ū^c_g: the task's mean y^c per unit of φ (the fringe's u)
+
+
+def _teams(p: Params, groups: list[TaskGroup], cells: list[Cells], outs: list,
+           firms: FirmBins, lam: float, r: float) -> Teams:
+    """Team outputs Q = n·φ·(1 + m_K)·C(L/(nφ), x) of `abm.steps.firm_technology`."""
+    n_k = firms.p_emp.size
+    cols: dict[str, list[np.ndarray]] = {"q": [], "q_c": [], "y_c": [], "gain": []}
+    u_task = []
+    for g, c, (y, yc, gain) in zip(groups, cells, outs, strict=True):
+        e = c.employed
+        fm_raw = np.bincount(c.firm[e], weights=c.mass[e], minlength=n_k)
+        fm = np.where(fm_raw > 0, fm_raw, 1.0)
+
+        def mean(v: np.ndarray, c: Cells = c, e: np.ndarray = e, fm: np.ndarray = fm
+                 ) -> np.ndarray:
+            return np.bincount(c.firm[e], weights=c.mass[e] * v[e], minlength=n_k) / fm
+
+        ybar, ycbar = mean(y), mean(yc)
+        empty = fm_raw <= 0      # a sliver bin (e.g. cut at the fringe) may hold nobody
+        if empty.any():          # its value carries no weight: keep the CES finite
+            ybar, ycbar = (np.where(empty, 1.0, v) for v in (ybar, ycbar))
+        unit = g.phi * (1.0 + p.asset_markup)
+        cols["q"].append(unit * firm_technology.ces(ybar / g.phi, firms.x, lam, r))
+        cols["q_c"].append(unit * firm_technology.ces(ycbar / g.phi, firms.x, lam, r))
+        cols["y_c"].append(ycbar)
+        cols["gain"].append(mean(gain))
+        u_task.append(wdot(c.mass * e, yc) / float(np.sum(c.mass * e)) / g.phi)
+    return Teams(*(np.column_stack(v) for v in cols.values()), np.array(u_task))
+
+
+def _firm_owner_income(firms: FirmBins, rents: Firms, node_w: np.ndarray, jr: float
+                       ) -> np.ndarray:
+    """Expected owners' income per firm of each initial asset bin (base order).
+
+    Per N/J persons: jobs per firm job_rate·p_emp/p_unw times owners' income per job.
+    """
+    per_firm = jr * firms.p_emp / firms.p_unw * (rents.owner @ node_w)
+    out = np.empty_like(per_firm)
+    out[firms.order] = per_firm
+    return out
 
 
 def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list[Cells],
-              wages: list[np.ndarray], firms: FirmBins, share: np.ndarray,
-              prices: np.ndarray, mean_wage: float,
-              va: np.ndarray, net: np.ndarray, tax: np.ndarray, ai_rent: np.ndarray,
-              res: Resolution, iterations: int) -> State:
+              outs: list, wc_cell: list[np.ndarray], firms: FirmBins, rents: Firms,
+              share: np.ndarray, prices: np.ndarray, mean_wage: float, nodes: np.ndarray,
+              node_w: np.ndarray, shift: np.ndarray, base: BaseBins, *, converged: bool,
+              iterations: int, res: Resolution) -> State:
     """Persons' income distribution of a converged state, its Gini and source split."""
     jr = p.job_rate
-    owner_per_job = (1.0 - p.xi) * net
-    total_owner = jr * float(wdot(firms.p_emp, owner_per_job))
-    transfer = p.public_equity * total_owner + jr * float(wdot(firms.p_emp, tax))
-    o, m_lo, m_hi, f_hi = _owners(p)
-    # capital income of an owner of one firm in each bin: (1−pe)·ℓ(k)·(1−ξ)Π'(k)/o
-    ell = jr * firms.p_emp / np.where(firms.p_unw > 0, firms.p_unw, 1.0)
-    cap = (1.0 - p.public_equity) * ell * owner_per_job / o
-    cap_w = firms.p_unw
-    if m_lo > 1 or f_hi > 0:
-        parts = [_mean_of_draws(cap, cap_w, m, res.n_firms) for m in (m_lo, m_hi)]
-        cap = np.r_[parts[0][0], parts[1][0]]
-        cap_w = np.r_[(1 - f_hi) * parts[0][1], f_hi * parts[1][1]]
-    wage = np.concatenate(wages)
-    mass = np.concatenate([share[k] * c.mass for k, c in enumerate(cells)])
-    wage_pts, wage_w, _ = compress(wage, mass, res.n_points)
-    n_w, n_c = wage_pts.size, cap.size
-    values_w = np.r_[wage_pts, np.repeat(wage_pts, n_c)]
-    values_c = np.r_[np.zeros(n_w), np.tile(cap, n_w)]
-    weights = np.r_[(1.0 - o) * wage_w, o * np.repeat(wage_w, n_c) * np.tile(cap_w, n_w)]
-    values_t = np.full(values_w.size, transfer)
-    gini, contrib, shares = weighted_inequality(
-        values_w + values_c + values_t, weights,
-        {"wage": values_w, "capital": values_c, "transfer": values_t})
-    output = jr * float(wdot(firms.p_emp, va))
-    wage_total = float(wdot(mass, wage))
+    pe = p.public_equity
+    # wages: every cell at every productivity node of its firm bin
+    wage, mass = [], []
+    for k, c in enumerate(cells):
+        f = np.maximum(c.firm, 0)
+        wage.append(np.where(c.employed[:, None], wc_cell[k][:, None] * rents.factor[f], 0.0))
+        mass.append(share[k] * c.mass[:, None] * node_w[None, :])
+    wage_v, wage_m = np.concatenate([w.ravel() for w in wage]), np.concatenate(
+        [m.ravel() for m in mass])
+    emp = firms.p_emp
+    owner_job = rents.owner @ node_w
+    total_owner = jr * float(wdot(emp, owner_job))
+    vendor = jr * float(wdot(emp, rents.fees))
+    taxes = jr * float(wdot(emp, rents.tax))
+    transfer = pe * (total_owner + vendor) + taxes
+    per_firm = (1.0 - pe) * jr * (emp / firms.p_unw)[:, None] * rents.owner
+    inc = person_incomes(p, wage_v, wage_m, per_firm.ravel(),
+                         (firms.p_unw[:, None] * node_w[None, :]).ravel(),
+                         (1.0 - pe) * vendor, transfer, res.n_points, res.n_capital)
+    output = jr * float(wdot(emp, rents.gross))
+    wage_total = float(wdot(wage_m, wage_v))
     # within-task CV of output at the same AI access (η0 + η1), codifiable tasks
     cvs, cw = [], []
     for g, c in zip(groups, cells, strict=True):
@@ -253,12 +371,24 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
         cvs.append(sd / m1)
         cw.append(g.count)
     edu = {g.name: float(wdot(c.mass, c.education)) for g, c in zip(groups, cells)}
+    k_sorted = firms.k
     return State(
-        capability=capability, gini=gini, contributions=contrib, shares=shares,
+        capability=capability, gini=inc.gini, contributions=inc.contributions,
+        shares=inc.shares,
         prices={g.name: float(pr) for g, pr in zip(groups, prices, strict=True)},
         mean_wage=mean_wage, labor_share=wage_total / output,
         asset_income_share=total_owner / output,
-        ai_rent_share=jr * float(wdot(firms.p_emp, ai_rent)) / output,
+        vendor_income_share=vendor / output,
+        ai_rent_share=jr * float(wdot(emp, rents.ai_rent)) / output,
         within_task_cv_exposed=float(np.average(cvs, weights=cw)) if cvs else float("nan"),
         mean_education=float(wdot(share, np.array(list(edu.values())))),
-        employment_rate=jr, iterations=iterations, group_education=edu)
+        employment_rate=jr, iterations=iterations, group_education=edu,
+        anchor_income=_firm_owner_income(firms, rents, node_w, jr),
+        asset_shift=shift.copy(), converged=converged,
+        gini_assets=_gini_of(k_sorted, firms.p_unw), output=output)
+
+
+def _gini_of(values: np.ndarray, weights: np.ndarray) -> float:
+    """Gini of a weighted discrete distribution (firms' relative assets)."""
+    g, _, _ = weighted_inequality(values, weights, {"all": values})
+    return g

@@ -20,7 +20,7 @@ from scipy.special import ndtr, ndtri
 from abm.metrics import lognormal_sigma_for_gini
 from abm.params import Params
 from abm.steps.technology import task_output
-from analysis.regimes.quadrature import power_mean, prob, quantile_edges, split_edges
+from analysis.regimes.quadrature import power_mean, prob, quantile_edges, split_edges, wdot
 
 MATCHING = ("assortative", "random")
 
@@ -30,8 +30,10 @@ class Resolution:
     """Quadrature sizes and solver tolerances (defaults keep dgini accurate to ~5e-5)."""
 
     n_theta: int = 200          # equal-probability ability bins (before splitting)
-    n_firms: int = 80           # equal-employment asset bins
+    n_firms: int = 400          # firm bins: one per firm quantile, at most this many
     n_points: int = 600         # persons' wage distribution is merged to this many points
+    n_shock: int = 7            # Gauss-Hermite nodes of firm productivity
+    n_capital: int = 100        # owners' income distribution is merged to this many points
     tol: float = 1e-9           # relative change of prices and mean wage at convergence
     max_iter: int = 400
 
@@ -66,33 +68,102 @@ def task_groups(p: Params, capability: float) -> list[TaskGroup]:
 # ---------------------------------------------------------------------------------------
 @dataclass
 class FirmBins:
-    """Firms as bins of equal employment share, with exact conditional asset moments."""
+    """Firms as bins, ordered by relative assets, with their technology per job.
+
+    Built from `BaseBins` (the initial asset distribution, exact conditional moments)
+    and a multiplier m per base bin: the stationary shift of assets under AI
+    (`analysis.regimes.meanfield`), k = k̂·m / E[k̂·m]. With m = 1 the moments are exact.
+    """
 
     p_emp: np.ndarray           # employment share of each bin
     p_unw: np.ndarray           # share of firms in each bin
-    asset_prod: np.ndarray      # a(k) = m_K·E_L[k^(1−ν) | bin]
-    access: np.ndarray          # AI access η0 + η1·E_L[k^ψ | bin]/E_L[k^ψ]
-    commodity: float            # access every firm can buy (the outside option's)
+    x: np.ndarray               # asset services per job, max(k, k_f)^(1−ν)
+    access: np.ndarray          # AI access η0 + η1·k̃^ψ/E_L[k̃^ψ], k̃ = max(k, k_f)
+    fringe: float               # the fringe's access η0 + η1·k_f^ψ/E_L[k̃^ψ]: the outside option's
+    vendor: float               # access to the AI vendors sell (η0)
+    order: np.ndarray           # base bin of each bin (bins are sorted by k)
+    k: np.ndarray               # unweighted mean relative assets E[k | bin]
 
 
-def firm_bins(p: Params, n: int) -> FirmBins:
-    """Asset bins of equal employment; employment-weighted log k ~ N(−s²/2 + ν s², s²)."""
+@dataclass(frozen=True)
+class BaseBins:
+    """Initial asset distribution: one bin per firm quantile, split at the fringe."""
+
+    p_emp: np.ndarray           # employment share
+    p_unw: np.ndarray           # share of firms
+    k_unw: np.ndarray           # E[k | bin] over firms
+    k_x: np.ndarray             # E_L[k^(1−ν) | bin] (employment-weighted)
+    k_psi: np.ndarray           # E_L[k^ψ | bin]
+    # below the fringe (k < k_f) a firm operates as the fringe: firm_bins takes max(·, k_f)
+
+
+def base_bins(p: Params, n: int) -> BaseBins:
+    """One bin per firm quantile (at most n bins), split at the fringe threshold.
+
+    Over firms log k ~ N(−s²/2, s²); over jobs (employment ∝ k^ν) log k ~ N(m_L, s²)
+    with m_L = −s²/2 + ν s², so a firm quantile edge z is the job edge z − ν s. Bin j
+    stands for the firm of quantile j: its team on a task holds the slice of the
+    task's workers that the firm's employment share gives it under PAM, which is what
+    the simulation's J firms hold, so the CES is evaluated at the mean of that slice.
+    The edge at the fringe's assets k_f makes every bin wholly below the fringe (it then
+    operates as the fringe: k̃ = max(k, k_f) = k_f) or wholly above it.
+    """
     s = lognormal_sigma_for_gini(p.asset_gini) if p.asset_gini > 0 else 0.0
     nu = p.size_elasticity
     mu_l = -0.5 * s * s + nu * s * s
-    edges = quantile_edges(n)
+    edges = quantile_edges(min(n, p.n_firms)) - nu * s
+    if s > 0:
+        z_f = (math.log(p.fringe_assets) - mu_l) / s
+        edges = split_edges(edges, np.array([z_f]))
     a, b = edges[:-1], edges[1:]
-    p_emp = prob(a, b)
-    p_unw = prob(a + nu * s, b + nu * s)
-    asset_prod = p.asset_markup * power_mean(a, b, mu_l, s, 1.0 - nu)
+    return BaseBins(p_emp=prob(a, b), p_unw=prob(a + nu * s, b + nu * s),
+                    k_unw=power_mean(a + nu * s, b + nu * s, -0.5 * s * s, s, 1.0),
+                    k_x=power_mean(a, b, mu_l, s, 1.0 - nu),
+                    k_psi=power_mean(a, b, mu_l, s, p.psi))
+
+
+def sample_bins(p: Params, assets: np.ndarray) -> BaseBins:
+    """One bin per firm of a given set (a realised sample of J firms' assets).
+
+    The mean field conditional on the firms a simulation drew: it removes the sampling
+    variation of a finite J from a comparison with that simulation.
+    """
+    k = np.sort(np.asarray(assets, dtype=float))
+    k = k / k.mean()
+    nu = p.size_elasticity
+    emp = k ** nu
+    return BaseBins(p_emp=emp / emp.sum(), p_unw=np.full(k.size, 1.0 / k.size), k_unw=k,
+                    k_x=k ** (1.0 - nu), k_psi=k ** p.psi)
+
+
+def firm_bins(p: Params, base: BaseBins, shift: np.ndarray | None = None) -> FirmBins:
+    """Firm bins after relative assets moved by `shift` (m per base bin; None: 1).
+
+    k = k̂·m/c with c = E[k̂·m] over firms, so employment (∝ k^ν) moves by m^ν, asset
+    services per job by (m/c)^(1−ν) and proprietary access by (m/c)^ψ, both at least the
+    fringe's (k_f = `fringe_assets`), access renormalised over employment as in
+    `abm.steps.production.ai_access`.
+    """
+    nu = p.size_elasticity
+    m = np.ones(base.p_emp.size) if shift is None else np.asarray(shift, dtype=float)
+    c = float(wdot(base.p_unw, base.k_unw * m))
+    rel = m / c
+    p_emp = base.p_emp * m ** nu
+    p_emp = p_emp / p_emp.sum()
+    k_f = p.fringe_assets
+    x = np.maximum(base.k_x * rel ** (1.0 - nu), k_f ** (1.0 - nu))
     if p.concentration:
-        norm = math.exp(p.psi * mu_l + 0.5 * p.psi ** 2 * s * s)
-        access = p.eta0 + p.eta1 * power_mean(a, b, mu_l, s, p.psi) / norm
-        commodity = p.eta0
+        kp = np.maximum(base.k_psi * rel ** p.psi, k_f ** p.psi)     # E_L[k̃^ψ | bin]
+        norm = float(wdot(p_emp, kp))
+        access = p.eta0 + p.eta1 * kp / norm
+        fringe, vendor = p.eta0 + p.eta1 * k_f ** p.psi / norm, p.eta0
     else:
-        access = np.full(n, p.eta0 + p.eta1)
-        commodity = p.eta0 + p.eta1
-    return FirmBins(p_emp, p_unw, asset_prod, access, commodity)
+        access = np.full(m.size, p.eta0 + p.eta1)
+        fringe = vendor = p.eta0 + p.eta1
+    k = base.k_unw * rel
+    order = np.argsort(k, kind="stable")
+    return FirmBins(p_emp[order], base.p_unw[order], x[order], access[order], fringe,
+                    vendor, order, k[order])
 
 
 # ---------------------------------------------------------------------------------------

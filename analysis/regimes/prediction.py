@@ -16,7 +16,15 @@ coefficient (so that G = Σ S_k·C_k), and bars for the mean of the two states:
 - concentration  = ΔS_K·(C̄_K − C̄_w) + S̄_K·ΔC_K: income shifted from wages to
   owners of assets, and capital income became more or less concentrated;
 - redistribution = ΔS_T·(C̄_T − C̄_w) + S̄_T·ΔC_T: the same for equal per-person
-  transfers (taxed AI rents, public equity); zero unless those policies are on.
+  transfers (taxed AI rents, public equity); zero unless those policies are on;
+- vendors        = ΔS_V·(C̄_V − C̄_w) + S̄_V·ΔC_V: income shifted to the owners of
+  compute by the AI vendors' fees on commodity AI (zero before AI).
+
+The AI state's assets are at their steady state under AI (`abm.steps.accumulation`:
+K = K̂·(S/S*)^β, S → s_K·income/δ, so K/K̂ = (income under AI / pre-AI income)^β,
+whatever s_K > 0 and δ), solved jointly with prices and education; with
+`reinvest_rate=0` or the concentrating channel off they keep their initial
+distribution, as in the simulation.
 
 The simulated counterpart is the final-period income Gini of a run minus that of its
 no-AI counterfactual (same seed); `analysis.regimes.simulated` computes it.
@@ -27,9 +35,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
 from abm.params import Params
 from abm.steps.ai_path import capability as capability_at
-from analysis.regimes.meanfield import Resolution, State, solve_state, task_groups
+from analysis.regimes.meanfield import (Resolution, State, solve_state, steady_state_active,
+                                        task_groups)
 
 EQUALIZING, CONCENTRATING = "equalizing", "concentrating"
 
@@ -45,6 +56,7 @@ class Prediction:
     compression: float
     concentration: float
     redistribution: float
+    vendors: float
     regime: str
     terms: dict[str, float]
     before: State = field(repr=False)
@@ -67,9 +79,14 @@ class Prediction:
             "gini_before": self.gini_before, "gini_after": self.gini_after,
             "dgini": self.dgini, "compression": self.compression,
             "concentration": self.concentration, "redistribution": self.redistribution,
-            "regime": self.regime, "cv_before": self.cv_before, "cv_after": self.cv_after,
+            "vendors": self.vendors, "regime": self.regime, "cv_before": self.cv_before, "cv_after": self.cv_after,
             "labor_share_before": self.before.labor_share,
             "labor_share_after": self.after.labor_share,
+            "asset_income_share_before": self.before.asset_income_share,
+            "asset_income_share_after": self.after.asset_income_share,
+            "vendor_income_share_after": self.after.vendor_income_share,
+            "gini_assets_after": self.after.gini_assets,
+            "converged": float(self.before.converged and self.after.converged),
             "capability": self.after.capability}
         out.update(self.terms)
         return out
@@ -81,7 +98,8 @@ def regime_of(dgini: float) -> str:
 
 
 def predict(params: Params | None = None, *, matching: str = "assortative",
-            resolution: Resolution | None = None) -> Prediction:
+            resolution: Resolution | None = None,
+            firm_assets: np.ndarray | None = None) -> Prediction:
     """Predicted income Gini before and after AI, its change and decomposition.
 
     Args:
@@ -90,6 +108,8 @@ def predict(params: Params | None = None, *, matching: str = "assortative",
         matching: "assortative" (the stationary limit of the model's hiring rule) or
             "random" (no sorting of workers over firms), to bound the role of sorting.
         resolution: quadrature sizes (`meanfield.Resolution`).
+        firm_assets: the initial assets of a realised set of firms (for example those a
+            simulation drew) to condition on, instead of the lognormal of `asset_gini`.
 
     Returns:
         A `Prediction`; `.dgini > 0` is the concentrating regime.
@@ -97,26 +117,31 @@ def predict(params: Params | None = None, *, matching: str = "assortative",
     p = params if params is not None else Params()
     if not isinstance(p, Params):
         raise TypeError(f"params must be a Params, got {type(p).__name__}")
-    return _predict(p, matching, resolution or Resolution())
+    assets = None if firm_assets is None else tuple(float(a) for a in firm_assets)
+    return _predict(p, matching, resolution or Resolution(), assets)
 
 
 @lru_cache(maxsize=4096)
-def _pre_state(p: Params, matching: str, res: Resolution, groups: tuple) -> State:
-    return solve_state(p, 0.0, groups=list(groups), matching=matching, resolution=res)
+def _pre_state(p: Params, matching: str, res: Resolution, groups: tuple,
+               assets: tuple | None) -> State:
+    return solve_state(p, 0.0, groups=list(groups), matching=matching, resolution=res,
+                       assets=assets)
 
 
 def _pre_params(p: Params) -> Params:
     """The pre-AI state does not depend on AI's technology: share one solve across them."""
-    return p.replace(eta0=0.0, eta1=0.0, psi=0.0, ai_rent_tax=0.0)
+    return p.replace(eta0=0.0, eta1=0.0, psi=0.0, ai_rent_tax=0.0, ai_markup=0.0)
 
 
 @lru_cache(maxsize=4096)
-def _predict(p: Params, matching: str, res: Resolution) -> Prediction:
+def _predict(p: Params, matching: str, res: Resolution, assets: tuple | None) -> Prediction:
     a_t = capability_at(p.n_periods, p.ai_max, p.ai_growth, p.ai_enabled)
     groups = task_groups(p, a_t)
-    before = _pre_state(_pre_params(p), matching, res, tuple(groups))
+    before = _pre_state(_pre_params(p), matching, res, tuple(groups), assets)
+    anchor = before.anchor_income if steady_state_active(p) and a_t > 0 else None
     after = solve_state(p, a_t, groups=groups, matching=matching, resolution=res,
-                        fixed_prices=None if p.price_effects else before.prices)
+                        fixed_prices=None if p.price_effects else before.prices,
+                        anchor=anchor, assets=assets)
     terms = decompose(before, after)
     dgini = after.gini - before.gini
     return Prediction(
@@ -124,6 +149,7 @@ def _predict(p: Params, matching: str, res: Resolution) -> Prediction:
         compression=terms["wage_compression"],
         concentration=terms["shift_to_assets"] + terms["asset_concentration"],
         redistribution=terms["shift_to_transfers"] + terms["transfer_concentration"],
+        vendors=terms["shift_to_compute"] + terms["compute_concentration"],
         regime=regime_of(dgini), terms=terms, before=before, after=after,
         matching=matching)
 
@@ -145,4 +171,7 @@ def decompose(before: State, after: State) -> dict[str, float]:
         "shift_to_transfers": ((s1["transfer"] - s0["transfer"])
                                * (cbar["transfer"] - cbar["wage"])),
         "transfer_concentration": sbar["transfer"] * (c1["transfer"] - c0["transfer"]),
+        "shift_to_compute": ((s1["compute"] - s0["compute"])
+                             * (cbar["compute"] - cbar["wage"])),
+        "compute_concentration": sbar["compute"] * (c1["compute"] - c0["compute"]),
     }

