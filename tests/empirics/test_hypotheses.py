@@ -1,12 +1,12 @@
 """H1-H4 on small seeded economies, on both sides of each hypothesis's condition.
 
 `holds` means: the predicted sign, more than two seed-clustered standard errors from
-zero (four seeds). The small economies (3,000 workers, 12 years) give standard errors
-two to three times those of `abm empirics`. Measured margins at these seeds: the
-closest rows that must hold are H4 under proprietary AI (t = 3.3) and the H3 slope with
-20 tasks (t = −3.4), 1.3-1.4 se beyond the rule; H2's social premium at σ = 2 has
-t = 4.6, every other holding row |t| > 20 except H1's realised gradient (t = 2.9, not
-asserted). Rows asserted not to hold have |t| ≤ 1.3 or the opposite sign (|t| > 7).
+zero (four seeds, sixteen for H3's cross-task slope). The small economies (3,000
+workers, 12 years) give standard errors two to three times those of `abm empirics`.
+Measured margins at these seeds: the closest rows that must hold are the H3 slope with
+20 tasks (t = −3.6, 16 seeds) and H1's realised gradient (t = 9.0); every other holding
+row has |t| > 7. Rows asserted not to hold have |t| ≤ 0.3 or the opposite sign
+(|t| > 3).
 """
 
 from __future__ import annotations
@@ -23,10 +23,10 @@ SEEDS = [1, 2, 3, 4]
 
 
 @functools.cache
-def _table(h: str, n_tasks: int = 10) -> pd.DataFrame:
+def _table(h: str, n_tasks: int = 10, seeds: tuple[int, ...] = tuple(SEEDS)) -> pd.DataFrame:
     cells = list({c.name: c for hh, _c, c, _s in hypotheses.HYPOTHESIS_CELLS if hh == h}
                  .values())
-    res = simulated.run_cells(cells, SEEDS, base={**SMALL, "n_tasks": n_tasks},
+    res = simulated.run_cells(cells, list(seeds), base={**SMALL, "n_tasks": n_tasks},
                               occupations=False)
     full = simulated.Results(cells=cells, by_cell=res.by_cell)
     rows = [r for r in hypotheses.HYPOTHESIS_CELLS if r[0] == h]
@@ -47,6 +47,8 @@ def test_h1_holds_with_an_additive_floor():
     t = _table("H1")
     assert _row(t, True, "d_within_task_cv_exposed")["holds"]
     assert _row(t, True, "gain_q1_minus_q5_equal_access")["holds"]
+    # at each employer's own access too (t = 9.0 here; +0.27, se 0.03, in `abm empirics`)
+    assert _row(t, True, "gain_q1_minus_q5_realised")["holds"]
 
 
 def test_h1_fails_when_ai_amplifies_skill():
@@ -55,6 +57,8 @@ def test_h1_fails_when_ai_amplifies_skill():
     gap = _row(t, False, "gain_q1_minus_q5_equal_access")
     assert not cv["holds"] and cv["estimate"] > 2 * cv["se"]        # dispersion rises
     assert not gap["holds"] and gap["estimate"] < -2 * gap["se"]    # the able gain most
+    realised = _row(t, False, "gain_q1_minus_q5_realised")
+    assert not realised["holds"] and realised["estimate"] < -2 * realised["se"]
 
 
 def test_h2_holds_with_substitutes_and_social_rise_vanishes_below_one():
@@ -74,18 +78,35 @@ def test_h3_holds_when_the_sample_is_taken_with_ai_and_fails_with_direct_assessm
     assert not direct["holds"] and direct["estimate"] < 0
 
 
-def test_h3_requirements_rise_most_where_compression_is_largest():
-    t = _table("H3", n_tasks=20)          # 10 exposed tasks per seed for the cross-task slope
+def test_h3_requirements_rise_most_where_compression_is_largest_at_twelve_years():
+    # 10 exposed tasks per seed for the cross-task slope. Sixteen seeds: at four the slope
+    # (about −1.4 per unit of CV) is estimated with se ≈ 1, too noisy to test either way.
+    # This is the gradient at year 12 of a small economy; at year 30 of the default run
+    # it is not distinguishable from zero (docs/EMPIRICS.md §4, a finding).
+    t = _table("H3", n_tasks=20, seeds=tuple(range(1, 17)))
     slope = _row(t, True, "slope_d_requirement_on_d_cv")
     assert slope["holds"]
-    assert not _row(t, False, "slope_d_requirement_on_d_cv")["holds"]
+    # with direct assessment requirements fall, and fall most where AI compresses most
+    direct = _row(t, False, "slope_d_requirement_on_d_cv")
+    assert not direct["holds"] and direct["estimate"] > 2 * direct["se"]
 
 
-def test_h4_holds_under_proprietary_ai_and_reverses_under_commodity_ai():
+def test_h4_rises_most_under_proprietary_ai_whatever_the_rent_sharing():
     t = _table("H4")
-    assert _row(t, True, "d_between_firm_wage_share")["holds"]
+    strong = _row(t, True, "d_between_firm_wage_share")
+    assert strong["holds"]
+    # rent-sharing strength is not necessary: proprietary access alone moves the share
+    weak = _row(t, False, "d_between_firm_wage_share", "proprietary xi=0.1 sigma=2")
+    assert weak["holds"]
+    # Under commodity AI the share rises too (value shifts to complementary assets at
+    # ε = 0.6 and rent sharing passes it to those firms' wages), but by far less: measured
+    # commodity/proprietary ratio 0.14 here and 0.08 in `abm empirics`; 0.25 is the
+    # bound, and the gap must be more than 4 combined se.
     commodity = _row(t, False, "d_between_firm_wage_share", "commodity xi=0.5 sigma=2")
-    assert not commodity["holds"] and commodity["estimate"] < -2 * commodity["se"]
+    assert commodity["estimate"] > 2 * commodity["se"]
+    assert commodity["estimate"] < 0.25 * strong["estimate"]
+    gap_se = (strong["se"] ** 2 + commodity["se"] ** 2) ** 0.5
+    assert strong["estimate"] - commodity["estimate"] > 4 * gap_se
 
 
 @pytest.mark.parametrize("statistic", ["d_within_task_cv_exposed"])
