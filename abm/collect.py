@@ -204,19 +204,17 @@ def rent_sharing_elasticity(model: LaborMarketModel) -> float:
     """
     eco = model.economy
     w, f = eco.workers, eco.firms
-    stay = (w.employer >= 0) & (w.employer == w.prev_employer) & (w.prev_wage > 0) & (w.wage > 0)
-    j = w.employer[stay]
-    ok = (f.va_per_worker[j] > 0) & (f.prev_va_per_worker[j] > 0)
-    if np.count_nonzero(ok) < MIN_STAYERS:
+    ok = (f.va_per_worker > 0) & (f.prev_va_per_worker > 0)
+    change = np.full(f.n, np.nan)
+    change[ok] = np.log(f.va_per_worker[ok]) - np.log(f.prev_va_per_worker[ok])
+    n, sx, sy, sxx, sxy = loops.stayer_sums(w.employer, w.prev_employer, w.wage, w.prev_wage,
+                                           change)
+    if n < MIN_STAYERS:
         return float("nan")
-    j = j[ok]
-    dx = np.log(f.va_per_worker[j]) - np.log(f.prev_va_per_worker[j])
-    dy = np.log(w.wage[stay][ok]) - np.log(w.prev_wage[stay][ok])
-    dx = dx - dx.mean()
-    var = float(np.dot(dx, dx))
-    if not var > 1e-300:
+    var = sxx - sx * sx / n
+    if not var > 1e-12 * max(sxx, 1e-300):
         return float("nan")
-    return float(np.dot(dx, dy - dy.mean()) / var)
+    return float((sxy - sx * sy / n) / var)
 
 
 def measure(model: LaborMarketModel) -> dict[str, Any]:

@@ -187,3 +187,30 @@ def split_by_exposure(values: np.ndarray, codifiable: np.ndarray, finite_only: n
         for g in range(2):
             means[r, g] = sums[r, g] / counts[g] if counts[g] > 0 else np.nan
     return sums, means
+
+
+@kernel
+def stayer_sums(employer: np.ndarray, prev_employer: np.ndarray, wage: np.ndarray,
+                prev_wage: np.ndarray, firm_change: np.ndarray) -> np.ndarray:
+    """Sums for the OLS of stayers' Δlog wage on their firm's Δlog(VA/L).
+
+    numpy (`collect.rent_sharing_elasticity`): stayers are workers with the same employer
+    as last period and positive wages both years, at firms whose change `firm_change`
+    is defined (not NaN). Returns [n, Σx, Σy, Σx², Σxy], x the firm's change and
+    y = log w − log w_prev.
+    """
+    out = np.zeros(5)
+    for i in range(employer.shape[0]):
+        j = employer[i]
+        if j < 0 or j != prev_employer[i] or not wage[i] > 0.0 or not prev_wage[i] > 0.0:
+            continue
+        x = firm_change[j]
+        if x != x:
+            continue
+        y = np.log(wage[i]) - np.log(prev_wage[i])
+        out[0] += 1.0
+        out[1] += x
+        out[2] += y
+        out[3] += x * x
+        out[4] += x * y
+    return out

@@ -226,7 +226,9 @@ def run(model: LaborMarketModel) -> None:
     x = np.repeat(f.asset_productivity, t.n)
     a = np.repeat(tfp, t.n)
     team = firm_technology.team_output(labour, jobs, skill, x, a, lam, r, p.asset_markup)
-    team_c = firm_technology.team_output(labour_c, jobs, skill, x, a, lam, r, p.asset_markup)
+    # at commodity access: the same teams' output unless some firm's AI exceeds the fringe's
+    team_c = (team if np.array_equal(labour, labour_c) else
+              firm_technology.team_output(labour_c, jobs, skill, x, a, lam, r, p.asset_markup))
     eco.team_output, eco.team_output_c = team, team_c
     eco.team_ratio = np.divide(team, labour, out=np.zeros(cells), where=labour > 0)
     t.output = loops.task_totals(team, f.n, t.n)
