@@ -74,7 +74,8 @@ def run_spec(spec: dict[str, Any], out: Path, client: Any = None) -> pd.DataFram
     """
     from abm.sweep import run_sweep
 
-    return run_sweep(spec, out, client=client, progress=False)
+    # progress as every sweep shows it: a bar on a terminal, lines in logs and pipes
+    return run_sweep(spec, out, client=client, progress=None)
 
 
 def summarize(df: pd.DataFrame, points: list[dict[str, Any]], base: Params,

@@ -73,3 +73,23 @@ def test_a_small_map_end_to_end(tmp_path, capsys):
         assert (out / name).stat().st_size > 0
     # rerunning resumes the stored sweep instead of simulating again
     assert main(argv) == 0
+
+
+def test_analytic_grid_reports_progress_in_logs(capsys, monkeypatch):
+    """The analytic map (about a minute at its default size) is not silent in a log."""
+    import abm.feedback as feedback
+    from abm import Params
+    from analysis.regimes.maps import Axis, analytic_grid
+
+    init = feedback.Progress.__init__
+
+    def every_point(self, total, label, stream=None, interval=10.0):
+        init(self, total, label, stream, 0.0)          # a line per point, not every 10 s
+
+    monkeypatch.setattr(feedback.Progress, "__init__", every_point)
+    grid = analytic_grid(Params(n_workers=500, n_tasks=4), Axis.of("xi"),
+                         Axis.of("asset_gini"), 2)
+    assert len(grid) == 4
+    err = capsys.readouterr().err
+    assert "analytic map xi × asset_gini: 1/4 (25%)" in err
+    assert "analytic map xi × asset_gini: 4/4 (100%)" in err
