@@ -98,7 +98,14 @@ def assert_panels_rendered(page: Page, tab: int) -> None:
         expect(image).to_be_visible()
         natural = image.evaluate("img => [img.complete, img.naturalWidth, img.naturalHeight]")
         assert natural[0] and natural[1] >= 300 and natural[2] >= 200, (css, natural)
-        box = image.bounding_box()
+        # the panel's image element is replaced when a redraw lands, so a box read just
+        # then is None: read it again until it is laid out (within the step timeout)
+        box = None
+        for _ in range(STEP_TIMEOUT_MS // 100):
+            box = image.bounding_box()
+            if box is not None:
+                break
+            page.wait_for_timeout(100)
         assert box is not None and box["width"] >= 250 and box["height"] >= 150, (css, box)
 
 
