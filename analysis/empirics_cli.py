@@ -18,21 +18,14 @@ import sys
 import time
 from pathlib import Path
 
+from abm.cli_checks import BadInput, RaisingParser, check_out_folder
+
 EXIT_BAD_INPUT = 2
 MAX_SEEDS = 200
 
 
-class BadInput(ValueError):
-    """A command-line argument is invalid."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise BadInput(message)
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="abm empirics",
+    p = RaisingParser(prog="abm empirics",
                 description="OEWS occupation-level regressions on real data, the same "
                             "regressions on simulated occupations, hypotheses H1-H4.")
     p.add_argument("--out", type=Path, required=True, help="output folder")
@@ -48,21 +41,6 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
-def _writable(out: Path) -> None:
-    """Refuse an output folder that cannot be created or written, without creating it."""
-    if out.exists():
-        if not out.is_dir():
-            raise BadInput(f"--out {out} exists and is not a folder")
-        if not os.access(out, os.W_OK | os.X_OK):
-            raise BadInput(f"--out {out} is not writable")
-        return
-    parent = out.parent
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
-        raise BadInput(f"--out {out} cannot be created: {parent} is not a writable folder")
-
-
 def _validate(argv: list[str]) -> argparse.Namespace:
     args = _parser().parse_args(argv)
     if not 2 <= args.seeds <= MAX_SEEDS:
@@ -72,7 +50,7 @@ def _validate(argv: list[str]) -> argparse.Namespace:
         raise BadInput(f"--workers={args.workers} must be between 1 and 64")
     if args.root_seed < 0:
         raise BadInput(f"--root-seed={args.root_seed} must be a non-negative int")
-    _writable(args.out)
+    check_out_folder(args.out)
     return args
 
 

@@ -18,21 +18,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from abm.cli_checks import BadInput, RaisingParser, check_out_folder
+
 EXIT_BAD_INPUT = 2
 STANDARD_MAPS = (("xi", "asset_gini"), ("proprietary_share", "xi"))
 
 
-class BadInput(ValueError):
-    """A command-line argument is invalid."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # type: ignore[override]
-        raise BadInput(message)
-
-
 def _parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="abm regimes",
+    p = RaisingParser(prog="abm regimes",
                 description="Analytic regime map beside simulated runs. Without --x/--y: "
                             "the standard report (two maps, boundary profiles, agreement).")
     p.add_argument("--x", help="x axis: xi, asset_gini, proprietary_share, psi or another "
@@ -84,7 +77,7 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
     if not str(args.out).strip():
         raise BadInput("--out must name a folder, got an empty string")
     args.out = Path(args.out)
-    _check_out(args.out)
+    check_out_folder(args.out)
     if args.client not in (None, "serial") and ":" not in args.client:
         raise BadInput(f"--client={args.client!r} must be 'serial' or a Dask scheduler "
                        "address such as tcp://host:8786")
@@ -115,24 +108,6 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
             raise
         raise BadInput(str(exc).replace("--set", "--fix")) from None
     return base, fixed, maps
-
-
-def _check_out(out: Path) -> None:
-    """Refuse an output folder that is a file, lies under a file or cannot be written."""
-    import tempfile
-
-    if out.exists() and not out.is_dir():
-        raise BadInput(f"--out {out} is a file, not a folder")
-    parent = out
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise BadInput(f"--out {out}: {parent} is a file, not a folder")
-    try:
-        with tempfile.TemporaryFile(dir=parent):
-            pass
-    except OSError:
-        raise BadInput(f"--out {out}: cannot write in {parent}") from None
 
 
 def main(argv: list[str] | None = None) -> int:

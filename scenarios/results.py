@@ -17,12 +17,12 @@ by the same run (same parameters and code) is simply refreshed.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from abm.cli_checks import check_out_folder
 from abm.params import ParameterError
 from abm.provenance import describe_difference, provenance
 
@@ -34,15 +34,6 @@ def record(scenario: str, seeds: list[int], overrides: dict[str, Any],
     """What `provenance.json` holds for a run."""
     return {"scenario": scenario, "seeds": list(seeds), "overrides": overrides,
             "params": params, "provenance": provenance()}
-
-
-def _writable(folder: Path) -> bool:
-    """True when a file can be created in `folder` (a real probe: root ignores modes)."""
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
 
 
 def _difference(stored: dict[str, Any], new: dict[str, Any]) -> str | None:
@@ -68,17 +59,7 @@ def check_folder(out: Path, new: dict[str, Any], force: bool = False) -> None:
 
     Raises ParameterError with one line naming the folder and the remedy.
     """
-    if str(out) == "":
-        raise ParameterError("--out must name a folder, got ''")
-    if out.exists() and not out.is_dir():
-        raise ParameterError(f"--out {out} is a file, not a folder")
-    parent = out
-    while not parent.exists():
-        parent = parent.parent
-    if not parent.is_dir():
-        raise ParameterError(f"--out {out}: {parent} is a file, not a folder")
-    if not _writable(parent):
-        raise ParameterError(f"--out {out}: cannot write in {parent}")
+    check_out_folder(out, ParameterError)
     if not out.exists() or not any((out / f).exists() for f in FILES):
         return
     try:

@@ -43,9 +43,9 @@ def test_out_under_a_file_is_refused(capsys, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert main(["--out", str(blocker / "sub")]) == 2
-    assert "cannot be created" in _one_line(capsys)
+    assert "is a file, not a folder" in _one_line(capsys)
     assert main(["--out", str(blocker)]) == 2
-    assert "exists and is not a folder" in _one_line(capsys)
+    assert f"--out {blocker} is a file, not a folder" in _one_line(capsys)
 
 
 def test_malformed_data_is_refused_and_nothing_is_written(capsys, tmp_path):

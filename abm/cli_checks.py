@@ -1,0 +1,52 @@
+"""Checks shared by the command-line tools: one-line refusals before any work.
+
+Every tool (`abm run`, `abm regimes`, `abm empirics`) refuses a bad argument with one
+line and exit status 2 before it simulates anything. These are the pieces they share:
+an argument parser that raises instead of printing usage and exiting, and the check of
+an output folder, which probes by creating a file because permission bits do not stop
+root.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+from pathlib import Path
+
+
+class BadInput(ValueError):
+    """A command-line argument is invalid."""
+
+
+class RaisingParser(argparse.ArgumentParser):
+    """An `ArgumentParser` whose errors raise `BadInput` (one line, no usage dump)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise BadInput(message)
+
+
+def writable(folder: Path) -> bool:
+    """True when a file can be created in `folder` (a real probe: root ignores modes)."""
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def check_out_folder(out: Path, error: type[ValueError] = BadInput) -> None:
+    """Refuse an output folder that is empty, a file, under a file or not writable.
+
+    Raises `error` with one line naming the folder and the problem.
+    """
+    if str(out) == "":
+        raise error("--out must name a folder, got an empty string")
+    if out.exists() and not out.is_dir():
+        raise error(f"--out {out} is a file, not a folder")
+    parent = out
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise error(f"--out {out}: {parent} is a file, not a folder")
+    if not writable(parent):
+        raise error(f"--out {out}: cannot write in {parent}")
