@@ -3,7 +3,7 @@
 Each period a share `retooling_rate` of workers (drawn from this phase's own stream)
 may re-choose education e ∈ {0..E−1}. A worker knows her ability θ and picks
 
-    e* = argmax_e  P_z(e)·ω_z·y(θ·exp(γe)·φ_z, commodity AI)  −  κ·(1 − subsidy)·e²·w̄/θ,
+    e* = argmax_e  P_z(e)·ω_z·y(θ·exp(γe)·φ_z, the fringe's AI)  −  κ·(1 − subsidy)·e²·w̄/θ,
 
 where P_z(e) is the employment rate last period of workers on her task who met (or did
 not meet) the task's credential requirement and ω_z the labour market's price of a unit
