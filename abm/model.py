@@ -173,11 +173,14 @@ class LaborMarketModel(mesa.Model):
 
     def _job_output(self) -> np.ndarray:
         """q_i = y_i·Q_jz/L_jz: the worker's share of her team's output (0 if unemployed)."""
-        w, t = self.economy.workers, self.economy.tasks
-        ratio = self.economy.team_ratio
+        eco = self.economy
+        w, t = eco.workers, eco.tasks
         out = np.zeros(w.n)
         emp = w.employer != UNEMPLOYED
-        if ratio.size:
+        if eco.team_labour.size:       # Q/L per team, derived here rather than every period
+            labour = eco.team_labour
+            ratio = np.divide(eco.team_output, labour, out=np.zeros(labour.size),
+                              where=labour > 0)
             out[emp] = w.output[emp] * ratio[w.employer[emp] * t.n + w.task[emp]]
         return out
 

@@ -150,5 +150,5 @@ class Economy:
     fringe_access: float = 0.0     # AI access of the competitive fringe (outside options)
     compute_owners: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     team_output: np.ndarray = field(default_factory=lambda: np.empty(0))    # Q_jz, flat j·Z+z
-    team_output_c: np.ndarray = field(default_factory=lambda: np.empty(0))  # Q_jz at commodity AI
-    team_ratio: np.ndarray = field(default_factory=lambda: np.empty(0))     # Q_jz/L_jz
+    team_output_c: np.ndarray = field(default_factory=lambda: np.empty(0))  # Q_jz at the fringe's AI
+    team_labour: np.ndarray = field(default_factory=lambda: np.empty(0))    # L_jz = Σ y_i

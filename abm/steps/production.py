@@ -230,7 +230,7 @@ def run(model: LaborMarketModel) -> None:
     team_c = (team if np.array_equal(labour, labour_c) else
               firm_technology.team_output(labour_c, jobs, skill, x, a, lam, r, p.asset_markup))
     eco.team_output, eco.team_output_c = team, team_c
-    eco.team_ratio = np.divide(team, labour, out=np.zeros(cells), where=labour > 0)
+    eco.team_labour = labour
     t.output = loops.task_totals(team, f.n, t.n)
     price, total = ces_prices(t.output, t.weight, p.sigma, previous=t.price)
     if p.price_effects or eco.period <= 0 or eco.base_price.size == 0:
