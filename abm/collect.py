@@ -61,17 +61,26 @@ COLUMNS: dict[str, str] = {
     "diagnostic_variance_unexposed": "V_D on unexposed tasks",
     "between_firm_wage_share": "between-firm share of the variance of log wages",
     "employment_rate": "employed workers / workers",
+    "long_term_unemployment_share": "share of workers (the labour force) unemployed at the end "
+                                    "of this period and of the previous one: spells of a year "
+                                    "or more (data: the unemployment rate of spells over 52 "
+                                    "weeks; BLS's long-term 27+ weeks is shorter than a period)",
     "mean_education": "mean education level of all workers",
     "price_exposed": "mean task price of exposed tasks relative to unexposed tasks",
     "revenue_share_exposed": "share of output valued on exposed tasks (Σ_C p·Y / Y)",
     "ly_wage": "Lerman-Yitzhaki contribution of wages to gini_income",
     "ly_capital": "Lerman-Yitzhaki contribution of capital income to gini_income",
-    "ly_transfer": "Lerman-Yitzhaki contribution of transfers to gini_income",
+    "ly_transfer": "Lerman-Yitzhaki contribution of transfers (equal rebates, plus "
+                   "unemployment benefits less the payroll tax) to gini_income",
     "output_total": "Σ_z p_z·Y_z, value added of all firms (final-good units)",
     "wages_total": "Σ wages",
     "owner_income_total": "Σ owners' income (private stakes and public equity)",
     "vendor_income": "Σ fees paid to AI vendors for commodity AI",
     "taxes_total": "Σ taxes on proprietary-AI rents",
+    "unemployment_benefits_total": "Σ unemployment benefits paid (b·w^c to each unemployed "
+                                   "worker; inside the transfers)",
+    "payroll_tax_rate": "payroll tax on wages that pays for the benefits "
+                        "(unemployment_benefits_total / wages_total)",
 }
 
 
@@ -283,6 +292,8 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "diagnostic_variance_unexposed": float(means[3, 1]),
         "between_firm_wage_share": m.unit_interval(between),
         "employment_rate": n_employed / w.n,
+        "long_term_unemployment_share":
+            float(np.count_nonzero(w.unemployment_duration >= 2)) / w.n,
         "mean_education": float(np.add.reduce(w.education, dtype=float)) / w.n,
         "price_exposed": float(means[4, 0] / means[4, 1]),
         "revenue_share_exposed": m.unit_interval(
@@ -295,4 +306,6 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "owner_income_total": owner_total,
         "vendor_income": eco.vendor_income,
         "taxes_total": taxes_total,
+        "unemployment_benefits_total": eco.benefits_total,
+        "payroll_tax_rate": eco.payroll_tax_rate,
     }

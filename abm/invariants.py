@@ -1,7 +1,8 @@
 """State invariants that must hold after every period (used by the tests; callable by users).
 
 `check_invariants(model)` raises AssertionError with a description of the first
-violation: accounting that does not close, workers lost or double-counted, NaN or
+violation: accounting that does not close (unemployment benefits included: they must
+equal the payroll tax raised), workers lost or double-counted, NaN or
 infinite values, or statistics outside their range.
 """
 
@@ -53,6 +54,14 @@ def check_invariants(model: LaborMarketModel) -> None:
     pool = p.public_equity * (f.owner_income.sum() + vendor) + f.taxes.sum()
     assert abs(w.transfer.sum() - pool) <= tol, "transfers != taxes + public equity"
     assert np.allclose(w.income, w.wage + w.capital_income + w.transfer), "income != sum of sources"
+    benefits, tax = eco.benefits_total, eco.payroll_tax_rate
+    assert abs(benefits - tax * w.wage.sum()) <= tol, \
+        f"unemployment benefits {benefits} != payroll tax raised {tax * w.wage.sum()}"
+    # B/W ≤ b holds before rounding the division (B ≤ b·W), so to one rounding after it
+    assert 0.0 <= tax <= p.unemployment_benefit * (1.0 + 1e-15) and benefits >= 0.0, \
+        f"payroll tax rate {tax} outside [0, unemployment_benefit] or negative benefits"
+    assert ((w.unemployment_duration > 0) == ~emp).all(), \
+        "unemployment spell counter disagrees with employment"
     assert (f.owner_income >= 0).all(), "negative owners' income (owners have limited liability)"
     assert (f.vendor_fees >= 0).all() and (w.wage >= 0).all(), "negative fees or wages"
     if p.xi == 1:

@@ -194,6 +194,17 @@ class Params:
     ai_rent_tax: float = _p(0.0, 0.0, 1.0, unit="share",
                             doc="tax on firms' proprietary-AI rents, rebated equally to all persons")
 
+    # --- unemployment insurance ----------------------------------------------------
+    unemployment_benefit: float = _p(0.5, 0.0, 1.0, hi_open=True, symbol="b",
+                                     unit="share of w^c",
+                                     doc="replacement rate: a year's benefit is b times the "
+                                         "worker's outside-option wage w^c, paid by a payroll "
+                                         "tax that balances the budget every year; net "
+                                         "replacement in the first year of unemployment, "
+                                         "2010: US 51%, OECD average 56% (Immervoll & "
+                                         "Scarpetta 2012, IZA J. Labor Policy 1:9, "
+                                         "doi:10.1186/2193-9004-1-9); 0 = no insurance")
+
     def __new__(cls, *args: Any, **kwargs: Any) -> Params:
         """Reject unknown names with a ValueError before the dataclass init sees them."""
         known = {f.name for f in dataclasses.fields(cls)}

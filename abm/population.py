@@ -60,7 +60,7 @@ def build_workers(p: Params, rng: np.random.Generator) -> Workers:
         outside_output=zeros.copy(), commodity_gain=zeros.copy(), ai_use=zeros.copy(),
         wage=zeros.copy(), capital_income=zeros.copy(), transfer=zeros.copy(),
         income=zeros.copy(), prev_employer=np.full(n, UNEMPLOYED, dtype=np.int64),
-        prev_wage=zeros.copy())
+        prev_wage=zeros.copy(), unemployment_duration=np.zeros(n, dtype=np.int16))
 
 
 def build_firms(p: Params, rng: np.random.Generator) -> Firms:

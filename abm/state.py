@@ -57,6 +57,7 @@ class Workers:
     income: np.ndarray             # wage + capital_income + transfer
     prev_employer: np.ndarray      # employer at the end of last period (stayers: the same)
     prev_wage: np.ndarray          # wage last period
+    unemployment_duration: np.ndarray  # int16: consecutive period ends unemployed (0 if employed)
 
     @property
     def n(self) -> int:
@@ -148,6 +149,8 @@ class Economy:
     base_price: np.ndarray = field(default_factory=lambda: np.empty(0))
     vendor_income: float = 0.0
     fringe_access: float = 0.0     # AI access of the competitive fringe (outside options)
+    benefits_total: float = 0.0    # unemployment benefits paid this period
+    payroll_tax_rate: float = 0.0  # the payroll tax on wages that finances them
     compute_owners: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     team_output: np.ndarray = field(default_factory=lambda: np.empty(0))    # Q_jz, flat j·Z+z
     team_output_c: np.ndarray = field(default_factory=lambda: np.empty(0))  # Q_jz at the fringe's AI

@@ -31,6 +31,7 @@ class Worker(mesa.Agent):
     capital_income = ArrayView("workers")
     transfer = ArrayView("workers")
     income = ArrayView("workers")
+    unemployment_duration = ArrayView("workers", int)
 
     def __init__(self, model: mesa.Model, index: int) -> None:
         super().__init__(model)

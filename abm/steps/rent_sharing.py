@@ -19,7 +19,8 @@ The wage elasticity to value added per worker is ξ(1+π)/(1+ξπ) ≈ ξ for sm
 
 Accounting: output Σ_z p_z·Y_z = Σ w_i + Σ owners' income + Σ taxes + vendor income,
 exactly up to float rounding. Persons' income = wage + capital income (equity stakes in
-firms and in the AI vendors) + transfer (taxes and public equity paid out equally).
+firms and in the AI vendors) + transfer (taxes and public equity paid out equally, plus
+unemployment benefits less the payroll tax that pays for them: `benefits`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from typing import NamedTuple, TYPE_CHECKING
 import numpy as np
 
 from abm.fused import production as loops
+from abm.steps import benefits
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -106,7 +108,7 @@ def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
 
 
 def run(model: LaborMarketModel) -> None:
-    """Pay wages, vendors, owners and the state; set every person's income."""
+    """Pay wages, vendors, owners, the state and the unemployed; set every person's income."""
     p, eco = model.params, model.economy
     w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
     va, wc, ai_rents, fees = loops.firm_values(
@@ -135,8 +137,8 @@ def run(model: LaborMarketModel) -> None:
                                    p.public_equity)
     w.capital_income = capital
     transfer, income = np.empty(w.n), np.empty(w.n)
-    loops.incomes(w.wage, capital,
-                  (public_pool + vendor_pool + np.add.reduce(taxes)) / w.n, transfer, income)
+    benefits.settle(model, (public_pool + vendor_pool + np.add.reduce(taxes)) / w.n,
+                    transfer, income)
     w.transfer, w.income = transfer, income
     # the mean over the employed, summed as numpy sums their wages in worker order
     wage_e = loops.employed_values(w.employer, w.wage)

@@ -5,7 +5,8 @@ a method of the agent that acts, called by the model in plain Python loops over 
 agents:
 
 - `Worker`: `remember_job`, `choose_education`, `consider_quitting`, `draw_layoff_key`,
-  `produce_work_sample`, `draw_tiebreak`, `produce`, `receive_income`.
+  `produce_work_sample`, `draw_tiebreak`, `produce`, `count_spell`, `claim_benefit`,
+  `receive_income`.
 - `Employer` (the hiring side of a firm): `lay_off`, `post_vacancies`, `hire`.
 - `Firm`: `draw_productivity`, `adopt_technology`, `produce_with_teams`, `share_rents`,
   `reinvest`.
@@ -336,6 +337,8 @@ class Worker(mesa.Agent):
         self.layoff_key = self.tiebreak = 0.0
         self.prev_employer = -1
         self.prev_wage = 0.0
+        self.unemployment_duration = 0
+        self.claim = 0.0
 
     # -- helpers --------------------------------------------------------------------
     def output_at(self, access: float) -> float:
@@ -422,11 +425,36 @@ class Worker(mesa.Agent):
                                - task_output(h_phi, ai_task * 0.0, p, scale))
 
     # -- phase 5: incomes -----------------------------------------------------------
-    def receive_income(self, transfer: float) -> None:
-        """Income = wage + capital income + equal transfer (wage 0 if unemployed)."""
+    def count_spell(self) -> None:
+        """One more period end in an unemployment spell (int16: saturates), or none."""
+        if self.employer is None:
+            self.unemployment_duration = min(self.unemployment_duration + 1, 32767)
+        else:
+            self.unemployment_duration = 0
+
+    def claim_benefit(self) -> None:
+        """Out of work: claim b·w^c, w^c = ω_z·y^c − μ·ω_z·g at her task and education."""
+        m, p = self.model, self.model.params
+        self.claim = 0.0
+        if self.employer is not None:
+            return
+        t = m.tasks[self.task]
+        h_phi = self.human_capital * t.skill_intensity
+        ai_task = t.ai_per_access(m.ai_capability)
+        scale = m.neutral_scale(self.task)
+        outside = task_output(h_phi, ai_task * m.fringe_access, p, scale)
+        gain = (task_output(h_phi, ai_task * m.vendor_access, p, scale)
+                - task_output(h_phi, ai_task * 0.0, p, scale))
+        omega = t.labour_price
+        self.claim = p.unemployment_benefit * (omega * outside - p.ai_markup * (omega * gain))
+
+    def receive_income(self, rebate: float, paid_share: float = 1.0,
+                       tax_rate: float = 0.0) -> None:
+        """Income = wage + capital income + transfer (wage 0 if unemployed); the transfer
+        is the equal rebate plus the paid share of her benefit claim less the payroll tax."""
         if self.employer is None:
             self.wage = 0.0
-        self.transfer = transfer
+        self.transfer = (rebate + paid_share * self.claim) - tax_rate * self.wage
         self.income = self.wage + self.capital_income + self.transfer
 
 
@@ -453,6 +481,8 @@ class ReferenceModel(mesa.Model):
         self.stakes: list[tuple[int, int, float]] = []    # (firm, person, fraction)
         self.compute_owners: list[int] = []
         self.vendor_income = 0.0
+        self.benefits_total = 0.0
+        self.payroll_tax_rate = 0.0
         self.period = 0
         self.ai_capability = 0.0
         self.output_total = 0.0
@@ -579,6 +609,7 @@ class ReferenceModel(mesa.Model):
                          "income", "prev_wage"):
                 setattr(worker, name, float(getattr(w, name)[i]))
             worker.prev_employer = int(w.prev_employer[i])
+            worker.unemployment_duration = int(w.unemployment_duration[i])
             j = int(w.employer[i])
             if j >= 0:
                 worker.employer = ref.firms[j]
@@ -588,7 +619,10 @@ class ReferenceModel(mesa.Model):
                       for a, b, c in zip(own.firm, own.person, own.fraction, strict=True)]
         ref.compute_owners = [int(i) for i in eco.compute_owners]
         ref.fringe_access = eco.fringe_access
+        p = model.params
+        ref.vendor_access = p.eta0 if p.concentration else p.eta0 + p.eta1
         ref.vendor_income = eco.vendor_income
+        ref.benefits_total, ref.payroll_tax_rate = eco.benefits_total, eco.payroll_tax_rate
         ref.period, ref.ai_capability = eco.period, eco.ai_capability
         ref.output_total, ref.mean_wage = eco.output_total, eco.mean_wage
         ref.base_price = [float(v) for v in eco.base_price] if eco.base_price.size else None
@@ -934,9 +968,31 @@ class ReferenceModel(mesa.Model):
             for i in self.compute_owners:
                 self.workers[i].capital_income += dividend
         taxes = np.sum([f.taxes for f in self.firms])
-        transfer = float((public_pool + vendor_pool + taxes) / len(self.workers))
-        for w in self.workers:
-            w.receive_income(transfer)
+        rebate = float((public_pool + vendor_pool + taxes) / len(self.workers))
+        self.agents_by_type[Worker].do("count_spell")
+        self.benefits_total = self.payroll_tax_rate = 0.0
+        if p.unemployment_benefit == 0.0 or all(w.employer is not None for w in self.workers):
+            for w in self.workers:
+                w.claim = 0.0
+                w.receive_income(rebate)
+        else:
+            self.agents_by_type[Worker].do("claim_benefit")
+            claims = wage_bill = 0.0
+            for w in self.workers:          # one at a time, in index order
+                if w.employer is None:
+                    claims += w.claim
+                else:
+                    wage_bill += w.wage
+            b = p.unemployment_benefit
+            if claims <= 0.0:               # the budget balances every year
+                paid, tax = 1.0, 0.0
+            elif claims <= b * wage_bill:
+                paid, tax = 1.0, claims / wage_bill
+            else:                           # rationed: the rate stops at b
+                paid, tax = b * wage_bill / claims, b
+            for w in self.workers:
+                w.receive_income(rebate, paid, tax)
+            self.benefits_total, self.payroll_tax_rate = paid * claims, tax
         wages = [w.wage for w in self.workers if w.employer is not None]
         if wages:
             self.mean_wage = float(np.mean(wages))
@@ -1009,6 +1065,9 @@ class ReferenceModel(mesa.Model):
             "between_firm_wage_share": _between_share(
                 [(w.employer.index, lw) for w, lw in zip(employed, log_w, strict=True)]),
             "employment_rate": len(employed) / len(self.workers),
+            "long_term_unemployment_share": (sum(1 for w in self.workers
+                                                 if w.unemployment_duration >= 2)
+                                             / len(self.workers)),
             "mean_education": _mean([float(w.education) for w in self.workers]),
             "price_exposed": (_mean([self.tasks[z].price for z in exposed])
                               / _mean([self.tasks[z].price for z in unexposed])),
@@ -1021,6 +1080,8 @@ class ReferenceModel(mesa.Model):
             "owner_income_total": owner_total,
             "vendor_income": self.vendor_income,
             "taxes_total": sum(f.taxes for f in self.firms),
+            "unemployment_benefits_total": self.benefits_total,
+            "payroll_tax_rate": self.payroll_tax_rate,
         }
 
     def _rent_sharing_elasticity(self) -> float:
@@ -1046,7 +1107,7 @@ class ReferenceModel(mesa.Model):
         out: dict[str, np.ndarray] = {}
         for name in ("ability", "education", "human_capital", "signal", "score", "output",
                      "outside_output", "commodity_gain", "ai_use", "wage", "capital_income",
-                     "transfer", "income", "prev_employer", "prev_wage"):
+                     "transfer", "income", "prev_employer", "prev_wage", "unemployment_duration"):
             out[f"workers.{name}"] = np.array([getattr(w, name) for w in self.workers])
         out["workers.employer"] = np.array([-1 if w.employer is None else w.employer.index
                                             for w in self.workers])

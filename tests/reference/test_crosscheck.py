@@ -71,6 +71,11 @@ CONFIGS = {
     "xi_one": dict(xi=1.0, public_equity=0.3),
     "ai_weight_spread": dict(ai_weight_spread=0.8),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
+    # unemployment insurance off; and so much unemployment that the payroll tax stops at
+    # the replacement rate and benefits are rationed (the other economies pay them in full)
+    "no_insurance": dict(unemployment_benefit=0.0),
+    "rationed_benefits_ces": dict(job_rate=0.3, unemployment_benefit=0.9,
+                                  augmentation="ces", rho=-1.0),
 }
 
 REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",
@@ -92,7 +97,7 @@ def assert_same_state(model: LaborMarketModel, ref: ReferenceModel, when: str) -
     """Every variable the reference tracks is bit-for-bit equal in both models."""
     vec = vectorised_state(model)
     exported = ref.export()
-    assert len(exported) == 49          # guards against silently comparing fewer fields
+    assert len(exported) == 50          # guards against silently comparing fewer fields
     for name, expected in exported.items():
         got = vec[name]
         assert got.shape == expected.shape, f"{when}: {name} shape"
