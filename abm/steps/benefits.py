@@ -46,6 +46,7 @@ from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
+    from abm.params import Params
 
 
 def financing(claims_total: float, wage_bill: float, replacement: float
@@ -95,7 +96,7 @@ def settle(model: LaborMarketModel, pool: float, transfer: np.ndarray,
     eco.benefits_total, eco.payroll_tax_rate = paid * claims_total, tax
 
 
-def outside_options(p, human_capital: np.ndarray, task: np.ndarray, employer: np.ndarray,
+def outside_options(p: Params, human_capital: np.ndarray, task: np.ndarray, employer: np.ndarray,
                     skill_intensity: np.ndarray, ai_per_task: np.ndarray, fringe: float,
                     commodity: float) -> tuple[np.ndarray, np.ndarray]:
     """y^c and g of the unemployed, in worker order, by numpy (the CES and

@@ -57,7 +57,8 @@ class Incomes:
 
 def person_incomes(p: Params, wage: np.ndarray, wage_mass: np.ndarray,
                    firm_income: np.ndarray, firm_mass: np.ndarray, vendor_income: float,
-                   transfer: float, n_points: int, n_firm_points: int) -> Incomes:
+                   transfer: float, n_points: int, n_firm_points: int,
+                   insurance: np.ndarray | None = None) -> Incomes:
     """Gini and its split over persons.
 
     Args:
@@ -69,6 +70,10 @@ def person_incomes(p: Params, wage: np.ndarray, wage_mass: np.ndarray,
         vendor_income: the compute owners' dividends per person of the economy.
         transfer: the transfer every person receives.
         n_points, n_firm_points: wage and capital distributions are merged to these.
+        insurance: per worker point, the unemployment benefit less the payroll tax
+            (part of her transfer); None: no insurance. Worker points are merged in the
+            order of wage + insurance, so that the benefits' spread among the
+            unemployed (all at wage 0) is kept.
     """
     o, m_lo, m_hi, f_hi = owner_structure(p)
     # a firm has o·N/J owners: each gets firm_income/o (firm_income is per N/J persons)
@@ -80,20 +85,28 @@ def person_incomes(p: Params, wage: np.ndarray, wage_mass: np.ndarray,
         cap_w = np.r_[(1 - f_hi) * parts[0][1], f_hi * parts[1][1]]
     c = compute_owner_share(p)
     dividend = vendor_income / c
-    wage_pts, wage_w, _ = compress(wage, wage_mass, n_points)
+    if insurance is None:
+        wage_pts, wage_w, _ = compress(wage, wage_mass, n_points)
+        ins_pts = np.zeros(wage_pts.size)
+    else:
+        _, wage_w, merged = compress(wage + insurance, wage_mass, n_points,
+                                     {"wage": wage, "insurance": insurance})
+        wage_pts, ins_pts = merged["wage"], merged["insurance"]
     n_w, n_c = wage_pts.size, cap.size
     # persons without a firm stake, then with one (wage point × stake point)
     w_vals = np.r_[wage_pts, np.repeat(wage_pts, n_c)]
     k_vals = np.r_[np.zeros(n_w), np.tile(cap, n_w)]
+    i_vals = np.r_[ins_pts, np.repeat(ins_pts, n_c)]
     weights = np.r_[(1.0 - o) * wage_w, o * np.repeat(wage_w, n_c) * np.tile(cap_w, n_w)]
     # ... each without and with compute (one copy when there are no dividends)
     if dividend > 0.0:
         w_vals, k_vals = np.r_[w_vals, w_vals], np.r_[k_vals, k_vals]
+        i_vals = np.r_[i_vals, i_vals]
         v_vals = np.r_[np.zeros(weights.size), np.full(weights.size, dividend)]
         weights = np.r_[(1.0 - c) * weights, c * weights]
     else:
         v_vals = np.zeros(weights.size)
-    t_vals = np.full(w_vals.size, transfer)
+    t_vals = transfer + i_vals
     gini, contrib, shares = weighted_inequality(
         w_vals + k_vals + v_vals + t_vals, weights,
         {"wage": w_vals, "capital": k_vals, "compute": v_vals, "transfer": t_vals})

@@ -22,6 +22,8 @@ equations the simulation steps through (docs/REGIMES.md derives each one):
 - rent sharing as in `abm.steps.rent_sharing`: vendors' fees μ·ω_z·(y^c − y^0), outside
   option ω_z·y^c − fee, limited liability; owners (a random share `owner_share` of
   persons) and compute owners (`compute_owner_share`) as in `abm.population`;
+  unemployment benefits b·w^c and the payroll tax that pays for them as in
+  `abm.steps.benefits`, part of the transfers;
 - assets: the pre-AI state holds the initial distribution (the simulation's anchor);
   given the pre-AI owners' income per firm (`anchor`), the AI state moves assets to
   the steady state of `abm.steps.accumulation`, K = K̂·(income_AI/income_pre-AI)^β.
@@ -40,6 +42,7 @@ from numpy.polynomial.hermite_e import hermegauss
 
 from abm.params import Params
 from abm.steps import firm_technology
+from abm.steps.benefits import financing
 from analysis.regimes.incomes import person_incomes
 from analysis.regimes.population import (MATCHING, BaseBins, Cells, FirmBins, Resolution,
                                          TaskGroup, allocate, base_bins, education_thresholds,
@@ -337,13 +340,21 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
     jr = p.job_rate
     pe = p.public_equity
     # wages: every cell at every productivity node of its firm bin
-    wage, mass = [], []
+    wage, mass, claim = [], [], []
     for k, c in enumerate(cells):
         f = np.maximum(c.firm, 0)
         wage.append(np.where(c.employed[:, None], wc_cell[k][:, None] * rents.factor[f], 0.0))
         mass.append(share[k] * c.mass[:, None] * node_w[None, :])
+        # unemployment insurance (abm.steps.benefits): b·w^c out of work, whatever the node
+        claim.append(np.where(c.employed[:, None], 0.0,
+                              p.unemployment_benefit * wc_cell[k][:, None]
+                              * np.ones_like(node_w)[None, :]))
     wage_v, wage_m = np.concatenate([w.ravel() for w in wage]), np.concatenate(
         [m.ravel() for m in mass])
+    claim_v = np.concatenate([b.ravel() for b in claim])
+    paid, tax = financing(float(wdot(wage_m, claim_v)), float(wdot(wage_m, wage_v)),
+                          p.unemployment_benefit)
+    insurance = paid * claim_v - tax * wage_v       # benefit less payroll tax, per point
     emp = firms.p_emp
     owner_job = rents.owner @ node_w
     total_owner = jr * float(wdot(emp, owner_job))
@@ -353,7 +364,8 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
     per_firm = (1.0 - pe) * jr * (emp / firms.p_unw)[:, None] * rents.owner
     inc = person_incomes(p, wage_v, wage_m, per_firm.ravel(),
                          (firms.p_unw[:, None] * node_w[None, :]).ravel(),
-                         (1.0 - pe) * vendor, transfer, res.n_points, res.n_capital)
+                         (1.0 - pe) * vendor, transfer, res.n_points, res.n_capital,
+                         insurance=insurance)
     output = jr * float(wdot(emp, rents.gross))
     wage_total = float(wdot(wage_m, wage_v))
     # within-task CV of output at the same AI access (η0 + η1), codifiable tasks

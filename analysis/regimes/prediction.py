@@ -15,8 +15,11 @@ coefficient (so that G = Σ S_k·C_k), and bars for the mean of the two states:
   compression, task-price changes, the dispersion of firms' rent premia);
 - concentration  = ΔS_K·(C̄_K − C̄_w) + S̄_K·ΔC_K: income shifted from wages to
   owners of assets, and capital income became more or less concentrated;
-- redistribution = ΔS_T·(C̄_T − C̄_w) + S̄_T·ΔC_T: the same for equal per-person
-  transfers (taxed AI rents, public equity); zero unless those policies are on;
+- redistribution = ΔS_T·(C̄_T − C̄_w) + S̄_T·ΔC_T: the same for transfers (equal
+  rebates of taxed AI rents and public equity; unemployment benefits less the payroll
+  tax that pays for them); zero unless those policies are on. Insurance alone adds up
+  to nothing (S_T = 0, C_T undefined), so the second part is computed as the change of
+  the transfers' contribution less ΔS_T·C̄_T, which is S̄_T·ΔC_T wherever C_T exists;
 - vendors        = ΔS_V·(C̄_V − C̄_w) + S̄_V·ΔC_V: income shifted to the owners of
   compute by the AI vendors' fees on commodity AI (zero before AI).
 
@@ -170,7 +173,9 @@ def decompose(before: State, after: State) -> dict[str, float]:
         "asset_concentration": sbar["capital"] * (c1["capital"] - c0["capital"]),
         "shift_to_transfers": ((s1["transfer"] - s0["transfer"])
                                * (cbar["transfer"] - cbar["wage"])),
-        "transfer_concentration": sbar["transfer"] * (c1["transfer"] - c0["transfer"]),
+        "transfer_concentration": ((after.contributions["transfer"]
+                                    - before.contributions["transfer"])
+                                   - (s1["transfer"] - s0["transfer"]) * cbar["transfer"]),
         "shift_to_compute": ((s1["compute"] - s0["compute"])
                              * (cbar["compute"] - cbar["wage"])),
         "compute_concentration": sbar["compute"] * (c1["compute"] - c0["compute"]),

@@ -29,8 +29,22 @@ def test_terms_add_up_to_dgini():
 
 
 def test_redistribution_term_is_zero_without_transfers_and_equalizing_with_them():
-    assert predict(BASE).redistribution == 0.0
+    uninsured = BASE.replace(unemployment_benefit=0.0)
+    assert predict(uninsured).redistribution == 0.0
+    assert predict(uninsured.replace(ai_rent_tax=0.5)).redistribution < 0
     assert predict(BASE.replace(ai_rent_tax=0.5)).redistribution < 0
+
+
+def test_unemployment_insurance_lowers_the_gini_and_adds_up_to_no_transfer():
+    """Benefits b·w^c go to the unemployed (zero wage, the bottom of the distribution)
+    and are paid by the employed: the Gini falls in both states, and the net transfer
+    is zero on average (the budget balances), so the transfers' share is 0."""
+    off = predict(BASE.replace(unemployment_benefit=0.0))
+    on = predict(BASE)
+    for a, b in ((off.before, on.before), (off.after, on.after)):
+        assert b.gini < a.gini
+        assert b.shares["transfer"] == pytest.approx(0.0, abs=1e-12)
+        assert b.contributions["transfer"] < 0 == a.contributions["transfer"]
 
 
 def test_output_is_fully_paid_out():
