@@ -169,6 +169,7 @@ class LaborMarketModel(mesa.Model):
             "outside_output": w.outside_output, "commodity_gain": w.commodity_gain,
             "job_output": self._job_output(), "ai_use": w.ai_use, "wage": w.wage,
             "capital_income": w.capital_income, "transfer": w.transfer, "income": w.income,
+            "unemployment_duration": w.unemployment_duration,
         }, copy=True).rename_axis("worker")
 
     def _job_output(self) -> np.ndarray:
