@@ -2,6 +2,9 @@
 
 Expected values are hand-computed from the rule in docs/MODEL.md §3.6 (benefit b·w^c,
 w^c = ω_z·y^c − μ·ω_z·g, payroll tax τ = B/W capped at b), not read from the code.
+Tolerance rtol = 1e-12: the hand computation groups a handful of float operations
+differently from the kernels (and numpy's pairwise sums differ from their sequential
+ones), which costs a few ulps (~1e-15), far below any error in the rule.
 """
 
 from __future__ import annotations
