@@ -71,6 +71,12 @@ CONFIGS = {
     "xi_one": dict(xi=1.0, public_equity=0.3),
     "ai_weight_spread": dict(ai_weight_spread=0.8),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
+    # the employer's cutoff: constant-sd signal noise, and evaluation dear enough that
+    # requirements are interior and often above the lowest level, with CES samples
+    "constant_noise_dear_evaluation": dict(signal_noise_form="constant", signal_noise=0.8,
+                                           evaluation_cost=0.1),
+    "proportional_noise_ces_dear_evaluation": dict(augmentation="ces", rho=0.5,
+                                                   evaluation_cost=0.05),
 }
 
 REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",
