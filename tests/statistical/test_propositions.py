@@ -71,10 +71,10 @@ def test_unexposed_tasks_are_not_homogenized():
 # --- Proposition 4: screening and credential inflation ---------------------------------
 # docs/MODEL.md §3.3.2 derives the cutoff from the employer's evaluation problem: AI raises
 # it iff it lowers the prediction spread σ_c at the marginal credential level. With
-# proportional noise that holds iff I_c = 2·m_c·E[m]/E[m²] > 1; at the defaults I ≈ 1.0
-# before AI and 1.2 with it (level means of the exposed tasks' samples), so the screening
-# channel is positive but small; with constant noise σ_c does not move. The controlled
-# one-task tests of both sides are in tests/statistical/test_screening.py.
+# proportional noise that holds iff I_c = 2·E[ys]·E[ys²|c]/(E[ys²]·E[ys|c]) > 1; at the
+# defaults I_1 = 0.98-1.00 without AI and 1.25-1.28 with it (exposed tasks' incumbents),
+# so the screening channel is positive but small; with constant noise σ_c does not move.
+# The controlled one-task tests of both sides are in tests/statistical/test_screening.py.
 @pytest.mark.slow
 def test_screening_channel_with_education_held_fixed():
     prop = effect(retooling_rate=0.0)
