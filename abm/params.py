@@ -117,13 +117,27 @@ class Params:
     screening: bool = _p(True, doc="link 3 switch: False lets employers observe productivity "
                                    "exactly (no signal noise, no credential requirement)")
     signal_noise: float = _p(0.3, 0.0, 5.0, symbol="s_ε",
-                             doc="sd of the work-sample error relative to the sample's level")
+                             doc="sd of the work-sample error: relative to the sample's level "
+                                 "(proportional form) or in the task's output unit φ_z "
+                                 "(constant form)")
+    signal_noise_form: str = _p("proportional", choices=("proportional", "constant"),
+                                doc="how the work-sample error scales: 'proportional' to the "
+                                    "sample's level (ratio-scale judgement: the error of "
+                                    "magnitude judgements grows in proportion to the magnitude, "
+                                    "Stevens 1957, Psychological Review 64(3)), or 'constant' "
+                                    "(sd s_ε·φ_z whatever the level)")
     skills_assessment: float = _p(0.0, 0.0, 1.0, unit="share",
                                   doc="share of the work sample taken without AI (direct skills "
                                       "assessment policy)")
-    signal_reach: float = _p(2.0, 0.0, 5.0, unit="signal sd",
-                             doc="how many signal sd an excellent sample can make up for in the "
-                                 "credential requirement rule")
+    evaluation_cost: float = _p(0.01, 0.0, 1.0, symbol="κ_v", unit="φ_z per applicant",
+                                doc="cost of evaluating one applicant's work sample, in the task's "
+                                    "output unit φ_z (a year's AI-free output of a worker with "
+                                    "human capital 1): 0.01 is about 2.5 working days. Recruiting "
+                                    "a worker takes tens of hours of staff time spread over "
+                                    "several applicants (Barron, Berger & Black 1997, Economic "
+                                    "Inquiry 35(1)); search and selection are a few weeks of "
+                                    "wages per hire (Muehlemann & Strupler Leiser 2018, Labour "
+                                    "Economics 52)")
     separation_rate: float = _p(0.1, 0.0, 1.0, unit="1/year", doc="exogenous job separations")
     job_rate: float = _p(0.95, 0.05, 1.0, unit="jobs per worker", doc="jobs per worker in each task")
 

@@ -1,6 +1,7 @@
 """Fused loops of the hiring phase: signals, screening moments, scores, eligibility.
 
-Each function states the numpy computation it replaces; `abm.steps.hiring` calls them
+Each function states the numpy computation it replaces; `abm.steps.hiring` and
+`abm.steps.screening` call them
 and keeps every rule in view (see the exactness rules in `abm.fused`).
 """
 
@@ -16,12 +17,13 @@ from abm.fused.jit import kernel
 def signals(task: np.ndarray, human_capital: np.ndarray, skill_intensity: np.ndarray,
             ai_per_task: np.ndarray, access: float, neutral_scale: np.ndarray, form: int,
             skills_assessment: float, noise: np.ndarray, signal_noise: float,
-            screening: bool, out: np.ndarray, ability: np.ndarray,
+            constant: bool, screening: bool, out: np.ndarray, ability: np.ndarray,
             first: np.ndarray) -> None:
-    """Work samples: y at commodity access (mixed with y without AI), times the noise.
+    """Work samples: y at commodity access (mixed with y without AI), seen with noise.
 
     numpy: hφ = h·φ[z]; y = task_output(hφ, (αA)[z]·access); if skills assessment,
-    y = (1 − a)·y + a·task_output(hφ, (αA)[z]·0); s = y·(1 + s_ε·ε) (y if not screening).
+    y = (1 − a)·y + a·task_output(hφ, (αA)[z]·0); s = y·(1 + s_ε·ε), or s = y + s_ε·φ[z]·ε
+    if `constant` (y if not screening).
     `form` is ADDITIVE (y = hφ + ai) or NEUTRAL (y = hφ·(1 + ai/m), m from
     `neutral_scale`). Adds each worker to `first`, the per-task sums of
     `first_moments`, on the way.
@@ -41,7 +43,12 @@ def signals(task: np.ndarray, human_capital: np.ndarray, skill_intensity: np.nda
             else:
                 y0 = h_phi * (1.0 + ai0 / neutral_scale[i])
             y = (1.0 - skills_assessment) * y + skills_assessment * y0
-        out[i] = y * (1.0 + signal_noise * noise[i]) if screening else y
+        if not screening:
+            out[i] = y
+        elif constant:
+            out[i] = y + signal_noise * skill_intensity[z] * noise[i]
+        else:
+            out[i] = y * (1.0 + signal_noise * noise[i])
         k = 4 * z
         first[k] += 1.0
         first[k + 1] += out[i]
@@ -73,7 +80,7 @@ def screening_moments(task: np.ndarray, employed: np.ndarray, signal: np.ndarray
 
     Returns:
         dv: (3, Z) Σ ds·dθ, Σ ds², Σ dθ² over all workers, deviations from task means
-            (`hiring.diagnostic_variance`).
+            (`screening.diagnostic_variance`).
         xtx: (Z, 3, 3) upper triangle of X'X for X = (1, s, e) over the employed (the
             diagonal count is left to the caller); Σ s·e, Σ e² only if screening.
         xty: (Z, 3) X'y with y the outside-option output, only if screening.
@@ -273,35 +280,11 @@ def belief_inputs(dv: np.ndarray, xtx: np.ndarray, count: np.ndarray
 
 
 @kernel
-def requirements(coef: np.ndarray, mean_e: np.ndarray, signal_sd: np.ndarray,
-                 reach: float, max_level: float) -> np.ndarray:
-    """c_z = ē − R·b_s·sd/b_e clipped to [0, max_level], 0 where b_e ≤ 0 or undefined.
-
-    As `hiring.posted_requirement`: b_s = max(coefficient on s, 0); an undefined mean
-    education (no incumbents) counts as 0; NaN means 0 and ±inf the nearest bound
-    (numpy's nan_to_num, then clip).
-    """
-    out = np.zeros(coef.shape[0])
-    for z in range(coef.shape[0]):
-        b_s = coef[z, 1]
-        b_s = b_s if (b_s >= 0.0 or b_s != b_s) else 0.0
-        b_e = coef[z, 2]
-        if not b_e > 0:
-            continue
-        mean = mean_e[z] if mean_e[z] == mean_e[z] else 0.0      # nan_to_num
-        req = mean - reach * b_s * signal_sd[z] / b_e
-        if req != req:
-            continue
-        out[z] = min(max(req, 0.0), max_level)
-    return out
-
-
-@kernel
 def relax(posted: np.ndarray, counts: np.ndarray, vacancies: np.ndarray) -> np.ndarray:
     """ceil(posted) lowered to the highest level at which enough applicants qualify.
 
     counts: applicants by (task, education level). The level of a task is the highest
-    l with Σ_{e ≥ l} counts ≥ vacancies (0 if none), as `hiring.relax_requirement`.
+    l with Σ_{e ≥ l} counts ≥ vacancies (0 if none), as `screening.relax_requirement`.
     """
     n_tasks, n_levels = counts.shape
     out = np.empty(n_tasks, dtype=np.int64)

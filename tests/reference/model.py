@@ -44,13 +44,55 @@ from scipy.special import ndtri
 from abm.params import Params
 
 STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms")
-RIDGE = 1e-9          # as abm.steps.hiring.RIDGE
+RIDGE = 1e-9          # as abm.steps.screening.RIDGE
+BISECTIONS = 80       # as abm.fused.screening.BISECTIONS
 MIN_RATIO = 1e-12     # as abm.steps.accumulation.MIN_RATIO
 
 
 def power(x: float, y: float) -> float:
     """x**y computed by numpy's array power (see the module docstring, convention 3)."""
     return float((np.array([x], dtype=float) ** y)[0])
+
+
+def upper_tail(y: float, mean: float, sd: float) -> float:
+    """P(ŷ > y) for ŷ ~ N(mean, sd²); a point mass at `mean` when sd = 0."""
+    if sd > 0.0:
+        return 0.5 * math.erfc((y - mean) / (sd * math.sqrt(2.0)))
+    return 1.0 if y < mean else 0.0
+
+
+def expected_gain(y: float, mean: float, sd: float) -> float:
+    """E[(ŷ − y)⁺] for ŷ ~ N(mean, sd²)."""
+    if sd > 0.0:
+        d = (y - mean) / sd
+        return (sd * (1.0 / math.sqrt(2.0 * math.pi)) * math.exp(-0.5 * d * d)
+                + (mean - y) * 0.5 * math.erfc(d / math.sqrt(2.0)))
+    return mean - y if mean > y else 0.0
+
+
+def hiring_standard(count: list[int], mean: list[float], sd: list[float],
+                    evaluated: list[int], vacancies: float) -> float:
+    """The marginal hire's prediction y*: Σ_evaluated n_e·P(ŷ_e > y*) = V, by bisection."""
+    pool, lo, hi = 0.0, math.inf, -math.inf
+    for e in range(min(evaluated), len(count)):
+        if count[e] > 0:
+            pool += float(count[e])
+            lo = min(lo, mean[e] - 8.0 * sd[e])
+            hi = max(hi, mean[e] + 8.0 * sd[e])
+    if pool <= vacancies:
+        return -math.inf
+    lo, hi = lo - 1.0, hi + 1.0
+    for _ in range(BISECTIONS):
+        mid = 0.5 * (lo + hi)
+        above = 0.0
+        for e in range(min(evaluated), len(count)):
+            if count[e] > 0:
+                above += float(count[e]) * upper_tail(mid, mean[e], sd[e])
+        if above > vacancies:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
 
 
 def firm_ces(u: float, x: float, p: Params) -> float:
@@ -394,14 +436,19 @@ class Worker(mesa.Agent):
         self.layoff_key = self.model.streams["hiring"].random()
 
     def produce_work_sample(self) -> None:
-        """A work sample made with commodity AI, seen with noise proportional to it."""
+        """A work sample made with commodity AI, seen with noise (proportional or constant sd)."""
         m, p = self.model, self.model.params
         noise = m.streams["hiring"].standard_normal()
         with_ai = self.output_at(p.eta0 if p.concentration else p.eta0 + p.eta1)
         if p.skills_assessment > 0:
             without_ai = self.output_at(0.0)
             with_ai = (1.0 - p.skills_assessment) * with_ai + p.skills_assessment * without_ai
-        self.signal = with_ai * (1.0 + p.signal_noise * noise) if p.screening else with_ai
+        if not p.screening:
+            self.signal = with_ai
+        elif p.signal_noise_form == "constant":
+            self.signal = with_ai + p.signal_noise * m.tasks[self.task].skill_intensity * noise
+        else:
+            self.signal = with_ai * (1.0 + p.signal_noise * noise)
 
     def draw_tiebreak(self) -> None:
         """A lottery number ranking applicants whose predicted productivity ties."""
@@ -708,10 +755,11 @@ class ReferenceModel(mesa.Model):
             w.score = a + b_s * w.signal + b_e * w.education
         self.agents_by_type[Employer].do("post_vacancies")
         if p.screening:
+            self.post_requirements()
             self.relax_requirements()
         else:
             for t in self.tasks:
-                t.requirement_effective = 0
+                t.requirement, t.requirement_effective = 0.0, 0
         workers.do("draw_tiebreak")
         self.match()
         self.update_employment_rates()
@@ -790,11 +838,10 @@ class ReferenceModel(mesa.Model):
             if n > 0:
                 mean_s = m[0][1] / n
                 t.signal_sd = float(np.sqrt(np.maximum(m[1][1] / n - mean_s * mean_s, 0)))
-                mean_e = m[0][2] / n
             else:
-                t.signal_sd, mean_e = 0.0, 0.0
+                t.signal_sd = 0.0
             if not p.screening:
-                t.belief, t.requirement = (0.0, 1.0, 0.0), 0.0
+                t.belief = (0.0, 1.0, 0.0)
                 continue
             a = np.array([[m[0][0], m[0][1], m[0][2]],
                           [m[0][1], m[1][1], m[1][2]],
@@ -806,11 +853,60 @@ class ReferenceModel(mesa.Model):
                 t.belief = (0.0, 1.0, 0.0)
             else:
                 t.belief = tuple(float(c) for c in np.linalg.solve(a, np.array(xty[t.index])))
-            # lowest credential from which an excellent sample reaches the mean
-            b_s, b_e = max(t.belief[1], 0.0), t.belief[2]
-            req = mean_e - p.signal_reach * b_s * t.signal_sd / b_e if b_e > 0 else 0.0
-            req = 0.0 if math.isnan(req) else req
-            t.requirement = min(max(req, 0.0), float(p.n_edu_levels - 1))
+
+    def post_requirements(self) -> None:
+        """Each task's posted requirement: the lowest credential level worth evaluating.
+
+        Applicants of level e have predictions ŷ ~ N(m_e, σ_e²) (their scores' mean and
+        sd); an evaluation costs k = κ·φ_z. Going down the levels, the next one joins the
+        evaluated pool iff E[(ŷ − y*)⁺] ≥ k at the current pool's hiring standard y*
+        (always while the pool cannot fill the vacancies). The requirement is where the
+        net gain crosses zero between the first level that does not pay and the last
+        that did (0 if every level pays).
+        """
+        p = self.params
+        levels = p.n_edu_levels
+        count = [[0] * levels for _ in self.tasks]
+        total = [[0.0] * levels for _ in self.tasks]
+        square = [[0.0] * levels for _ in self.tasks]
+        for w in self.workers:
+            if w.employer is None:
+                count[w.task][w.education] += 1
+                total[w.task][w.education] += w.score
+                square[w.task][w.education] += w.score * w.score
+        for t in self.tasks:
+            z = t.index
+            mean, sd = [0.0] * levels, [0.0] * levels
+            for e in range(levels):
+                if count[z][e] > 0:
+                    mean[e] = total[z][e] / count[z][e]
+                    v = square[z][e] / count[z][e] - mean[e] * mean[e]
+                    sd[e] = math.sqrt(v) if v > 0.0 else 0.0
+            vacancies = float(sum(e.vacancies[z] for e in self.employers))
+            cost = p.evaluation_cost * t.skill_intensity
+            t.requirement = 0.0
+            evaluated: list[int] = []               # levels evaluated, highest first
+            for level in range(levels - 1, -1, -1):
+                if count[z][level] == 0:
+                    continue
+                if not evaluated:
+                    evaluated.append(level)
+                    continue
+                y = hiring_standard(count[z], mean, sd, evaluated, vacancies)
+                if y == -math.inf:
+                    evaluated.append(level)
+                    continue
+                d_next = expected_gain(y, mean[level], sd[level]) - cost
+                if d_next >= 0.0:
+                    evaluated.append(level)
+                    continue
+                last = evaluated[-1]
+                d_last = expected_gain(y, mean[last], sd[last]) - cost
+                c = float(last)
+                if d_last > 0.0:
+                    c = level + (last - level) * (-d_next) / (d_last - d_next)
+                t.requirement = min(max(c, 0.0), float(levels - 1))
+                break
 
     def relax_requirements(self) -> None:
         """Requirement applied: ceil(posted), lowered until the task's vacancies can fill."""

@@ -76,6 +76,12 @@ CONFIGS = {
     "no_insurance": dict(unemployment_benefit=0.0),
     "rationed_benefits_ces": dict(job_rate=0.3, unemployment_benefit=0.9,
                                   augmentation="ces", rho=-1.0),
+    # the employer's cutoff: constant-sd signal noise, and evaluation dear enough that
+    # requirements are interior and often above the lowest level, with CES samples
+    "constant_noise_dear_evaluation": dict(signal_noise_form="constant", signal_noise=0.8,
+                                           evaluation_cost=0.1),
+    "proportional_noise_ces_dear_evaluation": dict(augmentation="ces", rho=0.5,
+                                                   evaluation_cost=0.05),
 }
 
 REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",

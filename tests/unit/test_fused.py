@@ -19,7 +19,8 @@ from abm.fused import matching as fm
 from abm.fused import measure as fme
 from abm.fused import production as fp
 from abm.fused import sorting as fs
-from abm.steps import hiring
+from abm.fused import screening as fcut
+from abm.steps import hiring, screening
 from abm.steps.technology import within_task_cv
 
 RNG = np.random.default_rng(20261122)
@@ -129,18 +130,34 @@ def test_screening_moments_are_the_two_pass_bincount_sums() -> None:
         np.testing.assert_array_equal(xty[:, a], np.bincount(z, values, n_tasks))
 
 
-def test_requirements_follow_the_posted_rule_with_its_edge_cases() -> None:
-    coef = np.array([[0.0, 0.5, 0.2], [0.0, -0.3, 0.1], [0.0, 0.5, 0.0], [0.0, 0.5, -1.0],
-                     [0.0, np.nan, 0.3], [0.0, 1.0, 1e-300], [0.0, 0.1, 0.4]])
-    mean_e = np.array([3.0, 2.0, 3.0, 3.0, 2.0, 1.0, np.nan])
-    sd = np.array([0.5, 0.5, 0.5, 0.5, 0.5, 1.0, 0.2])
-    b_s = np.maximum(coef[:, 1], 0.0)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        req = np.where(coef[:, 2] > 0, np.nan_to_num(mean_e) - 2.0 * b_s * sd / coef[:, 2], 0.0)
-    expected = np.clip(np.nan_to_num(req, nan=0.0), 0.0, 4.0)
-    got = hiring.posted_requirement(coef, mean_e, sd, 2.0, 4)
-    np.testing.assert_array_equal(got, expected)
-    assert got[5] == 0.0                         # -inf requirement: clipped to 0
+def test_applicant_moments_are_the_bincount_moments() -> None:
+    n, n_tasks, levels = 4000, 5, 4
+    task = RNG.integers(0, n_tasks, n)
+    edu = RNG.integers(0, levels, n).astype(np.int8)
+    employed = RNG.random(n) < 0.8
+    score = RNG.normal(1, 0.3, n)
+    count, mean, sd = fcut.applicant_moments(task, edu, employed, score, levels, n_tasks)
+    cell = (task * levels + edu)[~employed]
+    n_ = np.bincount(cell, minlength=n_tasks * levels)
+    m = np.bincount(cell, score[~employed], n_tasks * levels) / np.maximum(n_, 1)
+    q = np.bincount(cell, score[~employed] ** 2, n_tasks * levels) / np.maximum(n_, 1)
+    np.testing.assert_array_equal(count.ravel(), n_)
+    np.testing.assert_array_equal(mean.ravel(), m)
+    np.testing.assert_array_equal(sd.ravel(), np.sqrt(np.maximum(q - m * m, 0)))
+
+
+def test_cutoffs_edge_cases() -> None:
+    # no applicants, one level only, and a point mass (sd 0) below the standard
+    count = np.array([[0, 0, 0], [0, 7, 0], [10, 10, 0]])
+    mean = np.array([[0.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 1.0, 0.0]])
+    sd = np.array([[0.0, 0.0, 0.0], [0.0, 0.2, 0.0], [0.0, 0.0, 0.0]])
+    posted, standard = fcut.cutoffs(count, mean, sd, np.array([3.0, 3.0, 5.0]),
+                                    np.array([0.1, 0.1, 0.1]), 2.0)
+    assert posted[0] == 0.0 and standard[0] == -np.inf
+    assert posted[1] == 0.0                      # a single level is evaluated whole
+    # task 2: 10 applicants at exactly 1.0 fill 5 jobs; y* -> 1.0, the level-0 gain is 0,
+    # the level-1 gain 0 < k: the cutoff sits at level 1
+    assert posted[2] == 1.0 and standard[2] == pytest.approx(1.0)
 
 
 def test_relaxed_requirement_is_the_highest_fillable_level() -> None:
@@ -149,7 +166,7 @@ def test_relaxed_requirement_is_the_highest_fillable_level() -> None:
     vacancies = np.array([4, 1, 2])
     # task 0: levels >= 2 hold 4 applicants, >= 3 only 1 -> 2; task 1: none fillable
     # -> 0; task 2: levels >= 3 hold 2 -> 3
-    np.testing.assert_array_equal(hiring._relax_from_counts(posted, counts, vacancies),
+    np.testing.assert_array_equal(screening._relax_from_counts(posted, counts, vacancies),
                                   [2, 0, 3])
 
 

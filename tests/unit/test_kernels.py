@@ -3,8 +3,9 @@
 import numpy as np
 import pytest
 
+from abm.fused import screening as fcut
 from abm.steps import (accumulation, ai_path, education, firm_technology, hiring, production,
-                       rent_sharing)
+                       rent_sharing, screening)
 from abm.steps.technology import task_output, within_task_cv
 
 H = np.array([0.5, 1.0, 2.0, 4.0])
@@ -291,24 +292,66 @@ def test_project_recovers_an_exact_linear_rule_per_task():
     s = rng.normal(size=100)
     e = rng.integers(0, 5, 100).astype(float)
     y = np.where(task == 0, 1 + 2 * s + 0.5 * e, -1 + 0.3 * s + 1.5 * e)
-    coef = hiring.project(y, s, e, task, 3)
+    coef = screening.project(y, s, e, task, 3)
     assert np.allclose(coef[0], [1, 2, 0.5], atol=1e-6)
     assert np.allclose(coef[1], [-1, 0.3, 1.5], atol=1e-6)
     assert coef[2].tolist() == [0.0, 1.0, 0.0]  # no incumbents: rank by signal
 
 
+# The employer's evaluation problem (docs/MODEL.md §3.3.2): three levels of 20
+# applicants with predictions N(m_e, σ²), 30 vacancies, evaluation cost k.
+POOL = dict(count=np.array([[20, 20, 20]]), mean=np.array([[0.0, 0.5, 1.0]]))
+
+
+def _posted(sd: float, shift: float = 0.0, cost: float = 0.02) -> float:
+    return float(screening.posted_requirement(POOL["count"], POOL["mean"] + shift,
+                                              np.full((1, 3), sd), np.array([30]),
+                                              np.array([cost]), 2)[0])
+
+
 def test_posted_requirement_rises_as_the_signal_loses_diagnostic_value():
-    mean_e, sd = np.full(3, 2.5), np.ones(3)
-    coef = np.array([[0, 1.0, 0.2], [0, 0.3, 0.5], [0, 0.2, 0.6]])  # b_s falls, b_e rises
-    req = hiring.posted_requirement(coef, mean_e, sd, 2.0, 4)
-    assert np.allclose(req, [0.0, 2.5 - 2 * 0.3 / 0.5, 2.5 - 2 * 0.2 / 0.6])
-    assert hiring.posted_requirement(np.array([[0, 1.0, -0.1]]), mean_e[:1], sd[:1], 2.0, 4)[0] == 0
+    # derivation: the gap the marginal level may lie below the hiring standard grows with
+    # the prediction spread σ (∂/∂σ = λ(u) > 0), so a less diagnostic signal (smaller σ)
+    # or a dearer evaluation raises the cutoff
+    req = [_posted(sd) for sd in (0.3, 0.2, 0.15, 0.1)]
+    assert all(b > a for a, b in zip(req, req[1:], strict=False)) and 0 < req[0] < req[-1] < 2
+    assert _posted(0.3, cost=0.04) > _posted(0.3, cost=0.02)
+
+
+def test_posted_requirement_ignores_an_ability_independent_shift():
+    # additive AI with constant-sd noise adds the same constant to every prediction: the
+    # standard y* moves with it and the cutoff does not move (up to the bisection's ulps)
+    assert _posted(0.3, shift=0.7) == pytest.approx(_posted(0.3), abs=1e-9)
+
+
+def test_cutoff_meets_its_first_order_condition():
+    from scipy.stats import norm
+    count, mean = POOL["count"][0], POOL["mean"][0]
+    sd, k, vac = 0.3, 0.02, 30
+    posted, y = (v[0] for v in fcut.cutoffs(POOL["count"], POOL["mean"], np.full((1, 3), sd),
+                                            np.array([30.0]), np.array([k]), 2.0))
+    gain = sd * norm.pdf((y - mean) / sd) + (mean - y) * norm.sf((y - mean) / sd)
+    # closed form: y* fills the vacancies from the levels evaluated (e >= 1) ...
+    assert (count[1:] * norm.sf((y - mean[1:]) / sd)).sum() == pytest.approx(vac, rel=1e-9)
+    # ... level 1 pays its cost, level 0 does not, and the posted cutoff is where the
+    # net gain crosses zero between them
+    assert gain[1] > k > gain[0]
+    assert posted == pytest.approx(0 + (k - gain[0]) / (gain[1] - gain[0]), rel=1e-9)
+
+
+def test_a_pool_that_cannot_fill_the_vacancies_is_evaluated_whole():
+    # levels >= 1 hold 5 applicants for 8 vacancies: the employer must evaluate level 0
+    got = screening.posted_requirement(np.array([[9, 3, 2], [0, 0, 0]]),
+                                       np.array([[0.0, 5.0, 9.0], [0, 0, 0]]),
+                                       np.full((2, 3), 0.1), np.array([8, 3]),
+                                       np.array([1.0, 1.0]), 2)
+    assert got.tolist() == [0.0, 0.0]            # (and nobody to evaluate: no cutoff)
 
 
 def test_relax_requirement_lowers_until_vacancies_can_be_filled():
     task = np.array([0, 0, 0, 1, 1])
     edu = np.array([1, 2, 3, 0, 4])
-    eff = hiring.relax_requirement(np.array([2.6, 3.2]), task, edu, np.array([2, 1]), 5)
+    eff = screening.relax_requirement(np.array([2.6, 3.2]), task, edu, np.array([2, 1]), 5)
     assert eff.tolist() == [2, 4]  # task 0: only 1 applicant has e>=3, so relax to 2
 
 
@@ -328,7 +371,7 @@ def test_diagnostic_variance_is_squared_correlation():
     theta = rng.normal(size=4000)
     task = np.repeat([0, 1], 2000)
     signal = theta + np.where(task == 0, 0.1, 3.0) * rng.normal(size=4000)
-    vd = hiring.diagnostic_variance(signal, theta, task, 2)
+    vd = screening.diagnostic_variance(signal, theta, task, 2)
     assert vd[0] == pytest.approx(1 / 1.01, abs=0.01) and vd[1] == pytest.approx(0.1, abs=0.03)
 
 

@@ -165,7 +165,7 @@ FUZZ_CASE_986 = dict(  # scripts/fuzz_params.py --seed 0, case 986: capital-inco
     ai_weight=10.0, augmentation="ces", rho=1.0, mult_elasticity=0.0, tool_base=0.0,
     homogenization=False, sigma=0.05, price_effects=False, ability_sd=3.0, n_edu_levels=2,
     edu_return=0.0, edu_cost=0.0, retooling_rate=0.0, screening=False, signal_noise=5.0,
-    signal_reach=0.0, separation_rate=1.0, job_rate=1.0, asset_gini=0.0,
+    evaluation_cost=0.0, separation_rate=1.0, job_rate=1.0, asset_gini=0.0,
     size_elasticity=1.0, asset_markup=5.0, xi=1.0, eta0=10.0, eta1=10.0, psi=3.0,
     concentration=False, reinvest_rate=0.0, depreciation=1.0, owner_share=1.0,
     ai_rent_tax=1.0)
@@ -185,7 +185,7 @@ FUZZ_CASE_5 = dict(  # case 5: labor_share 1 + 2e-16 at ξ = 1
     ai_growth=0.0, ai_weight=10.0, rho=-10.0, mult_elasticity=0.0, tool_base=10.0,
     sigma=20.0, ability_sd=3.0, n_edu_levels=2, edu_return=1.0, edu_cost=5.0,
     edu_subsidy=0.9999999999999999, retooling_rate=1.0, screening=False, signal_noise=5.0,
-    signal_reach=5.0, separation_rate=1.0, job_rate=1.0, asset_gini=0.0,
+    evaluation_cost=1.0, separation_rate=1.0, job_rate=1.0, asset_gini=0.0,
     size_elasticity=0.0, asset_markup=5.0, xi=1.0, eta0=10.0, eta1=0.0, psi=0.0,
     reinvest_rate=0.0, depreciation=1.0, owner_share=1.0, public_equity=1.0)
 
@@ -226,7 +226,7 @@ FUZZ_CASE_496 = dict(  # seed 0, case 496: log wages equal to 6 digits, share 1.
     ability_sd=7.508562879110179e-07, n_edu_levels=3, edu_return=0.3734858778265499,
     edu_cost=3.1088138658963587, edu_subsidy=5.466184447478864e-08,
     retooling_rate=0.00978380511977317, signal_noise=4.0414381111055574e-08,
-    skills_assessment=0.004599540569187958, signal_reach=0.8817284342786238,
+    skills_assessment=0.004599540569187958, evaluation_cost=0.08817284342786238,
     separation_rate=5.322887343364989e-09, job_rate=0.11356205387406672,
     asset_gini=4.167027242397505e-05, size_elasticity=9.728904121923633e-09,
     asset_markup=1.5253745749937389, xi=0.12768448006372304, eta0=6.493415406599644e-07,
@@ -247,7 +247,7 @@ FUZZ_SEED_1_CASE_2482 = dict(  # seed 1, case 2482: log wages −13.3 ± 2e-7, s
     edu_cost=0.00028463867202262904, edu_subsidy=8.838336592299766e-07,
     retooling_rate=1.2669895439641113e-06, screening=False,
     signal_noise=0.548782225640024, skills_assessment=7.298417116388759e-06,
-    signal_reach=0.007893643967464475, separation_rate=0.017182873915816844,
+    evaluation_cost=0.007893643967464475, separation_rate=0.017182873915816844,
     job_rate=0.08240781658920773, asset_gini=0.009547534492847499,
     size_elasticity=0.04478951137257356, asset_markup=1.4848904503991431,
     xi=1.0439317653906381e-05, eta0=0.006553882448245585, eta1=4.4916730862564914e-05,
