@@ -38,7 +38,7 @@ def plot_paths(df: pd.DataFrame, path: Path, title: str) -> None:
         dash = "--" if variant == "no_ai" else "-"
         _band(axes[0], g, "gini_income", dash, colour, variant)
         _band(axes[1], g, "within_task_cv_exposed", dash, colour, f"{variant}: equal AI access")
-        _band(axes[1], g, "task_cv_exposed_all_firms", ":", colour, f"{variant}: realised")
+        _band(axes[1], g, "within_task_cv_exposed_realised", ":", colour, f"{variant}: realised")
         _band(axes[2], g, "labor_share", dash, colour, variant)
     n_seeds = df["seed"].nunique()
     axes[0].set(title="Income Gini (all persons)", ylabel="Gini coefficient")

@@ -13,7 +13,7 @@ questions:
 - "CV at equal AI access" (`within_task_cv_exposed`): the CV of output among workers
   of an AI-exposed task, each evaluated with the same AI access. This is the
   homogenization of individual performance (Proposition 1) and falls under any AI.
-- "realised CV" (`task_cv_exposed_all_firms`): the CV of the output workers actually
+- "realised CV" (`within_task_cv_exposed_realised`): the CV of the output workers actually
   produce, with their own employer's AI access. Under proprietary AI access differs
   across firms, and the realised CV can rise while the equal-access CV falls.
 """
@@ -28,13 +28,13 @@ from abm.uncertainty import Estimate, regime, t_critical
 STATISTICS = (
     ("gini_income", "gini_income", "income Gini"),
     ("cv_equal_access", "within_task_cv_exposed", "CV at equal AI access"),
-    ("cv_realised", "task_cv_exposed_all_firms", "realised CV"),
+    ("cv_realised", "within_task_cv_exposed_realised", "realised CV"),
     ("labor_share", "labor_share", "labour share"),
 )
 COUNTERFACTUAL = "no_ai"
 EXPLAIN_CV = ("within-task CV of output on AI-exposed tasks: at equal AI access (the "
               "homogenization\nof Proposition 1) and realised (with each employer's own "
-              "AI access, column\ntask_cv_exposed_all_firms)")
+              "AI access, column\nwithin_task_cv_exposed_realised)")
 
 
 def summarize(df: pd.DataFrame) -> pd.DataFrame:

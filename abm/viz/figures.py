@@ -251,7 +251,7 @@ class CvPlot(_TimeSeries):
     cause is visible.
     """
 
-    CVS = ("within_task_cv_exposed", "task_cv_exposed_all_firms", "within_task_cv_unexposed")
+    CVS = ("within_task_cv_exposed", "within_task_cv_exposed_realised", "within_task_cv_unexposed")
 
     def __init__(self, model: VizModel) -> None:
         fig, axes = new_figure(margins={"right": 0.87})
@@ -261,7 +261,7 @@ class CvPlot(_TimeSeries):
         self.ax = ax
         self.line(ax, "within_task_cv_exposed", color=EXPOSED, lw=2.2,
                   label="AI-exposed tasks, at equal AI access")
-        self.line(ax, "task_cv_exposed_all_firms", color=EXPOSED, ls="--", lw=1.6,
+        self.line(ax, "within_task_cv_exposed_realised", color=EXPOSED, ls="--", lw=1.6,
                   label="AI-exposed tasks, realised (own employer's AI)")
         self.line(ax, "within_task_cv_unexposed", color=UNEXPOSED, lw=2.2,
                   label="unexposed (social) tasks")
