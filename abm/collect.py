@@ -218,8 +218,12 @@ def ai_gains(model: LaborMarketModel) -> tuple[float, float, float]:
     form = dict(form=p.augmentation, rho=p.rho, mult_elasticity=p.mult_elasticity,
                 tool_base=p.tool_base, neutral_scale=None if scale is None else scale[sel])
     before = task_output(h_phi, np.zeros(sel.size), **form)
-    gain = np.log(task_output(h_phi, ai, **form)) - np.log(before)
-    order = np.argsort(before, kind="stable")
+    gain = task_output(h_phi, ai, **form)
+    del h_phi, ai, sel
+    np.log(gain, out=gain)
+    gain -= np.log(before)
+    order = m.sorted_with_order(before)[0]      # stable: ties by worker order
+    del before
     out = loops.gains_by_quintile(task, gain, order, t.n)
     return float(out[0]), float(out[1]), float(out[2])
 
