@@ -247,8 +247,8 @@ class CvPlot(_TimeSeries):
     Homogenization shows as the exposed line (CV at equal AI access, a counterfactual:
     every worker with the same tool) falling below the unexposed one. The realised CV
     on exposed tasks across firms, with each employer's own AI access, is drawn beside
-    it: under proprietary AI it can rise while the equal-access CV falls. The AI capability path is drawn on a second axis so the
-    cause is visible.
+    it: under proprietary AI it can rise while the equal-access CV falls. The AI
+    capability path is drawn on a second axis so the cause is visible.
     """
 
     CVS = ("within_task_cv_exposed", "within_task_cv_exposed_realised",

@@ -156,8 +156,8 @@ def simulated_regime(model: VizModel) -> tuple[str, str]:
         f"{float(last['gini_income']):.3f}, ΔGini {dgini:+.4f} ({direction}); regime: "
         f"{regime}: one run has no standard error, `abm run --seeds N` tests the sign. "
         f"Within-task CV on exposed tasks at equal AI access (counterfactual) "
-        f"{cv0:.3f} → {cv:.3f} "
-        f"({change:+.0f}%), realised across firms {real0:.3f} → {real:.3f}")
+        f"{cv0:.3f} → {cv:.3f} ({change:+.0f}%), realised across firms "
+        f"{real0:.3f} → {real:.3f}")
 
 
 def _direction(model: VizModel) -> int:
