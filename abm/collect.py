@@ -46,12 +46,23 @@ COLUMNS: dict[str, str] = {
     "largest_firm_asset_share": "the largest firm's share of all firms' assets",
     "empty_firm_share": "share of firms that employ nobody",
     "ai_rent_share": "proprietary-AI rents / output_total",
-    "within_task_cv_exposed": "mean over AI-exposed (codifiable) tasks of the CV of employed "
-                              "workers' output at the same AI access (η0+η1): individual "
-                              "performance with the same AI (Proposition 1)",
+    "within_task_cv_exposed": "within-task CV at equal AI access (counterfactual): mean over "
+                              "AI-exposed (codifiable) tasks of the CV of employed workers' "
+                              "output with every worker at the same AI access (η0+η1): "
+                              "individual performance with the same AI (Proposition 1)",
     "within_task_cv_unexposed": "the same on unexposed (social) tasks",
-    "task_cv_exposed_all_firms": "mean over exposed tasks of the CV of realised output y "
-                                 "(includes differences in employers' AI access)",
+    "within_task_cv_exposed_realised": "realised within-task CV: mean over exposed tasks of "
+                                       "the CV of realised output y across all firms "
+                                       "(includes differences in employers' AI access)",
+    "ai_gain_same_access": "mean log output gain from AI, log y(h, η0+η1) − log y(h, no AI), "
+                           "of employed workers on augmentable exposed tasks, every worker at "
+                           "the same AI access: what a within-firm experiment measures "
+                           "(Brynjolfsson, Li & Raymond 2025); mean over tasks of the task "
+                           "mean; NaN when no employed worker is on an augmentable task",
+    "ai_gain_bottom_quintile": "ai_gain_same_access among the bottom quintile (the ⌈n/5⌉ "
+                               "lowest) of pre-AI output y(h, no AI) within each task",
+    "ai_gain_top_quintile": "ai_gain_same_access among the top quintile (the ⌈n/5⌉ highest) "
+                            "of pre-AI output within each task",
     "education_premium": "Mincer slope of log wage on education, task fixed effects, employed",
     "education_premium_codifiable": "education_premium among workers on codifiable tasks",
     "education_premium_social": "education_premium among workers on social tasks",
@@ -188,6 +199,44 @@ def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
                                      t.codifiable, t.n, f.n, m.ROUNDING)
 
 
+def ai_gains(model: LaborMarketModel) -> tuple[float, float, float]:
+    """Mean log output gain from AI at equal access: all treated, bottom and top quintile.
+
+    The within-firm experiment of Brynjolfsson, Li & Raymond (2025, QJE 140(2),
+    doi:10.1093/qje/qjae044): the same worker (same h, same task) with the tool at the
+    access every worker has in `within_task_cv_exposed` (η0+η1) and without it,
+    gain = log y(h, αA·(η0+η1)) − log y(h, 0), task output y itself (`task_output`), so
+    prices and employers' access do not enter. Treated: employed workers on codifiable
+    tasks in S(A_t). Quintiles of pre-AI output y(h, 0) are taken within each task (as
+    the experiment ranks agents by pre-period productivity) by `gains_by_quintile`.
+    Returns (mean, bottom quintile, top quintile), each a mean over tasks of the task
+    mean; NaN when nobody is treated (period 0, A_t = 0, or no task yet augmentable).
+    """
+    p, eco = model.params, model.economy
+    w, t = eco.workers, eco.tasks
+    treated = t.codifiable & t.augmentable
+    if not treated.any():
+        return math.nan, math.nan, math.nan
+    sel = np.flatnonzero((w.employer >= 0) & treated[w.task])
+    if sel.size == 0:
+        return math.nan, math.nan, math.nan
+    task = w.task[sel]
+    h_phi = w.human_capital[sel] * t.skill_intensity[task]
+    ai = (t.ai_weight * eco.ai_capability * t.augmentable * (p.eta0 + p.eta1))[task]
+    scale = neutral_scale(p, eco)
+    form = dict(form=p.augmentation, rho=p.rho, mult_elasticity=p.mult_elasticity,
+                tool_base=p.tool_base, neutral_scale=None if scale is None else scale[sel])
+    before = task_output(h_phi, np.zeros(sel.size), **form)
+    gain = task_output(h_phi, ai, **form)
+    del h_phi, ai, sel
+    np.log(gain, out=gain)
+    gain -= np.log(before)
+    order = m.sorted_with_order(before)[0]      # stable: ties by worker order
+    del before
+    out = loops.gains_by_quintile(task, gain, order, t.n)
+    return float(out[0]), float(out[1]), float(out[2])
+
+
 def regime_label(period: int, capability: float, dgini: float) -> str:
     """Sign of the income Gini's change since period 0, once AI has arrived."""
     if period <= 0:
@@ -247,6 +296,7 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     del wage_e
     cv, cv_all, premium, premium_c, premium_s, between = _employed_statistics(model, log_w)
     del log_w
+    gains = ai_gains(model)
 
     owner_total = float(np.add.reduce(f.owner_income))
     taxes_total = float(np.add.reduce(f.taxes))
@@ -282,7 +332,10 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "ai_rent_share": m.unit_interval(float(np.add.reduce(f.ai_rents)) / out),
         "within_task_cv_exposed": float(means[0, 0]),
         "within_task_cv_unexposed": float(means[0, 1]),
-        "task_cv_exposed_all_firms": float(means[1, 0]),
+        "within_task_cv_exposed_realised": float(means[1, 0]),
+        "ai_gain_same_access": gains[0],
+        "ai_gain_bottom_quintile": gains[1],
+        "ai_gain_top_quintile": gains[2],
         "education_premium": premium,
         "education_premium_codifiable": premium_c,
         "education_premium_social": premium_s,

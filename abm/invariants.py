@@ -2,8 +2,8 @@
 
 `check_invariants(model)` raises AssertionError with a description of the first
 violation: accounting that does not close (unemployment benefits included: they must
-equal the payroll tax raised), workers lost or double-counted, NaN or
-infinite values, or statistics outside their range.
+equal the payroll tax raised), workers lost or double-counted, NaN or infinite values,
+or statistics outside their range (or defined where they cannot be).
 """
 
 from __future__ import annotations
@@ -79,3 +79,17 @@ def check_invariants(model: LaborMarketModel) -> None:
         assert 0.0 <= g <= 1.0, f"{name}={g} outside [0, 1]"
     ly = model.metrics["ly_wage"] + model.metrics["ly_capital"] + model.metrics["ly_transfer"]
     assert abs(ly - model.metrics["gini_income"]) < 1e-9, "Lerman-Yitzhaki terms do not sum to Gini"
+
+    # AI gains at equal access: undefined without a treated group, never a loss (AI input
+    # is ≥ 0 and output rises in it in every form), and the gain is monotone in pre-AI
+    # output within a task in every form (falling, constant or rising), so each task's
+    # mean lies between its quintiles' means, and so do the averages over tasks
+    mean, bottom, top = (model.metrics[c] for c in
+                         ("ai_gain_same_access", "ai_gain_bottom_quintile", "ai_gain_top_quintile"))
+    treated = t.codifiable & t.augmentable
+    if not (emp & treated[w.task]).any():
+        assert np.isnan([mean, bottom, top]).all(), "AI gains reported but nobody is treated"
+    else:
+        assert min(mean, bottom, top) >= -1e-12, f"AI gains {mean, bottom, top} negative or NaN"
+        assert min(bottom, top) - 1e-9 <= mean <= max(bottom, top) + 1e-9, \
+            "mean AI gain outside its quintiles' gains"

@@ -1,9 +1,10 @@
 """`paths.png` of a scenario run: income Gini, both within-task CVs and the labour share.
 
 Lines are means over seeds; with several seeds a band shows ± one standard error. The
-within-task CV panel draws the CV at equal AI access (solid; the homogenization of
-Proposition 1) and the realised CV (dotted; with each employer's own AI access) in the
-same colour per variant, so a reader never mistakes one for the other.
+within-task CV panel draws the CV at equal AI access (solid; a counterfactual, every
+worker with the same AI: the homogenization of Proposition 1) and the realised CV across
+firms (dotted; with each employer's own AI access) in the same colour per variant, so a
+reader never mistakes one for the other.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def plot_paths(df: pd.DataFrame, path: Path, title: str) -> None:
         colour = PALETTE[k % len(PALETTE)]
         dash = "--" if variant == "no_ai" else "-"
         _band(axes[0], g, "gini_income", dash, colour, variant)
-        _band(axes[1], g, "within_task_cv_exposed", dash, colour, f"{variant}: equal AI access")
-        _band(axes[1], g, "task_cv_exposed_all_firms", ":", colour, f"{variant}: realised")
+        _band(axes[1], g, "within_task_cv_exposed", dash, colour,
+              f"{variant}: equal AI access (counterfactual)")
+        _band(axes[1], g, "within_task_cv_exposed_realised", ":", colour,
+              f"{variant}: realised across firms")
         _band(axes[2], g, "labor_share", dash, colour, variant)
     n_seeds = df["seed"].nunique()
     axes[0].set(title="Income Gini (all persons)", ylabel="Gini coefficient")

@@ -13,7 +13,6 @@ from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
 
-
 @kernel
 def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
                         skill_intensity: np.ndarray, ai_per_task: np.ndarray,
@@ -129,6 +128,53 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
         if variance > rounding * rounding * total_sq:
             share = between / variance
     return cv[0], cv[1], slopes[0], slopes[1], slopes[2], share
+
+
+@kernel
+def gains_by_quintile(task: np.ndarray, gain: np.ndarray, order: np.ndarray, n_tasks: int
+                      ) -> np.ndarray:
+    """Mean AI gain over tasks: of all the treated, of the bottom and of the top quintile.
+
+    `task` and `gain` are the treated workers' (employed on augmentable exposed tasks),
+    `order` their stable ascending order of pre-AI output (ties by worker order). On a
+    task with n treated, a worker of within-task rank r (0 = lowest pre-AI output) is in
+    the bottom quintile if 5r < n and in the top one if 5(n − 1 − r) < n: the ⌈n/5⌉
+    lowest and the ⌈n/5⌉ highest, both non-empty for any n ≥ 1, so a task that counts
+    for the mean counts for both quintiles. Returns [mean, bottom, top], each the mean
+    over tasks with treated workers of the task's mean gain (NaN if there is none).
+    """
+    count = np.zeros(n_tasks)
+    sums = np.zeros((3, n_tasks))    # all, bottom quintile, top quintile
+    sizes = np.zeros((2, n_tasks))
+    for i in range(task.shape[0]):
+        z = task[i]
+        count[z] += 1.0
+        sums[0, z] += gain[i]
+    seen = np.zeros(n_tasks)
+    for k in range(order.shape[0]):
+        i = order[k]
+        z = task[i]
+        n = count[z]
+        r = seen[z]
+        seen[z] += 1.0
+        if 5.0 * r < n:
+            sums[1, z] += gain[i]
+            sizes[0, z] += 1.0
+        if 5.0 * (n - 1.0 - r) < n:
+            sums[2, z] += gain[i]
+            sizes[1, z] += 1.0
+    out = np.zeros(3)
+    tasks = 0
+    for z in range(n_tasks):
+        if count[z] == 0:
+            continue
+        tasks += 1
+        out[0] += sums[0, z] / count[z]
+        out[1] += sums[1, z] / sizes[0, z]
+        out[2] += sums[2, z] / sizes[1, z]
+    if tasks == 0:
+        return np.full(3, np.nan)
+    return out / tasks
 
 
 @kernel

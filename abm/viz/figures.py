@@ -244,14 +244,15 @@ def _padded(values: np.ndarray, pad: float = 0.1) -> tuple[float, float]:
 class CvPlot(_TimeSeries):
     """Within-task dispersion of output on AI-exposed vs unexposed tasks.
 
-    Homogenization shows as the exposed line (CV at equal AI access) falling below the
-    unexposed one. The realised CV on exposed tasks, with each employer's own AI
-    access, is drawn beside it: under proprietary AI it can rise while the
-    equal-access CV falls. The AI capability path is drawn on a second axis so the
-    cause is visible.
+    Homogenization shows as the exposed line (CV at equal AI access, a counterfactual:
+    every worker with the same tool) falling below the unexposed one. The realised CV
+    on exposed tasks across firms, with each employer's own AI access, is drawn beside
+    it: under proprietary AI it can rise while the equal-access CV falls. The AI
+    capability path is drawn on a second axis so the cause is visible.
     """
 
-    CVS = ("within_task_cv_exposed", "task_cv_exposed_all_firms", "within_task_cv_unexposed")
+    CVS = ("within_task_cv_exposed", "within_task_cv_exposed_realised",
+           "within_task_cv_unexposed")
 
     def __init__(self, model: VizModel) -> None:
         fig, axes = new_figure(margins={"right": 0.87})
@@ -260,8 +261,8 @@ class CvPlot(_TimeSeries):
         super().__init__(fig, [ax, twin], model)
         self.ax = ax
         self.line(ax, "within_task_cv_exposed", color=EXPOSED, lw=2.2,
-                  label="AI-exposed tasks, at equal AI access")
-        self.line(ax, "task_cv_exposed_all_firms", color=EXPOSED, ls="--", lw=1.6,
+                  label="AI-exposed tasks, at equal AI access (counterfactual)")
+        self.line(ax, "within_task_cv_exposed_realised", color=EXPOSED, ls="--", lw=1.6,
                   label="AI-exposed tasks, realised (own employer's AI)")
         self.line(ax, "within_task_cv_unexposed", color=UNEXPOSED, lw=2.2,
                   label="unexposed (social) tasks")

@@ -148,15 +148,16 @@ def simulated_regime(model: VizModel) -> tuple[str, str]:
     direction = "up" if dgini > 0 else "down" if dgini < 0 else "unchanged"
     cv0 = float(frame["within_task_cv_exposed"].iloc[0])
     cv = float(last["within_task_cv_exposed"])
-    real0 = float(frame["task_cv_exposed_all_firms"].iloc[0])
-    real = float(last["task_cv_exposed_all_firms"])
+    real0 = float(frame["within_task_cv_exposed_realised"].iloc[0])
+    real = float(last["within_task_cv_exposed_realised"])
     change = 100.0 * (cv / cv0 - 1.0) if cv0 else float("nan")
     return regime, (
         f"simulated so far (year {year}, one seed): income Gini {model.gini_pre_ai:.3f} → "
         f"{float(last['gini_income']):.3f}, ΔGini {dgini:+.4f} ({direction}); regime: "
         f"{regime}: one run has no standard error, `abm run --seeds N` tests the sign. "
-        f"Within-task CV on exposed tasks at equal AI access {cv0:.3f} → {cv:.3f} "
-        f"({change:+.0f}%), realised {real0:.3f} → {real:.3f}")
+        f"Within-task CV on exposed tasks at equal AI access (counterfactual) "
+        f"{cv0:.3f} → {cv:.3f} ({change:+.0f}%), realised across firms "
+        f"{real0:.3f} → {real:.3f}")
 
 
 def _direction(model: VizModel) -> int:

@@ -1127,6 +1127,7 @@ class ReferenceModel(mesa.Model):
             return _mincer(rows)
 
         ly = _lerman_yitzhaki(self.workers)
+        gains = self._ai_gains(employed)
         return {
             "ai_capability": self.ai_capability,
             "gini_income": g_income,
@@ -1148,7 +1149,10 @@ class ReferenceModel(mesa.Model):
             "ai_rent_share": sum(f.ai_rents for f in self.firms) / out,
             "within_task_cv_exposed": _mean_finite([cv_same[z] for z in exposed]),
             "within_task_cv_unexposed": _mean_finite([cv_same[z] for z in unexposed]),
-            "task_cv_exposed_all_firms": _mean_finite([cv_real[z] for z in exposed]),
+            "within_task_cv_exposed_realised": _mean_finite([cv_real[z] for z in exposed]),
+            "ai_gain_same_access": gains[0],
+            "ai_gain_bottom_quintile": gains[1],
+            "ai_gain_top_quintile": gains[2],
             "education_premium": premium([True] * len(employed)),
             "education_premium_codifiable": premium(codifiable),
             "education_premium_social": premium([not c for c in codifiable]),
@@ -1179,6 +1183,32 @@ class ReferenceModel(mesa.Model):
             "unemployment_benefits_total": self.benefits_total,
             "payroll_tax_rate": self.payroll_tax_rate,
         }
+
+    def _ai_gains(self, employed: list[Worker]) -> tuple[float, float, float]:
+        """Mean log gain log y(AI at η0+η1) − log y(no AI): all, bottom and top quintile.
+
+        Per task: the treated (employed, task codifiable and augmentable) sorted by pre-AI
+        output, then index; the bottom quintile is the first ⌈n/5⌉, the top the last ⌈n/5⌉.
+        Each statistic is the mean over tasks of the task's mean gain.
+        """
+        p = self.params
+        groups: dict[int, list[tuple[float, int, float]]] = {}
+        for w in employed:
+            t = self.tasks[w.task]
+            if not (t.codifiable and t.augmentable):
+                continue
+            before = w.output_at(0.0)
+            gain = math.log(w.output_at(p.eta0 + p.eta1)) - math.log(before)
+            groups.setdefault(w.task, []).append((before, w.index, gain))
+        if not groups:
+            return math.nan, math.nan, math.nan
+        means: list[list[float]] = [[], [], []]
+        for z in sorted(groups):
+            rows = sorted(groups[z])
+            k = math.ceil(len(rows) / 5)
+            for out, part in zip(means, (rows, rows[:k], rows[-k:]), strict=True):
+                out.append(sum(g for _, _, g in part) / len(part))
+        return _mean(means[0]), _mean(means[1]), _mean(means[2])
 
     def _rent_sharing_elasticity(self) -> float:
         """OLS slope of stayers' Δlog wage on their firm's Δlog(VA/L), with a constant."""

@@ -184,7 +184,7 @@ def test_regime_texts(stepped: VizModel) -> None:
     # one seed: the project's t-test rule names no regime (no standard error)
     assert regime == "not distinguishable from 0"
     assert "year 4, one seed" in sentence and regime in sentence
-    assert "at equal AI access" in sentence and "realised" in sentence
+    assert "at equal AI access (counterfactual)" in sentence and "realised" in sentence
     fresh = VizModel(seed=1, n_workers=500, n_firms=10)
     assert simulated_regime(fresh)[0] == "pre-AI"
     assert "ξ = 0.10" in run_description(fresh) and "seed 1" in run_description(fresh)
@@ -276,5 +276,5 @@ def test_gini_axis_fits_the_data_and_cv_panel_shows_both_cvs() -> None:
     assert lo <= values.min() and values.max() <= hi and (lo, hi) != (0.0, 1.0)
     cv = figures.CvPlot(model)
     labels = [t.get_text() for t in cv.fig.axes[-1].get_legend().get_texts()]
-    assert "AI-exposed tasks, at equal AI access" in labels
+    assert "AI-exposed tasks, at equal AI access (counterfactual)" in labels
     assert "AI-exposed tasks, realised (own employer's AI)" in labels
