@@ -1,4 +1,4 @@
-"""Fused loops of the assortative matching (see `abm.steps.hiring.match`)."""
+"""Fused loops of the matching (see `abm.steps.matching`)."""
 
 from __future__ import annotations
 
@@ -114,26 +114,98 @@ def apply_hires(firm_of: np.ndarray, applicant: np.ndarray, employer: np.ndarray
 
 
 @kernel
-def ranked_cells(vacancies: np.ndarray, firm_order: np.ndarray, n_tasks: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(task, firm, slots) of the flat (firm·Z + task) cells with vacancies, ranked.
+def contacted_first(order: np.ndarray, app_task: np.ndarray, contacted: np.ndarray,
+                    n_tasks: int) -> np.ndarray:
+    """`order` (grouped by task, best first) with each task's contacted applicants first.
 
-    Ranked by task, then in `firm_order`. When a cell's rank depends on its firm alone,
-    this is the order of `np.lexsort((second, -premium, task))` over the cells in flat
-    order.
+    A stable partition within every task: the contacted keep their score order, and so
+    do the others behind them. `contacted` is indexed by applicant position.
     """
-    m = 0
-    for c in range(vacancies.shape[0]):
-        if vacancies[c] > 0:
-            m += 1
-    task = np.empty(m, dtype=np.int64)
-    firm = np.empty(m, dtype=np.int64)
-    slots = np.empty(m, dtype=np.int64)
-    m = 0
+    n = order.shape[0]
+    start = np.zeros(n_tasks + 1, dtype=np.int64)
+    n_contacted = np.zeros(n_tasks, dtype=np.int64)
+    for r in range(n):
+        i = order[r]
+        start[app_task[i] + 1] += 1
+        if contacted[i]:
+            n_contacted[app_task[i]] += 1
     for z in range(n_tasks):
-        for j in firm_order:
-            c = j * n_tasks + z
-            if vacancies[c] > 0:
-                task[m], firm[m], slots[m] = z, j, vacancies[c]
-                m += 1
-    return task, firm, slots
+        start[z + 1] += start[z]
+    first = start[:n_tasks].copy()                 # next place of a contacted applicant
+    later = start[:n_tasks] + n_contacted          # next place of one not contacted
+    out = np.empty(n, dtype=np.int64)
+    for r in range(n):
+        i = order[r]
+        z = app_task[i]
+        if contacted[i]:
+            out[first[z]] = i
+            first[z] += 1
+        else:
+            out[later[z]] = i
+            later[z] += 1
+    return out
+
+
+@kernel
+def choose_firms(order: np.ndarray, app_task: np.ndarray, draw: np.ndarray,
+                 vacancies: np.ndarray, weight: np.ndarray, n_tasks: int) -> np.ndarray:
+    """Serial dictatorship with logit choice: each applicant, in `order`, picks a vacancy.
+
+    Applicants arrive grouped by task in the order employers reach them. On task z the
+    applicant takes firm j with probability m_j·v_jz / Σ_k m_k·v_kz over the vacancies
+    v still open, m_j = `weight[j]` (integers: every sum is exact). The pick is the first
+    firm, in index order, whose cumulative weight exceeds ⌊u·W⌋ (u = `draw` of the
+    applicant, W the total), found in a Fenwick tree in O(log J); a plain scan over firms
+    picks the same. Applicants who find no open vacancy stay unemployed.
+    `vacancies` is flat by cell j·Z + z. Returns the firm of each applicant (by position
+    in the applicant arrays), -1 for those not hired.
+    """
+    n_firms = weight.shape[0]
+    firm_of = np.full(app_task.shape[0], -1, dtype=np.int64)
+    tree = np.zeros(n_firms + 1, dtype=np.int64)
+    top = 1                                      # largest power of two <= n_firms
+    while top * 2 <= n_firms:
+        top *= 2
+    r = 0
+    n = order.shape[0]
+    while r < n:
+        z = app_task[order[r]]
+        end = r
+        while end < n and app_task[order[end]] == z:
+            end += 1
+        # the task's tree: node k holds the sum over (k − lowbit(k), k]
+        left = 0
+        total = 0
+        for j in range(n_firms):
+            v = vacancies[j * n_tasks + z]
+            tree[j + 1] = v * weight[j]
+            left += v
+            total += v * weight[j]
+        for k in range(1, n_firms + 1):
+            parent = k + (k & -k)
+            if parent <= n_firms:
+                tree[parent] += tree[k]
+        for q in range(r, end):
+            if left == 0:
+                break
+            i = order[q]
+            target = np.int64(draw[i] * np.float64(total))
+            if target >= total:
+                target = total - 1
+            pos = 0
+            step = top
+            while step > 0:
+                nxt = pos + step
+                if nxt <= n_firms and tree[nxt] <= target:
+                    pos = nxt
+                    target -= tree[nxt]
+                step //= 2
+            firm_of[i] = pos                     # the first firm whose cumulative sum exceeds
+            k = pos + 1
+            while k <= n_firms:
+                tree[k] -= weight[pos]
+                k += k & -k
+            total -= weight[pos]
+            left -= 1
+        r = end
+    return firm_of
