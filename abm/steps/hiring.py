@@ -325,8 +325,9 @@ def run(model: LaborMarketModel) -> None:
     draw = draws_at(search, w.n, eligible)
     order = fused_matching.contacted_first(order, app_task, contacted, t.n)
     del contacted
-    weight = matching.choice_weights(f.rent_factor, p.supply_elasticity)
-    firm_of = fused_matching.choose_firms(order, app_task, draw, vac, weight, t.n)
+    attraction = matching.choice_weights(f.rent_factor, p.supply_elasticity)
+    firm_of = fused_matching.choose_firms(order, app_task, draw, vac, attraction, t.n,
+                                          matching.WEIGHT_SCALE)
     del order, app_task, draw
     f.hires, hired_on = fused_matching.apply_hires(firm_of, eligible, w.employer, w.task,
                                                    f.n, t.n)

@@ -27,31 +27,34 @@ import numpy as np
 
 from abm.fused import matching
 
-WEIGHT_SCALE = float(2 ** 30)
-"""Integer resolution of the choice weights m_j = ⌊2³⁰·(ψ-ratio)^β_L⌋ + 1.
+WEIGHT_SCALE = float(2 ** 26)
+"""Integer resolution of the choice weights m_j = ⌊2²⁶·x_j / x_top⌋ (`choose_firms`).
 
 Integer weights make every cumulative sum exact, so the Fenwick-tree search of the
-fast model and a plain scan over firms pick the same firm; with at most 2²³ open
-vacancies per task the total stays below 2⁵³ and ⌊u·W⌋ is exact in float64.
-The + 1 keeps every open vacancy reachable (probability ≥ 2⁻³⁰ relative to the best).
+fast model and a plain scan over firms pick the same firm. With fewer than 2²⁷ open
+vacancies per task (N ≤ 5·10⁷) the total stays below 2⁵³, so ⌊u·W⌋ is exact in float64.
+A vacancy less attractive than 2⁻²⁶ of the best open one is not chosen while the
+better ones are open (a truncation of the logit at relative probability 1.5·10⁻⁸).
 """
 
 
 def choice_weights(rent_factor: np.ndarray, beta: float) -> np.ndarray:
-    """m_j = ⌊2³⁰·(R_j / max R)^β⌋ + 1 for the wage factors R_j = 1 + ξπ_j (int64).
+    """Attraction x_j = (R_j / max R)^β of every firm, R_j = 1 + ξπ_j its wage factor.
 
-    Relative to the best-paying firm, so that the weights stay in [1, 2³⁰ + 1] whatever
-    β and the premia; with no positive factor every firm weighs alike.
+    Relative to the best-paying firm so that x ∈ [0, 1] whatever β; with no positive
+    factor every firm attracts alike. The matching takes integer weights from x relative
+    to the best firm with an open vacancy, so that a large β orders firms by premium
+    however far below the top they pay.
     """
     rf = np.asarray(rent_factor, dtype=float)
     top = float(rf.max()) if rf.size else 0.0
     ratio = rf / top if top > 0 else np.ones(rf.size)
-    return np.floor(np.power(ratio, float(beta)) * WEIGHT_SCALE).astype(np.int64) + 1
+    return np.power(ratio, float(beta))
 
 
-def choose(app_task: np.ndarray, app_score: np.ndarray, tiebreak: np.ndarray | Callable[[], np.ndarray],
-           contacted: np.ndarray, draw: np.ndarray, vacancies: np.ndarray,
-           weight: np.ndarray) -> np.ndarray:
+def choose(app_task: np.ndarray, app_score: np.ndarray,
+           tiebreak: np.ndarray | Callable[[], np.ndarray], contacted: np.ndarray,
+           draw: np.ndarray, vacancies: np.ndarray, attraction: np.ndarray) -> np.ndarray:
     """The firm each applicant joins (-1: none), by position in the applicant arrays.
 
     Args:
@@ -60,16 +63,17 @@ def choose(app_task: np.ndarray, app_score: np.ndarray, tiebreak: np.ndarray | C
         contacted: whether employers reach the applicant first this year.
         draw: the applicant's uniform draw in [0, 1) for her choice of firm.
         vacancies: open vacancies, flat by cell j·Z + z.
-        weight: `choice_weights` of every firm.
+        attraction: `choice_weights` of every firm.
     """
     app_task = np.asarray(app_task)
-    n_tasks = vacancies.size // max(weight.size, 1)
+    attraction = np.asarray(attraction, dtype=float)
+    n_tasks = vacancies.size // max(attraction.size, 1)
     order, _ = _rank_with_tiebreak(app_task, np.asarray(app_score, dtype=float), tiebreak)
     order = matching.contacted_first(np.asarray(order, dtype=np.int64), app_task,
                                      np.asarray(contacted, dtype=np.bool_), n_tasks)
     return matching.choose_firms(order, app_task, np.asarray(draw, dtype=float),
-                                 np.asarray(vacancies, dtype=np.int64),
-                                 np.asarray(weight, dtype=np.int64), n_tasks)
+                                 np.asarray(vacancies, dtype=np.int64), attraction, n_tasks,
+                                 WEIGHT_SCALE)
 
 
 def match(app_task: np.ndarray, app_score: np.ndarray, app_tiebreak: np.ndarray,

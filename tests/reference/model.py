@@ -812,18 +812,17 @@ class ReferenceModel(mesa.Model):
 
         Employers reach the eligible unemployed in order of predicted productivity, the
         randomly contacted first; each reached applicant picks an open vacancy with
-        probability ∝ m_j = ⌊2³⁰·(R_j / max R)^β_L⌋ + 1 (R_j = 1 + ξπ_j).
+        probability ∝ its firm's attraction x_j = (R_j / max R)^β_L (R_j = 1 + ξπ_j).
         """
         p = self.params
         top = max(f.rent_factor for f in self.firms)
-        weight = [int(math.floor(power(f.rent_factor / top if top > 0 else 1.0,
-                                       p.supply_elasticity) * 2.0 ** 30)) + 1
-                  for f in self.firms]
+        attraction = [power(f.rent_factor / top if top > 0 else 1.0, p.supply_elasticity)
+                      for f in self.firms]
         applicants = [(w.index, w.task, w.score, w.tiebreak, w.contact_draw < p.contact_rate,
                        w.choice_draw) for w in self.workers
                       if w.employer is None
                       and w.education >= self.tasks[w.task].requirement_effective]
-        vacancies = [(z, weight[e.firm.index], e.firm.index, e.vacancies[z])
+        vacancies = [(z, attraction[e.firm.index], e.firm.index, e.vacancies[z])
                      for e in self.employers for z in range(len(self.tasks))]
         for i, j in logit_pairs(applicants, vacancies).items():
             self.employers[j].hire(self.workers[i])
@@ -1090,20 +1089,22 @@ class ReferenceModel(mesa.Model):
 
 
 def logit_pairs(applicants: list[tuple[int, int, float, float, bool, float]],
-                vacancies: list[tuple[int, int, int, int]]) -> dict[int, int]:
+                vacancies: list[tuple[int, float, int, int]]) -> dict[int, int]:
     """Applicants, in the order employers reach them, each pick an open vacancy at random.
 
     Args:
         applicants: (worker index, task, predicted productivity, lottery number,
             contacted first, choice draw u in [0, 1)).
-        vacancies: (task, firm weight m_j (integer), firm index, open positions).
+        vacancies: (task, firm attraction x_j, firm index, open positions).
 
     Returns:
         {worker index: firm index} for every applicant hired. On each task the contacted
         applicants come first, then the others, each group best first (highest
         prediction, then lowest lottery number, then lowest index). Each takes the first
         firm, in index order, whose cumulative weight Σ m_k·v_k exceeds ⌊u·W⌋, W the sum
-        over the firms with open positions; her position is then filled.
+        over the firms with open positions; her position is then filled. The weights are
+        integers m_j = ⌊2²⁶·x_j / x_top⌋, x_top the best attraction with an open position
+        (all 1 if it is 0), taken again whenever only positions of weight 0 are left.
     """
     hired: dict[int, int] = {}
     for z in sorted({a[1] for a in applicants} | {v[0] for v in vacancies}):
@@ -1111,19 +1112,30 @@ def logit_pairs(applicants: list[tuple[int, int, float, float, bool, float]],
                        key=lambda a: (not a[4], -a[2], a[3], a[0]))
         rows = sorted((v for v in vacancies if v[0] == z), key=lambda v: v[2])
         open_ = [v[3] for v in rows]
+        mass = _integer_weights(rows, open_)
         for applicant in queue:
-            total = sum(n * v[1] for n, v in zip(open_, rows, strict=True))
-            if total == 0:
+            if sum(open_) == 0:
                 break
+            total = sum(n * m for n, m in zip(open_, mass, strict=True))
+            if total == 0:
+                mass = _integer_weights(rows, open_)
+                total = sum(n * m for n, m in zip(open_, mass, strict=True))
             target = min(int(applicant[5] * float(total)), total - 1)
             cum = 0
             for k, v in enumerate(rows):
-                cum += open_[k] * v[1]
+                cum += open_[k] * mass[k]
                 if cum > target:
                     hired[applicant[0]] = v[2]
                     open_[k] -= 1
                     break
     return hired
+
+
+def _integer_weights(rows: list[tuple[int, float, int, int]], open_: list[int]) -> list[int]:
+    """m_j = ⌊2²⁶·x_j / x_top⌋ over the firms of `rows`, x_top the best open attraction."""
+    top = max((v[1] for v, n in zip(rows, open_, strict=True) if n > 0), default=0.0)
+    top = max(top, 0.0)
+    return [1 if top == 0.0 else int(math.floor(2.0 ** 26 * (v[1] / top))) for v in rows]
 
 
 def assortative_pairs(applicants: list[tuple[int, int, float, float]],

@@ -275,14 +275,14 @@ def test_logit_choice_equals_the_plain_per_applicant_rule(seed: int) -> None:
     draw = rng.random(n_app)
     draw[:3] = 1.0 - 2.0 ** -53                                  # the largest uniforms
     factor = rng.choice([0.0, 1.0, 1.05, 1.3], n_firms)
-    beta = float(rng.choice([0.0, 4.0, 50.0]))
+    beta = float(rng.choice([0.0, 4.0, 50.0, 1000.0]))
     vac = rng.integers(0, 4, (n_firms, n_tasks))
     weight = choice_weights(factor, beta)
     firm_of = choose(task, score, tiebreak, contacted, draw, vac.ravel(), weight)
     expected = logit_pairs(
         [(i, int(task[i]), float(score[i]), float(tiebreak[i]), bool(contacted[i]),
           float(draw[i])) for i in range(n_app)],
-        [(z, int(weight[j]), j, int(vac[j, z])) for j in range(n_firms)
+        [(z, float(weight[j]), j, int(vac[j, z])) for j in range(n_firms)
          for z in range(n_tasks)])
     got = {i: int(j) for i, j in enumerate(firm_of) if j >= 0}
     assert got == expected
