@@ -251,7 +251,8 @@ def run(model: LaborMarketModel) -> None:
     rng = model.streams["hiring"]
     # The phase draws four length-N sequences from its stream, in this order: quit draws,
     # layoff keys, signal noise, matching tiebreaks. Each is drawn block by block where it
-    # is used: the same numbers as drawing all four up front, without holding them.
+    # is used: the same numbers as drawing all four up front, without holding them. The
+    # matching then draws two length-N sequences from its own stream (`abm.steps.matching`).
 
     # last period's job and wage, for the stayers of the rent-sharing regression
     np.copyto(w.prev_employer, w.employer)
@@ -315,16 +316,17 @@ def run(model: LaborMarketModel) -> None:
         tiebreaks.append(draws_at(rng, w.n, eligible))
         return tiebreaks[0]
 
-    order, _ = matching._rank_with_tiebreak(app_task, w.score[eligible], tiebreak)
+    # `matching.choose`, step by step so that each temporary of N goes when it is used
+    order, _ = matching.rank_applicants(app_task, w.score[eligible], tiebreak)
     if not tiebreaks:                  # not needed: advance the stream as if drawn
         skip_draws(rng, w.n)
     # the search friction's draws: every worker's contact draw, then every worker's
     # choice draw, from their own stream (the hiring stream is unchanged)
     search = model.streams["matching"]
     contacted = draws_at(search, w.n, eligible) < p.contact_rate
-    draw = draws_at(search, w.n, eligible)
     order = fused_matching.contacted_first(order, app_task, contacted, t.n)
     del contacted
+    draw = draws_at(search, w.n, eligible)
     attraction = matching.choice_weights(f.rent_factor, p.supply_elasticity)
     firm_of = fused_matching.choose_firms(order, app_task, draw, vac, attraction, t.n,
                                           matching.WEIGHT_SCALE)

@@ -68,7 +68,7 @@ def choose(app_task: np.ndarray, app_score: np.ndarray,
     app_task = np.asarray(app_task)
     attraction = np.asarray(attraction, dtype=float)
     n_tasks = vacancies.size // max(attraction.size, 1)
-    order, _ = _rank_with_tiebreak(app_task, np.asarray(app_score, dtype=float), tiebreak)
+    order, _ = rank_applicants(app_task, np.asarray(app_score, dtype=float), tiebreak)
     order = matching.contacted_first(np.asarray(order, dtype=np.int64), app_task,
                                      np.asarray(contacted, dtype=np.bool_), n_tasks)
     return matching.choose_firms(order, app_task, np.asarray(draw, dtype=float),
@@ -112,7 +112,7 @@ def _match_cells(app_task: np.ndarray, app_score: np.ndarray, app_tiebreak: np.n
     first exceeds r, so no per-slot array is ever built (in the first period nearly
     every job is vacant).
     """
-    a_order, a_rank = _rank_with_tiebreak(app_task, app_score, app_tiebreak)
+    a_order, a_rank = rank_applicants(app_task, app_score, app_tiebreak)
     return _assign_slots(a_order, a_rank, app_task, cell_task, cell_premium, cell_firm,
                          cell_second, cell_slots)
 
@@ -141,7 +141,7 @@ def _assign_slots(a_order: np.ndarray, a_rank: np.ndarray, app_task: np.ndarray,
     return hired, firm_of[hired].astype(np.asarray(cell_firm).dtype, copy=False)
 
 
-def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray,
+def rank_applicants(task: np.ndarray, score: np.ndarray,
                         tiebreak: np.ndarray | Callable[[], np.ndarray]
                         ) -> tuple[np.ndarray, np.ndarray]:
     """Order by (task asc, score desc, tiebreak asc) and each applicant's rank in its task.
