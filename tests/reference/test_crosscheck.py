@@ -73,6 +73,10 @@ CONFIGS = {
     "xi_one": dict(xi=1.0, public_equity=0.3),
     "ai_weight_spread": dict(ai_weight_spread=0.8),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
+    # the matching's limits: random search with every applicant contacted first, and
+    # sorting on premia alone (weights below 2^-26 of the best, taken again as firms fill)
+    "random_search": dict(supply_elasticity=0.0, contact_rate=1.0),
+    "assortative_limit": dict(supply_elasticity=1000.0, contact_rate=0.0, xi=0.5),
 }
 
 REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",
