@@ -71,6 +71,12 @@ COLUMNS: dict[str, str] = {
     "diagnostic_variance": "V_D: mean over exposed tasks of corr(signal, ability)^2",
     "diagnostic_variance_unexposed": "V_D on unexposed tasks",
     "between_firm_wage_share": "between-firm share of the variance of log wages",
+    "firm_premium_share": "var(ψ)/var(log w) over the employed, ψ_i = log(w_i/w^c_i) = "
+                          "log(1 + ξπ_j): the firm pay premium the model knows (AKM-style "
+                          "firm effect; Card, Cardoso, Heining & Kline 2018)",
+    "sorting_share": "2·cov(α, ψ)/var(log w) over the employed, α_i = log w^c_i (the "
+                     "worker effect); var(α)/var(log w) = 1 − firm_premium_share − "
+                     "sorting_share",
     "employment_rate": "employed workers / workers",
     "long_term_unemployment_share": "share of workers (the labour force) unemployed at the end "
                                     "of this period and of the previous one: spells of a year "
@@ -170,8 +176,10 @@ def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]
 
 
 def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
-                         ) -> tuple[np.ndarray, np.ndarray, float, float, float, float]:
-    """Within-task CVs of output, education premia and the between-firm wage share.
+                         ) -> tuple[np.ndarray, np.ndarray, float, float, float, float,
+                                    float, float]:
+    """Within-task CVs of output, education premia, the between-firm wage share and its
+    AKM-style split into firm premia and sorting.
 
     The CVs: `within_task_cv` of `outputs(..., η0+η1, employed)` (the same AI access
     for everyone) and of the employed's realised output. All from one pass over the
@@ -196,7 +204,8 @@ def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
     return loops.employed_statistics(w.task, w.employer, w.human_capital, t.skill_intensity,
                                      ai_per_task, fused.EMPTY if scale is None else scale,
                                      code, same, w.output, log_wage, w.education,
-                                     t.codifiable, t.n, f.n, m.ROUNDING)
+                                     t.codifiable, t.n, f.n, m.ROUNDING,
+                                     np.log(np.maximum(f.rent_factor, 1e-300)))
 
 
 def ai_gains(model: LaborMarketModel) -> tuple[float, float, float]:
@@ -294,7 +303,8 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     wage_e.sort()                            # a private copy: sort it in place for the Gini
     gini_wage = m.gini_sorted(wage_e)
     del wage_e
-    cv, cv_all, premium, premium_c, premium_s, between = _employed_statistics(model, log_w)
+    cv, cv_all, premium, premium_c, premium_s, between, firm_premium, sorting = (
+        _employed_statistics(model, log_w))
     del log_w
     gains = ai_gains(model)
 
@@ -344,6 +354,8 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "diagnostic_variance": float(means[3, 0]),
         "diagnostic_variance_unexposed": float(means[3, 1]),
         "between_firm_wage_share": m.unit_interval(between),
+        "firm_premium_share": firm_premium,
+        "sorting_share": sorting,
         "employment_rate": n_employed / w.n,
         "long_term_unemployment_share":
             float(np.count_nonzero(w.unemployment_duration >= 2)) / w.n,

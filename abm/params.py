@@ -140,6 +140,20 @@ class Params:
                                     "Economics 52)")
     separation_rate: float = _p(0.1, 0.0, 1.0, unit="1/year", doc="exogenous job separations")
     job_rate: float = _p(0.95, 0.05, 1.0, unit="jobs per worker", doc="jobs per worker in each task")
+    supply_elasticity: float = _p(4.0, 0.0, 1000.0, symbol="β_L",
+                                  doc="firm-level labour-supply elasticity: applicants choose "
+                                      "among open vacancies with logit weights ∝ (1 + ξπ_j)^β_L "
+                                      "(idiosyncratic workplace tastes); ∞: assortative "
+                                      "matching, 0: random search. About 4 in Card, Cardoso, "
+                                      "Heining & Kline 2018 (JOLE 36(S1)); most estimates "
+                                      "below 10 (Sokolova & Sorensen 2021, ILR 74(1); "
+                                      "Lamadon, Mogstad & Setzler 2022, AER 112(1))")
+    contact_rate: float = _p(0.5, 0.0, 1.0, symbol="c", unit="share",
+                             doc="share of applicants employers reach first each year, at "
+                                 "random, before the rest in score order: job finding does "
+                                 "not hinge on the score alone. The long-term unemployed "
+                                 "find jobs at about 10% a month, ≈ 0.5-0.7 a year "
+                                 "(Krueger, Cramer & Cho 2014, BPEA Spring)")
 
     # --- firms, assets and rents (link 4) ------------------------------------------
     asset_gini: float = _p(0.6, 0.0, 0.99, symbol="Gini(K)",

@@ -36,6 +36,35 @@ def blocks(n: int, size: int | None = None) -> Iterator[slice]:
         yield slice(lo, min(lo + size, n))
 
 
+def draws_at(rng: np.random.Generator, n: int, at: np.ndarray) -> np.ndarray:
+    """`rng.random(n)[at]` for sorted indices `at`, drawn block by block.
+
+    The stream advances exactly as with `rng.random(n)`, without holding all n numbers;
+    blocks holding none of `at` are jumped over rather than drawn.
+    """
+    out = np.empty(at.size)
+    for b in blocks(n):
+        lo, hi = np.searchsorted(at, (b.start, b.stop))
+        if hi == lo:
+            skip_draws(rng, b.stop - b.start)
+        else:
+            out[lo:hi] = rng.random(b.stop - b.start)[at[lo:hi] - b.start]
+    return out
+
+
+def skip_draws(rng: np.random.Generator, n: int) -> None:
+    """Advance `rng` exactly as drawing `n` uniform doubles with `rng.random` would.
+
+    A PCG64 double consumes one 64-bit output, and PCG64 can jump ahead by any number of
+    outputs at once; other bit generators draw and discard.
+    """
+    if type(rng.bit_generator) is np.random.PCG64:
+        rng.bit_generator.advance(n)
+    else:
+        for b in blocks(n):
+            rng.random(b.stop - b.start)
+
+
 @dataclass
 class Workers:
     """Per-worker state (length N arrays)."""

@@ -41,6 +41,15 @@ def kernel(fn: F) -> F:
     return call  # type: ignore[return-value]
 
 
+def inner(fn: F) -> F:
+    """Compile `fn` with the same options, for calls from other kernels only.
+
+    numba cannot call `kernel`'s Python wrapper from compiled code; a helper shared by
+    several loops of one kernel is compiled bare instead.
+    """
+    return numba.njit(**_OPTIONS)(fn)  # type: ignore[no-any-return]
+
+
 def _interrupt_behind(exc: BaseException) -> KeyboardInterrupt | None:
     """The KeyboardInterrupt in `exc`'s chain of causes, if any (numba nests them)."""
     seen: set[int] = set()

@@ -1,10 +1,10 @@
-"""Fused loops of the assortative matching (see `abm.steps.hiring.match`)."""
+"""Fused loops of the matching (see `abm.steps.matching`)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from abm.fused.jit import kernel
+from abm.fused.jit import inner, kernel
 
 
 @kernel
@@ -114,26 +114,127 @@ def apply_hires(firm_of: np.ndarray, applicant: np.ndarray, employer: np.ndarray
 
 
 @kernel
-def ranked_cells(vacancies: np.ndarray, firm_order: np.ndarray, n_tasks: int
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(task, firm, slots) of the flat (firm·Z + task) cells with vacancies, ranked.
+def contacted_first(order: np.ndarray, app_task: np.ndarray, contacted: np.ndarray,
+                    n_tasks: int) -> np.ndarray:
+    """`order` (grouped by task, best first) with each task's contacted applicants first.
 
-    Ranked by task, then in `firm_order`. When a cell's rank depends on its firm alone,
-    this is the order of `np.lexsort((second, -premium, task))` over the cells in flat
-    order.
+    A stable partition within every task: the contacted keep their score order, and so
+    do the others behind them. `contacted` is indexed by applicant position.
     """
-    m = 0
-    for c in range(vacancies.shape[0]):
-        if vacancies[c] > 0:
-            m += 1
-    task = np.empty(m, dtype=np.int64)
-    firm = np.empty(m, dtype=np.int64)
-    slots = np.empty(m, dtype=np.int64)
-    m = 0
+    n = order.shape[0]
+    start = np.zeros(n_tasks + 1, dtype=np.int64)
+    n_contacted = np.zeros(n_tasks, dtype=np.int64)
+    for r in range(n):
+        i = order[r]
+        start[app_task[i] + 1] += 1
+        if contacted[i]:
+            n_contacted[app_task[i]] += 1
     for z in range(n_tasks):
-        for j in firm_order:
-            c = j * n_tasks + z
-            if vacancies[c] > 0:
-                task[m], firm[m], slots[m] = z, j, vacancies[c]
-                m += 1
-    return task, firm, slots
+        start[z + 1] += start[z]
+    first = start[:n_tasks].copy()                 # next place of a contacted applicant
+    later = start[:n_tasks] + n_contacted          # next place of one not contacted
+    out = np.empty(n, dtype=np.int64)
+    for r in range(n):
+        i = order[r]
+        z = app_task[i]
+        if contacted[i]:
+            out[first[z]] = i
+            first[z] += 1
+        else:
+            out[later[z]] = i
+            later[z] += 1
+    return out
+
+
+@inner
+def _build_tree(tree: np.ndarray, mass: np.ndarray, vacancies: np.ndarray,
+                attraction: np.ndarray, z: int, n_tasks: int, scale: float) -> int:
+    """Integer weights m_j = ⌊scale·x_j / x_top⌋ of task z's open vacancies, in `tree`.
+
+    x_top is the largest attraction among firms with an open vacancy on z (if it is 0,
+    every such firm weighs 1). Fills `mass` with m_j, the Fenwick tree with v_jz·m_j,
+    and returns the total.
+    """
+    n_firms = attraction.shape[0]
+    top = 0.0
+    for j in range(n_firms):
+        if vacancies[j * n_tasks + z] > 0 and attraction[j] > top:
+            top = attraction[j]
+    total = 0
+    for j in range(n_firms):
+        m = np.int64(1) if top == 0.0 else np.int64(np.floor(scale * (attraction[j] / top)))
+        mass[j] = m
+        tree[j + 1] = vacancies[j * n_tasks + z] * m
+        total += tree[j + 1]
+    for k in range(1, n_firms + 1):
+        parent = k + (k & -k)
+        if parent <= n_firms:
+            tree[parent] += tree[k]
+    return total
+
+
+@kernel
+def choose_firms(order: np.ndarray, app_task: np.ndarray, draw: np.ndarray,
+                 vacancies: np.ndarray, attraction: np.ndarray, n_tasks: int,
+                 scale: float) -> np.ndarray:
+    """Serial dictatorship with logit choice: each applicant, in `order`, picks a vacancy.
+
+    Applicants arrive grouped by task in the order employers reach them. On task z the
+    applicant takes firm j with probability m_j·v_jz / Σ_k m_k·v_kz over the vacancies v
+    still open, with integer weights m_j = ⌊scale·x_j / x_top⌋ (x = `attraction`, x_top
+    its largest value among firms with an open vacancy): integers, so every sum is
+    exact. The pick is the first firm, in index order, whose cumulative weight exceeds
+    ⌊u·W⌋ (u = `draw` of the applicant, W the total), found in a Fenwick tree in
+    O(log J); a plain scan over firms picks the same. Weights below 1/scale of the best
+    round to 0; when only such vacancies are left the weights are taken again relative
+    to the best of them. Applicants who find no open vacancy stay unemployed.
+    `vacancies` (flat by cell j·Z + z) is left unchanged. Returns the firm of each
+    applicant (by position in the applicant arrays), -1 for those not hired.
+    """
+    n_firms = attraction.shape[0]
+    firm_of = np.full(app_task.shape[0], -1, dtype=np.int64)
+    tree = np.zeros(n_firms + 1, dtype=np.int64)
+    mass = np.zeros(n_firms, dtype=np.int64)
+    open_ = np.zeros(n_firms * n_tasks, dtype=np.int64)
+    top = 1                                      # largest power of two <= n_firms
+    while top * 2 <= n_firms:
+        top *= 2
+    r = 0
+    n = order.shape[0]
+    while r < n:
+        z = app_task[order[r]]
+        end = r
+        while end < n and app_task[order[end]] == z:
+            end += 1
+        left = 0
+        for j in range(n_firms):
+            open_[j * n_tasks + z] = vacancies[j * n_tasks + z]
+            left += vacancies[j * n_tasks + z]
+        total = _build_tree(tree, mass, open_, attraction, z, n_tasks, scale)
+        for q in range(r, end):
+            if left == 0:
+                break
+            if total == 0:                       # only vacancies of weight 0 are left
+                total = _build_tree(tree, mass, open_, attraction, z, n_tasks, scale)
+            i = order[q]
+            target = np.int64(draw[i] * np.float64(total))
+            if target >= total:
+                target = total - 1
+            pos = 0
+            step = top
+            while step > 0:
+                nxt = pos + step
+                if nxt <= n_firms and tree[nxt] <= target:
+                    pos = nxt
+                    target -= tree[nxt]
+                step //= 2
+            firm_of[i] = pos                     # the first firm whose cumulative sum exceeds
+            k = pos + 1
+            while k <= n_firms:
+                tree[k] -= mass[pos]
+                k += k & -k
+            total -= mass[pos]
+            open_[pos * n_tasks + z] -= 1
+            left -= 1
+        r = end
+    return firm_of

@@ -19,11 +19,13 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                         neutral_scale: np.ndarray, form: int, same_access: np.ndarray,
                         output: np.ndarray, log_wage: np.ndarray, education: np.ndarray,
                         codifiable: np.ndarray, n_tasks: int, n_firms: int,
-                        rounding: float
-                        ) -> tuple[np.ndarray, np.ndarray, float, float, float, float]:
+                        rounding: float, log_factor: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, float, float, float, float,
+                                   float, float]:
     """Statistics over the employed, from one pass of sums by task and by firm.
 
-    Returns (cv, cv_real, premium, premium_codifiable, premium_social, between):
+    Returns (cv, cv_real, premium, premium_codifiable, premium_social, between,
+    firm_premium_share, sorting_share):
 
     - the within-task CV of output at the common access (`ai_per_task` is the AI input
       at η0+η1) and of realised output, as `technology.cv_from_sums`:
@@ -32,7 +34,10 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
       numpy's log) on education with task fixed effects, for all, codifiable and social
       tasks (NaN with fewer than 3 workers or no within-task variation in education);
     - the between-firm share of the variance of log wages (`metrics.between_share`:
-      0 with fewer than two employed or a variance below `rounding`² of the mean square).
+      0 with fewer than two employed or a variance below `rounding`² of the mean square);
+    - the AKM-style split of that variance with the premium the model knows,
+      ψ_i = `log_factor` of the worker's firm (log of w_i / w^c_i) and α_i = log w_i − ψ_i:
+      var(ψ)/var(log w) and 2·cov(α, ψ)/var(log w) (0 where the share above is 0).
 
     Within-task (co)variances of the regressions come from the sums as Σxy − Σx·Σy/n:
     education takes five small integer values and log wages are of order one, so the
@@ -42,6 +47,9 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
     by_firm = np.zeros(2 * n_firms)  # n, Σ log w
     total = 0.0
     total_sq = 0.0
+    sum_psi = 0.0
+    sum_psi_sq = 0.0
+    sum_lw_psi = 0.0
     m = 0
     for i in range(task.shape[0]):
         j = employer[i]
@@ -74,6 +82,10 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
         by_firm[2 * j + 1] += lw
         total += lw
         total_sq += lw * lw
+        psi = log_factor[j]
+        sum_psi += psi
+        sum_psi_sq += psi * psi
+        sum_lw_psi += lw * psi
     cv = np.full((2, n_tasks), np.nan)
     sums = np.zeros(6)               # Σxd², Σxd·yd, n: codifiable, then social
     for z in range(n_tasks):
@@ -97,6 +109,8 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
         if count >= 3 and sxx > 1e-12:
             slopes[g] = sxy / sxx
     share = 0.0                      # no variance to split: fewer than two, or all equal
+    premium_share = 0.0
+    sorting_share = 0.0
     if m >= 2:
         mean = total / m
         variance = total_sq - total * mean
@@ -127,7 +141,13 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                     between += by_firm[2 * j] * d * d
         if variance > rounding * rounding * total_sq:
             share = between / variance
-    return cv[0], cv[1], slopes[0], slopes[1], slopes[2], share
+            mean_psi = sum_psi / m
+            var_psi = max(sum_psi_sq / m - mean_psi * mean_psi, 0.0)
+            cov_lw_psi = sum_lw_psi / m - mean * mean_psi
+            premium_share = var_psi * m / variance
+            sorting_share = 2.0 * (cov_lw_psi - var_psi) * m / variance
+    return (cv[0], cv[1], slopes[0], slopes[1], slopes[2], share, premium_share,
+            sorting_share)
 
 
 @kernel

@@ -6,10 +6,9 @@ belief about how signals and credentials predict productivity; they post credent
 requirements from their evaluation problem; eligible unemployed workers are matched to
 vacancies. Signals, beliefs and requirements are in `abm.steps.screening`.
 
-Matching. All workers prefer firms paying a higher rent premium; all employers prefer
-higher predicted productivity. The stable matching is assortative within each task:
-rank eligible applicants by score and vacancies by firm premium and pair them in order
-(sorting, no per-applicant loop).
+Matching (`abm.steps.matching`). Employers reach eligible applicants in order of
+predicted productivity (a random share of them first); each chooses among the open
+vacancies of her task with logit probabilities in the firms' pay premia.
 """
 
 from __future__ import annotations
@@ -20,13 +19,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.fused import hiring as loops
-from abm.fused import matching
-from abm.state import UNEMPLOYED, blocks
-from abm.steps import screening
+from abm.fused import matching as fused_matching
+from abm.state import UNEMPLOYED, blocks, draws_at, skip_draws
+from abm.steps import matching, screening
+from abm.steps.matching import _ranks
 from abm.steps.production import relative_assets
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
+
 
 # ---------------------------------------------------------------------------------------
 # pure kernels
@@ -70,135 +71,9 @@ def layoffs(cell: np.ndarray, target: np.ndarray, key: np.ndarray) -> np.ndarray
     return out
 
 
-def match(app_task: np.ndarray, app_score: np.ndarray, app_tiebreak: np.ndarray,
-          slot_task: np.ndarray, slot_premium: np.ndarray, slot_firm: np.ndarray,
-          slot_assets: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Assortative matching within tasks.
-
-    Returns (applicant positions hired, firm for each): the r-th best applicant on task z
-    gets the r-th best-paying vacancy on task z, for r < min(#applicants, #vacancies).
-    Vacancies paying the same premium are ranked by the firm's assets (then index).
-    """
-    slot_task, slot_premium, slot_firm = (np.asarray(a) for a in (slot_task, slot_premium,
-                                                                   slot_firm))
-    second = np.zeros_like(slot_premium) if slot_assets is None else -np.asarray(slot_assets)
-    # Slots of one firm and task are interchangeable: match on runs of identical slots.
-    # Runs are contiguous in slot order, so ranking runs by (task, premium, assets, first
-    # slot) and expanding them orders the slots exactly as ranking every slot would.
-    n = slot_task.size
-    same = ((slot_task[1:] == slot_task[:-1]) & (slot_premium[1:] == slot_premium[:-1])
-            & (slot_firm[1:] == slot_firm[:-1]) & (second[1:] == second[:-1]))
-    start = np.flatnonzero(np.r_[True, ~same]) if n else np.zeros(0, dtype=np.int64)
-    count = np.diff(np.r_[start, n])
-    return _match_cells(np.asarray(app_task), np.asarray(app_score), np.asarray(app_tiebreak),
-                        slot_task[start], slot_premium[start], slot_firm[start],
-                        second[start], count)
-
-
-def _match_cells(app_task: np.ndarray, app_score: np.ndarray, app_tiebreak: np.ndarray,
-                 cell_task: np.ndarray, cell_premium: np.ndarray, cell_firm: np.ndarray,
-                 cell_second: np.ndarray, cell_slots: np.ndarray
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """`match` with vacancies given per (firm, task) cell, in slot order, with counts.
-
-    `cell_second` is the secondary vacancy key, ascending (minus the assets). The r-th
-    slot of task z in ranked order lies in the ranked cell whose cumulative slot count
-    first exceeds r, so no per-slot array is ever built (in the first period nearly
-    every job is vacant).
-    """
-    a_order, a_rank = _rank_with_tiebreak(app_task, app_score, app_tiebreak)
-    return _assign_slots(a_order, a_rank, app_task, cell_task, cell_premium, cell_firm,
-                         cell_second, cell_slots)
-
-
-def _assign_slots(a_order: np.ndarray, a_rank: np.ndarray, app_task: np.ndarray,
-                  cell_task: np.ndarray, cell_premium: np.ndarray, cell_firm: np.ndarray,
-                  cell_second: np.ndarray, cell_slots: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
-    """Second half of `_match_cells`: ranked applicants to ranked vacancy cells.
-
-    The r-th applicant of task z (in ranked order) is hired if r < vacancies on z, into
-    the r-th of z's slots in ranked order: cells ranked by (task, premium descending,
-    secondary key, cell order), each holding `cell_slots` interchangeable slots.
-    Returns (applicant positions hired, firm of each), in ranked applicant order.
-    """
-    cell_task = np.asarray(cell_task, dtype=np.int64)
-    c_order = np.lexsort((cell_second, -np.asarray(cell_premium), cell_task))
-    n_tasks = int(max(np.max(app_task, initial=-1), np.max(cell_task, initial=-1)) + 1)
-    a_order = np.asarray(a_order, dtype=np.int64)
-    firm_of = matching.assign_slots(a_order, np.asarray(a_rank, dtype=np.int64),
-                                    np.asarray(app_task, dtype=np.int64), cell_task,
-                                    np.asarray(cell_firm, dtype=np.int64),
-                                    np.asarray(cell_slots, dtype=np.int64), c_order,
-                                    max(n_tasks, 0))
-    hired = a_order[firm_of[a_order] >= 0]          # in ranked order
-    return hired, firm_of[hired].astype(np.asarray(cell_firm).dtype, copy=False)
-
-
-def _rank_with_tiebreak(task: np.ndarray, score: np.ndarray,
-                        tiebreak: np.ndarray | Callable[[], np.ndarray]
-                        ) -> tuple[np.ndarray, np.ndarray]:
-    """Order by (task asc, score desc, tiebreak asc) and each applicant's rank in its task.
-
-    Equivalent to `np.lexsort((tiebreak, -score, task))`, which is slow (three merge
-    sorts). Scores are continuous, so they almost never tie: sort by score with the fast
-    unstable sort (descending order is ascending order reversed when nothing ties),
-    then by task with a stable counting sort. If two scores do tie (or
-    one is NaN) the tiebreak matters and the lexsort is used instead. `tiebreak` may be
-    a function returning it, called only in that case.
-    """
-    score = np.asarray(score, dtype=float)
-    order = np.argsort(score)[::-1]
-    n_tasks = matching.rankable(score, order, task)
-    if n_tasks < 0:
-        order = np.lexsort((tiebreak() if callable(tiebreak) else tiebreak, -score, task))
-        return order, _ranks(task[order])
-    del score                          # the caller's copy may go: the first period is big
-    # a stable counting sort by task of the score order (one pass, no second sort)
-    return matching.group_by_task(order, task, n_tasks)
-
-
-def _ranks(sorted_groups: np.ndarray) -> np.ndarray:
-    """Rank of each element within its run of equal values in an already sorted array."""
-    g = sorted_groups
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    rank = np.arange(g.size)
-    rank -= np.repeat(starts, np.diff(np.r_[starts, g.size]))
-    return rank
-
-
 # ---------------------------------------------------------------------------------------
 # the phase
 # ---------------------------------------------------------------------------------------
-def _draws_at(rng: np.random.Generator, n: int, at: np.ndarray) -> np.ndarray:
-    """`rng.random(n)[at]` for sorted indices `at`, drawn block by block.
-
-    The stream advances exactly as with `rng.random(n)`, without holding all n numbers;
-    blocks holding none of `at` are jumped over rather than drawn.
-    """
-    out = np.empty(at.size)
-    for b in blocks(n):
-        lo, hi = np.searchsorted(at, (b.start, b.stop))
-        if hi == lo:
-            _skip(rng, b.stop - b.start)
-        else:
-            out[lo:hi] = rng.random(b.stop - b.start)[at[lo:hi] - b.start]
-    return out
-
-
-def _skip(rng: np.random.Generator, n: int) -> None:
-    """Advance `rng` exactly as drawing `n` uniform doubles with `rng.random` would.
-
-    A PCG64 double consumes one 64-bit output, and PCG64 can jump ahead by any number of
-    outputs at once; other bit generators draw and discard.
-    """
-    if type(rng.bit_generator) is np.random.PCG64:
-        rng.bit_generator.advance(n)
-    else:
-        for b in blocks(n):
-            rng.random(b.stop - b.start)
-
-
 def run(model: LaborMarketModel) -> None:
     """Separations, signals, beliefs, requirements and matching for this period."""
     p, eco = model.params, model.economy
@@ -206,7 +81,8 @@ def run(model: LaborMarketModel) -> None:
     rng = model.streams["hiring"]
     # The phase draws four length-N sequences from its stream, in this order: quit draws,
     # layoff keys, signal noise, matching tiebreaks. Each is drawn block by block where it
-    # is used: the same numbers as drawing all four up front, without holding them.
+    # is used: the same numbers as drawing all four up front, without holding them. The
+    # matching then draws two length-N sequences from its own stream (`abm.steps.matching`).
 
     # last period's job and wage, for the stayers of the rent-sharing regression
     np.copyto(w.prev_employer, w.employer)
@@ -229,7 +105,7 @@ def run(model: LaborMarketModel) -> None:
     # is still drawn, so the stream advances as before).
     if at_risk.size:
         at_risk_cell = w.employer[at_risk] * t.n + w.task[at_risk]
-        out = layoffs(at_risk_cell, target, _draws_at(rng, w.n, at_risk))
+        out = layoffs(at_risk_cell, target, draws_at(rng, w.n, at_risk))
         w.employer[at_risk[out]] = UNEMPLOYED
         fired_cell = at_risk_cell[out]
         # workers still employed, per cell: counts are integers, so subtracting is exact
@@ -237,7 +113,7 @@ def run(model: LaborMarketModel) -> None:
         fired = np.bincount(fired_cell // t.n, minlength=f.n)
         del at_risk_cell, out
     else:                            # nobody at risk: the layoff keys go unused
-        _skip(rng, w.n)
+        skip_draws(rng, w.n)
         cell_now, fired = held, 0
     del at_risk
     emp = w.employer != UNEMPLOYED
@@ -266,21 +142,26 @@ def run(model: LaborMarketModel) -> None:
     tiebreaks: list[np.ndarray] = []
 
     def tiebreak() -> np.ndarray:
-        tiebreaks.append(_draws_at(rng, w.n, eligible))
+        tiebreaks.append(draws_at(rng, w.n, eligible))
         return tiebreaks[0]
 
-    order, rank = _rank_with_tiebreak(app_task, w.score[eligible], tiebreak)
+    # `matching.choose`, step by step so that each temporary of N goes when it is used
+    order, _ = matching.rank_applicants(app_task, w.score[eligible], tiebreak)
     if not tiebreaks:                  # not needed: advance the stream as if drawn
-        _skip(rng, w.n)
-    # vacancies ranked by task, then the firm's premium (descending), assets (descending)
-    # and index, as `match` ranks them: every cell of a firm ranks alike, so the J firms
-    # are ranked once and their cells listed task by task in that order
-    firm_order = np.lexsort((-f.assets, -f.rent_factor))
-    cell_task, cell_firm, cell_slots = matching.ranked_cells(vac, firm_order, t.n)
-    firm_of = matching.assign_slots(order, rank, app_task, cell_task, cell_firm, cell_slots,
-                                    np.arange(cell_task.size), t.n)
-    del order, rank, app_task
-    f.hires, hired_on = matching.apply_hires(firm_of, eligible, w.employer, w.task, f.n, t.n)
+        skip_draws(rng, w.n)
+    # the search friction's draws: every worker's contact draw, then every worker's
+    # choice draw, from their own stream (the hiring stream is unchanged)
+    search = model.streams["matching"]
+    contacted = draws_at(search, w.n, eligible) < p.contact_rate
+    order = fused_matching.contacted_first(order, app_task, contacted, t.n)
+    del contacted
+    draw = draws_at(search, w.n, eligible)
+    attraction = matching.choice_weights(f.rent_factor, p.supply_elasticity)
+    firm_of = fused_matching.choose_firms(order, app_task, draw, vac, attraction, t.n,
+                                          matching.WEIGHT_SCALE)
+    del order, app_task, draw
+    f.hires, hired_on = fused_matching.apply_hires(firm_of, eligible, w.employer, w.task,
+                                                   f.n, t.n)
     del firm_of
 
     f.vacancies = vac.reshape(f.n, t.n).sum(axis=1)

@@ -7,8 +7,9 @@ equations the simulation steps through (docs/REGIMES.md derives each one):
 - workers: ability θ lognormal (mean 1, log-sd `ability_sd`), spread evenly over tasks;
   education e*(θ) chosen as in `abm.steps.education` with the employment probability
   equal to the job rate (no credential requirement);
-- hiring: the stationary limit of the assortative matching of `abm.steps.hiring` when
-  employers rank applicants by productivity: within each task the bottom 1 − job_rate
+- hiring: the stationary limit of the matching of `abm.steps.matching` with
+  β_L → ∞ and no random contacts (assortative) when employers rank applicants by
+  productivity: within each task the bottom 1 − job_rate
   of workers are unemployed and the r-th best employed worker holds the r-th best-paying
   job (positive assortative matching, PAM). `matching="random"` assigns jobs at random
   instead (the opposite bound);

@@ -5,20 +5,22 @@ a method of the agent that acts, called by the model in plain Python loops over 
 agents:
 
 - `Worker`: `remember_job`, `choose_education`, `consider_quitting`, `draw_layoff_key`,
-  `produce_work_sample`, `draw_tiebreak`, `produce`, `count_spell`, `claim_benefit`,
+  `produce_work_sample`, `draw_tiebreak`, `draw_contact`, `draw_choice`, `produce`,
+  `count_spell`, `claim_benefit`,
   `receive_income`.
 - `Employer` (the hiring side of a firm): `lay_off`, `post_vacancies`, `hire`.
 - `Firm`: `draw_productivity`, `adopt_technology`, `produce_with_teams`, `share_rents`,
   `reinvest`.
 
 What is market-wide in the model (task prices, the employers' shared screening belief,
-the assortative matching) is a method of `ReferenceModel`, looping over tasks and agents.
+the matching of applicants to vacancies) is a method of `ReferenceModel`, looping over
+tasks and agents.
 
 The reference is meant to be compared with `abm` bit for bit where the rules are
 deterministic given the random numbers, so it follows three conventions:
 
 1. Random numbers come from the same named streams as `abm` (`population`, `assets`,
-   `ownership`, `education`, `hiring`), one number per agent, agents in index order,
+   `ownership`, `education`, `hiring`, `firms`, `matching`), one number per agent, agents in index order,
    in the order the phases document. With the same seed both models see the same
    numbers; `ReferenceModel.from_model` copies a vectorised model's state and streams.
 2. Sums over agents are accumulated agent by agent in index order (the order in which
@@ -43,7 +45,8 @@ from scipy.special import ndtri
 
 from abm.params import Params
 
-STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms")
+STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms",
+           "matching")
 RIDGE = 1e-9          # as abm.steps.screening.RIDGE
 BISECTIONS = 80       # as abm.fused.screening.BISECTIONS
 MIN_RATIO = 1e-12     # as abm.steps.accumulation.MIN_RATIO
@@ -377,6 +380,7 @@ class Worker(mesa.Agent):
         self.output = self.outside_output = self.commodity_gain = self.ai_use = 0.0
         self.wage = self.capital_income = self.transfer = self.income = 0.0
         self.layoff_key = self.tiebreak = 0.0
+        self.contact_draw = self.choice_draw = 0.0
         self.prev_employer = -1
         self.prev_wage = 0.0
         self.unemployment_duration = 0
@@ -453,6 +457,14 @@ class Worker(mesa.Agent):
     def draw_tiebreak(self) -> None:
         """A lottery number ranking applicants whose predicted productivity ties."""
         self.tiebreak = self.model.streams["hiring"].random()
+
+    def draw_contact(self) -> None:
+        """A lottery number: employers reach her first if it is below the contact rate."""
+        self.contact_draw = self.model.streams["matching"].random()
+
+    def draw_choice(self) -> None:
+        """The uniform number behind her logit choice among open vacancies."""
+        self.choice_draw = self.model.streams["matching"].random()
 
     # -- phase 4: production --------------------------------------------------------
     def produce(self) -> None:
@@ -761,6 +773,8 @@ class ReferenceModel(mesa.Model):
             for t in self.tasks:
                 t.requirement, t.requirement_effective = 0.0, 0
         workers.do("draw_tiebreak")
+        workers.do("draw_contact")
+        workers.do("draw_choice")
         self.match()
         self.update_employment_rates()
 
@@ -924,18 +938,23 @@ class ReferenceModel(mesa.Model):
             t.requirement_effective = min(math.ceil(t.requirement - 1e-9), highest_fillable)
 
     def match(self) -> None:
-        """Assortative matching per task: best applicant to best-paying vacancy, and so on.
+        """Serial dictatorship with logit choice of firm, task by task.
 
-        All workers prefer a higher rent premium, all employers a higher predicted
-        productivity, so the stable matching pairs the two rankings in order. Applicants
-        tie-break on their lottery number, vacancies on the firm's assets, then index.
+        Employers reach the eligible unemployed in order of predicted productivity, the
+        randomly contacted first; each reached applicant picks an open vacancy with
+        probability ∝ its firm's attraction x_j = (R_j / max R)^β_L (R_j = 1 + ξπ_j).
         """
-        applicants = [(w.index, w.task, w.score, w.tiebreak) for w in self.workers
+        p = self.params
+        top = max(f.rent_factor for f in self.firms)
+        attraction = [power(f.rent_factor / top if top > 0 else 1.0, p.supply_elasticity)
+                      for f in self.firms]
+        applicants = [(w.index, w.task, w.score, w.tiebreak, w.contact_draw < p.contact_rate,
+                       w.choice_draw) for w in self.workers
                       if w.employer is None
                       and w.education >= self.tasks[w.task].requirement_effective]
-        vacancies = [(z, e.firm.rent_factor, e.firm.assets, e.firm.index, e.vacancies[z])
+        vacancies = [(z, attraction[e.firm.index], e.firm.index, e.vacancies[z])
                      for e in self.employers for z in range(len(self.tasks))]
-        for i, j in assortative_pairs(applicants, vacancies).items():
+        for i, j in logit_pairs(applicants, vacancies).items():
             self.employers[j].hire(self.workers[i])
 
     def update_employment_rates(self) -> None:
@@ -1164,6 +1183,8 @@ class ReferenceModel(mesa.Model):
                                                     for z in unexposed]),
             "between_firm_wage_share": _between_share(
                 [(w.employer.index, lw) for w, lw in zip(employed, log_w, strict=True)]),
+            **_akm_shares([(math.log(max(w.employer.rent_factor, 1e-300)), lw)
+                           for w, lw in zip(employed, log_w, strict=True)]),
             "employment_rate": len(employed) / len(self.workers),
             "long_term_unemployment_share": (sum(1 for w in self.workers
                                                  if w.unemployment_duration >= 2)
@@ -1254,27 +1275,77 @@ class ReferenceModel(mesa.Model):
         return out
 
 
+def logit_pairs(applicants: list[tuple[int, int, float, float, bool, float]],
+                vacancies: list[tuple[int, float, int, int]]) -> dict[int, int]:
+    """Applicants, in the order employers reach them, each pick an open vacancy at random.
+
+    Args:
+        applicants: (worker index, task, predicted productivity, lottery number,
+            contacted first, choice draw u in [0, 1)).
+        vacancies: (task, firm attraction x_j, firm index, open positions).
+
+    Returns:
+        {worker index: firm index} for every applicant hired. On each task the contacted
+        applicants come first, then the others, each group best first (highest
+        prediction, then lowest lottery number, then lowest index). Each takes the first
+        firm, in index order, whose cumulative weight Σ m_k·v_k exceeds ⌊u·W⌋, W the sum
+        over the firms with open positions; her position is then filled. The weights are
+        integers m_j = ⌊2²⁶·x_j / x_top⌋, x_top the best attraction with an open position
+        (all 1 if it is 0), taken again whenever only positions of weight 0 are left.
+    """
+    hired: dict[int, int] = {}
+    for z in sorted({a[1] for a in applicants} | {v[0] for v in vacancies}):
+        queue = sorted((a for a in applicants if a[1] == z),
+                       key=lambda a: (not a[4], -a[2], a[3], a[0]))
+        rows = sorted((v for v in vacancies if v[0] == z), key=lambda v: v[2])
+        open_ = [v[3] for v in rows]
+        mass = _integer_weights(rows, open_)
+        for applicant in queue:
+            if sum(open_) == 0:
+                break
+            total = sum(n * m for n, m in zip(open_, mass, strict=True))
+            if total == 0:
+                mass = _integer_weights(rows, open_)
+                total = sum(n * m for n, m in zip(open_, mass, strict=True))
+            target = min(int(applicant[5] * float(total)), total - 1)
+            cum = 0
+            for k, v in enumerate(rows):
+                cum += open_[k] * mass[k]
+                if cum > target:
+                    hired[applicant[0]] = v[2]
+                    open_[k] -= 1
+                    break
+    return hired
+
+
+def _integer_weights(rows: list[tuple[int, float, int, int]], open_: list[int]) -> list[int]:
+    """m_j = ⌊2²⁶·x_j / x_top⌋ over the firms of `rows`, x_top the best open attraction."""
+    top = max((v[1] for v, n in zip(rows, open_, strict=True) if n > 0), default=0.0)
+    top = max(top, 0.0)
+    return [1 if top == 0.0 else int(math.floor(2.0 ** 26 * (v[1] / top))) for v in rows]
+
+
 def assortative_pairs(applicants: list[tuple[int, int, float, float]],
-                      vacancies: list[tuple[int, float, float, int, int]]) -> dict[int, int]:
+                      vacancies: list[tuple[int, float, int, int]]) -> dict[int, int]:
     """The stable matching when all sides rank the other side alike, task by task.
 
     Args:
         applicants: (worker index, task, predicted productivity, lottery number).
-        vacancies: (task, firm premium, firm assets, firm index, open positions).
+        vacancies: (task, firm premium, firm index, open positions).
 
     Returns:
         {worker index: firm index} for every applicant hired. On each task the best
         applicant (highest prediction, then lowest lottery number, then lowest index)
-        gets a position at the best-paying firm (highest premium, then largest assets,
-        then lowest index), the second best the next position, and so on.
+        gets a position at the best-paying firm (highest premium, then lowest index), the
+        second best the next position, and so on: the β_L → ∞ limit of `logit_pairs`.
     """
     hired: dict[int, int] = {}
     for z in sorted({a[1] for a in applicants} | {v[0] for v in vacancies}):
         queue = sorted((a for a in applicants if a[1] == z),
                        key=lambda a: (-a[2], a[3], a[0]))
         positions = []
-        for _, premium, assets, firm, n in sorted((v for v in vacancies if v[0] == z),
-                                                  key=lambda v: (-v[1], -v[2], v[3])):
+        for _, premium, firm, n in sorted((v for v in vacancies if v[0] == z),
+                                          key=lambda v: (-v[1], v[2])):
             positions += [firm] * n
         for applicant, firm in zip(queue, positions, strict=False):
             hired[applicant[0]] = firm
@@ -1370,6 +1441,21 @@ def _between_share(rows: list[tuple[int, float]]) -> float:
     between = sum(len(vs) * (sum(vs) / len(vs) - mean) ** 2 for vs in groups.values()) / n
     mean_square = sum(v * v for _, v in rows) / n
     return min(between / total, 1.0) if total > 1e-18 * mean_square else 0.0
+
+
+def _akm_shares(rows: list[tuple[float, float]]) -> dict[str, float]:
+    """var(ψ)/var(log w) and 2·cov(α, ψ)/var(log w) from (ψ, log w), α = log w − ψ."""
+    n = len(rows)
+    if n < 2:
+        return {"firm_premium_share": 0.0, "sorting_share": 0.0}
+    mean_psi = sum(p for p, _ in rows) / n
+    mean_lw = sum(v for _, v in rows) / n
+    var_lw = sum((v - mean_lw) ** 2 for _, v in rows) / n
+    if var_lw <= 1e-18 * sum(v * v for _, v in rows) / n:
+        return {"firm_premium_share": 0.0, "sorting_share": 0.0}
+    var_psi = sum((p - mean_psi) ** 2 for p, _ in rows) / n
+    cov = sum((v - p - (mean_lw - mean_psi)) * (p - mean_psi) for p, v in rows) / n
+    return {"firm_premium_share": var_psi / var_lw, "sorting_share": 2.0 * cov / var_lw}
 
 
 def _lerman_yitzhaki(workers: list[Worker]) -> dict[str, float]:

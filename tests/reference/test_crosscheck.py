@@ -32,9 +32,11 @@ from abm.metrics import lerman_yitzhaki
 from abm.model import LaborMarketModel
 from abm.steps import PERIOD
 from abm.steps.education import best_level
-from abm.steps.hiring import allocate_jobs, layoffs, match
+from abm.steps.hiring import allocate_jobs, layoffs
+from abm.steps.matching import choice_weights, choose, match
 
-from .model import ReferenceModel, Worker, _lerman_yitzhaki, assortative_pairs
+from .model import (ReferenceModel, Worker, _lerman_yitzhaki, assortative_pairs,
+                    logit_pairs)
 
 SMALL = dict(n_workers=600, n_firms=12, n_tasks=6, burn_in=3)
 
@@ -82,6 +84,10 @@ CONFIGS = {
                                            evaluation_cost=0.1),
     "proportional_noise_ces_dear_evaluation": dict(augmentation="ces", rho=0.5,
                                                    evaluation_cost=0.05),
+    # the matching's limits: random search with every applicant contacted first, and
+    # sorting on premia alone (weights below 2^-26 of the best, taken again as firms fill)
+    "random_search": dict(supply_elasticity=0.0, contact_rate=1.0),
+    "assortative_limit": dict(supply_elasticity=1000.0, contact_rate=0.0, xi=0.5),
 }
 
 REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",
@@ -261,17 +267,40 @@ def test_match_equals_the_plain_assortative_rule(seed: int) -> None:
     score = rng.integers(0, 4, n_app).astype(float)             # many tied scores
     tiebreak = rng.integers(0, 3, n_app) / 3.0                   # and tied lotteries
     premium = rng.choice([1.0, 1.1], n_firms)
-    assets = rng.choice([1.0, 2.0], n_firms)
     vac = rng.integers(0, 4, (n_firms, n_tasks))
     cell = np.repeat(np.arange(vac.size), vac.ravel())          # slots, firm-major
     slot_firm, slot_task = cell // n_tasks, cell % n_tasks
-    pos, firm = match(task, score, tiebreak, slot_task, premium[slot_firm], slot_firm,
-                      assets[slot_firm])
+    pos, firm = match(task, score, tiebreak, slot_task, premium[slot_firm], slot_firm)
     expected = assortative_pairs(
         [(i, int(task[i]), float(score[i]), float(tiebreak[i])) for i in range(n_app)],
-        [(z, float(premium[j]), float(assets[j]), j, int(vac[j, z]))
+        [(z, float(premium[j]), j, int(vac[j, z]))
          for j in range(n_firms) for z in range(n_tasks)])
     assert dict(zip(pos.tolist(), firm.tolist(), strict=True)) == expected
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_logit_choice_equals_the_plain_per_applicant_rule(seed: int) -> None:
+    """Fenwick-tree serial dictatorship picks as the per-applicant scan, ties included."""
+    rng = np.random.default_rng(seed)
+    n_app, n_tasks, n_firms = int(rng.integers(0, 60)), int(rng.integers(1, 5)), 7
+    task = rng.integers(0, n_tasks, n_app)
+    score = rng.integers(0, 4, n_app).astype(float)             # many tied scores
+    tiebreak = rng.integers(0, 3, n_app) / 3.0                   # and tied lotteries
+    contacted = rng.random(n_app) < 0.5
+    draw = rng.random(n_app)
+    draw[:3] = 1.0 - 2.0 ** -53                                  # the largest uniforms
+    factor = rng.choice([0.0, 1.0, 1.05, 1.3], n_firms)
+    beta = float(rng.choice([0.0, 4.0, 50.0, 1000.0]))
+    vac = rng.integers(0, 4, (n_firms, n_tasks))
+    weight = choice_weights(factor, beta)
+    firm_of = choose(task, score, tiebreak, contacted, draw, vac.ravel(), weight)
+    expected = logit_pairs(
+        [(i, int(task[i]), float(score[i]), float(tiebreak[i]), bool(contacted[i]),
+          float(draw[i])) for i in range(n_app)],
+        [(z, float(weight[j]), j, int(vac[j, z])) for j in range(n_firms)
+         for z in range(n_tasks)])
+    got = {i: int(j) for i, j in enumerate(firm_of) if j >= 0}
+    assert got == expected
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -46,8 +46,11 @@ def paired(p: Params, seed: int) -> tuple[float, np.ndarray]:
 
 # the mean field's assumptions, made exact in the simulation: productivity ranking without
 # noise, no productivity shocks (which add noise to the premium ranking), assets at their
-# anchor; the mean field is conditioned on the firms each seed drew (no sampling error)
-EXACT = {"screening": False, "firm_shock_sd": 0.0, "reinvest_rate": 0.0}
+# anchor, hiring by premium and score alone (the assortative limit of the matching:
+# β_L → ∞, no random contacts); the mean field is conditioned on the firms each seed
+# drew (no sampling error)
+EXACT = {"screening": False, "firm_shock_sd": 0.0, "reinvest_rate": 0.0,
+         "supply_elasticity": 1000.0, "contact_rate": 0.0}
 
 
 @pytest.mark.slow

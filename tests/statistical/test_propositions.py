@@ -147,7 +147,8 @@ def test_proprietary_ai_shifts_value_to_concentrated_assets():
 @pytest.mark.slow
 def test_between_firm_wage_share_rises_under_proprietary_ai_with_strong_rent_sharing():
     prop, comm = effect(eta0=0.0, eta1=1.0, xi=0.5), effect(eta0=1.0, eta1=0.0, xi=0.5)
-    # measured +0.298 (SE 0.012) under proprietary AI and +0.031 (SE 0.001) under
-    # commodity AI: the mean must exceed 0.15 and commodity's by 0.15 (over 10 SE)
-    assert prop["between_firm_wage_share"].mean() > 0.15
-    assert prop["between_firm_wage_share"].mean() > comm["between_firm_wage_share"].mean() + 0.15
+    # measured +0.095 (SE 0.010) under proprietary AI and +0.006 (SE 0.001) under
+    # commodity AI (workers sort on premia with β_L = 4, MODEL.md §3.3.3): the mean
+    # must exceed 0.05 and commodity's by 0.05 (4 SE below the measured effects)
+    assert prop["between_firm_wage_share"].mean() > 0.05
+    assert prop["between_firm_wage_share"].mean() > comm["between_firm_wage_share"].mean() + 0.05

@@ -272,9 +272,10 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     edu = RNG.integers(0, 5, n).astype(np.int8)
     codifiable = np.arange(n_tasks) % 2 == 0
     log_w = np.log(wage[emp])
-    cv, cv_real, *slopes = fme.employed_statistics(
+    log_factor = np.log(RNG.uniform(0.9, 1.3, n_firms))
+    cv, cv_real, *slopes, premium_share, sorting_share = fme.employed_statistics(
         task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0), output, log_w, edu,
-        codifiable, n_tasks, n_firms, m.ROUNDING)
+        codifiable, n_tasks, n_firms, m.ROUNDING, log_factor)
     y = h * phi[task] + ai[task]
     np.testing.assert_allclose(cv, within_task_cv(y, task, n_tasks, emp), rtol=1e-12)
     np.testing.assert_allclose(cv_real, within_task_cv(output, task, n_tasks, emp), rtol=1e-12)
@@ -285,6 +286,11 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
                 m.mincer_slope(log_w[~on_c], ee[~on_c], te[~on_c], n_tasks),
                 m.between_share(log_w, employer[emp], n_firms))
     np.testing.assert_allclose(slopes, expected, rtol=1e-12)
+    psi = log_factor[employer[emp]]                   # AKM split with the known premium
+    var = log_w.var()
+    assert premium_share == pytest.approx(psi.var() / var, rel=1e-10)
+    assert sorting_share == pytest.approx(2 * np.cov(log_w - psi, psi, bias=True)[0, 1] / var,
+                                          rel=1e-9, abs=1e-12)
 
     capital = np.where(RNG.random(n) < 0.1, RNG.lognormal(0, 1, n), 0.0)
     transfer = np.full(n, 0.05)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from abm.fused import screening as fcut
-from abm.steps import (accumulation, ai_path, education, firm_technology, hiring, production,
-                       rent_sharing, screening)
+from abm.steps import (accumulation, ai_path, education, firm_technology, hiring, matching,
+                       production, rent_sharing, screening)
 from abm.steps.technology import task_output, within_task_cv
 
 H = np.array([0.5, 1.0, 2.0, 4.0])
@@ -361,7 +361,7 @@ def test_match_is_assortative_within_tasks():
     slot_task = np.array([0, 0, 1, 1])
     premium = np.array([1.1, 1.3, 1.0, 1.2])
     firm = np.array([7, 8, 9, 4])
-    pos, hired_firm = hiring.match(app_task, score, np.zeros(4), slot_task, premium, firm)
+    pos, hired_firm = matching.match(app_task, score, np.zeros(4), slot_task, premium, firm)
     got = dict(zip(pos.tolist(), hired_firm.tolist(), strict=True))
     assert got == {1: 8, 2: 7, 3: 4}  # best applicant to best-paying firm; worst unmatched
 
