@@ -23,8 +23,9 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from abm import Params
 from abm.feedback import Progress, compilation_notice
-from abm.params import ParameterError, Params, parse_assignment
+from abm.params import ParameterError, parse_assignment
 import scenarios
 
 if TYPE_CHECKING:
@@ -188,5 +189,6 @@ def __getattr__(name: str) -> Any:
     if name == "summarize":
         from scenarios.summary import summarize
 
+        globals()[name] = summarize      # later look-ups skip this function
         return summarize
     raise AttributeError(f"module 'scenarios.runner' has no attribute {name!r}")
