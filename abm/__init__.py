@@ -2,35 +2,58 @@
 two regimes of inequality (see docs/MODEL.md).
 
 Public interface: `Params`, `simulate`, `LaborMarketModel`.
+
+`LaborMarketModel` and `simulate` are imported on first use (PEP 562), so `import abm`,
+the `abm` command's help, its scenario list and its argument errors do not pay for
+Mesa, numba and pandas (about a second of start-up); `from abm import simulate` imports
+them as before. Mesa is imported through `abm._mesa`, which keeps the user's
+multiprocessing start method.
 """
 
-import multiprocessing as _mp
-import sys as _sys
+from __future__ import annotations
 
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
 
-def _import_mesa_keeping_start_method() -> None:
-    """Import Mesa without letting it change the process's multiprocessing start method.
+from abm.params import ParameterError, Params
 
-    Mesa 3.3.1's `mesa.batchrunner` (imported by `import mesa`) calls
-    ``multiprocessing.set_start_method("spawn", force=True)`` for the whole process.
-    A user script that relied on the platform default (fork on Linux) and has no
-    ``if __name__ == "__main__":`` guard then re-imports itself in every child and
-    hangs. The start method the user had (or the platform default) is put back.
-    """
-    if "mesa" in _sys.modules:          # imported before us: whatever it did is done
-        return
-    before = _mp.get_start_method(allow_none=True)
-    import mesa  # noqa: F401
+if TYPE_CHECKING:
+    from abm.model import LaborMarketModel
+    from abm.simulate import simulate
 
-    if _mp.get_start_method(allow_none=True) != before:
-        _mp.set_start_method(before, force=True)
-
-
-_import_mesa_keeping_start_method()
-
-from abm.model import LaborMarketModel  # noqa: E402
-from abm.params import ParameterError, Params  # noqa: E402
-from abm.simulate import simulate  # noqa: E402
+_LAZY = {"LaborMarketModel": "abm.model", "simulate": "abm.simulate"}
 
 __all__ = ["LaborMarketModel", "ParameterError", "Params", "simulate"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value          # later look-ups skip this function
+        return value
+    raise AttributeError(f"module 'abm' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(types.ModuleType):
+    """The `abm` package, whose `simulate` stays the function.
+
+    Importing the submodule `abm.simulate` (e.g. `from abm.simulate import release`)
+    makes Python bind the package attribute `simulate` to that module. When the package
+    imported the function eagerly this binding was overwritten at once; imported lazily,
+    the module would stay, and `from abm import simulate` would return a module.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _LAZY and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

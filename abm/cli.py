@@ -2,6 +2,10 @@
 
 Every input is validated before any simulation starts; a bad input prints one clear
 line on stderr and exits with status 2 (no traceback).
+
+This module and the checks import only the standard library and the parameter
+metadata (`abm.params`); each subcommand imports the model, Dask or pandas when it runs,
+so `abm --help`, `abm scenarios` and a refused command line answer at interpreter speed.
 """
 
 from __future__ import annotations
@@ -56,9 +60,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    # checking imports only the standard library and the parameter metadata: a bad
+    # command line is refused before Mesa, numba and pandas are imported (about 1 s)
     from scenarios.results import check_folder, record, save
     from scenarios.runner import plan, run_plan
-    from scenarios.summary import format_table, summarize
 
     if args.out is not None and not args.out.strip():
         raise ParameterError("--out must name a folder, got an empty string")
@@ -69,6 +74,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
                   {v: q.to_dict() for v, q in p.params.items()})
     check_folder(out, meta, force=args.force)
     print("\n".join(p.describe()), flush=True)
+    from scenarios.summary import format_table, summarize
+
     df = run_plan(p)
     summary = summarize(df)
     print()

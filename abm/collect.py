@@ -12,6 +12,7 @@ import math
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+import abm._mesa  # noqa: F401  (first: imports Mesa keeping the start method)
 import numpy as np
 from mesa import DataCollector
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+import abm._mesa  # noqa: F401  (first: imports Mesa keeping the start method)
 import mesa
 import numpy as np
 import pandas as pd

@@ -60,12 +60,16 @@ def main(argv: list[str] | None = None) -> int:
     if any(a in ("-h", "--help") for a in argv):
         _parser().print_help()
         return 0
+    try:
+        args = _validate(argv)
+    except BadInput as exc:          # refused before pandas is imported
+        print(f"abm: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     from analysis.empirics.data import DataError, load_all
 
     try:
-        args = _validate(argv)
         oews_df, exposures = load_all(args.data)
-    except (BadInput, DataError) as exc:
+    except DataError as exc:
         print(f"abm: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     return _execute(args, oews_df, exposures)

@@ -61,7 +61,6 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
     """Check every argument; return the base Params, the fixed values and the maps."""
     import scenarios
     from abm.params import ParameterError, parse_assignment
-    from analysis.regimes.maps import Axis
 
     if (args.x is None) != (args.y is None):
         raise BadInput("give both --x and --y, or neither for the standard report")
@@ -91,6 +90,10 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
     try:
         fixed = dict(parse_assignment(s) for s in args.fix)
         base = module.build_params().replace(**fixed, n_periods=args.periods)
+        # the axes' ranges come from the analytic model (numpy, scipy, the sweep runner):
+        # imported only once every cheaper check has passed
+        from analysis.regimes.maps import Axis
+
         pairs = [(args.x, args.y)] if args.x is not None else list(STANDARD_MAPS)
         maps = []
         for xn, yn in pairs:

@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from abm.cli_checks import check_out_folder
 from abm.params import ParameterError
 from abm.provenance import describe_difference, provenance
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FILES = ("results.parquet", "summary.csv", "paths.png", "params.json", "provenance.json")
 

@@ -21,15 +21,17 @@ from __future__ import annotations
 
 import textwrap
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from abm import Params, simulate
+from abm import Params
 from abm.feedback import Progress, compilation_notice
 from abm.params import ParameterError, parse_assignment
 import scenarios
-from scenarios.summary import summarize
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from scenarios.summary import summarize
 
 MAX_SEEDS = 10_000
 
@@ -139,6 +141,10 @@ def plan(name: str, *, seed: int | None = None, seeds: int | None = None,
 
 def run_plan(p: Plan, *, agents: bool = False, progress: bool = True) -> pd.DataFrame:
     """Simulate every (variant, seed) of a checked plan; returns the tidy long table."""
+    import pandas as pd
+
+    from abm.simulate import simulate
+
     runs = [(v, s) for v in p.params for s in p.seeds]
     bar = (Progress(len(runs) * p.periods, f"{p.scenario}: {len(runs)} simulations "
                                            f"x {p.periods} years")
@@ -175,3 +181,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 __all__ = ["Plan", "main", "plan", "run_plan", "run_scenario", "summarize"]
+
+
+def __getattr__(name: str) -> Any:
+    # `summarize` (pandas) is imported on first use, so that `plan` can refuse a bad
+    # command line before pandas, Mesa and numba are imported (`abm run` checks first)
+    if name == "summarize":
+        from scenarios.summary import summarize
+
+        globals()[name] = summarize      # later look-ups skip this function
+        return summarize
+    raise AttributeError(f"module 'scenarios.runner' has no attribute {name!r}")

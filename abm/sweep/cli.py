@@ -20,13 +20,14 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from abm.sweep.cluster import ClusterError
-from abm.sweep.engine import SERIAL, RunsFailed, run_sweep
-from abm.sweep.progress import format_summary, summary
-from abm.sweep.spec import SpecError
-from abm.sweep.store import StoreError, SweepStatus, status
+if TYPE_CHECKING:
+    from abm.sweep.store import SweepStatus
+
+# The engine, store and progress modules (pandas, pyarrow, the model, Dask) are imported
+# by the functions that use them, after the command line has been checked: `abm sweep
+# --help` and a usage error answer without them.
 
 EXIT_FAILED_RUNS = 1
 EXIT_BAD_INPUT = 2
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
     if args.status is not None:
+        from abm.sweep.store import StoreError, status
+
         try:
             st = status(args.status)
         except (StoreError, OSError) as exc:
@@ -103,11 +106,22 @@ def _check(args: argparse.Namespace) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    client: Any = SERIAL if args.serial else args.scheduler
+    from abm.sweep.spec import SpecError, load_spec
+
     start = time.perf_counter()
+    try:                    # an invalid spec is refused before the engine is imported
+        sweep = load_spec(args.spec)
+    except SpecError as exc:
+        return _error(str(exc))
+    from abm.sweep.cluster import ClusterError
+    from abm.sweep.engine import SERIAL, RunsFailed, run_sweep
+    from abm.sweep.progress import format_summary, summary
+    from abm.sweep.store import StoreError, status
+
+    client: Any = SERIAL if args.serial else args.scheduler
     try:
         with _sigterm_as_interrupt():
-            df = run_sweep(args.spec, args.out, client, workers=args.workers,
+            df = run_sweep(sweep, args.out, client, workers=args.workers,
                            progress=False if args.no_progress else None)
     except (SpecError, StoreError, ClusterError) as exc:
         return _error(str(exc))
