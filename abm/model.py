@@ -31,7 +31,7 @@ from abm.population import build_economy
 from abm.state import UNEMPLOYED
 from abm.steps import PERIOD
 
-STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms")
+STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms", "occupations")
 
 
 def root_seed(seed: Any = None, rng: Any = None) -> int | None:
