@@ -1,12 +1,12 @@
 """Phase 2: education and occupation. Retooling workers re-choose credential and task.
 
 Each period a share `retooling_rate` of workers (drawn from this phase's own stream)
-may re-choose education e ∈ {0..E−1}, level e being 10 + years_per_level·e years of
-schooling. With `occupational_choice` she also chooses her task, among her own and one
-random task of each type (codifiable, social; drawn from the `occupations` stream). A
-worker knows her ability θ and picks
+may re-choose education e ∈ {0..E−1}, level e being 10 + y_e·e years of schooling
+(y_e = `years_per_level`; γ = `edu_return` is per year). With `occupational_choice`
+she also chooses her task, among her own and one random task of each type (codifiable,
+social; drawn from the `occupations` stream). A worker knows her ability θ and picks
 
-    (z*, e*) = argmax  P_z(e)·ω_z·y(θ·exp(γ·years(e))·φ_z, the fringe's AI on z)
+    (z*, e*) = argmax  P_z(e)·ω_z·y(θ·exp(γ·y_e·e)·φ_z, the fringe's AI on z)
                        − κ·(1 − subsidy)·e²·w̄/θ  −  c_s·w̄·[z ≠ her task],
 
 where P_z(e) is the employment rate last period of workers on task z who met (or did
