@@ -255,9 +255,9 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     edu = RNG.integers(0, 5, n).astype(np.int8)
     codifiable = np.arange(n_tasks) % 2 == 0
     log_w = np.log(wage[emp])
-    cv, cv_real, *slopes = fme.employed_statistics(
-        task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0), output, log_w, edu,
-        codifiable, n_tasks, n_firms, m.ROUNDING)
+    cv, cv_real, premia, levels, share, between = fme.employed_statistics(
+        task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0), output, log_w, wage,
+        edu, codifiable, n_tasks, n_firms, m.ROUNDING)
     y = h * phi[task] + ai[task]
     np.testing.assert_allclose(cv, within_task_cv(y, task, n_tasks, emp), rtol=1e-12)
     np.testing.assert_allclose(cv_real, within_task_cv(output, task, n_tasks, emp), rtol=1e-12)
@@ -267,7 +267,13 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
                 m.mincer_slope(log_w[on_c], ee[on_c], te[on_c], n_tasks),
                 m.mincer_slope(log_w[~on_c], ee[~on_c], te[~on_c], n_tasks),
                 m.between_share(log_w, employer[emp], n_firms))
-    np.testing.assert_allclose(slopes, expected, rtol=1e-12)
+    np.testing.assert_allclose([*premia, between], expected, rtol=1e-12)
+    # wage levels on education, task fixed effects, by type; the codifiable share
+    w_e = wage[emp]
+    np.testing.assert_allclose(levels, [m.mincer_slope(w_e[on_c], ee[on_c], te[on_c], n_tasks),
+                                        m.mincer_slope(w_e[~on_c], ee[~on_c], te[~on_c],
+                                                       n_tasks)], rtol=1e-12)
+    assert share == pytest.approx(on_c.mean(), rel=1e-15)
 
     capital = np.where(RNG.random(n) < 0.1, RNG.lognormal(0, 1, n), 0.0)
     transfer = np.full(n, 0.05)
