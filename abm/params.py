@@ -117,10 +117,19 @@ class Params:
                            doc="h = θ·exp(γ·years_per_level·e), 0.08 per level; the causal return "
                                "sits below the 0.06-0.12 of OLS estimates (Card 1999, Handbook of "
                                "Labor Economics 3A ch. 30, doi:10.1016/S1573-4463(99)03011-4), "
-                               "whose ability bias the model reproduces and exceeds: the OLS "
-                               "return measured at the defaults is about 0.18 per year")
+                               "which include ability bias; the OLS return measured at the "
+                               "defaults is 0.17 per year, ability bias included (see "
+                               "edu_cost_sd)")
     edu_cost: float = _p(0.02, 0.0, 5.0, symbol="κ", unit="mean wage per level²",
                          doc="yearly cost κ·e²·w̄/θ of holding education e; falls with ability")
+    edu_cost_sd: float = _p(0.0, 0.0, 3.0, symbol="σ_κ", unit="log points",
+                            doc="log-sd of a worker's schooling cost factor c_i (lognormal, "
+                                "median 1), redrawn at each re-choice: costs of schooling "
+                                "differ between people of equal ability (Carneiro, Heckman & "
+                                "Vytlacil 2011, AER 101(6), doi:10.1257/aer.101.6.2754). 1.0 "
+                                "brings the OLS return to 0.11 per year but, with credential "
+                                "requirements anchored on incumbents' education, sets them to "
+                                "0; 0 by default")
     edu_subsidy: float = _p(0.0, 0.0, 1.0, hi_open=True, unit="share",
                             doc="retraining credit: share of education cost paid by the state")
     retooling_rate: float = _p(0.1, 0.0, 1.0, unit="1/year",

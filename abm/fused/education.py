@@ -25,7 +25,7 @@ def candidate_tasks(picks: np.ndarray, task: np.ndarray, n_codifiable: int, n_ta
 
 @kernel
 def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability: np.ndarray,
-                skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: float,
+                cost_shift: np.ndarray, skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: float,
                 scale_by_task: np.ndarray, form: int, growth: np.ndarray, pay: np.ndarray,
                 unit_cost: float, switch_cost: float, precomputed: np.ndarray,
                 task: np.ndarray, education: np.ndarray, human_capital: np.ndarray,
@@ -37,7 +37,8 @@ def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability
     task and the lower level). For task z and level e: hφ = θ·exp(γ·years)·φ[z] with
     `growth[e]` from numpy; y = f(hφ, (αA)[z]·access) inline for the additive and
     skill-neutral forms, else `precomputed[i, c, e]` (numpy's power); net income
-    pay[e, z]·y − κ·e²/θ, less `switch_cost` if z is not her task. Writes the level, the
+    pay[e, z]·y − κ·c_i·e²/θ (c_i = `cost_shift[i]`, or 1 if it is empty), less
+    `switch_cost` if z is not her task. Writes the level, the
     task and h = θ·growth[e*]; a worker who changes task leaves her job.
     """
     n_levels = growth.shape[0]
@@ -46,6 +47,7 @@ def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability
         if not draws[i] < share:
             continue
         theta = ability[i]
+        unit = unit_cost if cost_shift.shape[0] == 0 else unit_cost * cost_shift[i]
         own = candidates[i, 0]
         best = 0.0
         level = 0
@@ -64,7 +66,7 @@ def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability
                         y = h_phi + ai
                     else:
                         y = h_phi * (1.0 + ai / scale_by_task[z])
-                net = pay[e, z] * y - unit_cost * float(e * e) / theta - cost
+                net = pay[e, z] * y - unit * float(e * e) / theta - cost
                 if first or net > best:
                     best = net
                     level = e

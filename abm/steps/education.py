@@ -7,11 +7,12 @@ she also chooses her task, among her own and one random task of each type (codif
 social; drawn from the `occupations` stream). A worker knows her ability θ and picks
 
     (z*, e*) = argmax  P_z(e)·ω_z·y(θ·exp(γ·y_e·e)·φ_z, the fringe's AI on z)
-                       − κ·(1 − subsidy)·e²·w̄/θ  −  c_s·w̄·[z ≠ her task],
+                       − κ·c_i·(1 − subsidy)·e²·w̄/θ  −  c_s·w̄·[z ≠ her task],
 
 where P_z(e) is the employment rate last period of workers on task z who met (or did
 not meet) its credential requirement, ω_z the labour market's price of a unit of her
-output there (her outside option per unit, `production.labour_price`) and c_s the
+output there (her outside option per unit, `production.labour_price`), c_i her own
+cost factor this time (lognormal, log-sd `edu_cost_sd`, from `occupations`) and c_s the
 switching cost (`switch_cost`, in mean wages). A worker who changes task quits her job
 and looks for one in the new task in this period's hiring; jobs per task follow the
 workers on it (`hiring`), so employment across tasks responds to task prices. The
@@ -26,6 +27,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import ndtri
 
 from abm import fused
 from abm.fused import education as loops
@@ -61,7 +63,7 @@ def run(model: LaborMarketModel) -> None:
     own draws and ability and on task-level quantities fixed during the phase (prices,
     employment rates, the neutral scales), so blocks give the same choices and consume
     the streams identically. Every worker draws one number from `education` and, with
-    occupational choice, two from `occupations` (her candidate tasks).
+    three from `occupations` (two candidate tasks and her cost factor).
     """
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
@@ -87,18 +89,22 @@ def run(model: LaborMarketModel) -> None:
         n = b.stop - b.start
         draws = rng.random(n)
         candidates = np.empty((n, 3 if p.occupational_choice else 1), dtype=np.int64)
+        personal = picker.random((n, 3))   # every worker: two task picks, a cost draw
         if p.occupational_choice:
-            loops.candidate_tasks(picker.random((n, 2)), w.task[b], n_c, t.n, candidates)
+            loops.candidate_tasks(personal, w.task[b], n_c, t.n, candidates)
         else:
             candidates[:, 0] = w.task[b]
+        shift = fused.EMPTY
+        if p.edu_cost_sd > 0:
+            shift = np.exp(p.edu_cost_sd * ndtri(personal[:, 2]))
         if candidates.shape[1] != n_cand:
             candidates = np.ascontiguousarray(candidates[:, :n_cand])
         precomputed = fused.EMPTY.reshape(0, 0, 0)
         if code is None:                 # CES or multiplicative: power stays in numpy
             precomputed = _outputs(p, candidates, draws < share, w.ability[b], t,
                                    ai_per_task * access, growth)
-        loops.choose_jobs(draws, float(share), candidates, w.ability[b], t.skill_intensity,
-                          ai_per_task, float(access), fused.EMPTY if scale is None else scale,
+        loops.choose_jobs(draws, float(share), candidates, w.ability[b], shift,
+                          t.skill_intensity, ai_per_task, float(access), fused.EMPTY if scale is None else scale,
                           fused.PRECOMPUTED if code is None else code, growth, pay,
                           float(unit_cost), float(switch_cost), precomputed, w.task[b],
                           w.education[b], w.human_capital[b], w.employer[b])

@@ -358,25 +358,26 @@ class Worker(mesa.Agent):
 
     # -- phase 2: education ---------------------------------------------------------
     def choose_education(self) -> None:
-        """Maybe re-choose (task, e) to maximise P_z(e)·ω_z·y(θe^{γ·years}φ_z) − κ(1−s)·e²·w̄/θ.
+        """Maybe re-choose (task, e) to maximise P_z(e)·ω_z·y(θe^{γ·years}φ_z) − κc(1−s)·e²·w̄/θ.
 
         With occupational choice the candidates are her task, then one random codifiable
         and one random social task; a move costs `switch_cost` mean wages and ends her job.
         """
         m, p = self.model, self.model.params
         draw = m.streams["education"].random()
+        u_c, u_s, u_k = (m.streams["occupations"].random() for _ in range(3))
         candidates = [self.task]
         if p.occupational_choice:
             n_c = sum(1 for t in m.tasks if t.codifiable)
             n_s = len(m.tasks) - n_c
-            u_c = m.streams["occupations"].random()
-            u_s = m.streams["occupations"].random()
             if m.period > -p.burn_in:       # not in the first burn-in period
                 candidates += [min(int(u_c * n_c), n_c - 1),
                                n_c + min(int(u_s * n_s), n_s - 1)]
         if not draw < m.retooling_share():
             return
         unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * m.mean_wage
+        if p.edu_cost_sd > 0:               # her cost of schooling this time: lognormal
+            unit_cost = unit_cost * np.exp(p.edu_cost_sd * ndtri(u_k))
         switch_cost = p.switch_cost * m.mean_wage
         best_task, best_level, best_net = self.task, 0, None
         for z in candidates:

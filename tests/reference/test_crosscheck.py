@@ -71,8 +71,9 @@ CONFIGS = {
                                    asset_returns=1.0),
     "xi_one": dict(xi=1.0, public_equity=0.3),
     "ai_weight_spread": dict(ai_weight_spread=0.8),
-    # fixed tasks; free moves, one year of schooling per level
+    # fixed tasks; personal schooling costs; free moves, one year of schooling per level
     "fixed_tasks": dict(occupational_choice=False),
+    "schooling_costs": dict(edu_cost_sd=1.0, augmentation="ces", rho=0.5),
     "free_moves": dict(switch_cost=0.0, years_per_level=1, retooling_rate=0.5),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
 }
@@ -163,7 +164,8 @@ DIST = dict(n_workers=500, n_firms=10, n_tasks=6, burn_in=3)
 DIST_PERIODS = 6
 SEEDS = 30
 STATISTICS = ("gini_income", "gini_wage", "gini_capital_income", "within_task_cv_exposed",
-              "education_premium", "credential_requirement_exposed", "labor_share")
+              "education_premium", "credential_requirement_exposed", "labor_share",
+              "diagnostic_variance")
 # Family-wise false-alarm rate 1% (Bonferroni over the statistics). The seeds are fixed,
 # so the outcome is deterministic; the level says how surprising a failure would be.
 ALPHA = 0.01 / len(STATISTICS)
@@ -318,7 +320,7 @@ def test_job_choice_is_the_first_maximiser(seed: int) -> None:
     task = candidates[:, 0].copy()
     education = np.zeros(n, dtype=np.int8)
     employer = np.zeros(n, dtype=np.int64)
-    choose_jobs(np.zeros(n), 1.0, candidates, theta, np.ones(n_tasks), np.zeros(n_tasks), 0.0,
+    choose_jobs(np.zeros(n), 1.0, candidates, theta, np.zeros(0), np.ones(n_tasks), np.zeros(n_tasks), 0.0,
                 np.zeros(0), PRECOMPUTED, np.ones(levels), pay, unit, switch, y, task,
                 education, np.zeros(n), employer)
     for i in range(n):
