@@ -75,3 +75,22 @@ def test_fixed_tasks_without_occupational_choice():
     for _ in range(3):
         moving.step()
     assert (moving.economy.workers.task != before).any()
+
+
+def test_jobs_follow_the_workers_who_move():
+    # jobs per task are ⌊job_rate·n_z⌋ with n_z counted after the education phase, so
+    # a task's employment never exceeds its workers' jobs, and tasks that gain workers
+    # gain jobs
+    model = LaborMarketModel(Params(**SMALL, switch_cost=0.0, retooling_rate=0.5), seed=4,
+                             agents=False)
+    w, p = model.economy.workers, model.params
+    before = np.bincount(w.task, minlength=6)
+    emp_before = np.bincount(w.task[w.employer >= 0], minlength=6)
+    for _ in range(3):
+        model.step()
+    on_task = np.bincount(w.task, minlength=6)
+    employed = np.bincount(w.task[w.employer >= 0], minlength=6)
+    assert (on_task != before).any()
+    assert (employed <= np.floor(p.job_rate * on_task)).all()
+    grew = on_task - before > 10
+    assert grew.any() and (employed[grew] > emp_before[grew]).all()
