@@ -114,8 +114,8 @@ class Params:
                                   "high school, some college or associate, bachelor's, "
                                   "advanced degree)")
     edu_return: float = _p(0.04, 0.0, 1.0, symbol="γ", unit="log h per year of schooling",
-                           doc="h = θ·exp(γ·years_per_level·e), 0.08 per level; the causal return "
-                               "sits below the 0.06-0.12 of OLS estimates (Card 1999, Handbook of "
+                           doc="h = θ·exp(γ·years_per_level·e), 0.08 per level; the causal "
+                               "return sits below the 0.06-0.12 of OLS estimates (Card 1999, Handbook of "
                                "Labor Economics 3A ch. 30, doi:10.1016/S1573-4463(99)03011-4), "
                                "which include ability bias; the OLS return measured at the "
                                "defaults is 0.17 per year, ability bias included (see "

@@ -25,7 +25,8 @@ def candidate_tasks(picks: np.ndarray, task: np.ndarray, n_codifiable: int, n_ta
 
 @kernel
 def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability: np.ndarray,
-                cost_shift: np.ndarray, skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: float,
+                cost_shift: np.ndarray, skill_intensity: np.ndarray, ai_per_task: np.ndarray,
+                access: float,
                 scale_by_task: np.ndarray, form: int, growth: np.ndarray, pay: np.ndarray,
                 unit_cost: float, switch_cost: float, precomputed: np.ndarray,
                 task: np.ndarray, education: np.ndarray, human_capital: np.ndarray,

@@ -43,7 +43,8 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
     education takes five small integer values and log wages are of order one, so the
     subtraction loses about one digit of float64's sixteen.
     """
-    acc = np.zeros(16 * n_tasks)     # by task: n, Σy, Σy², Σreal, Σreal², Σlw, Σe, Σe·lw, Σe², Σw, Σe·w
+    # by task: n, Σy, Σy², Σreal, Σreal², Σlw, Σe, Σe·lw, Σe², Σw, Σe·w
+    acc = np.zeros(16 * n_tasks)
     by_firm = np.zeros(2 * n_firms)  # n, Σ log w
     total = 0.0
     total_sq = 0.0

@@ -104,7 +104,8 @@ def run(model: LaborMarketModel) -> None:
             precomputed = _outputs(p, candidates, draws < share, w.ability[b], t,
                                    ai_per_task * access, growth)
         loops.choose_jobs(draws, float(share), candidates, w.ability[b], shift,
-                          t.skill_intensity, ai_per_task, float(access), fused.EMPTY if scale is None else scale,
+                          t.skill_intensity, ai_per_task, float(access),
+                          fused.EMPTY if scale is None else scale,
                           fused.PRECOMPUTED if code is None else code, growth, pay,
                           float(unit_cost), float(switch_cost), precomputed, w.task[b],
                           w.education[b], w.human_capital[b], w.employer[b])

@@ -320,9 +320,9 @@ def test_job_choice_is_the_first_maximiser(seed: int) -> None:
     task = candidates[:, 0].copy()
     education = np.zeros(n, dtype=np.int8)
     employer = np.zeros(n, dtype=np.int64)
-    choose_jobs(np.zeros(n), 1.0, candidates, theta, np.zeros(0), np.ones(n_tasks), np.zeros(n_tasks), 0.0,
-                np.zeros(0), PRECOMPUTED, np.ones(levels), pay, unit, switch, y, task,
-                education, np.zeros(n), employer)
+    choose_jobs(np.zeros(n), 1.0, candidates, theta, np.zeros(0), np.ones(n_tasks),
+                np.zeros(n_tasks), 0.0, np.zeros(0), PRECOMPUTED, np.ones(levels), pay, unit,
+                switch, y, task, education, np.zeros(n), employer)
     for i in range(n):
         nets = [(y[i, c, e] - unit * float(e) ** 2 / theta[i]
                  - (0.0 if candidates[i, c] == candidates[i, 0] else switch),
