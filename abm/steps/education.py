@@ -62,8 +62,9 @@ def run(model: LaborMarketModel) -> None:
     Workers are processed in blocks of `BLOCK`: each choice depends only on the worker's
     own draws and ability and on task-level quantities fixed during the phase (prices,
     employment rates, the neutral scales), so blocks give the same choices and consume
-    the streams identically. Every worker draws one number from `education` and, with
-    three from `occupations` (two candidate tasks and her cost factor).
+    the streams identically. Every worker draws one number from `education` and three
+    from `occupations` (two candidate tasks and her cost factor), whether or not she
+    retools and whichever mechanisms are on, so no draw shifts another.
     """
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
@@ -79,7 +80,7 @@ def run(model: LaborMarketModel) -> None:
     pay = np.where(levels[:, None] >= t.requirement_effective[None, :],
                    t.emp_rate_eligible, t.emp_rate_ineligible) * t.labour_price  # (E, Z)
     ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)
-    growth = np.exp(p.edu_return * p.years_per_level * levels)   # exp(γ·years), numpy (rule 3)
+    growth = np.exp(p.edu_return * p.years_per_level * levels)   # exp(γ·y_e·e), numpy (rule 3)
     code = fused.form_code(p.augmentation, scale is not None)
     n_c = int(np.count_nonzero(t.codifiable))
     # tasks are re-chosen from the second burn-in period on: the first sets task prices
