@@ -107,7 +107,7 @@ class Params:
     ability_sd: float = _p(0.4, 0.0, 3.0, symbol="sd(ln θ)",
                            doc="log-sd of ability θ (lognormal, mean 1)")
     n_edu_levels: int = _p(5, 2, 10, unit="levels", doc="education levels e = 0..n-1 (credentials)")
-    years_per_level: int = _p(2, 1, 4, unit="years of schooling per level",
+    years_per_level: int = _p(2, 1, 4, symbol="y_e", unit="years of schooling per level",
                               doc="level e is SCHOOLING_BASE + years_per_level·e years of "
                                   "schooling: at 2, 10/12/14/16/18 years, the attainment "
                                   "categories of the BLS/Census CPS (less than high school, "
@@ -139,7 +139,7 @@ class Params:
     occupational_choice: bool = _p(True, doc="retooling workers choose their task jointly with "
                                              "education, among their own task and one random "
                                              "task of each type; False keeps every task fixed")
-    switch_cost: float = _p(0.15, 0.0, 10.0, unit="mean wage",
+    switch_cost: float = _p(0.15, 0.0, 10.0, symbol="c_s", unit="mean wage",
                             doc="cost of changing task, in the year of the move: the 12-20% wage "
                                 "value of five years of occupational tenure lost on a switch "
                                 "(Kambourov & Manovskii 2009, International Economic Review 50(1), "
