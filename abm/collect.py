@@ -64,9 +64,17 @@ COLUMNS: dict[str, str] = {
                                "lowest) of pre-AI output y(h, no AI) within each task",
     "ai_gain_top_quintile": "ai_gain_same_access among the top quintile (the ⌈n/5⌉ highest) "
                             "of pre-AI output within each task",
-    "education_premium": "Mincer slope of log wage on education, task fixed effects, employed",
+    "education_premium": "Mincer return per year of schooling: OLS slope of log wage on "
+                         "years of schooling (10 + years_per_level·e), task fixed effects, "
+                         "employed",
     "education_premium_codifiable": "education_premium among workers on codifiable tasks",
     "education_premium_social": "education_premium among workers on social tasks",
+    "return_codifiable_education": "wage gain per year of schooling on codifiable tasks, in "
+                                   "pre-AI mean wages: OLS slope of the wage level on years, "
+                                   "task fixed effects, divided by the employed's mean wage in "
+                                   "period 0; carries the task price (Proposition 3)",
+    "return_social_education": "the same on social/organisational tasks",
+    "codifiable_employment_share": "share of the employed working on codifiable tasks",
     "credential_requirement_exposed": "mean posted credential requirement, exposed tasks",
     "credential_requirement_unexposed": "mean posted credential requirement, unexposed tasks",
     "diagnostic_variance": "V_D: mean over exposed tasks of corr(signal, ability)^2",
@@ -177,10 +185,10 @@ def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]
 
 
 def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
-                         ) -> tuple[np.ndarray, np.ndarray, float, float, float, float,
-                                    float, float]:
-    """Within-task CVs of output, education premia, the between-firm wage share and its
-    AKM-style split into firm premia and sorting.
+                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float,
+                                    float, float, float]:
+    """Within-task CVs of output, education premia and returns, the codifiable share,
+    the between-firm wage share and its AKM-style split into firm premia and sorting.
 
     The CVs: `within_task_cv` of `outputs(..., η0+η1, employed)` (the same AI access
     for everyone) and of the employed's realised output. All from one pass over the
@@ -204,7 +212,7 @@ def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
                                   mult_elasticity=p.mult_elasticity, tool_base=p.tool_base)
     return loops.employed_statistics(w.task, w.employer, w.human_capital, t.skill_intensity,
                                      ai_per_task, fused.EMPTY if scale is None else scale,
-                                     code, same, w.output, log_wage, w.education,
+                                     code, same, w.output, log_wage, w.wage, w.education,
                                      t.codifiable, t.n, f.n, m.ROUNDING,
                                      np.log(np.maximum(f.rent_factor, 1e-300)))
 
@@ -304,10 +312,17 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
     wage_e.sort()                            # a private copy: sort it in place for the Gini
     gini_wage = m.gini_sorted(wage_e)
     del wage_e
-    cv, cv_all, premium, premium_c, premium_s, between, firm_premium, sorting = (
-        _employed_statistics(model, log_w))
+    (cv, cv_all, premia, levels, codifiable_share, between, firm_premium,
+     sorting) = _employed_statistics(model, log_w)
     del log_w
     gains = ai_gains(model)
+    years = model.params.years_per_level     # slopes per level → per year of schooling
+    # wage gains are quoted in the employed's mean wage before AI (period 0), fixed per
+    # run, so that their changes carry the task prices (Proposition 3)
+    mean_wage = wages_total / max(n_employed, 1)
+    at_zero = model.metrics_at_zero
+    base_wage = (at_zero["wages_total"] / max(round(at_zero["employment_rate"] * w.n), 1)
+                 if eco.period > 0 and at_zero else mean_wage)
 
     owner_total = float(np.add.reduce(f.owner_income))
     taxes_total = float(np.add.reduce(f.taxes))
@@ -347,9 +362,12 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "ai_gain_same_access": gains[0],
         "ai_gain_bottom_quintile": gains[1],
         "ai_gain_top_quintile": gains[2],
-        "education_premium": premium,
-        "education_premium_codifiable": premium_c,
-        "education_premium_social": premium_s,
+        "education_premium": float(premia[0]) / years,
+        "education_premium_codifiable": float(premia[1]) / years,
+        "education_premium_social": float(premia[2]) / years,
+        "return_codifiable_education": float(levels[0]) / years / base_wage,
+        "return_social_education": float(levels[1]) / years / base_wage,
+        "codifiable_employment_share": float(codifiable_share),
         "credential_requirement_exposed": float(means[2, 0]),
         "credential_requirement_unexposed": float(means[2, 1]),
         "diagnostic_variance": float(means[3, 0]),

@@ -32,8 +32,8 @@ from abm.population import build_economy
 from abm.state import UNEMPLOYED
 from abm.steps import PERIOD
 
-STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms",
-           "matching")
+STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms", "matching",
+           "occupations")
 
 
 def root_seed(seed: Any = None, rng: Any = None) -> int | None:

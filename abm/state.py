@@ -70,7 +70,7 @@ class Workers:
     """Per-worker state (length N arrays)."""
 
     ability: np.ndarray            # θ_i, lognormal with mean 1; never seen by employers
-    task: np.ndarray               # z_i, the worker's task (occupation), fixed
+    task: np.ndarray               # z_i, the worker's task (occupation), re-chosen on retooling
     education: np.ndarray          # e_i in 0..n_edu_levels-1 (the credential)
     human_capital: np.ndarray      # h_i = θ_i·exp(γ·e_i)
     employer: np.ndarray           # firm index j, or UNEMPLOYED

@@ -4,47 +4,77 @@ from __future__ import annotations
 
 import numpy as np
 
-from abm.fused import ADDITIVE
+from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
 
 @kernel
-def choose_levels(draws: np.ndarray, share: float, task: np.ndarray, ability: np.ndarray,
-                  skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: float,
-                  neutral_scale: np.ndarray, form: int, growth: np.ndarray,
-                  pay: np.ndarray, unit_cost: float, education: np.ndarray,
-                  human_capital: np.ndarray) -> None:
-    """Workers whose draw is below `share` take the level maximising net expected income.
+def candidate_tasks(picks: np.ndarray, task: np.ndarray, n_codifiable: int, n_tasks: int,
+                    out: np.ndarray) -> None:
+    """Each worker's candidates: her task, one codifiable and one social task.
 
-    numpy (`education.run` and `best_level`): for level e, hφ = θ·exp(γe)·φ[z] with
-    `growth[e]` = exp(γe) from numpy; y = f(hφ, (αA)[z]·access); net income
-    pay[e, z]·y − κ·e²/θ; the first maximum wins, and a NaN beats any number (the
-    first NaN wins). Writes the choice and h = θ·exp(γe*).
+    `picks` (n, 2) holds two uniforms per worker; the codifiable candidate is
+    ⌊u₀·n_C⌋ and the social one n_C + ⌊u₁·(Z − n_C)⌋ (tasks 0..n_C−1 are codifiable).
+    """
+    n_social = n_tasks - n_codifiable
+    for i in range(task.shape[0]):
+        out[i, 0] = task[i]
+        out[i, 1] = min(int(picks[i, 0] * n_codifiable), n_codifiable - 1)
+        out[i, 2] = n_codifiable + min(int(picks[i, 1] * n_social), n_social - 1)
+
+
+@kernel
+def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability: np.ndarray,
+                cost_shift: np.ndarray, skill_intensity: np.ndarray, ai_per_task: np.ndarray,
+                access: float,
+                scale_by_task: np.ndarray, form: int, growth: np.ndarray, pay: np.ndarray,
+                unit_cost: float, switch_cost: float, precomputed: np.ndarray,
+                task: np.ndarray, education: np.ndarray, human_capital: np.ndarray,
+                employer: np.ndarray) -> None:
+    """Workers whose draw is below `share` take the (task, level) of highest net income.
+
+    Candidates c = 0.. (`candidates[i, c]`; column 0 is her own task) are tried in order,
+    levels e ascending within each; the first strict maximum wins (so a tie keeps her
+    task and the lower level). For task z and level e: hφ = θ·exp(γ·years)·φ[z] with
+    `growth[e]` from numpy; y = f(hφ, (αA)[z]·access) inline for the additive and
+    skill-neutral forms, else `precomputed[i, c, e]` (numpy's power); net income
+    pay[e, z]·y − κ·c_i·e²/θ (c_i = `cost_shift[i]`, or 1 if it is empty), less
+    `switch_cost` if z is not her task. Writes the level, the
+    task and h = θ·growth[e*]; a worker who changes task leaves her job.
     """
     n_levels = growth.shape[0]
-    for i in range(task.shape[0]):
+    n_cand = candidates.shape[1]
+    for i in range(candidates.shape[0]):
         if not draws[i] < share:
             continue
-        z = task[i]
         theta = ability[i]
-        ai = ai_per_task[z] * access
+        unit = unit_cost if cost_shift.shape[0] == 0 else unit_cost * cost_shift[i]
+        own = candidates[i, 0]
         best = 0.0
         level = 0
-        best_is_nan = False
-        for e in range(n_levels):
-            h_phi = theta * growth[e] * skill_intensity[z]
-            if form == ADDITIVE:
-                y = h_phi + ai
-            else:
-                y = h_phi * (1.0 + ai / neutral_scale[i])
-            net = pay[e, z] * y - unit_cost * float(e * e) / theta
-            if e == 0:
-                best = net
-                best_is_nan = net != net
-            elif net > best or (net != net and not best_is_nan):
-                if net != net:
-                    best_is_nan = True
-                best = net
-                level = e
+        best_task = own
+        first = True
+        for c in range(n_cand):
+            z = candidates[i, c]
+            ai = ai_per_task[z] * access
+            cost = 0.0 if z == own else switch_cost
+            for e in range(n_levels):
+                if form == PRECOMPUTED:
+                    y = precomputed[i, c, e]
+                else:
+                    h_phi = theta * growth[e] * skill_intensity[z]
+                    if form == ADDITIVE:
+                        y = h_phi + ai
+                    else:
+                        y = h_phi * (1.0 + ai / scale_by_task[z])
+                net = pay[e, z] * y - unit * float(e * e) / theta - cost
+                if first or net > best:
+                    best = net
+                    level = e
+                    best_task = z
+                    first = False
         education[i] = level
         human_capital[i] = theta * growth[level]
+        if best_task != own:
+            task[i] = best_task
+            employer[i] = -1

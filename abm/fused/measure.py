@@ -17,14 +17,14 @@ from abm.fused.jit import kernel
 def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
                         skill_intensity: np.ndarray, ai_per_task: np.ndarray,
                         neutral_scale: np.ndarray, form: int, same_access: np.ndarray,
-                        output: np.ndarray, log_wage: np.ndarray, education: np.ndarray,
-                        codifiable: np.ndarray, n_tasks: int, n_firms: int,
-                        rounding: float, log_factor: np.ndarray
-                        ) -> tuple[np.ndarray, np.ndarray, float, float, float, float,
+                        output: np.ndarray, log_wage: np.ndarray, wage: np.ndarray,
+                        education: np.ndarray, codifiable: np.ndarray, n_tasks: int,
+                        n_firms: int, rounding: float, log_factor: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float,
                                    float, float]:
     """Statistics over the employed, from one pass of sums by task and by firm.
 
-    Returns (cv, cv_real, premium, premium_codifiable, premium_social, between,
+    Returns (cv, cv_real, premia, level_slopes, codifiable_share, between,
     firm_premium_share, sorting_share):
 
     - the within-task CV of output at the common access (`ai_per_task` is the AI input
@@ -32,7 +32,11 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
       var = max(Σy²/n − ȳ², 0)·n/(n − 1), CV = sd/ȳ, NaN with fewer than two employed;
     - the OLS slopes of log wage (`log_wage`: the employed's, in worker order, from
       numpy's log) on education with task fixed effects, for all, codifiable and social
-      tasks (NaN with fewer than 3 workers or no within-task variation in education);
+      tasks (NaN with fewer than 3 workers or no within-task variation in education),
+      per education level;
+    - the same slopes of the wage level (`wage`, every worker's) on codifiable and on
+      social tasks, per level;
+    - the codifiable tasks' share of the employed;
     - the between-firm share of the variance of log wages (`metrics.between_share`:
       0 with fewer than two employed or a variance below `rounding`² of the mean square);
     - the AKM-style split of that variance with the premium the model knows,
@@ -43,7 +47,8 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
     education takes five small integer values and log wages are of order one, so the
     subtraction loses about one digit of float64's sixteen.
     """
-    acc = np.zeros(16 * n_tasks)     # by task: n, Σy, Σy², Σreal, Σreal², Σlw, Σe, Σe·lw, Σe²
+    # by task: n, Σy, Σy², Σreal, Σreal², Σlw, Σe, Σe·lw, Σe², Σw, Σe·w
+    acc = np.zeros(16 * n_tasks)
     by_firm = np.zeros(2 * n_firms)  # n, Σ log w
     total = 0.0
     total_sq = 0.0
@@ -66,6 +71,7 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                 y = h_phi * (1.0 + ai_per_task[z] / neutral_scale[i])
         real = output[i]
         lw = log_wage[m]
+        wi = wage[i]
         x = float(education[i])
         m += 1
         k = 16 * z
@@ -78,6 +84,8 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
         acc[k + 6] += x
         acc[k + 7] += x * lw
         acc[k + 8] += x * x
+        acc[k + 9] += wi
+        acc[k + 10] += x * wi
         by_firm[2 * j] += 1.0
         by_firm[2 * j + 1] += lw
         total += lw
@@ -87,7 +95,7 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
         sum_psi_sq += psi * psi
         sum_lw_psi += lw * psi
     cv = np.full((2, n_tasks), np.nan)
-    sums = np.zeros(6)               # Σxd², Σxd·yd, n: codifiable, then social
+    sums = np.zeros(8)               # Σxd², Σxd·yd, n, Σxd·wd: codifiable, then social
     for z in range(n_tasks):
         k = 16 * z
         n = acc[k]
@@ -98,17 +106,23 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                 mean = acc[k + 1 + 2 * r] / n
                 var = max(acc[k + 2 + 2 * r] / n - mean * mean, 0.0) * n / (n - 1)
                 cv[r, z] = np.sqrt(var) / mean
-        g = 0 if codifiable[z] else 3
+        g = 0 if codifiable[z] else 4
         sums[g] += acc[k + 8] - acc[k + 6] * acc[k + 6] / n
         sums[g + 1] += acc[k + 7] - acc[k + 6] * acc[k + 5] / n
         sums[g + 2] += n
+        sums[g + 3] += acc[k + 10] - acc[k + 6] * acc[k + 9] / n
     slopes = np.full(3, np.nan)
     for g, (sxx, sxy, count) in enumerate((
-            (sums[0] + sums[3], sums[1] + sums[4], sums[2] + sums[5]),
-            (sums[0], sums[1], sums[2]), (sums[3], sums[4], sums[5]))):
+            (sums[0] + sums[4], sums[1] + sums[5], sums[2] + sums[6]),
+            (sums[0], sums[1], sums[2]), (sums[4], sums[5], sums[6]))):
         if count >= 3 and sxx > 1e-12:
             slopes[g] = sxy / sxx
-    share = 0.0                      # no variance to split: fewer than two, or all equal
+    levels = np.full(2, np.nan)
+    for g in range(2):
+        if sums[4 * g + 2] >= 3 and sums[4 * g] > 1e-12:
+            levels[g] = sums[4 * g + 3] / sums[4 * g]
+    share = sums[2] / (sums[2] + sums[6]) if sums[2] + sums[6] > 0 else np.nan
+    between_share = 0.0              # no variance to split: fewer than two, or all equal
     premium_share = 0.0
     sorting_share = 0.0
     if m >= 2:
@@ -140,14 +154,13 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                     d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
                     between += by_firm[2 * j] * d * d
         if variance > rounding * rounding * total_sq:
-            share = between / variance
+            between_share = between / variance
             mean_psi = sum_psi / m
             var_psi = max(sum_psi_sq / m - mean_psi * mean_psi, 0.0)
             cov_lw_psi = sum_lw_psi / m - mean * mean_psi
             premium_share = var_psi * m / variance
             sorting_share = 2.0 * (cov_lw_psi - var_psi) * m / variance
-    return (cv[0], cv[1], slopes[0], slopes[1], slopes[2], share, premium_share,
-            sorting_share)
+    return cv[0], cv[1], slopes, levels, share, between_share, premium_share, sorting_share
 
 
 @kernel

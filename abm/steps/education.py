@@ -1,15 +1,23 @@
-"""Phase 2: education. Workers who may retool re-choose their credential.
+"""Phase 2: education and occupation. Retooling workers re-choose credential and task.
 
 Each period a share `retooling_rate` of workers (drawn from this phase's own stream)
-may re-choose education e ∈ {0..E−1}. A worker knows her ability θ and picks
+may re-choose education e ∈ {0..E−1}, level e being 10 + y_e·e years of schooling
+(y_e = `years_per_level`; γ = `edu_return` is per year). With `occupational_choice`
+she also chooses her task, among her own and one random task of each type (codifiable,
+social; drawn from the `occupations` stream). A worker knows her ability θ and picks
 
-    e* = argmax_e  P_z(e)·ω_z·y(θ·exp(γe)·φ_z, the fringe's AI)  −  κ·(1 − subsidy)·e²·w̄/θ,
+    (z*, e*) = argmax  P_z(e)·ω_z·y(θ·exp(γ·y_e·e)·φ_z, the fringe's AI on z)
+                       − κ·c_i·(1 − subsidy)·e²·w̄/θ  −  c_s·w̄·[z ≠ her task],
 
-where P_z(e) is the employment rate last period of workers on her task who met (or did
-not meet) the task's credential requirement and ω_z the labour market's price of a unit
-of her output (her outside option per unit, `production.labour_price`). The AI vendors'
-fee on commodity AI is left out: with the additive form it does not depend on education,
-so it cannot change the choice. The cost falls with ability, so education
+where P_z(e) is the employment rate last period of workers on task z who met (or did
+not meet) its credential requirement, ω_z the labour market's price of a unit of her
+output there (her outside option per unit, `production.labour_price`), c_i her own
+cost factor this time (lognormal, log-sd `edu_cost_sd`, from `occupations`) and c_s the
+switching cost (`switch_cost`, in mean wages). A worker who changes task quits her job
+and looks for one in the new task in this period's hiring; jobs per task follow the
+workers on it (`hiring`), so employment across tasks responds to task prices. The
+AI vendors' fee on commodity AI is left out: with the additive form it does not depend
+on education, so it cannot change the choice. The cost falls with ability, so education
 is informative about ability: that is what makes credentials worth screening on.
 Retooling speed and cost are the policy levers "retraining credits".
 """
@@ -19,37 +27,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+from scipy.special import ndtri
 
 from abm import fused
 from abm.fused import education as loops
-from abm.state import blocks
-from abm.steps.production import ai_input, neutral_scale
+from abm.params import Params
+from abm.state import Tasks, blocks
+from abm.steps.production import neutral_scale_by_task
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
-
-
-def best_level(theta: np.ndarray, expected_income: np.ndarray, unit_cost: float) -> np.ndarray:
-    """Pick the education level maximising expected income net of cost.
-
-    Args:
-        theta: abilities of the choosing workers, shape (n,).
-        expected_income: shape (n, E), expected yearly income at each level.
-        unit_cost: κ·(1 − subsidy)·w̄, cost of e² for a worker of ability 1.
-    """
-    # argmax over levels one column at a time: no (n, E) temporaries, same result,
-    # including argmax's ties (first level wins) and NaN (the first NaN wins)
-    best = expected_income[:, 0] - unit_cost * 0.0 ** 2 / theta
-    level = np.zeros(theta.shape[0], dtype=np.int8)
-    best_is_nan = np.isnan(best)
-    for e in range(1, expected_income.shape[1]):
-        net = expected_income[:, e] - unit_cost * float(e) ** 2 / theta
-        better = (net > best) | (np.isnan(net) & ~best_is_nan)
-        np.copyto(best, net, where=better)
-        np.copyto(level, e, where=better)
-        best_is_nan |= better & np.isnan(net)
-    return level
 
 
 def retooling_share(period: int, burn_in: int, retooling_rate: float) -> float:
@@ -69,50 +57,72 @@ BLOCK = 1 << 16  # workers per block: bounds the phase's scratch memory whatever
 
 
 def run(model: LaborMarketModel) -> None:
-    """Let this period's retooling workers re-choose education.
+    """Let this period's retooling workers re-choose education (and task).
 
     Workers are processed in blocks of `BLOCK`: each choice depends only on the worker's
-    own draw and ability and on task-level quantities fixed during the phase, so blocks
-    give the same choices (and consume the stream identically) while holding an (n, E)
-    income table for one block only rather than for every chooser at once.
+    own draws and ability and on task-level quantities fixed during the phase (prices,
+    employment rates, the neutral scales), so blocks give the same choices and consume
+    the streams identically. Every worker draws one number from `education` and three
+    from `occupations` (two candidate tasks and her cost factor), whether or not she
+    retools and whichever mechanisms are on, so no draw shifts another.
     """
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
     rng = model.streams["education"]
+    picker = model.streams["occupations"]
     share = retooling_share(eco.period, p.burn_in, p.retooling_rate)
     access = eco.fringe_access        # the AI in her outside option (last period's)
-    scale = neutral_scale(p, eco)
+    scale = neutral_scale_by_task(p, eco)
     unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * eco.mean_wage
+    switch_cost = p.switch_cost * eco.mean_wage
     levels = np.arange(p.n_edu_levels)
     # P_z(e)·ω_z per task and level: the value of a unit of output to a worker holding e
     pay = np.where(levels[:, None] >= t.requirement_effective[None, :],
                    t.emp_rate_eligible, t.emp_rate_ineligible) * t.labour_price  # (E, Z)
+    ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)
+    growth = np.exp(p.edu_return * p.years_per_level * levels)   # exp(γ·y_e·e), numpy (rule 3)
     code = fused.form_code(p.augmentation, scale is not None)
-    if code is not None:
-        ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)
-        growth = np.exp(p.edu_return * levels)           # exp(γe), from numpy (rule 3)
+    n_c = int(np.count_nonzero(t.codifiable))
+    # tasks are re-chosen from the second burn-in period on: the first sets task prices
+    # for the initial, equal allocation (its ω are the CES weights, not prices)
+    n_cand = 3 if p.occupational_choice and eco.period > -p.burn_in else 1
     for b in blocks(w.n, BLOCK):
-        draws = rng.random(b.stop - b.start)
-        if code is not None:
-            loops.choose_levels(draws, float(share), w.task[b], w.ability[b],
-                                t.skill_intensity, ai_per_task, float(access),
-                                fused.EMPTY if scale is None else scale[b], code, growth,
-                                pay, float(unit_cost), w.education[b], w.human_capital[b])
-            continue
-        idx = b.start + np.flatnonzero(draws < share)
-        if idx.size == 0:
-            continue
-        task = w.task[idx]
-        theta = w.ability[idx]
-        ai = ai_input(t.ai_weight, t.augmentable, task, eco.ai_capability, access)
-        phi = t.skill_intensity[task]
-        income = np.empty((idx.size, p.n_edu_levels))
-        for e in levels:
-            h_phi = theta * np.exp(p.edu_return * e) * phi
-            y = task_output(h_phi, ai, form=p.augmentation, rho=p.rho,
-                            mult_elasticity=p.mult_elasticity, tool_base=p.tool_base,
-                            neutral_scale=None if scale is None else scale[idx])
-            income[:, e] = pay[e][task] * y
-        new = best_level(theta, income, unit_cost)
-        w.education[idx] = new
-        w.human_capital[idx] = theta * np.exp(p.edu_return * new)
+        n = b.stop - b.start
+        draws = rng.random(n)
+        candidates = np.empty((n, 3 if p.occupational_choice else 1), dtype=np.int64)
+        personal = picker.random((n, 3))   # every worker: two task picks, a cost draw
+        if p.occupational_choice:
+            loops.candidate_tasks(personal, w.task[b], n_c, t.n, candidates)
+        else:
+            candidates[:, 0] = w.task[b]
+        shift = fused.EMPTY
+        if p.edu_cost_sd > 0:
+            shift = np.exp(p.edu_cost_sd * ndtri(personal[:, 2]))
+        if candidates.shape[1] != n_cand:
+            candidates = np.ascontiguousarray(candidates[:, :n_cand])
+        precomputed = fused.EMPTY.reshape(0, 0, 0)
+        if code is None:                 # CES or multiplicative: power stays in numpy
+            precomputed = _outputs(p, candidates, draws < share, w.ability[b], t,
+                                   ai_per_task * access, growth)
+        loops.choose_jobs(draws, float(share), candidates, w.ability[b], shift,
+                          t.skill_intensity, ai_per_task, float(access),
+                          fused.EMPTY if scale is None else scale,
+                          fused.PRECOMPUTED if code is None else code, growth, pay,
+                          float(unit_cost), float(switch_cost), precomputed, w.task[b],
+                          w.education[b], w.human_capital[b], w.employer[b])
+
+
+def _outputs(p: Params, candidates: np.ndarray, choosing: np.ndarray, ability: np.ndarray,
+             t: Tasks, ai: np.ndarray, growth: np.ndarray) -> np.ndarray:
+    """y at each candidate task and level for the choosing workers (others left 0)."""
+    out = np.zeros((candidates.shape[0],) + candidates.shape[1:] + (growth.size,))
+    idx = np.flatnonzero(choosing)
+    theta = ability[idx]
+    for c in range(candidates.shape[1]):
+        task = candidates[idx, c]
+        for e in range(growth.size):
+            out[idx, c, e] = task_output(theta * growth[e] * t.skill_intensity[task], ai[task],
+                                         form=p.augmentation, rho=p.rho,
+                                         mult_elasticity=p.mult_elasticity,
+                                         tool_base=p.tool_base)
+    return out

@@ -144,14 +144,26 @@ def ai_input(tasks_ai_weight: np.ndarray, augmentable: np.ndarray, task: np.ndar
     return per_task[task] * access
 
 
-def neutral_scale(params: Params, eco: Economy) -> np.ndarray | None:
-    """Per-worker m_z (mean hφ on the worker's task) when homogenization is off, else None."""
+def neutral_scale_by_task(params: Params, eco: Economy) -> np.ndarray | None:
+    """m_z, mean hφ of the workers on task z, when homogenization is off, else None.
+
+    NaN for a task nobody works on (occupational choice can empty one): no worker's
+    output uses it, and as a candidate task its NaN income is never chosen.
+    """
     if params.homogenization:
         return None
     w, t = eco.workers, eco.tasks
     h_phi = w.human_capital * t.skill_intensity[w.task]
-    m = np.bincount(w.task, weights=h_phi, minlength=t.n) / np.bincount(w.task, minlength=t.n)
-    return m[w.task]
+    total = np.bincount(w.task, weights=h_phi, minlength=t.n)
+    count = np.bincount(w.task, minlength=t.n)
+    with np.errstate(invalid="ignore"):
+        return total / count
+
+
+def neutral_scale(params: Params, eco: Economy) -> np.ndarray | None:
+    """Per-worker m_z (mean hφ on the worker's task) when homogenization is off, else None."""
+    m = neutral_scale_by_task(params, eco)
+    return None if m is None else m[eco.workers.task]
 
 
 def outputs(params: Params, eco: Economy, access: np.ndarray | float,

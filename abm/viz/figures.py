@@ -357,7 +357,7 @@ class EducationPlot(_TimeSeries):
             half = max(0.25 * abs(centre), 0.05)
             ax.set_ylim(centre - half, centre + half)
             ax.grid(alpha=0.3)
-        top.set_ylabel("education premium\n(log-wage pts\nper level)", fontsize=8)
+        top.set_ylabel("education premium\n(log-wage pts\nper year)", fontsize=8)
         bottom.set_ylabel("credential\nrequired\n(edu. levels)", fontsize=8)
         fig.suptitle("Education premium (Mincer slope) and credential requirement",
                      fontsize=11, y=0.98)

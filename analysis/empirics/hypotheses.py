@@ -11,8 +11,11 @@ sign and is more than two standard errors from zero.
   and the gain of the lowest ability quintile minus that of the highest > 0, with two
   gain measures labelled honestly (`occupations.gains_by_quintile`). Condition: AI adds a
   floor (additive) rather than amplifying skill (multiplicative, μ = 1.5).
-- H2 (education returns): Δ`education_premium_codifiable` < 0 and
-  Δ`education_premium_social` > 0; condition σ > 1 (σ = 2 vs 0.5) and price effects on.
+- H2 (education returns): Δ`return_codifiable_education` < 0 and
+  Δ`return_social_education` > 0 (wage gains per year of schooling, which carry task
+  prices; docs/MODEL.md §5); paper's condition σ > 1 (σ = 2 vs 0.5) and price effects
+  on. The derivation predicts the codifiable fall for every finite σ and none with
+  prices frozen.
 - H3 (credential requirements): the exposed-minus-unexposed change in the posted
   requirement > 0, and across exposed tasks the requirement rises more where AI
   compresses output more (slope of Δrequirement on Δ within-task CV < 0; needs
@@ -125,8 +128,8 @@ def _statistics(h: str) -> list[tuple[str, str, int]]:
         "H1": [("d_within_task_cv_exposed", "within_task_cv_exposed", -1),
                ("gain_q1_minus_q5_equal_access", "gain:equal_access", +1),
                ("gain_q1_minus_q5_realised", "gain:realised", +1)],
-        "H2": [("d_education_premium_codifiable", "education_premium_codifiable", -1),
-               ("d_education_premium_social", "education_premium_social", +1)],
+        "H2": [("d_return_codifiable_education", "return_codifiable_education", -1),
+               ("d_return_social_education", "return_social_education", +1)],
         "H3": [("d_requirement_exposed_minus_unexposed", "requirement_gap", +1),
                ("slope_d_requirement_on_d_cv", "slope", -1)],
         "H4": [("d_between_firm_wage_share", "between_firm_wage_share", +1)],

@@ -30,7 +30,9 @@ BASE = {"n_workers": 20_000}
 enough for percentiles of 60 occupations of about 330 workers each."""
 
 FRAME_COLUMNS = ("within_task_cv_exposed", "education_premium_codifiable",
-                 "education_premium_social", "credential_requirement_exposed",
+                 "education_premium_social", "return_codifiable_education",
+                 "return_social_education", "codifiable_employment_share",
+                 "credential_requirement_exposed",
                  "credential_requirement_unexposed", "between_firm_wage_share",
                  "diagnostic_variance", "gini_income")
 

@@ -218,7 +218,7 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
             def level(z: np.ndarray, g: TaskGroup = g, k: int = k, ai_c: float = ai_c
                       ) -> np.ndarray:
                 theta = np.exp(mu_t + s_t * z)[:, None]
-                h_phi = theta * np.exp(p.edu_return * levels[None, :]) * g.phi
+                h_phi = theta * np.exp(p.edu_return * p.years_per_level * levels[None, :]) * g.phi
                 pay = (jr * omega[k] * produce(p, h_phi, ai_c, scales[g.name])
                        - unit * mean_wage * levels[None, :] ** 2 / theta)
                 return np.argmax(pay, axis=1)

@@ -193,7 +193,7 @@ def education_thresholds(p: Params, g: TaskGroup, price: float, ai_c: float,
 
     def payoff(z: np.ndarray, e: np.ndarray) -> np.ndarray:
         theta = np.exp(mu + s * z)
-        h_phi = theta * np.exp(p.edu_return * e) * g.phi
+        h_phi = theta * np.exp(p.edu_return * p.years_per_level * e) * g.phi
         return employ * price * produce(p, h_phi, ai_c, scale) - unit_cost * e * e / theta
 
     z = np.linspace(-8.5, 8.5, 681)      # 0.025 apart: closer switches are not split
@@ -254,7 +254,7 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
                    np.where(np.isfinite(a), a + 1.0, b - 1.0))
     edu = edu_level(mid).astype(float)
     employed = a >= z_u - 1e-12
-    h_phi = theta * np.exp(p.edu_return * edu) * g.phi
+    h_phi = theta * np.exp(p.edu_return * p.years_per_level * edu) * g.phi
     if matching == "assortative":
         u_mid = (ndtr(mid) - (1.0 - job_rate)) / job_rate
         cum = np.r_[0.0, np.cumsum(firms.p_emp)]

@@ -43,10 +43,10 @@ import mesa
 import numpy as np
 from scipy.special import ndtri
 
-from abm.params import Params
+from abm.params import SCHOOLING_BASE, Params
 
-STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms",
-           "matching")
+STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms", "matching",
+           "occupations")
 RIDGE = 1e-9          # as abm.steps.screening.RIDGE
 BISECTIONS = 80       # as abm.fused.screening.BISECTIONS
 MIN_RATIO = 1e-12     # as abm.steps.accumulation.MIN_RATIO
@@ -407,24 +407,48 @@ class Worker(mesa.Agent):
 
     # -- phase 2: education ---------------------------------------------------------
     def choose_education(self) -> None:
-        """Maybe re-choose e to maximise P_z(e)·p_z·y(θe^{γe}φ) − κ(1−s)·e²·w̄/θ."""
+        """Maybe re-choose (task, e) to maximise P_z(e)·ω_z·y(θe^{γ·years}φ_z) − κc(1−s)·e²·w̄/θ.
+
+        With occupational choice the candidates are her task, then one random codifiable
+        and one random social task; a move costs `switch_cost` mean wages and ends her job.
+        """
         m, p = self.model, self.model.params
         draw = m.streams["education"].random()
+        u_c, u_s, u_k = (m.streams["occupations"].random() for _ in range(3))
+        candidates = [self.task]
+        if p.occupational_choice:
+            n_c = sum(1 for t in m.tasks if t.codifiable)
+            n_s = len(m.tasks) - n_c
+            if m.period > -p.burn_in:       # not in the first burn-in period
+                candidates += [min(int(u_c * n_c), n_c - 1),
+                               n_c + min(int(u_s * n_s), n_s - 1)]
         if not draw < m.retooling_share():
             return
-        t = m.tasks[self.task]
-        ai = t.ai_per_access(m.ai_capability) * m.fringe_access
         unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * m.mean_wage
-        best_level, best_net = 0, None
-        for e in range(p.n_edu_levels):
-            h_phi = self.ability * np.exp(p.edu_return * e) * t.skill_intensity
-            y = task_output(h_phi, ai, p, m.neutral_scale(self.task))
-            rate = t.emp_rate_eligible if e >= t.requirement_effective else t.emp_rate_ineligible
-            net = rate * t.labour_price * y - unit_cost * float(e) ** 2 / self.ability
-            if best_net is None or net > best_net:      # the first best level wins ties
-                best_level, best_net = e, net
+        if p.edu_cost_sd > 0:               # her cost of schooling this time: lognormal
+            unit_cost = unit_cost * np.exp(p.edu_cost_sd * ndtri(u_k))
+        switch_cost = p.switch_cost * m.mean_wage
+        best_task, best_level, best_net = self.task, 0, None
+        for z in candidates:
+            t = m.tasks[z]
+            ai = t.ai_per_access(m.ai_capability) * m.fringe_access
+            cost = 0.0 if z == self.task else switch_cost
+            for e in range(p.n_edu_levels):
+                h_phi = self.ability * np.exp(p.edu_return * p.years_per_level * e) \
+                    * t.skill_intensity
+                y = task_output(h_phi, ai, p, m.neutral_scale(z))
+                rate = (t.emp_rate_eligible if e >= t.requirement_effective
+                        else t.emp_rate_ineligible)
+                net = (rate * t.labour_price * y - unit_cost * float(e) ** 2 / self.ability
+                       - cost)
+                if best_net is None or net > best_net:   # the first best (task, level) wins
+                    best_task, best_level, best_net = z, e, net
         self.education = best_level
-        self.human_capital = self.ability * np.exp(p.edu_return * best_level)
+        self.human_capital = self.ability * np.exp(p.edu_return * p.years_per_level * best_level)
+        if best_task != self.task:
+            self.task = best_task
+            if self.employer is not None:
+                self.leave_job()
 
     # -- phase 3: hiring ------------------------------------------------------------
     def consider_quitting(self) -> None:
@@ -714,7 +738,8 @@ class ReferenceModel(mesa.Model):
         for w in self.workers:
             total[w.task] += w.human_capital * self.tasks[w.task].skill_intensity
             count[w.task] += 1
-        self._scales = [total[z] / count[z] for z in range(len(self.tasks))]
+        self._scales = [total[z] / count[z] if count[z] else math.nan
+                        for z in range(len(self.tasks))]
 
     # -- the period -----------------------------------------------------------------
     def step(self) -> None:
@@ -1140,10 +1165,27 @@ class ReferenceModel(mesa.Model):
         dgini = g_income - base
         value = [t.price * t.output for t in self.tasks]
 
+        def years(w: Worker) -> float:
+            return float(SCHOOLING_BASE + p.years_per_level * w.education)
+
         def premium(keep: list[bool]) -> float:
-            rows = [(w.task, float(w.education), lw)
+            rows = [(w.task, years(w), lw)
                     for w, lw, k in zip(employed, log_w, keep, strict=True) if k]
             return _mincer(rows)
+
+        # wage gain per year, task fixed effects, in the employed's mean wage of period 0
+        n_employed = len(employed)
+        if self.period > 0 and self.metrics_at_zero:
+            zero = self.metrics_at_zero
+            base_wage = zero["wages_total"] / max(round(zero["employment_rate"]
+                                                        * len(self.workers)), 1)
+        else:
+            base_wage = wages_total / max(n_employed, 1)
+
+        def wage_gain(keep: list[bool]) -> float:
+            rows = [(w.task, years(w), w.wage)
+                    for w, k in zip(employed, keep, strict=True) if k]
+            return _mincer(rows) / base_wage
 
         ly = _lerman_yitzhaki(self.workers)
         gains = self._ai_gains(employed)
@@ -1175,6 +1217,10 @@ class ReferenceModel(mesa.Model):
             "education_premium": premium([True] * len(employed)),
             "education_premium_codifiable": premium(codifiable),
             "education_premium_social": premium([not c for c in codifiable]),
+            "return_codifiable_education": wage_gain(codifiable),
+            "return_social_education": wage_gain([not c for c in codifiable]),
+            "codifiable_employment_share": (sum(codifiable) / n_employed if n_employed
+                                            else math.nan),
             "credential_requirement_exposed": _mean([self.tasks[z].requirement for z in exposed]),
             "credential_requirement_unexposed": _mean([self.tasks[z].requirement
                                                        for z in unexposed]),
@@ -1252,7 +1298,7 @@ class ReferenceModel(mesa.Model):
     def export(self) -> dict[str, np.ndarray]:
         """Every state variable as an array named like the fields of `abm.state`."""
         out: dict[str, np.ndarray] = {}
-        for name in ("ability", "education", "human_capital", "signal", "score", "output",
+        for name in ("ability", "task", "education", "human_capital", "signal", "score", "output",
                      "outside_output", "commodity_gain", "ai_use", "wage", "capital_income",
                      "transfer", "income", "prev_employer", "prev_wage", "unemployment_duration"):
             out[f"workers.{name}"] = np.array([getattr(w, name) for w in self.workers])
@@ -1410,7 +1456,7 @@ def _cv_by_task(rows: list[tuple[int, float]], n_tasks: int) -> list[float]:
 
 
 def _mincer(rows: list[tuple[int, float, float]]) -> float:
-    """OLS slope of log wage on schooling with task fixed effects."""
+    """OLS slope of (log) wage on schooling with task fixed effects."""
     if len(rows) < 3:
         return math.nan
     sums: dict[int, list[float]] = {}

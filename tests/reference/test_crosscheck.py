@@ -31,7 +31,8 @@ from abm.collect import measure
 from abm.metrics import lerman_yitzhaki
 from abm.model import LaborMarketModel
 from abm.steps import PERIOD
-from abm.steps.education import best_level
+from abm.fused import PRECOMPUTED
+from abm.fused.education import choose_jobs
 from abm.steps.hiring import allocate_jobs, layoffs
 from abm.steps.matching import choice_weights, choose, match
 
@@ -72,6 +73,10 @@ CONFIGS = {
                                    asset_returns=1.0),
     "xi_one": dict(xi=1.0, public_equity=0.3),
     "ai_weight_spread": dict(ai_weight_spread=0.8),
+    # fixed tasks; personal schooling costs; free moves, one year of schooling per level
+    "fixed_tasks": dict(occupational_choice=False),
+    "schooling_costs": dict(edu_cost_sd=1.0, augmentation="ces", rho=0.5),
+    "free_moves": dict(switch_cost=0.0, years_per_level=1, retooling_rate=0.5),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
     # unemployment insurance off; and so much unemployment that the payroll tax stops at
     # the replacement rate and benefits are rationed (the other economies pay them in full)
@@ -109,7 +114,7 @@ def assert_same_state(model: LaborMarketModel, ref: ReferenceModel, when: str) -
     """Every variable the reference tracks is bit-for-bit equal in both models."""
     vec = vectorised_state(model)
     exported = ref.export()
-    assert len(exported) == 50          # guards against silently comparing fewer fields
+    assert len(exported) == 51          # guards against silently comparing fewer fields
     for name, expected in exported.items():
         got = vec[name]
         assert got.shape == expected.shape, f"{when}: {name} shape"
@@ -176,7 +181,8 @@ DIST = dict(n_workers=500, n_firms=10, n_tasks=6, burn_in=3)
 DIST_PERIODS = 6
 SEEDS = 30
 STATISTICS = ("gini_income", "gini_wage", "gini_capital_income", "within_task_cv_exposed",
-              "education_premium", "credential_requirement_exposed", "labor_share")
+              "education_premium", "credential_requirement_exposed", "labor_share",
+              "diagnostic_variance")
 # Family-wise false-alarm rate 1% (Bonferroni over the statistics). The seeds are fixed,
 # so the outcome is deterministic; the level says how surprising a failure would be.
 ALPHA = 0.01 / len(STATISTICS)
@@ -341,17 +347,30 @@ def test_allocate_jobs_is_systematic_rounding(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_best_level_is_the_first_maximiser(seed: int) -> None:
-    """The column-by-column argmax keeps argmax's rule: the first best level wins."""
+def test_job_choice_is_the_first_maximiser(seed: int) -> None:
+    """Over (candidate task, level) in order, the first best net income wins ties."""
     rng = np.random.default_rng(seed)
-    n, levels = 50, int(rng.integers(1, 6))
-    income = rng.integers(0, 3, (n, levels)).astype(float)     # ties between levels
+    n, levels, n_tasks = 50, int(rng.integers(1, 6)), 4
+    candidates = rng.integers(0, n_tasks, (n, 3))
+    y = rng.integers(0, 3, (n, 3, levels)).astype(float)        # ties between choices
     theta = rng.choice([0.5, 1.0, np.inf], n)
     unit = float(rng.choice([0.0, 0.1]))
-    got = best_level(theta, income, unit)
+    switch = float(rng.choice([0.0, 1.0]))
+    pay = np.ones((levels, n_tasks))
+    task = candidates[:, 0].copy()
+    education = np.zeros(n, dtype=np.int8)
+    employer = np.zeros(n, dtype=np.int64)
+    choose_jobs(np.zeros(n), 1.0, candidates, theta, np.zeros(0), np.ones(n_tasks),
+                np.zeros(n_tasks), 0.0, np.zeros(0), PRECOMPUTED, np.ones(levels), pay, unit,
+                switch, y, task, education, np.zeros(n), employer)
     for i in range(n):
-        net = [income[i, e] - unit * float(e) ** 2 / theta[i] for e in range(levels)]
-        assert got[i] == net.index(max(net)), (i, net)
+        nets = [(y[i, c, e] - unit * float(e) ** 2 / theta[i]
+                 - (0.0 if candidates[i, c] == candidates[i, 0] else switch),
+                 candidates[i, c], e) for c in range(3) for e in range(levels)]
+        best = max(v[0] for v in nets)
+        _, z, e = next(v for v in nets if v[0] == best)
+        assert (task[i], education[i]) == (z, e), (i, nets)
+        assert employer[i] == (0 if z == candidates[i, 0] else -1)
 
 
 def test_lerman_yitzhaki_with_tied_incomes_matches_the_textbook_ranks() -> None:

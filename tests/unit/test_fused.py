@@ -272,10 +272,12 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     edu = RNG.integers(0, 5, n).astype(np.int8)
     codifiable = np.arange(n_tasks) % 2 == 0
     log_w = np.log(wage[emp])
-    log_factor = np.log(RNG.uniform(0.9, 1.3, n_firms))
-    cv, cv_real, *slopes, premium_share, sorting_share = fme.employed_statistics(
-        task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0), output, log_w, edu,
-        codifiable, n_tasks, n_firms, m.ROUNDING, log_factor)
+    # firms' premia from their own generator, so the data above are the module stream's
+    log_factor = np.log(np.random.default_rng(11).uniform(0.9, 1.3, n_firms))
+    cv, cv_real, premia, levels, share, between, premium_share, sorting_share = (
+        fme.employed_statistics(task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0),
+                                output, log_w, wage, edu, codifiable, n_tasks, n_firms,
+                                m.ROUNDING, log_factor))
     y = h * phi[task] + ai[task]
     np.testing.assert_allclose(cv, within_task_cv(y, task, n_tasks, emp), rtol=1e-12)
     np.testing.assert_allclose(cv_real, within_task_cv(output, task, n_tasks, emp), rtol=1e-12)
@@ -285,7 +287,18 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
                 m.mincer_slope(log_w[on_c], ee[on_c], te[on_c], n_tasks),
                 m.mincer_slope(log_w[~on_c], ee[~on_c], te[~on_c], n_tasks),
                 m.between_share(log_w, employer[emp], n_firms))
-    np.testing.assert_allclose(slopes, expected, rtol=1e-12)
+    np.testing.assert_allclose([*premia, between], expected, rtol=1e-12)
+    # wage levels on education, task fixed effects, by type; the codifiable share
+    w_e = wage[emp]
+    np.testing.assert_allclose(levels, [m.mincer_slope(w_e[on_c], ee[on_c], te[on_c], n_tasks),
+                                        m.mincer_slope(w_e[~on_c], ee[~on_c], te[~on_c],
+                                                       n_tasks)],
+                               # the slopes here are near 0 (education is drawn independently
+                               # of wages), so relative error is unbounded; the kernel's
+                               # Σx·w − Σx·Σw/n, sums of order n·x̄·w̄ ≈ 1e4, rounds to about
+                               # 1e-12 absolute, i.e. 1e-12/Σxd² ≈ 1e-16 in the slope
+                               rtol=1e-12, atol=1e-14)
+    assert share == pytest.approx(on_c.mean(), rel=1e-15)
     psi = log_factor[employer[emp]]                   # AKM split with the known premium
     var = log_w.var()
     assert premium_share == pytest.approx(psi.var() / var, rel=1e-10)

@@ -256,11 +256,19 @@ def test_accumulate_and_effective_assets():
 
 
 # --- education --------------------------------------------------------------------------
-def test_best_level_trades_income_against_cost_falling_with_ability():
-    income = np.array([[1.0, 1.5, 2.5], [1.0, 1.5, 2.5]])
+def test_education_choice_trades_income_against_cost_falling_with_ability():
+    from abm.fused import PRECOMPUTED
+    from abm.fused.education import choose_jobs
+
+    y = np.array([[[1.0, 1.5, 2.5]], [[1.0, 1.5, 2.5]]])     # one candidate, three levels
     theta = np.array([0.5, 2.0])
+    level = np.zeros(2, dtype=np.int8)
     # cost of level e: 0.6·e²/θ -> net [1, 0.3, -2.3] at θ=0.5 and [1, 1.2, 1.3] at θ=2
-    assert education.best_level(theta, income, 0.6).tolist() == [0, 2]
+    choose_jobs(np.zeros(2), 1.0, np.zeros((2, 1), dtype=np.int64), theta, np.zeros(0),
+                np.ones(1), np.zeros(1), 0.0, np.zeros(0), PRECOMPUTED, np.ones(3),
+                np.ones((3, 1)), 0.6, 0.0, y, np.zeros(2, dtype=np.int64), level, np.ones(2),
+                np.zeros(2, dtype=np.int64))
+    assert level.tolist() == [0, 2]
 
 
 def test_retooling_share():
