@@ -38,7 +38,8 @@ def allocate_jobs(shares: np.ndarray, jobs_per_task: np.ndarray) -> np.ndarray:
     Systematic rounding with task-staggered offsets (`fused.hiring.systematic_rounding`):
     every firm gets its quota rounded down or up in each task, every task exactly its
     jobs, and (with equal jobs per task) a firm entitled to at least one job in all gets
-    one, so small firms are not left empty by rounding every task the same way.
+    one, so small firms are not left empty by rounding every task the same way. With
+    unequal jobs per task `fused.hiring.one_job_each` serves the firms it misses.
     """
     return loops.systematic_rounding(np.asarray(shares, dtype=float),
                                      np.asarray(jobs_per_task, dtype=np.int64))
@@ -98,7 +99,12 @@ def run(model: LaborMarketModel) -> None:
     k = relative_assets(f.assets)
     size = k ** p.size_elasticity
     per_task = np.floor(p.job_rate * workers_on).astype(np.int64)
-    target = allocate_jobs(size / np.add.reduce(size), per_task).ravel()          # (J·Z,)
+    shares = size / np.add.reduce(size)
+    target = allocate_jobs(shares, per_task)
+    # with unequal jobs per task (workers choose tasks) the rounding can leave a firm
+    # entitled to a job with none: it takes one from the firm rounded up most
+    loops.one_job_each(target, shares, per_task)
+    target = target.ravel()                                                        # (J·Z,)
     held, at_risk = loops.staffing(w.employer, w.task, target, t.n)
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within
     # their cell alone: pass just them (and just their layoff keys; every worker's key

@@ -807,7 +807,8 @@ class ReferenceModel(mesa.Model):
         """Jobs per task (job_rate × workers on it) split over firms ∝ k^ν, systematically.
 
         Task z's quotas are cumulated in firm order and firm j gets
-        ⌊C_j + u_z⌋ − ⌊C_{j−1} + u_z⌋ jobs, u_z = (z + ½)/Z.
+        ⌊C_j + u_z⌋ − ⌊C_{j−1} + u_z⌋ jobs, u_z = (z + ½)/Z; then one job each for the
+        firms entitled to one that the rounding missed.
         """
         p = self.params
         mean_assets = np.mean([f.assets for f in self.firms])
@@ -831,6 +832,24 @@ class ReferenceModel(mesa.Model):
                 cur = math.floor(cum + offset)
                 e.target[z] = cur - prev
                 prev = cur
+        # a firm entitled to a job (share of all jobs ≥ 1) that the rounding left with
+        # none takes one, in the task with the most jobs, from the firm holding two or
+        # more that the rounding favoured most there (largest target − quota > 0)
+        jobs = [int(np.floor(p.job_rate * on_task[z])) for z in range(n_tasks)]
+        all_jobs = float(sum(jobs))
+        for j, e in enumerate(self.employers):
+            if sum(e.target) > 0 or shares[j] * all_jobs < 1.0:
+                continue
+            z = jobs.index(max(jobs))
+            giver, most = None, 0.0
+            for i, other in enumerate(self.employers):
+                if sum(other.target) >= 2 and other.target[z] >= 1:
+                    excess = other.target[z] - shares[i] * float(jobs[z])
+                    if excess > most:
+                        giver, most = other, excess
+            if giver is not None:
+                giver.target[z] -= 1
+                e.target[z] += 1
 
     def update_beliefs(self) -> None:
         """Per task: V_D = corr(s, θ)² over all workers; the incumbents' OLS y ≈ a + b_s·s + b_e·e."""

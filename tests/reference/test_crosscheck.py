@@ -78,6 +78,9 @@ CONFIGS = {
     "schooling_costs": dict(edu_cost_sd=1.0, augmentation="ces", rho=0.5),
     "free_moves": dict(switch_cost=0.0, years_per_level=1, retooling_rate=0.5),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
+    # 4.8 jobs per firm over tasks whose jobs differ (workers choose tasks): the rounding
+    # leaves firms entitled to a job with none, and they take one (2-5 a year at seeds 5, 11)
+    "many_small_firms": dict(n_firms=120),
     # unemployment insurance off; and so much unemployment that the payroll tax stops at
     # the replacement rate and benefits are rationed (the other economies pay them in full)
     "no_insurance": dict(unemployment_benefit=0.0),
@@ -160,7 +163,8 @@ def test_every_phase_matches_the_reference_exactly(config: str) -> None:
 # 2. whole runs from the same seed
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("config", ["baseline", "ces_complements", "no_screening",
-                                    "proprietary_frozen_prices", "layoffs", "ai_weight_spread"])
+                                    "proprietary_frozen_prices", "layoffs", "ai_weight_spread",
+                                    "many_small_firms"])
 def test_same_seed_gives_the_same_run(config: str) -> None:
     """Built independently from a seed, both models follow the same trajectory."""
     params = Params(**{**SMALL, **CONFIGS[config]})

@@ -106,6 +106,41 @@ def test_job_targets_equal_systematic_rounding_including_ties() -> None:
         assert (np.abs(got - shares[:, None] * jobs[None, :]) < 1.0 + 1e-9).all()
 
 
+def test_a_firm_entitled_to_a_job_gets_one_from_the_firm_rounded_up_most() -> None:
+    # hand-built: quotas (2, 2, 1, 1)/6 of jobs (2, 5); the rounding gives firm 2 (entitled
+    # to 7/6 jobs) none. It takes one in task 1 (most jobs) from firm 0, whose excess
+    # 2 − 5/3 ties firm 1's and comes first (firm 3's is 1 − 5/6)
+    shares, jobs = np.array([2.0, 2.0, 1.0, 1.0]) / 6, np.array([2, 5])
+    got = hiring.allocate_jobs(shares, jobs)
+    assert got.tolist() == [[0, 2], [1, 2], [0, 0], [1, 1]]
+    assert fh.one_job_each(got, shares, jobs) == 1
+    assert got.tolist() == [[0, 1], [1, 2], [0, 1], [1, 1]]
+    # the other side: a firm entitled to less than one job stays without
+    shares, jobs = np.array([10.0, 10.0, 1.0]) / 21, np.array([6, 7])
+    got = np.array([[3, 3], [3, 4], [0, 0]])     # each quota rounded down or up
+    assert shares[2] * jobs.sum() < 1
+    assert fh.one_job_each(got, shares, jobs) == 0 and got[2].sum() == 0
+
+
+def test_one_job_each_keeps_the_rounding_and_serves_every_entitled_firm() -> None:
+    rng = np.random.default_rng(3)
+    served = 0
+    for _ in range(600):
+        n_firms, n_tasks = int(rng.integers(2, 80)), int(rng.integers(1, 6))
+        shares = rng.lognormal(0, 1, n_firms)
+        shares /= shares.sum()
+        jobs = rng.integers(0, 60, n_tasks).astype(np.int64)
+        got = hiring.allocate_jobs(shares, jobs)
+        served += fh.one_job_each(got, shares, jobs)
+        quota = shares[:, None] * jobs[None, :]
+        assert (got.sum(axis=0) == jobs).all() and (got >= 0).all()
+        assert (np.abs(got - quota) < 1.0 + 1e-9).all()
+        # a giver exists while some firm holds two jobs and rounded up in the largest task
+        entitled = shares * jobs.sum() >= 1.0
+        assert (got.sum(axis=1)[entitled] >= 1).all()
+    assert served > 0                      # the draws reach the case the rule is for
+
+
 def test_screening_moments_are_the_two_pass_bincount_sums() -> None:
     n, n_tasks = 5000, 7
     task = RNG.integers(0, n_tasks, n)
