@@ -24,6 +24,9 @@ sign and is more than two standard errors from zero.
   (`skills_assessment` = 0 vs 1).
 - H4 (between-firm dispersion): Δ`between_firm_wage_share` > 0 where AI is proprietary
   and rent sharing strong (ξ = 0.5), against commodity AI and weak rent sharing (ξ = 0.1).
+  The derivation (docs/MODEL.md §5) scales the premium channel with [ξ/(1 + ξπ̄)]², so
+  at ξ = 0.1 the rise is 0.04-0.074 of the one at ξ = 0.5: the weak side is positive
+  but small, and `holds` there depends on the sample's precision.
 """
 
 from __future__ import annotations
