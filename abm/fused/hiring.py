@@ -254,44 +254,51 @@ def one_job_each(target: np.ndarray, shares: np.ndarray, jobs: np.ndarray) -> in
 
     Firm j is entitled when its share of all jobs is at least one, shares_j·ΣJ_z ≥ 1.
     In firm order, such a firm with no job takes one in the task of its largest quota
-    q_jz = shares_j·J_z (the first such task) from the firm that the rounding favoured
-    most there: the largest excess T_iz − q_iz > 0 among firms holding at least two jobs
-    (the first such firm). Every task keeps exactly J_z jobs and every cell stays its
-    quota rounded down or up (the taker's quota there is below one, the giver had
-    rounded up). Returns how many jobs moved. O(J·Z) plus O(J) per firm served.
+    q_jz = shares_j·J_z, the task z* with the most jobs (the first such), from the firm
+    that the rounding favoured most there: the largest excess T_iz* − q_iz* > 0 among
+    firms holding at least two jobs (the first such firm). Every task keeps exactly J_z
+    jobs and every cell stays its quota rounded down or up (the taker's quota there is
+    below one, the giver had rounded up). Returns how many jobs moved.
+
+    A giver's excess falls below 0 when it gives, and takers hold no job in z*, so the
+    givers are the firms with positive excess in z* in order of (excess desc, index),
+    each used once: a sorted list walked once, O(J·Z + J log J).
     """
     n_rows = target.shape[0]
     n_cols = target.shape[1]
     total_jobs = 0.0
+    best_z = 0                          # largest quota: the task with the most jobs
     for z in range(n_cols):
         total_jobs += float(jobs[z])
+        if jobs[z] > jobs[best_z]:
+            best_z = z
     held = np.zeros(n_rows, dtype=np.int64)
     for j in range(n_rows):
         for z in range(n_cols):
             held[j] += target[j, z]
+    total = float(jobs[best_z])
+    excess = np.empty(n_rows)
+    for i in range(n_rows):
+        excess[i] = float(target[i, best_z]) - shares[i] * total
+    givers = np.argsort(-excess, kind="mergesort")     # stable: the first firm on ties
+    k = 0
     moved = 0
     for j in range(n_rows):
         if held[j] > 0 or shares[j] * total_jobs < 1.0:
             continue
-        best_z = 0                      # largest quota: the task with the most jobs
-        for z in range(1, n_cols):
-            if jobs[z] > jobs[best_z]:
-                best_z = z
-        total = float(jobs[best_z])
-        giver = -1
-        most = 0.0
-        for i in range(n_rows):
-            if held[i] >= 2 and target[i, best_z] >= 1:
-                excess = float(target[i, best_z]) - shares[i] * total
-                if excess > most:
-                    most = excess
-                    giver = i
-        if giver >= 0:
-            target[giver, best_z] -= 1
-            held[giver] -= 1
-            target[j, best_z] += 1
-            held[j] += 1
-            moved += 1
+        # the next giver: positive excess, a job in z* and at least two in all
+        while k < n_rows and excess[givers[k]] > 0.0 and (
+                held[givers[k]] < 2 or target[givers[k], best_z] < 1):
+            k += 1
+        if k == n_rows or not excess[givers[k]] > 0.0:
+            break
+        g = givers[k]
+        k += 1
+        target[g, best_z] -= 1
+        held[g] -= 1
+        target[j, best_z] += 1
+        held[j] += 1
+        moved += 1
     return moved
 
 
