@@ -137,14 +137,16 @@ def test_rent_sharing_elasticity_follows_the_wage_rule(xi):
 
 # --- firms employ someone -------------------------------------------------------------
 def test_almost_no_firm_is_empty_with_many_small_firms():
-    # 500 firms and 4,000 workers: 7.6 jobs per firm on average. Issue 10's requirement:
-    # under 2% of firms empty. The largest-remainder rule left 54% empty; systematic
-    # rounding alone, with jobs per task moving as workers choose tasks, 1.5% ± 0.1%
-    # (seeds 1-8; at most 2.8%); with one job for each firm entitled to one (MODEL.md §3.3.1) the
-    # empty are the firms entitled to less than a job
-    p = Params(n_workers=4000, n_firms=500, n_tasks=20, n_periods=3, burn_in=5)
-    df = simulate(p, seed=1, agents=False)
-    assert df["empty_firm_share"].max() < 0.02
+    # 500 firms and 4,000 workers: 7.6 jobs per firm on average. The requirement: under
+    # 2% of firms empty in every period. The largest-remainder rule left 54% empty;
+    # systematic rounding alone, with jobs per task moving as workers choose tasks,
+    # 1.5% ± 0.1% (seeds 1-8; 2.8% at seed 1, period 2); with one job for each firm
+    # entitled to one (MODEL.md §3.3.1) the empty are the firms entitled to less than a
+    # job (0.03% ± 0.02%, at most 0.2%)
+    for seed in (1, 2, 3):
+        p = Params(n_workers=4000, n_firms=500, n_tasks=20, n_periods=3, burn_in=5)
+        df = simulate(p, seed=seed, agents=False)
+        assert df["empty_firm_share"].max() < 0.02
 
 
 # --- a steady state exists --------------------------------------------------------------
