@@ -1,0 +1,136 @@
+"""Paired and branched runs: one burn-in per seed, several futures.
+
+An AI run and its no-AI counterfactual from the same seed are identical up to and
+including period 0: AI capability is zero before period 1 (`abm.steps.ai_path`), so
+every parameter that only scales or switches AI, or only acts from period 1 on, leaves
+the burn-in and period 0 untouched, bit for bit. Such parameters carry
+`after_zero=True` in `abm.params` (the rule lives in the metadata, next to the range,
+not in lists kept by callers). A branched run builds and burns in the economy once,
+then copies it (state arrays, statistics, random streams) for each variant and changes
+only marked parameters; every variant equals a separate run from the same seed bit for
+bit (tests/test_branch.py).
+
+Why each marked parameter cannot act before period 1, from the code:
+
+- ``n_periods`` sets only the horizon; ``ai_enabled``, ``ai_growth`` enter only
+  A_t = A_max·(1 − exp(−g·t)), which is 0 for t ≤ 0.
+- ``ai_max``, ``frontier_spread`` (task thresholds) and ``ai_weight``,
+  ``ai_weight_spread`` (α(z)) enter only S(A_t) and α(z)·A_t, empty and 0 at A_t = 0.
+  They are stored in the task arrays when the economy is built, so a branch rebuilds
+  those arrays (`rederive`).
+- ``eta0``, ``eta1``, ``psi`` set AI access, which multiplies α(z)·A_t = 0. Access is
+  stored (firms' access, the fringe's access that next period's education reads), so a
+  branch recomputes it as period 0's production did (`rederive`).
+- ``ai_markup`` prices commodity AI's gain and ``ai_rent_tax`` taxes proprietary-AI
+  rents; both are differences of equal numbers (exactly 0) while A_t = 0.
+- ``price_effects`` freezes prices only after period 0; ``asset_returns`` enters only
+  the reinvestment from period 1 on.
+
+Not marked, although they concern AI or policy, because they act in the pre-AI economy:
+``concentration`` (the asset anchor set at the end of period 0), ``homogenization``
+(off, a task nobody works on has no m_z, which keeps it out of occupational choice
+before AI), ``skills_assessment``
+(mixes two equal samples in floating point), ``xi``, ``public_equity``,
+``unemployment_benefit``, ``edu_subsidy``, ``reinvest_rate``, ``depreciation`` and the
+within-task form (``augmentation``, ``rho``, ``mult_elasticity``, ``tool_base``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from abm.params import ParameterError, Params
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from abm.model import LaborMarketModel
+
+
+def after_zero_names() -> tuple[str, ...]:
+    """Parameters marked `after_zero` in `Params`: those a branch may change."""
+    return tuple(f.name for f in dataclasses.fields(Params) if f.metadata["after_zero"])
+
+
+def branch_params(params: Params, changes: Mapping[str, Any]) -> Params:
+    """`params` with `changes` applied, refusing a change to a parameter that acts before
+    or in period 0 (one setting it to its current value is no change and passes)."""
+    allowed = set(after_zero_names())
+    for name, value in changes.items():
+        if name in allowed or not hasattr(params, name) or getattr(params, name) == value:
+            continue
+        raise ParameterError(
+            f"cannot branch on {name}={value!r}: it acts before or in period 0 (it changes "
+            f"the pre-AI economy), so it needs its own run; branchable: "
+            f"{', '.join(sorted(allowed))}")
+    return params.replace(**changes)
+
+
+def rederive(model: LaborMarketModel) -> None:
+    """Rebuild the stored arrays that depend only on after-zero parameters.
+
+    Task thresholds and AI weights are set when the economy is built; firms' and the
+    fringe's AI access are set by period 0's production, from the assets and employment
+    that are still in place at its end (period 0 moves neither). Recomputing them from
+    the branch's parameters gives exactly what a separate run holds after period 0.
+    """
+    from abm.population import build_tasks
+    from abm.steps.production import ai_access, relative_assets
+
+    p, eco = model.params, model.economy
+    tasks = build_tasks(p)
+    eco.tasks.threshold, eco.tasks.ai_weight = tasks.threshold, tasks.ai_weight
+    f = eco.firms
+    f.ai_access, eco.fringe_access = ai_access(relative_assets(f.assets), p.eta0, p.eta1,
+                                               p.psi, p.concentration, f.employment,
+                                               p.fringe_assets)
+
+
+def branch(params: Params | None = None, *, seed: Any,
+           variants: Mapping[str, Mapping[str, Any]], n_periods: int | None = None,
+           agents: bool = False) -> dict[str, pd.DataFrame]:
+    """Run several variants of one seed's economy from a shared burn-in and period 0.
+
+    Args:
+        params: parameters of the shared past (default `Params()`).
+        seed: root seed, as in `abm.simulate`.
+        variants: name -> parameter changes, each only to `after_zero` parameters
+            (e.g. ``{"ai": {}, "no_ai": {"ai_enabled": False}}``); checked before any
+            simulation work.
+        n_periods: periods after period 0 for every variant (default: each variant's
+            `n_periods`).
+        agents: create Mesa agent objects in each variant's model.
+
+    Returns:
+        name -> model frame, each equal bit for bit to
+        ``simulate(params.replace(**changes), seed=seed, n_periods=n_periods)``.
+    """
+    from abm.feedback import compilation_notice
+    from abm.model import LaborMarketModel, check_periods
+    from abm.simulate import check_seed, release
+
+    params = params if params is not None else Params()
+    if not isinstance(params, Params):
+        raise ParameterError(f"params must be a Params, got {type(params).__name__}")
+    check_seed(seed)
+    if not isinstance(variants, Mapping) or not variants:
+        raise ParameterError("variants must be a non-empty dict of name -> parameter changes")
+    if n_periods is not None:
+        n_periods = check_periods(n_periods)
+    for name, changes in variants.items():
+        branch_params(params, changes)           # refuse early, before the burn-in
+    compilation_notice()
+    root = LaborMarketModel(params, seed=seed, agents=False)
+    out = {}
+    try:
+        for name, changes in variants.items():
+            twin = root.branch(agents=agents, **changes)
+            try:
+                out[name] = twin.run(n_periods)
+            finally:
+                release(twin)
+    finally:
+        release(root)
+    return out
