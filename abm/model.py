@@ -155,9 +155,8 @@ class LaborMarketModel(mesa.Model):
         is allowed at any period. Mesa agents are views onto one model's arrays, so the
         copy gets agents of its own (`agents`: default, if this model has them).
         """
-        import copy
-
-        from abm.branch import branch_params, rederive
+        from abm.branch import (branch_params, copy_collector, copy_generator, copy_state,
+                                rederive)
 
         if not isinstance(agents, bool | np.bool_ | None):
             raise ParameterError(f"agents={agents!r} must be True, False or None")
@@ -171,11 +170,11 @@ class LaborMarketModel(mesa.Model):
         twin.random.setstate(self.random.getstate())
         twin.steps, twin.running = self.steps, self.running
         twin.seed, twin.params = self.seed, params
-        twin.streams = copy.deepcopy(self.streams)
-        twin.economy = copy.deepcopy(self.economy)
-        twin.metrics = copy.deepcopy(self.metrics)
-        twin.metrics_at_zero = copy.deepcopy(self.metrics_at_zero)
-        twin.datacollector = copy.deepcopy(self.datacollector)
+        twin.streams = {name: copy_generator(g) for name, g in self.streams.items()}
+        twin.economy = copy_state(self.economy)
+        twin.metrics = copy_state(self.metrics)
+        twin.metrics_at_zero = copy_state(self.metrics_at_zero)
+        twin.datacollector = copy_collector(self.datacollector)
         twin.firm_agents = []
         if changes:
             rederive(twin)
