@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -137,7 +137,9 @@ def rederive(model: LaborMarketModel) -> None:
 
 def branch(params: Params | None = None, *, seed: Any,
            variants: Mapping[str, Mapping[str, Any]], n_periods: int | None = None,
-           agents: bool = False) -> dict[str, pd.DataFrame]:
+           agents: bool = False,
+           on_step: Callable[[LaborMarketModel], Any] | None = None
+           ) -> dict[str, pd.DataFrame]:
     """Run several variants of one seed's economy from a shared burn-in and period 0.
 
     Args:
@@ -149,6 +151,7 @@ def branch(params: Params | None = None, *, seed: Any,
         n_periods: periods after period 0 for every variant (default: each variant's
             `n_periods`).
         agents: create Mesa agent objects in each variant's model.
+        on_step: called with a variant's model after each of its periods.
 
     Returns:
         name -> model frame, each equal bit for bit to
@@ -178,7 +181,11 @@ def branch(params: Params | None = None, *, seed: Any,
             twin = root.branch(agents=agents, **changes) if i < last else \
                 become(root, changes, agents)
             try:
-                out[name] = twin.run(n_periods)
+                for _ in range(twin.params.n_periods if n_periods is None else n_periods):
+                    twin.step()
+                    if on_step is not None:
+                        on_step(twin)
+                out[name] = twin.model_frame()
             finally:
                 release(twin)
     finally:
@@ -195,3 +202,22 @@ def become(model: LaborMarketModel, changes: Mapping[str, Any],
     if agents and not model.firm_agents:
         model._create_agents()
     return model
+
+
+def shared_pasts(variants: Mapping[str, Params]) -> list[tuple[Params, dict[str, dict[str, Any]]]]:
+    """Group full parameter sets into runs that can share a burn-in.
+
+    Sets equal in every parameter not marked `after_zero` form one group; each group is
+    (the parameters of its first member, {name: changes from them}), ready for
+    `branch`. Order is kept: groups by first appearance, members in given order.
+    """
+    marked = after_zero_names()
+    groups: dict[tuple[Any, ...], tuple[Params, dict[str, dict[str, Any]]]] = {}
+    for name, p in variants.items():
+        values = p.to_dict()
+        key = tuple((k, v) for k, v in values.items() if k not in marked)
+        if key not in groups:
+            groups[key] = (p, {})
+        first = groups[key][0]
+        groups[key][1][name] = {k: values[k] for k in marked if values[k] != getattr(first, k)}
+    return list(groups.values())

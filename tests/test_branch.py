@@ -160,3 +160,35 @@ def test_twin_gets_its_own_agents():
     assert len(model.branch(agents=False).agents) == 0
     twin.step()
     assert twin.economy.period == 1 and model.economy.period == 0
+
+
+def test_shared_pasts_groups_by_the_unmarked_parameters():
+    from abm.branch import shared_pasts
+
+    base = Params(**BASE)
+    groups = shared_pasts({"no_ai": base.replace(ai_enabled=False),
+                           "commodity": base.replace(eta0=1.0, eta1=0.0),
+                           "other_gini": base.replace(asset_gini=0.4),
+                           "proprietary": base.replace(eta0=0.0, eta1=1.0)})
+    assert [list(changes) for _, changes in groups] == [
+        ["no_ai", "commodity", "proprietary"], ["other_gini"]]
+    first, changes = groups[0]
+    assert changes["no_ai"] == {}
+    assert changes["commodity"] == {"ai_enabled": True, "eta0": 1.0, "eta1": 0.0}
+    assert first.replace(**changes["proprietary"]) == base.replace(eta0=0.0, eta1=1.0)
+    assert groups[1] == (base.replace(asset_gini=0.4), {"other_gini": {}})
+
+
+def test_scenario_runner_shares_the_past_and_equals_separate_runs():
+    """two_regimes' three variants differ only in after-zero parameters: one burn-in per
+    seed, and every row equals the variant's own `simulate` run."""
+    from scenarios.runner import plan, run_plan
+
+    p = plan("two_regimes", seeds=2, periods=2,
+             sets=["n_workers=600", "n_firms=12", "n_tasks=6", "burn_in=3"])
+    df = run_plan(p, progress=False)
+    assert list(dict.fromkeys(df["variant"])) == list(p.params)
+    for (variant, seed), got in df.groupby(["variant", "seed"], sort=False):
+        direct = simulate(p.params[variant], seed=int(seed), agents=False)
+        got = got.drop(columns=["variant", "seed"]).set_index("period")
+        pd.testing.assert_frame_equal(got, direct, check_exact=True, check_names=False)
