@@ -85,6 +85,58 @@ def test_branched_twin_equals_separate_run(name, base):
     assert not frames(twin)[0].equals(frames(root)[0])
 
 
+def edge_values(name: str) -> list[object]:
+    """The ends of a parameter's range (just inside an open end), or both booleans."""
+    meta = FIELDS[name].metadata
+    if FIELDS[name].type in ("bool", bool):
+        return [False, True]
+    lo, hi = meta["lo"], meta["hi"]
+    if FIELDS[name].type in ("int", int):
+        return [lo, min(hi, lo + 5)]
+    return [lo + 1e-3 if meta["lo_open"] else lo, hi - 1e-3 if meta["hi_open"] else hi]
+
+
+def state(model: LaborMarketModel) -> dict[str, object]:
+    """Everything a run carries past period 0: arrays, scalars, statistics, streams."""
+    eco = model.economy
+    out: dict[str, object] = {f"m.{k}": v for k, v in model.metrics.items()}
+    for part in ("workers", "firms", "tasks", "ownership"):
+        out.update({f"{part}.{k}": v for k, v in vars(getattr(eco, part)).items()})
+    out.update({f"eco.{k}": v for k, v in vars(eco).items()
+                if k not in ("workers", "firms", "tasks", "ownership")})
+    out.update({f"stream.{k}": g.bit_generator.state for k, g in model.streams.items()})
+    return out
+
+
+def same(a: object, b: object) -> bool:
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+    if isinstance(a, float) and np.isnan(a):
+        return isinstance(b, float) and np.isnan(b)
+    return a == b
+
+
+NO_CONCENTRATION = dict(BASE, concentration=False, augmentation="multiplicative",
+                        price_effects=False)
+
+
+@pytest.mark.parametrize("base", [BASE, ALTERED, NO_CONCENTRATION],
+                         ids=["defaults", "altered", "no_concentration"])
+@pytest.mark.parametrize("name", after_zero_names())
+def test_branch_at_period_zero_holds_the_separate_state(name, base):
+    """At the ends of each marked parameter's range, a branch's state at period 0 is the
+    state of a model built with that value: the mark holds across the range."""
+    params = Params(**base)
+    root = LaborMarketModel(params, seed=SEED, agents=False)
+    for value in edge_values(name):
+        twin = state(root.branch(**{name: value}))
+        separate = state(LaborMarketModel(params.replace(**{name: value}), seed=SEED,
+                                          agents=False))
+        assert twin.keys() == separate.keys()
+        diff = [k for k in twin if not same(twin[k], separate[k])]
+        assert not diff, (name, value, diff)
+
+
 def test_branch_function_runs_the_no_ai_pair():
     params = Params(**BASE)
     out = branch(params, seed=SEED, variants={"ai": {}, "no_ai": {"ai_enabled": False}})
