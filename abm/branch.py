@@ -39,7 +39,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -204,6 +204,14 @@ def become(model: LaborMarketModel, changes: Mapping[str, Any],
     return model
 
 
+
+def past_key(params: Params) -> tuple[Any, ...]:
+    """The values of every parameter not marked `after_zero`: runs of one seed with equal
+    keys have the same burn-in and period 0."""
+    marked = set(after_zero_names())
+    return tuple((k, v) for k, v in params.to_dict().items() if k not in marked)
+
+
 def shared_pasts(variants: Mapping[str, Params]) -> list[tuple[Params, dict[str, dict[str, Any]]]]:
     """Group full parameter sets into runs that can share a burn-in.
 
@@ -214,10 +222,27 @@ def shared_pasts(variants: Mapping[str, Params]) -> list[tuple[Params, dict[str,
     marked = after_zero_names()
     groups: dict[tuple[Any, ...], tuple[Params, dict[str, dict[str, Any]]]] = {}
     for name, p in variants.items():
-        values = p.to_dict()
-        key = tuple((k, v) for k, v in values.items() if k not in marked)
-        if key not in groups:
-            groups[key] = (p, {})
-        first = groups[key][0]
-        groups[key][1][name] = {k: values[k] for k in marked if values[k] != getattr(first, k)}
+        first, members = groups.setdefault(past_key(p), (p, {}))
+        members[name] = {k: getattr(p, k) for k in marked if getattr(p, k) != getattr(first, k)}
     return list(groups.values())
+
+
+def run_many(runs: Sequence[tuple[Params, int]], *, agents: bool = False,
+             on_step: Callable[[LaborMarketModel], Any] | None = None
+             ) -> list[pd.DataFrame]:
+    """Model frames of many (params, seed) runs, in order, sharing pasts where they can.
+
+    Runs of one seed whose parameters differ only in `after_zero` parameters are run as
+    branches of one burn-in (`shared_pasts`); every frame equals `simulate(params,
+    seed=seed, agents=agents)`. Groups run in order of first appearance.
+    """
+    by_seed: dict[int, dict[str, Params]] = {}
+    for i, (params, seed) in enumerate(runs):
+        by_seed.setdefault(seed, {})[str(i)] = params
+    out: list[Any] = [None] * len(runs)
+    for seed, variants in by_seed.items():
+        for base, changes in shared_pasts(variants):
+            for name, df in branch(base, seed=seed, variants=changes, agents=agents,
+                                   on_step=on_step).items():
+                out[int(name)] = df
+    return out

@@ -144,7 +144,7 @@ def run_plan(p: Plan, *, agents: bool = False, progress: bool = True) -> pd.Data
     """Simulate every (variant, seed) of a checked plan; returns the tidy long table."""
     import pandas as pd
 
-    from abm.branch import branch, shared_pasts
+    from abm.branch import run_many
 
     runs = [(v, s) for v in p.params for s in p.seeds]
     bar = (Progress(len(runs) * p.periods, f"{p.scenario}: {len(runs)} simulations "
@@ -154,15 +154,11 @@ def run_plan(p: Plan, *, agents: bool = False, progress: bool = True) -> pd.Data
         compilation_notice()
     # variants differing only in after-period-0 parameters (e.g. no_ai beside the AI
     # variants) share each seed's burn-in and period 0; results equal separate runs
-    done: dict[tuple[str, int], pd.DataFrame] = {}
-    for s in p.seeds:
-        for base, changes in shared_pasts(p.params):
-            out = branch(base, seed=s, variants=changes, agents=agents,
-                         on_step=(lambda _m: bar.advance()) if bar else None)
-            done.update({(v, s): df for v, df in out.items()})
+    results = run_many([(p.params[v], s) for v, s in runs], agents=agents,
+                       on_step=(lambda _m: bar.advance()) if bar else None)
     frames = []
-    for variant, s in runs:
-        df = done[variant, s].reset_index()
+    for (variant, s), df in zip(runs, results, strict=True):
+        df = df.reset_index()
         df.insert(0, "seed", s)
         df.insert(0, "variant", variant)
         frames.append(df)

@@ -244,3 +244,16 @@ def test_scenario_runner_shares_the_past_and_equals_separate_runs():
         direct = simulate(p.params[variant], seed=int(seed), agents=False)
         got = got.drop(columns=["variant", "seed"]).set_index("period")
         pd.testing.assert_frame_equal(got, direct, check_exact=True, check_names=False)
+
+
+def test_run_many_keeps_order_and_equals_separate_runs():
+    from abm.branch import run_many
+
+    base = Params(**BASE)
+    runs = [(base, 1), (base.replace(ai_enabled=False), 2), (base.replace(xi=0.2), 1),
+            (base.replace(ai_enabled=False), 1), (base.replace(eta1=2.0, xi=0.2), 1)]
+    steps = []
+    frames = run_many(runs, on_step=lambda m: steps.append(m.economy.period))
+    assert len(frames) == len(runs) and len(steps) == len(runs) * BASE["n_periods"]
+    for (params, seed), df in zip(runs, frames, strict=True):
+        pd.testing.assert_frame_equal(df, simulate(params, seed=seed), check_exact=True)
