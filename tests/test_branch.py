@@ -257,3 +257,13 @@ def test_run_many_keeps_order_and_equals_separate_runs():
     assert len(frames) == len(runs) and len(steps) == len(runs) * BASE["n_periods"]
     for (params, seed), df in zip(runs, frames, strict=True):
         pd.testing.assert_frame_equal(df, simulate(params, seed=seed), check_exact=True)
+
+
+def test_twin_pickles_and_resumes_identically():
+    import pickle
+
+    twin = LaborMarketModel(Params(**BASE), seed=SEED, agents=False).branch(ai_max=2.0)
+    clone = pickle.loads(pickle.dumps(twin))
+    twin.run()
+    clone.run()
+    assert_identical(frames(clone), frames(twin))
