@@ -148,8 +148,8 @@ def branch(params: Params | None = None, *, seed: Any,
         variants: name -> parameter changes, each only to `after_zero` parameters
             (e.g. ``{"ai": {}, "no_ai": {"ai_enabled": False}}``); checked before any
             simulation work.
-        n_periods: periods after period 0 for every variant (default: each variant's
-            `n_periods`).
+        n_periods: periods after period 0 for every variant, overriding theirs (default:
+            each variant's `n_periods`).
         agents: create Mesa agent objects in each variant's model.
         on_step: called with a variant's model after each of its periods.
 
@@ -167,9 +167,15 @@ def branch(params: Params | None = None, *, seed: Any,
     check_seed(seed)
     if not isinstance(variants, Mapping) or not variants:
         raise ParameterError("variants must be a non-empty dict of name -> parameter changes")
-    if n_periods is not None:
+    if n_periods is not None:                # as in simulate: overrides every variant's
         n_periods = check_periods(n_periods)
+        params = params.replace(n_periods=n_periods)
+        variants = {name: {**changes, "n_periods": n_periods}
+                    for name, changes in variants.items()}
     for name, changes in variants.items():
+        if not isinstance(changes, Mapping):
+            raise ParameterError(f"variant {name!r}: changes must be a dict of parameter "
+                                 f"values, got {changes!r}")
         branch_params(params, changes)           # refuse early, before the burn-in
     compilation_notice()
     root = LaborMarketModel(params, seed=seed, agents=False)
@@ -181,7 +187,7 @@ def branch(params: Params | None = None, *, seed: Any,
             twin = root.branch(agents=agents, **changes) if i < last else \
                 become(root, changes, agents)
             try:
-                for _ in range(twin.params.n_periods if n_periods is None else n_periods):
+                for _ in range(twin.params.n_periods):
                     twin.step()
                     if on_step is not None:
                         on_step(twin)

@@ -267,3 +267,13 @@ def test_twin_pickles_and_resumes_identically():
     twin.run()
     clone.run()
     assert_identical(frames(clone), frames(twin))
+
+
+def test_branch_function_refuses_bad_variants():
+    params = Params(**BASE)
+    with pytest.raises(ParameterError, match="non-empty dict"):
+        branch(params, seed=SEED, variants={})
+    with pytest.raises(ParameterError, match="changes must be a dict"):
+        branch(params, seed=SEED, variants={"ai": True})
+    with pytest.raises(ParameterError, match="seed=-1"):
+        branch(params, seed=-1, variants={"ai": {}})
