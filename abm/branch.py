@@ -76,7 +76,8 @@ _IMMUTABLE = (int, float, complex, str, bytes, bool, type(None), np.generic)
 
 def copy_state(value: Any) -> Any:
     """An independent copy of model state: arrays copied, dataclasses field by field,
-    containers element by element, immutable scalars shared.
+    containers element by element, generators by state, data collectors with their rows,
+    immutable scalars shared.
 
     Does what `copy.deepcopy` does for the economy, the statistics and the collected
     rows, at about a third of its cost (deepcopy's memo and dispatch dominate at a
@@ -86,6 +87,10 @@ def copy_state(value: Any) -> Any:
         return value
     if isinstance(value, np.ndarray):
         return value.copy()
+    if isinstance(value, np.random.Generator):
+        return copy_generator(value)
+    if hasattr(value, "model_vars") and hasattr(value, "model_reporters"):
+        return copy_collector(value)             # a Mesa DataCollector
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = copy.copy(value)
         for f in dataclasses.fields(value):

@@ -155,8 +155,7 @@ class LaborMarketModel(mesa.Model):
         is allowed at any period. Mesa agents are views onto one model's arrays, so the
         copy gets agents of its own (`agents`: default, if this model has them).
         """
-        from abm.branch import (branch_params, copy_collector, copy_generator, copy_state,
-                                rederive)
+        from abm.branch import branch_params, copy_state, rederive
 
         if not isinstance(agents, bool | np.bool_ | None):
             raise ParameterError(f"agents={agents!r} must be True, False or None")
@@ -165,17 +164,17 @@ class LaborMarketModel(mesa.Model):
                                  f"model is at period {self.economy.period}")
         params = branch_params(self.params, changes)
         twin = type(self).__new__(type(self))
-        mesa.Model.__init__(twin, rng=self.seed)
+        mesa.Model.__init__(twin, rng=self.seed)     # Mesa's own registries, empty
+        mesa_owned = set(vars(twin))
         twin.rng.bit_generator.state = self.rng.bit_generator.state
         twin.random.setstate(self.random.getstate())
         twin.steps, twin.running = self.steps, self.running
-        twin.seed, twin.params = self.seed, params
-        twin.streams = {name: copy_generator(g) for name, g in self.streams.items()}
-        twin.economy = copy_state(self.economy)
-        twin.metrics = copy_state(self.metrics)
-        twin.metrics_at_zero = copy_state(self.metrics_at_zero)
-        twin.datacollector = copy_collector(self.datacollector)
-        twin.firm_agents = []
+        # everything else this model holds (economy, streams, statistics, collector, and
+        # whatever is added later) is copied; agents and cached views are rebuilt
+        for name, value in vars(self).items():
+            if name not in mesa_owned and name not in ("params", "firm_agents", "owner_set"):
+                setattr(twin, name, copy_state(value))
+        twin.params, twin.firm_agents = params, []
         if changes:
             rederive(twin)
         if bool(self.firm_agents) if agents is None else agents:
