@@ -1,12 +1,12 @@
 """Agent-based model of generative AI, skill homogenization, asset concentration and
 two regimes of inequality (see docs/MODEL.md).
 
-Public interface: `Params`, `simulate`, `LaborMarketModel`.
+Public interface: `Params`, `simulate`, `branch`, `LaborMarketModel`.
 
-`LaborMarketModel` and `simulate` are imported on first use (PEP 562), so `import abm`,
-the `abm` command's help, its scenario list and its argument errors do not pay for
-Mesa, numba and pandas (about a second of start-up); `from abm import simulate` imports
-them as before. Mesa is imported through `abm._mesa`, which keeps the user's
+`LaborMarketModel`, `simulate` and `branch` are imported on first use (PEP 562), so
+`import abm`, the `abm` command's help, its scenario list and its argument errors do
+not pay for Mesa, numba and pandas (about a second of start-up); `from abm import
+simulate` imports them as before. Mesa is imported through `abm._mesa`, which keeps the user's
 multiprocessing start method.
 """
 
@@ -20,12 +20,13 @@ from typing import TYPE_CHECKING, Any
 from abm.params import ParameterError, Params
 
 if TYPE_CHECKING:
+    from abm.branch import branch
     from abm.model import LaborMarketModel
     from abm.simulate import simulate
 
-_LAZY = {"LaborMarketModel": "abm.model", "simulate": "abm.simulate"}
+_LAZY = {"LaborMarketModel": "abm.model", "simulate": "abm.simulate", "branch": "abm.branch"}
 
-__all__ = ["LaborMarketModel", "ParameterError", "Params", "simulate"]
+__all__ = ["LaborMarketModel", "ParameterError", "Params", "branch", "simulate"]
 __version__ = "0.1.0"
 
 
@@ -42,7 +43,7 @@ def __dir__() -> list[str]:
 
 
 class _Package(types.ModuleType):
-    """The `abm` package, whose `simulate` stays the function.
+    """The `abm` package, whose `simulate` and `branch` stay the functions.
 
     Importing the submodule `abm.simulate` (e.g. `from abm.simulate import release`)
     makes Python bind the package attribute `simulate` to that module. When the package

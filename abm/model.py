@@ -144,6 +144,43 @@ class LaborMarketModel(mesa.Model):
             self.step()
         return self.model_frame()
 
+    def branch(self, *, agents: bool | None = None, **changes: Any) -> LaborMarketModel:
+        """An independent copy of this model, with `changes` to after-period-0 parameters.
+
+        The copy holds deep copies of the state arrays, the statistics, the collected
+        rows, the named streams and Mesa's generators, so stepping it and stepping this
+        model give what two separate runs from the same seed would. `changes` may only
+        name parameters marked `after_zero` in `abm.params` (`abm.branch` explains the
+        rule), and only while the model stands at period 0; a plain copy (no changes)
+        is allowed at any period. Mesa agents are views onto one model's arrays, so the
+        copy gets agents of its own (`agents`: default, if this model has them).
+        """
+        from abm.branch import branch_params, copy_state, rederive
+
+        if not isinstance(agents, bool | np.bool_ | None):
+            raise ParameterError(f"agents={agents!r} must be True, False or None")
+        if changes and self.economy.period != 0:
+            raise ParameterError(f"a branch may change parameters only at period 0; this "
+                                 f"model is at period {self.economy.period}")
+        params = branch_params(self.params, changes)
+        twin = type(self).__new__(type(self))
+        mesa.Model.__init__(twin, rng=self.seed)     # Mesa's own registries, empty
+        mesa_owned = set(vars(twin))
+        twin.rng.bit_generator.state = self.rng.bit_generator.state
+        twin.random.setstate(self.random.getstate())
+        twin.steps, twin.running = self.steps, self.running
+        # everything else this model holds (economy, streams, statistics, collector, and
+        # whatever is added later) is copied; agents and cached views are rebuilt
+        for name, value in vars(self).items():
+            if name not in mesa_owned and name not in ("params", "firm_agents", "owner_set"):
+                setattr(twin, name, copy_state(value))
+        twin.params, twin.firm_agents = params, []
+        if changes:
+            rederive(twin)
+        if bool(self.firm_agents) if agents is None else agents:
+            twin._create_agents()
+        return twin
+
     # -- agents ---------------------------------------------------------------------
     def _create_agents(self) -> None:
         eco = self.economy

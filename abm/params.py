@@ -34,9 +34,13 @@ class ParameterError(ValueError):
 
 def _p(default: Any, lo: float | None = None, hi: float | None = None, *, symbol: str = "",
        unit: str = "", doc: str = "", choices: tuple[str, ...] = (),
-       lo_open: bool = False, hi_open: bool = False) -> Any:
+       lo_open: bool = False, hi_open: bool = False, after_zero: bool = False) -> Any:
+    """A field with its metadata. `after_zero=True` marks a parameter that cannot change
+    the economy up to and including period 0 (see `abm.branch`), so runs that differ
+    only in such parameters may share their burn-in and period 0."""
     meta = {"lo": lo, "hi": hi, "symbol": symbol, "unit": unit, "doc": doc,
-            "choices": choices, "lo_open": lo_open, "hi_open": hi_open}
+            "choices": choices, "lo_open": lo_open, "hi_open": hi_open,
+            "after_zero": after_zero}
     return field(default=default, metadata=meta)
 
 
@@ -52,7 +56,7 @@ class Params:
     n_tasks: int = _p(20, 2, 1000, symbol="Z", unit="tasks",
                       doc="tasks (occupations); each worker performs one")
     n_periods: int = _p(30, 1, 1000, symbol="T", unit="years",
-                        doc="periods simulated after the pre-AI period 0")
+                        doc="periods simulated after the pre-AI period 0", after_zero=True)
     burn_in: int = _p(20, 0, 200, unit="years",
                       doc="unrecorded pre-AI periods that settle education, matching and assets")
 
@@ -65,20 +69,23 @@ class Params:
                                     "AI targets tasks that were skill intensive")
     frontier_spread: float = _p(0.8, 0.0, 1.0, unit="share of A_max",
                                 doc="capability thresholds of codifiable tasks are spread evenly on "
-                                    "[0, frontier_spread·A_max]; S(A_t) widens as A_t grows")
+                                    "[0, frontier_spread·A_max]; S(A_t) widens as A_t grows",
+                                after_zero=True)
 
     # --- AI capability path --------------------------------------------------------
-    ai_enabled: bool = _p(True, doc="master switch: False holds A_t = 0 in every period")
+    ai_enabled: bool = _p(True, doc="master switch: False holds A_t = 0 in every period",
+                          after_zero=True)
     ai_max: float = _p(1.0, 0.0, 10.0, symbol="A_max", unit="output per worker",
-                       doc="long-run AI capability")
+                       doc="long-run AI capability", after_zero=True)
     ai_growth: float = _p(0.25, 0.0, 5.0, symbol="g", unit="1/year",
-                          doc="deployment cadence: A_t = A_max·(1 − exp(−g·t))")
+                          doc="deployment cadence: A_t = A_max·(1 − exp(−g·t))", after_zero=True)
     ai_weight: float = _p(0.6, 0.0, 10.0, symbol="α", unit="output per unit A",
-                          doc="AI contribution α(z) on augmentable tasks")
+                          doc="AI contribution α(z) on augmentable tasks", after_zero=True)
     ai_weight_spread: float = _p(0.0, 0.0, 1.0, hi_open=True, unit="share of α",
                                  doc="heterogeneous AI weight across codifiable tasks: α_k = "
                                      "α·(1 + spread·(1 − 2k/(n_C − 1))), evenly spread, mean α, "
-                                     "largest on the tasks AI reaches first; 0 = equal weights")
+                                     "largest on the tasks AI reaches first; 0 = equal weights",
+                                 after_zero=True)
 
     # --- technology of augmentation (link 1) ---------------------------------------
     augmentation: str = _p("additive", choices=("additive", "ces", "multiplicative"),
@@ -101,7 +108,8 @@ class Params:
     # --- task prices (link 2) ------------------------------------------------------
     sigma: float = _p(2.0, 0.05, 20.0, symbol="σ",
                       doc="elasticity of substitution between tasks in the final-good CES")
-    price_effects: bool = _p(True, doc="link 2 switch: False freezes task prices at period 0")
+    price_effects: bool = _p(True, doc="link 2 switch: False freezes task prices at period 0",
+                             after_zero=True)
 
     # --- workers and education -----------------------------------------------------
     ability_sd: float = _p(0.4, 0.0, 3.0, symbol="sd(ln θ)",
@@ -210,7 +218,7 @@ class Params:
     asset_returns: float = _p(0.5, 0.0, 1.0, lo_open=True, symbol="β",
                               doc="returns to a firm's accumulated asset stock: effective assets "
                                   "∝ stock^β; β < 1 bounds concentration (a stationary asset "
-                                  "distribution), β = 1 is constant returns")
+                                  "distribution), β = 1 is constant returns", after_zero=True)
     firm_shock_sd: float = _p(0.1, 0.0, 1.0, symbol="σ_a",
                               doc="sd of yearly innovations to firms' log productivity (AR(1)): "
                                   "the firm-level variation rent sharing is estimated from; "
@@ -226,18 +234,20 @@ class Params:
                           doc="share of commodity AI's value that its vendors capture (0: free AI); "
                               "vendor profits go to the owners of compute. US generative-AI revenue "
                               "of about $7bn against $97bn of user surplus in 2024 (Collis & "
-                              "Brynjolfsson 2025) gives 7/104 ≈ 0.07")
+                              "Brynjolfsson 2025) gives 7/104 ≈ 0.07", after_zero=True)
     compute_owner_share: float = _p(0.01, 0.0, 1.0, lo_open=True, unit="share of persons",
                                     doc="persons who own the AI vendors (compute); drawn at random, "
                                         "independently of firm equity")
     xi: float = _p(0.1, 0.0, 1.0, symbol="ξ",
                    doc="rent sharing: worker share of firm rents (≈ wage elasticity to value added "
                        "per worker; 0.05-0.15 in Card et al. 2018)")
-    eta0: float = _p(0.5, 0.0, 10.0, symbol="η_0", doc="commodity AI access, equal for all firms")
+    eta0: float = _p(0.5, 0.0, 10.0, symbol="η_0", doc="commodity AI access, equal for all firms",
+                     after_zero=True)
     eta1: float = _p(0.5, 0.0, 10.0, symbol="η_1",
-                     doc="proprietary AI access, scaled by k^ψ / E_L[k^ψ]")
+                     doc="proprietary AI access, scaled by k^ψ / E_L[k^ψ]", after_zero=True)
     psi: float = _p(1.0, 0.0, 3.0, symbol="ψ",
-                    doc="capital intensity of proprietary AI: access ∝ k^ψ (normalised)")
+                    doc="capital intensity of proprietary AI: access ∝ k^ψ (normalised)",
+                    after_zero=True)
     concentration: bool = _p(True, doc="link 4 switch: False makes all AI commodity "
                                        "(access η0+η1 everywhere) and freezes assets")
     reinvest_rate: float = _p(0.3, 0.0, 1.0, symbol="s_K", unit="share",
@@ -252,7 +262,8 @@ class Params:
                               doc="broad ownership: share of every firm's owner income paid "
                                   "equally to all persons")
     ai_rent_tax: float = _p(0.0, 0.0, 1.0, unit="share",
-                            doc="tax on firms' proprietary-AI rents, rebated equally to all persons")
+                            doc="tax on firms' proprietary-AI rents, rebated equally to all persons",
+                            after_zero=True)
 
     # --- unemployment insurance ----------------------------------------------------
     unemployment_benefit: float = _p(0.5, 0.0, 1.0, hi_open=True, symbol="b",

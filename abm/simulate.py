@@ -36,8 +36,7 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
     params = params if params is not None else Params()
     if not isinstance(params, Params):
         raise ParameterError(f"params must be a Params, got {type(params).__name__}")
-    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise ParameterError(f"seed={seed!r} must be a non-negative int")
+    check_seed(seed)
     if n_periods is not None:
         params = params.replace(n_periods=check_periods(n_periods))
     from abm.feedback import compilation_notice
@@ -53,6 +52,12 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
         return model.model_frame()
     finally:
         release(model)
+
+
+def check_seed(seed: Any) -> None:
+    """A run's seed: a non-negative (numpy) integer, else ParameterError."""
+    if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ParameterError(f"seed={seed!r} must be a non-negative int")
 
 
 def release(model: LaborMarketModel) -> None:

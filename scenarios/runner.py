@@ -12,7 +12,8 @@ than what their labels say:
 - the same parameter set twice, or `n_periods` given by both `--set` and `--periods`,
   is refused rather than resolved silently.
 
-`run_plan` then simulates every (variant, seed) with progress on stderr, and the
+`run_plan` then simulates every (variant, seed) with progress on stderr (variants that
+differ only in after-period-0 parameters share each seed's burn-in: `abm.branch`), and the
 results folder is written by `scenarios.results` (see there for its layout and the
 overwrite protection).
 """
@@ -143,7 +144,7 @@ def run_plan(p: Plan, *, agents: bool = False, progress: bool = True) -> pd.Data
     """Simulate every (variant, seed) of a checked plan; returns the tidy long table."""
     import pandas as pd
 
-    from abm.simulate import simulate
+    from abm.branch import run_many
 
     runs = [(v, s) for v in p.params for s in p.seeds]
     bar = (Progress(len(runs) * p.periods, f"{p.scenario}: {len(runs)} simulations "
@@ -151,10 +152,13 @@ def run_plan(p: Plan, *, agents: bool = False, progress: bool = True) -> pd.Data
            if progress else None)
     if progress:
         compilation_notice()
+    # variants differing only in after-period-0 parameters (e.g. no_ai beside the AI
+    # variants) share each seed's burn-in and period 0; results equal separate runs
+    results = run_many([(p.params[v], s) for v, s in runs], agents=agents,
+                       on_step=(lambda _m: bar.advance()) if bar else None)
     frames = []
-    for variant, s in runs:
-        df = simulate(p.params[variant], seed=s, agents=agents,
-                      on_step=(lambda _m: bar.advance()) if bar else None).reset_index()
+    for (variant, s), df in zip(runs, results, strict=True):
+        df = df.reset_index()
         df.insert(0, "seed", s)
         df.insert(0, "variant", variant)
         frames.append(df)
