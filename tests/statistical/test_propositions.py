@@ -173,9 +173,9 @@ def test_screening_channel_raises_the_requirement_relative_to_a_sample_without_a
     e = effect_late(SEEDS, 5, occupational_choice=choice)
     shut = effect_late(SEEDS, 5, occupational_choice=choice, skills_assessment=1.0)
     # the screening channel, q = 0 minus q = 1 seed by seed: positive as I_1 > 1 says.
-    # Measured (10 seeds, last 5 years) +0.026 (SE 0.0013, seeds +0.019 to +0.033) with
-    # occupational choice and +0.017 (SE 0.0014, +0.013 to +0.025) with tasks fixed: every
-    # seed above +0.005 (over 5 SE from zero, under a third of either mean)
+    # Measured (20 seeds, last 5 years) +0.026 (SE 0.0015, lowest seed +0.012) with
+    # occupational choice and +0.017 (SE 0.0011, lowest seed +0.006) with tasks fixed:
+    # every seed above +0.005 (under a third of either mean, above the lowest of 20 seeds)
     assert all_above(e["credential_requirement_exposed"]
                      - shut["credential_requirement_exposed"], 0.005)
 
@@ -183,11 +183,11 @@ def test_screening_channel_raises_the_requirement_relative_to_a_sample_without_a
 @pytest.mark.slow
 def test_education_response_dominates_the_requirement_with_tasks_fixed():
     # tasks fixed, education free: with q = 1 the requirement follows the applicants'
-    # credentials, which fall on the exposed tasks (Proposition 3): measured −0.073
-    # (SE 0.0066; every one of 10 seeds below −0.039, last 5 years). With q = 0 the
-    # screening channel (+0.017) is smaller than that, so the requirement falls on net
-    # (−0.056, SE 0.0063; every seed below −0.025): the condition "the channel beats
-    # the education response" fails, and Proposition 4 with it (docs/MODEL.md §5)
+    # credentials, which fall on the exposed tasks (Proposition 3): measured −0.076
+    # (SE 0.005, 20 seeds, last 5 years; every one of the first 10 below −0.039). With
+    # q = 0 the screening channel (+0.017) is smaller than that, so the requirement falls
+    # on net (−0.059, SE 0.005; first 10 seeds all below −0.025): the condition "the
+    # channel beats the education response" fails, and Proposition 4 with it (MODEL.md §5)
     shut = effect_late(SEEDS, 5, occupational_choice=False, skills_assessment=1.0)
     net = effect_late(SEEDS, 5, occupational_choice=False)
     assert all_below(shut["credential_requirement_exposed"], -0.02)
@@ -199,7 +199,7 @@ def test_requirement_does_not_rise_at_the_defaults():
     # finding (docs/MODEL.md §5): at the defaults, with occupational choice, the net change
     # of the exposed tasks' requirement is +0.004 (SE 0.005, 20 seeds, last 5 years;
     # +0.011, SE 0.009, at the final year): the screening channel (+0.026) and the
-    # education and composition response (−0.024 at q = 1, SE 0.0076, 10 seeds) cancel.
+    # education and composition response (−0.023 at q = 1, SE 0.005) cancel.
     # Proposition 4 does not hold at the defaults: the 20-seed mean is not 2 SE above 0.
     # (The unexposed tasks' requirement falls, −0.071, SE 0.006, as their workers change
     # with occupational choice, so the exposed-minus-unexposed gap rises without the
