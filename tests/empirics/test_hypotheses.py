@@ -1,12 +1,12 @@
 """H1-H4 on small seeded economies, on both sides of each hypothesis's condition.
 
 `holds` means: the predicted sign, more than two seed-clustered standard errors from
-zero (four seeds, sixteen for H3's cross-task slope). The small economies (3,000
-workers, 12 years) give standard errors two to three times those of `abm empirics`.
-Measured margins at these seeds: the closest rows that must hold are the H3 slope with
-20 tasks (t = −3.6, 16 seeds) and H1's realised gradient (t = 9.0); every other holding
-row has |t| > 7. Rows asserted not to hold have |t| ≤ 0.3 or the opposite sign
-(|t| > 3).
+zero (four seeds; 48 and 20 tasks for H3). The small economies (3,000 workers, 12
+years) give standard errors two to three times those of `abm empirics`. Measured
+margins at these seeds: the closest rows that must hold are the H3 slope with tasks and
+education fixed (t = −3.2) and H1's realised gradient (t = 9.0); every other holding
+row has |t| > 5. H3 is tested where its derived condition holds (tasks and education
+fixed) and, as a finding, shown not to hold at the defaults.
 """
 
 from __future__ import annotations
@@ -23,12 +23,21 @@ SEEDS = [1, 2, 3, 4]
 
 
 @functools.cache
-def _table(h: str, n_tasks: int = 10, seeds: tuple[int, ...] = tuple(SEEDS)) -> pd.DataFrame:
+def _results(h: str, n_tasks: int, seeds: tuple[int, ...], extra: tuple = ()
+             ) -> simulated.Results:
     cells = list({c.name: c for hh, _c, c, _s in hypotheses.HYPOTHESIS_CELLS if hh == h}
                  .values())
-    res = simulated.run_cells(cells, list(seeds), base={**SMALL, "n_tasks": n_tasks},
+    res = simulated.run_cells(cells, list(seeds),
+                              base={**SMALL, "n_tasks": n_tasks, **dict(extra)},
                               occupations=False)
-    full = simulated.Results(cells=cells, by_cell=res.by_cell)
+    return simulated.Results(cells=cells, by_cell=res.by_cell)
+
+
+@functools.cache
+def _table(h: str, n_tasks: int = 10, seeds: tuple[int, ...] = tuple(SEEDS),
+           extra: tuple = ()) -> pd.DataFrame:
+    """The hypothesis's rows; `extra` (pairs) changes the economy of every cell."""
+    full = _results(h, n_tasks, seeds, extra)
     rows = [r for r in hypotheses.HYPOTHESIS_CELLS if r[0] == h]
     saved = hypotheses.HYPOTHESIS_CELLS
     try:
@@ -36,6 +45,24 @@ def _table(h: str, n_tasks: int = 10, seeds: tuple[int, ...] = tuple(SEEDS)) -> 
         return hypotheses.table(full).set_index(["paper_condition", "statistic", "cell"])
     finally:
         hypotheses.HYPOTHESIS_CELLS = saved
+
+
+def _screening_channel(n_tasks: int, seeds: tuple[int, ...], extra: tuple = ()
+                       ) -> tuple[float, float]:
+    """H3's gap with the sample taken with AI minus with direct assessment, seed by seed.
+
+    The two cells differ only in q (`skills_assessment`), so the paired difference is the
+    screening channel with the education and occupation responses of both netted out
+    (docs/MODEL.md §3.3.2); mean and seed-clustered se.
+    """
+    full = _results("H3", n_tasks, seeds, extra)
+    gap = {}
+    for _h, _c, cell, side in hypotheses.HYPOTHESIS_CELLS:
+        if _h == "H3":
+            d, s = hypotheses._diff(full, cell.name, "credential_requirement_exposed")
+            u, _ = hypotheses._diff(full, cell.name, "credential_requirement_unexposed")
+            gap[side] = (d - u, s)
+    return hypotheses.clustered_mean(gap[True][0] - gap[False][0], gap[True][1])
 
 
 def _row(t: pd.DataFrame, side: bool, statistic: str, cell: str | None = None) -> pd.Series:
@@ -75,24 +102,48 @@ def test_h2_holds_with_prices_and_codifiable_fall_vanishes_with_prices_frozen():
     assert abs(frozen["estimate"]) < 0.5 * abs(base["estimate"])
 
 
-def test_h3_holds_when_the_sample_is_taken_with_ai_and_fails_with_direct_assessment():
-    t = _table("H3")
+# H3 in a 20-task economy (10 exposed tasks per seed, α from 0.3 to 0.9), 48 seeds at
+# year 12: the cross-task slope pools 480 exposed tasks; at 16 seeds its se (0.21) was
+# larger than the pure channel's slope (−0.43). docs/MODEL.md §3.3.2 derives the
+# screening channel for a fixed applicant pool: the cutoff rises where AI lowers the
+# marginal level's prediction spread (I_c > 1, proportional noise), and by more the
+# larger the floor, i.e. where AI compresses output more (slope < 0).
+H3_SEEDS = tuple(range(1, 49))
+FIXED = (("retooling_rate", 0.0),)    # nobody re-chooses task or education after burn-in
+
+
+def test_h3_holds_where_its_condition_holds_and_fails_with_direct_assessment():
+    # tasks and education fixed: the derivation's condition. Measured: gap +0.031
+    # (se 0.005), slope −0.43 (se 0.13) with the sample taken with AI; with direct
+    # assessment nothing moves the cutoff (+0.002, se 0.003; slope +0.01, se 0.07)
+    t = _table("H3", n_tasks=20, seeds=H3_SEEDS, extra=FIXED)
     assert _row(t, True, "d_requirement_exposed_minus_unexposed")["holds"]
+    assert _row(t, True, "slope_d_requirement_on_d_cv")["holds"]
+    for statistic in ("d_requirement_exposed_minus_unexposed", "slope_d_requirement_on_d_cv"):
+        direct = _row(t, False, statistic)
+        assert abs(direct["estimate"]) < 2 * direct["se"]
+    est, se = _screening_channel(20, H3_SEEDS, FIXED)
+    assert est > 2 * se                                   # +0.029 (se 0.005)
+
+
+def test_h3_fails_at_the_defaults_where_the_education_response_dominates():
+    # finding (docs/EMPIRICS.md §4, docs/MODEL.md §5). With education (and task) choice
+    # the screening channel is still there, q = 0 minus q = 1 seed by seed: +0.041
+    # (se 0.009). But the applicants' credentials fall most where AI does most: with
+    # direct assessment the gap is −0.083 (se 0.018) and the slope +0.57 (se 0.20), and
+    # with the sample taken with AI the gap is −0.041 (se 0.017) and the slope +0.42
+    # (se 0.21): H3 does not hold at the defaults, on either statistic. (With tasks fixed
+    # and education free the gap is −0.053, se 0.009: the education response alone
+    # reverses it; occupational choice is not what does.)
+    t = _table("H3", n_tasks=20, seeds=H3_SEEDS)
+    est, se = _screening_channel(20, H3_SEEDS)
+    assert est > 2 * se
+    for statistic in ("d_requirement_exposed_minus_unexposed", "slope_d_requirement_on_d_cv"):
+        assert not _row(t, True, statistic)["holds"]
     direct = _row(t, False, "d_requirement_exposed_minus_unexposed")
-    assert not direct["holds"] and direct["estimate"] < 0
-
-
-def test_h3_requirements_rise_most_where_compression_is_largest_at_twelve_years():
-    # 10 exposed tasks per seed for the cross-task slope. Sixteen seeds: at four the slope
-    # (about −1.4 per unit of CV) is estimated with se ≈ 1, too noisy to test either way.
-    # This is the gradient at year 12 of a small economy; at year 30 of the default run
-    # it is not distinguishable from zero (docs/EMPIRICS.md §4, a finding).
-    t = _table("H3", n_tasks=20, seeds=tuple(range(1, 17)))
-    slope = _row(t, True, "slope_d_requirement_on_d_cv")
-    assert slope["holds"]
-    # with direct assessment requirements fall, and fall most where AI compresses most
-    direct = _row(t, False, "slope_d_requirement_on_d_cv")
-    assert not direct["holds"] and direct["estimate"] > 2 * direct["se"]
+    assert direct["estimate"] < -2 * direct["se"]
+    slope = _row(t, False, "slope_d_requirement_on_d_cv")
+    assert slope["estimate"] > 2 * slope["se"]
 
 
 # H4's derivation (docs/MODEL.md §5): with weak sorting the between-firm variance of log
