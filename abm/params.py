@@ -135,9 +135,8 @@ class Params:
                                 "median 1), redrawn at each re-choice: costs of schooling "
                                 "differ between people of equal ability (Carneiro, Heckman & "
                                 "Vytlacil 2011, AER 101(6), doi:10.1257/aer.101.6.2754). 1.0 "
-                                "brings the OLS return to 0.11 per year but, with credential "
-                                "requirements anchored on incumbents' education, sets them to "
-                                "0; 0 by default")
+                                "brings the OLS return to 0.11 per year but leaves credential "
+                                "requirements near 0 (0.03 levels); 0 by default")
     edu_subsidy: float = _p(0.0, 0.0, 1.0, hi_open=True, unit="share",
                             doc="retraining credit: share of education cost paid by the state")
     retooling_rate: float = _p(0.1, 0.0, 1.0, unit="1/year",
