@@ -107,6 +107,9 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
         ClusterError: the Dask scheduler cannot be reached or its workers lack the model.
         RunsFailed: some runs raised; all others are stored.
     """
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int)
+                              or batch < 1):
+        raise ValueError(f"batch={batch!r} must be a positive int (runs per batch) or None")
     sweep = load_spec(spec)
     # refusals that need no folder come first, so a refused sweep leaves nothing behind
     check_memory(sweep, concurrent_runs(client, workers))
@@ -239,7 +242,7 @@ class Sizer:
         per_run = self.per_run
         if per_run is None:
             return 1
-        n = int(self.target / max(per_run, 1e-6))
+        n = round(self.target / max(per_run, 1e-6))
         if remaining is not None:
             n = min(n, -(-remaining // (4 * max(workers, 1))))
         return max(1, min(n, MAX_BATCH))
