@@ -35,6 +35,7 @@ from abm.sweep.cluster import (
     default_workers,
     scheduler_address,
 )
+from abm.sweep import standing
 from abm.sweep.execute import BatchResult, Outcome, RunTask, execute_batch, simulate_task
 from abm.sweep.preflight import check_memory, check_scheduler, concurrent_runs
 from abm.sweep.progress import progress as progress_reporter
@@ -85,8 +86,10 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
             extended if the spec adds seeds, grid values or points to the sweep it
             holds (only the new runs are computed), refused if it holds a different
             sweep or results of other model code.
-        client: None for DASK_SCHEDULER_ADDRESS or else a LocalCluster with one worker
-            process per core (this process computes runs while it starts); a
+        client: None for DASK_SCHEDULER_ADDRESS, else the standing local cluster of
+            `abm sweep --start-cluster` if it runs (see `abm.sweep.standing`), else a
+            LocalCluster with one worker process per core (this process computes runs
+            while it starts); a
             `distributed.Client`; a scheduler address
             ("tcp://host:port"); or "serial" to run in this process without Dask.
         workers: worker processes of the LocalCluster (default: one per core).
@@ -142,9 +145,12 @@ def _executor(client: Any, workers: int | None, sizer: Sizer) -> Iterator[Execut
         return
     session = uuid.uuid4().hex[:8]
     if client is None and scheduler_address() is None:
-        yield lambda tasks: _on_local_cluster(tasks, workers or default_workers(), session,
-                                              sizer)
-        return
+        address = standing.usable(workers)
+        if address is None:
+            yield lambda tasks: _on_local_cluster(tasks, workers or default_workers(),
+                                                  session, sizer)
+            return
+        client, workers = address, None  # the standing cluster (abm.sweep.standing)
     with dask_client(client, workers=workers) as dask:
         yield lambda tasks: _on_cluster(dask, tasks, session, sizer)
 

@@ -203,3 +203,38 @@ def test_kill_9_at_any_stage_of_a_batch_resumes_to_the_same_dataset(
     final = status(out)
     assert final.complete and final.intact
     assert not list(out.rglob("*.tmp"))
+
+
+# -- a standing cluster reused by later sweeps -------------------------------------------
+@pytest.mark.timeout(240)
+def test_standing_cluster_is_reused_then_stopped(tmp_path, small_spec, monkeypatch, capsys):
+    import psutil
+
+    from abm.sweep import standing
+    from abm.sweep.cli import main
+    from abm.sweep.store import read_journal
+
+    monkeypatch.setenv("ABM_CLUSTER_FILE", str(tmp_path / "cluster.json"))
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    reference = run_sweep(small_spec, tmp_path / "ref", "serial", progress=False)
+    assert main(["--start-cluster", "--workers", "1"]) == 0
+    try:
+        info = standing.recorded()
+        assert info is not None and "cluster of 1 workers" in capsys.readouterr().out
+        assert main(["--start-cluster", "--workers", "1"]) == 2  # one at a time
+        assert "already running" in capsys.readouterr().err
+        cluster = {p.pid for p in psutil.Process(info["pid"]).children(recursive=True)}
+        for name in ("a", "b"):
+            df = run_sweep(small_spec, tmp_path / name, progress=False)
+            pd.testing.assert_frame_equal(df, reference, check_exact=True)
+            hosts = {int(e["host"].rsplit(":", 1)[1]) for e in read_journal(tmp_path / name)
+                     .values()}
+            assert hosts <= cluster, "runs were not computed by the standing cluster"
+        # another worker count than the standing cluster's: a cluster of its own
+        assert standing.usable(workers=2) is None and standing.usable(None) == info["address"]
+    finally:
+        assert main(["--stop-cluster"]) == 0
+    assert standing.recorded() is None and not psutil.pid_exists(info["pid"])
+    assert not (tmp_path / "cluster.json").exists()
+    assert main(["--stop-cluster"]) == 0
+    assert "no cluster" in capsys.readouterr().out
