@@ -7,7 +7,9 @@ First part (small runs; `--quick` runs only this part, with 200 runs and 2 round
 `--small-runs` runs of 3,000 workers x 3 periods (a) in a plain loop calling the
 simulation in one process (the floor), (b) through `abm sweep` serially (`run_sweep`
 with client "serial": batches, Parquet files, fsync, journal, manifest, load) and (c)
-through `abm sweep` on the default local cluster with 2 workers. Each mode runs in a
+through `abm sweep` on the default local cluster with 2 workers, and (d) the same on a
+standing cluster of 2 workers (`abm sweep --start-cluster`, started once before the
+rounds, its processes' CPU time counted from each sweep's start). Each mode runs in a
 fresh child, timed after the imports and one warm-up run; the order alternates over
 rounds (ABC, CBA, ...) and ratios are taken within a round. Reported: runs per second,
 the CPU time of each mode (all its processes: client, scheduler, nannies, workers,
@@ -35,6 +37,7 @@ resident memory of the process(es) doing the work, to show it stays flat.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -168,12 +171,13 @@ class _CpuSampler:
     process's last activity is missed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, others: tuple[int, ...] = ()) -> None:
         import threading
 
         import psutil
 
         self._me = psutil.Process()
+        self._others = [psutil.Process(pid) for pid in others]
         self._seen: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
@@ -181,7 +185,11 @@ class _CpuSampler:
     def _sample(self) -> None:
         import psutil
 
-        for proc in self._me.children(recursive=True):
+        procs = self._me.children(recursive=True)
+        for other in self._others:  # a standing cluster and its workers
+            with contextlib.suppress(psutil.Error):
+                procs += [other, *other.children(recursive=True)]
+        for proc in procs:
             try:
                 t = proc.cpu_times()
                 self._seen[proc.pid] = t.user + t.system
@@ -235,11 +243,20 @@ def child_small_sweep(args: argparse.Namespace) -> dict[str, Any]:
     task = _tasks(spec)[0]
     simulate(task.params, seed=task.seed, agents=False)  # warm-up, as for the floor
     client = "serial" if args.small_mode == "serial" else None
-    with tempfile.TemporaryDirectory() as tmp, _CpuSampler() as cpu:
+    others: tuple[int, ...] = ()
+    if args.small_mode == "dask":  # a cluster of its own, not the standing one
+        os.environ["ABM_CLUSTER_FILE"] = os.path.join(tempfile.mkdtemp(), "none.json")
+    if args.small_mode == "standing":
+        from abm.sweep import standing
+
+        info = standing.recorded()
+        assert info is not None, "the standing cluster is not running"
+        others = (info["pid"],)
+    with tempfile.TemporaryDirectory() as tmp, _CpuSampler(others) as cpu:
         out = Path(tmp) / "out"
         start = time.perf_counter()
         frame = run_sweep(spec, out, client, progress=False,
-                          workers=None if client else args.workers)
+                          workers=None if client or others else args.workers)
         wall = time.perf_counter() - start
         events = read_journal(out).values()
         batches = len({e.get("batch", e["run_id"]) for e in events})
@@ -324,8 +341,28 @@ def report_fixed(rounds: list[dict[str, Any]], args: argparse.Namespace) -> None
 def small_rounds(args: argparse.Namespace) -> None:
     """Part 1: runs per second and machinery share for small runs (see the docstring)."""
     modes = [("floor", "small_floor", "serial"), ("serial", "small_sweep", "serial"),
-             ("dask", "small_sweep", "dask")]
+             ("dask", "small_sweep", "dask"), ("standing", "small_sweep", "standing")]
     rounds = []
+    os.environ["ABM_CLUSTER_FILE"] = str(Path(tempfile.mkdtemp()) / "cluster.json")
+    from abm.sweep import standing
+
+    env = {**os.environ, **PINNED, "PYTHONPATH": f"{ROOT}{os.pathsep}"
+           f"{os.environ.get('PYTHONPATH', '')}"}
+    subprocess.run([sys.executable, "-m", "abm.cli", "sweep", "--start-cluster", "--workers",
+                    str(args.workers)], env=env, check=True, capture_output=True)
+    try:
+        args.small_mode = "standing"  # a first sweep, like the floor's warm-up run
+        args.small_runs, runs = 4 * args.workers, args.small_runs
+        spawn("small_sweep", args)
+        args.small_runs = runs
+        _small_rounds(args, modes, rounds)
+    finally:
+        standing.stop()
+    _small_report(args, rounds)
+
+
+def _small_rounds(args: argparse.Namespace, modes: list[tuple[str, str, str]],
+                  rounds: list[dict[str, Any]]) -> None:
     for i in range(args.small_rounds):
         this = {}
         for name, child, mode in (modes if i % 2 == 0 else modes[::-1]):
@@ -335,6 +372,9 @@ def small_rounds(args: argparse.Namespace) -> None:
             print(f"small runs round {i + 1}: {name:<6} {this[name]['wall']:6.2f} s  "
                   f"{rate:6.1f} runs/s  CPU {this[name]['cpu']:6.2f} s", flush=True)
         rounds.append(this)
+
+
+def _small_report(args: argparse.Namespace, rounds: list[dict[str, Any]]) -> None:
     med = statistics.median
     print(f"\n{args.small_runs} runs of {SMALL['n_workers']} workers x {SMALL['periods']} "
           f"periods; medians over {len(rounds)} rounds (load average before: "
@@ -342,26 +382,30 @@ def small_rounds(args: argparse.Namespace) -> None:
     print(f"{'mode':<22}{'runs/s':>8}{'wall s':>8}{'CPU s':>8}{'outside sim.':>14}"
           f"{'batches':>9}")
     names = {"floor": "plain loop (floor)", "serial": "abm sweep --serial",
-             "dask": f"abm sweep, {args.workers} workers"}
-    for name in ("floor", "serial", "dask"):
+             "dask": f"abm sweep, {args.workers} workers",
+             "standing": f"  same, standing cluster"}
+    for name in ("floor", "serial", "dask", "standing"):
         wall = med(r[name]["wall"] for r in rounds)
         cpu = med(r[name]["cpu"] for r in rounds)
         share = med(1 - r["floor"]["cpu"] / r[name]["cpu"] for r in rounds)
         batches = med(r[name].get("batches", 0) for r in rounds)
         print(f"{names[name]:<22}{args.small_runs / wall:>8.1f}{wall:>8.2f}{cpu:>8.2f}"
               f"{share:>13.1%}{batches:>9.0f}")
-    ratios = [r["serial"]["wall"] / r["dask"]["wall"] for r in rounds]
+    for name in ("dask", "standing"):
+        ratios = [r["serial"]["wall"] / r[name]["wall"] for r in rounds]
+        print(f"\nthroughput {names[name].strip()} / serial sweep per round: "
+              f"{', '.join(f'{x:.2f}' for x in ratios)}; median {med(ratios):.2f} (goal >= 1.7 "
+              "on a quiet machine)", end="")
+    print()
     floor = [r["floor"]["wall"] / r["serial"]["wall"] for r in rounds]
-    print(f"\nthroughput {args.workers} workers / serial sweep per round: "
-          f"{', '.join(f'{x:.2f}' for x in ratios)}; median {med(ratios):.2f} (goal >= 1.7 "
-          "on a quiet machine)")
     print(f"serial sweep / plain loop throughput per round: "
           f"{', '.join(f'{x:.2f}' for x in floor)}; median {med(floor):.2f}")
     print(f"outside the simulation, share of CPU (goal < 10%): serial "
           f"{med(1 - r['floor']['cpu'] / r['serial']['cpu'] for r in rounds):.1%}, "
           f"{args.workers} workers "
           f"{med(1 - r['floor']['cpu'] / r['dask']['cpu'] for r in rounds):.1%} "
-          "(includes the cluster's start-up and teardown)")
+          "(includes the cluster's start-up and teardown), standing cluster "
+          f"{med(1 - r['floor']['cpu'] / r['standing']['cpu'] for r in rounds):.1%}")
     print(f"load average after: {_load()}")
 
 

@@ -45,7 +45,7 @@ from abm.sweep.store import Store, SweepStatus, load, status
 Executor = Callable[[Iterable[RunTask]], Iterator[BatchResult]]
 SERIAL = "serial"
 # Computing time a batch of runs should hold (see Sizer), and the most runs in a batch.
-BATCH_SECONDS = 0.3
+BATCH_SECONDS = 0.5
 MAX_BATCH = 2000
 # While the default local cluster starts, compute runs in this process (see
 # _on_local_cluster); False leaves every run to the workers.
