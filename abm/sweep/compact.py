@@ -49,18 +49,22 @@ class Block:
 
     @classmethod
     def pack(cls, frames: Sequence[pd.DataFrame], run_ids: Sequence[int]) -> Block:
-        """Stack the unlabelled tables of several runs (same columns) into one block."""
-        frames = [order(f) for f in frames]
-        first = frames[0]
-        columns = tuple(first.columns)
-        float_names = tuple(c for c in columns if first[c].dtype == np.float64)
+        """Stack the unlabelled tables of several runs (same columns) into one block.
+
+        A table may carry `period` as its index (the model table) or as a column (the
+        cross-sections). One concatenation per batch: selecting columns run by run
+        would cost more than a small run's own table building.
+        """
+        big = pd.concat(frames, ignore_index="period" in frames[0].columns)
+        if "period" not in big.columns:
+            big = big.reset_index()
+        big = order(big)
+        columns = tuple(big.columns)
+        float_names = tuple(c for c in columns if big[c].dtype == np.float64)
         other_names = [c for c in columns if c not in float_names]
-        floats = np.concatenate([f[list(float_names)].to_numpy(dtype=np.float64)
-                                 for f in frames]) if float_names else \
-            np.empty((sum(len(f) for f in frames), 0))
-        others = {c: np.concatenate([f[c].to_numpy() for f in frames]) for c in other_names}
-        return cls(columns=columns, floats=floats, float_names=float_names, others=others,
-                   dtypes={c: first[c].dtype for c in other_names},
+        return cls(columns=columns, floats=big[list(float_names)].to_numpy(dtype=np.float64),
+                   float_names=float_names, others={c: big[c].to_numpy() for c in other_names},
+                   dtypes={c: big[c].dtype for c in other_names},
                    run_ids=np.asarray(run_ids, dtype=np.int64),
                    rows=np.array([len(f) for f in frames], dtype=np.int64))
 

@@ -153,13 +153,14 @@ def execute_run(task: RunTask) -> RunResult:
         return RunResult(task.run_id, time.perf_counter() - start, host_label(),
                          error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
     return RunResult(task.run_id, time.perf_counter() - start, host_label(),
-                     model=_label(model_df, task), tables={k: _label(v, task)
+                     model=_label(model_df.reset_index(), task), tables={k: _label(v, task)
                                                            for k, v in tables.items()})
 
 
 def _simulate(task: RunTask) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The model table (index period) and the kept cross-sections (column period)."""
     if not task.workers_at and not task.firms_at:
-        return simulate(task.params, seed=task.seed, agents=False).reset_index(), {}
+        return simulate(task.params, seed=task.seed, agents=False), {}
     model = LaborMarketModel(task.params, seed=task.seed, agents=False)
     try:
         wanted = {"workers": set(task.workers_at), "firms": set(task.firms_at)}
@@ -173,7 +174,7 @@ def _simulate(task: RunTask) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
                     frames[name].append(cross.reset_index().assign(period=period))
         tables = {name: pd.concat(parts, ignore_index=True)
                   for name, parts in frames.items() if parts}
-        return model.model_frame().reset_index(), tables
+        return model.model_frame(), tables
     finally:
         release(model)
 
