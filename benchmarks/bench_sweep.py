@@ -6,15 +6,19 @@
 First part (small runs; `--quick` runs only this part, with 200 runs and 2 rounds):
 `--small-runs` runs of 3,000 workers x 3 periods (a) in a plain loop calling the
 simulation in one process (the floor), (b) through `abm sweep` serially (`run_sweep`
-with client "serial": batches, Parquet files, fsync, journal, manifest, load) and (c)
+with client "serial": batches, Parquet files, fsync, journal, manifest, load), (p) a
+plain fork pool of 2 processes looping over the simulation (the parallel floor: on a
+shared machine two processes rarely get two whole cores, and running side by side
+raises each one's CPU time per run), (c)
 through `abm sweep` on the default local cluster with 2 workers, and (d) the same on a
 standing cluster of 2 workers (`abm sweep --start-cluster`, started once before the
 rounds, its processes' CPU time counted from each sweep's start). Each mode runs in a
 fresh child, timed after the imports and one warm-up run; the order alternates over
 rounds (ABC, CBA, ...) and ratios are taken within a round. Reported: runs per second,
 the CPU time of each mode (all its processes: client, scheduler, nannies, workers,
-sampled every 0.1 s), the share of that CPU time outside the simulation,
-1 - (floor CPU) / (mode CPU), and the Dask/serial throughput ratio.
+sampled every 0.1 s), the share of that CPU time outside the simulation, 1 - (floor CPU) / (mode CPU), with
+the plain pool as the floor of the parallel modes, and the Dask/serial throughput ratio
+next to the plain pool/loop ratio of the same rounds.
 
 The rest is the long-run comparison:
 
@@ -166,6 +170,8 @@ SMALL = {"periods": 3, "n_workers": 3000}
 class _CpuSampler:
     """CPU seconds of this process and all its descendants, sampled every 0.1 s.
 
+    The sampling thread's own CPU time (psutil reads /proc for every process) is left out.
+
     Dask's workers are grandchildren (forked by a forkserver) that end with the cluster,
     so their CPU time is read while they live; at most one sampling interval of a
     process's last activity is missed.
@@ -197,8 +203,10 @@ class _CpuSampler:
                 pass
 
     def _loop(self) -> None:
+        start = time.thread_time()
         while not self._stop.wait(0.1):
             self._sample()
+        self.own = time.thread_time() - start  # the sampling itself, not the sweep's
 
     def __enter__(self) -> _CpuSampler:
         t = self._me.cpu_times()
@@ -213,7 +221,7 @@ class _CpuSampler:
         self._stop.set()
         self._thread.join()
         t = self._me.cpu_times()
-        self.cpu = (t.user + t.system - self._self0) + sum(
+        self.cpu = (t.user + t.system - self._self0) - self.own + sum(
             v - self._base.get(pid, 0.0) for pid, v in self._seen.items())
 
 
@@ -228,6 +236,33 @@ def child_small_floor(args: argparse.Namespace) -> dict[str, Any]:
         for task in tasks:
             simulate(task.params, seed=task.seed, agents=False)
         wall = time.perf_counter() - start
+    return {"wall": wall, "cpu": cpu.cpu}
+
+
+def _simulate_chunk(tasks: list[Any]) -> int:
+    from abm.simulate import simulate
+
+    for task in tasks:
+        simulate(task.params, seed=task.seed, agents=False)
+    return len(tasks)
+
+
+def child_small_pool(args: argparse.Namespace) -> dict[str, Any]:
+    """The parallel floor: a plain fork pool of `workers` processes, nothing stored.
+
+    On a shared machine two processes rarely get two whole cores; this shows what
+    parallel throughput and CPU time the machine gave plain processes in this round.
+    """
+    import multiprocessing
+
+    tasks = _tasks(spec_for(args.small_runs, SMALL["periods"], SMALL["n_workers"]))
+    chunks = [tasks[i::4 * args.workers] for i in range(4 * args.workers)]
+    with multiprocessing.get_context("fork").Pool(args.workers) as pool:
+        pool.map(_simulate_chunk, [tasks[:1]] * args.workers)  # warm-up of each process
+        with _CpuSampler() as cpu:
+            start = time.perf_counter()
+            assert sum(pool.map(_simulate_chunk, chunks, chunksize=1)) == len(tasks)
+            wall = time.perf_counter() - start
     return {"wall": wall, "cpu": cpu.cpu}
 
 
@@ -266,6 +301,7 @@ def child_small_sweep(args: argparse.Namespace) -> dict[str, Any]:
 
 
 CHILDREN = {"small_floor": child_small_floor, "small_sweep": child_small_sweep,
+            "small_pool": child_small_pool,
             "calibrate": child_calibrate, "serial": child_serial, "pool": child_pool,
             "dask": child_dask, "memory": child_memory}
 
@@ -341,7 +377,8 @@ def report_fixed(rounds: list[dict[str, Any]], args: argparse.Namespace) -> None
 def small_rounds(args: argparse.Namespace) -> None:
     """Part 1: runs per second and machinery share for small runs (see the docstring)."""
     modes = [("floor", "small_floor", "serial"), ("serial", "small_sweep", "serial"),
-             ("dask", "small_sweep", "dask"), ("standing", "small_sweep", "standing")]
+             ("pool", "small_pool", "serial"), ("dask", "small_sweep", "dask"),
+             ("standing", "small_sweep", "standing")]
     rounds = []
     os.environ["ABM_CLUSTER_FILE"] = str(Path(tempfile.mkdtemp()) / "cluster.json")
     from abm.sweep import standing
@@ -382,15 +419,21 @@ def _small_report(args: argparse.Namespace, rounds: list[dict[str, Any]]) -> Non
     print(f"{'mode':<22}{'runs/s':>8}{'wall s':>8}{'CPU s':>8}{'outside sim.':>14}"
           f"{'batches':>9}")
     names = {"floor": "plain loop (floor)", "serial": "abm sweep --serial",
+             "pool": f"plain pool, {args.workers} proc.",
              "dask": f"abm sweep, {args.workers} workers",
-             "standing": f"  same, standing cluster"}
-    for name in ("floor", "serial", "dask", "standing"):
+             "standing": "  same, standing cluster"}
+    for name in ("floor", "serial", "pool", "dask", "standing"):
         wall = med(r[name]["wall"] for r in rounds)
         cpu = med(r[name]["cpu"] for r in rounds)
-        share = med(1 - r["floor"]["cpu"] / r[name]["cpu"] for r in rounds)
+        # parallel modes against the parallel floor (same contention between processes)
+        base = "pool" if name in ("dask", "standing") else "floor"
+        share = med(1 - r[base]["cpu"] / r[name]["cpu"] for r in rounds)
         batches = med(r[name].get("batches", 0) for r in rounds)
         print(f"{names[name]:<22}{args.small_runs / wall:>8.1f}{wall:>8.2f}{cpu:>8.2f}"
               f"{share:>13.1%}{batches:>9.0f}")
+    ceiling = [r["floor"]["wall"] / r["pool"]["wall"] for r in rounds]
+    print(f"\nthe machine's parallel ceiling, plain pool / plain loop throughput per round: "
+          f"{', '.join(f'{x:.2f}' for x in ceiling)}; median {med(ceiling):.2f}", end="")
     for name in ("dask", "standing"):
         ratios = [r["serial"]["wall"] / r[name]["wall"] for r in rounds]
         print(f"\nthroughput {names[name].strip()} / serial sweep per round: "
@@ -401,11 +444,14 @@ def _small_report(args: argparse.Namespace, rounds: list[dict[str, Any]]) -> Non
     print(f"serial sweep / plain loop throughput per round: "
           f"{', '.join(f'{x:.2f}' for x in floor)}; median {med(floor):.2f}")
     print(f"outside the simulation, share of CPU (goal < 10%): serial "
-          f"{med(1 - r['floor']['cpu'] / r['serial']['cpu'] for r in rounds):.1%}, "
-          f"{args.workers} workers "
-          f"{med(1 - r['floor']['cpu'] / r['dask']['cpu'] for r in rounds):.1%} "
+          f"{med(1 - r['floor']['cpu'] / r['serial']['cpu'] for r in rounds):.1%} (against "
+          f"the plain loop), {args.workers} workers "
+          f"{med(1 - r['pool']['cpu'] / r['dask']['cpu'] for r in rounds):.1%} "
           "(includes the cluster's start-up and teardown), standing cluster "
-          f"{med(1 - r['floor']['cpu'] / r['standing']['cpu'] for r in rounds):.1%}")
+          f"{med(1 - r['pool']['cpu'] / r['standing']['cpu'] for r in rounds):.1%} (both "
+          f"against the plain pool; against the plain loop: "
+          f"{med(1 - r['floor']['cpu'] / r['dask']['cpu'] for r in rounds):.1%} and "
+          f"{med(1 - r['floor']['cpu'] / r['standing']['cpu'] for r in rounds):.1%})")
     print(f"load average after: {_load()}")
 
 

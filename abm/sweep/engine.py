@@ -217,7 +217,7 @@ class Sizer:
     A batch should hold about `target` seconds of computing: enough that the fixed cost
     of a task (a Dask round trip of a millisecond or two, one file per table and its
     fsync) is a few per cent of it, short enough that a kill loses little and the last
-    batches still spread over all workers (a batch is also capped at a quarter of the
+    batches still spread over all workers (a batch is also capped at half of the
     remaining runs' share per worker). Until a run has been timed, batches hold one run.
     A fixed `size` overrides the estimate.
     """
@@ -250,7 +250,7 @@ class Sizer:
             return 1
         n = round(self.target / max(per_run, 1e-6))
         if remaining is not None:
-            n = min(n, -(-remaining // (4 * max(workers, 1))))
+            n = min(n, -(-remaining // (2 * max(workers, 1))))
         return max(1, min(n, MAX_BATCH))
 
 

@@ -1,17 +1,19 @@
 """What a sweep folder's run files really hold: checksums, verification and quarantine.
 
-The manifest and the journal record the SHA-256 of every file a run wrote. Verifying a
-folder hashes each run file and sorts it into one of:
+A run file holds a batch of runs (one run, for a batch of one) and is named after the
+first of them. The manifest and the journal record the SHA-256 of every file a batch
+wrote. Verifying a folder hashes each run file and sorts it into one of:
 
 * ok: the recorded checksum matches, or (for a file written just before a kill, whose
-  checksum was never recorded) its Parquet footer parses and its embedded run record
-  names this run, this point and this seed;
+  checksum was never recorded) its Parquet footer parses and its embedded record names
+  runs of this sweep, with their points and seeds, written by this model code;
 * damaged: truncated, empty, a flipped byte, unreadable;
-* duplicate: an intact file of another run copied over this one (its checksum is that
-  of another run, or its embedded record names another run);
+* duplicate: an intact file of another batch copied over this one (its checksum is that
+  of another file, or its embedded record starts with another run), or a file holding a
+  run that an accepted file already holds;
 * foreign: a file of another sweep or another version of the model, a run number the
   sweep does not have, or a file that is not a run file at all;
-* missing: a run recorded as done whose file is gone.
+* missing: a file recorded as written that is gone.
 
 A run counts as done only when its model file (and each kept cross-section) is ok. A
 resumed sweep moves damaged, duplicate and foreign run files into `damaged/` (nothing

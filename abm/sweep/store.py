@@ -1,24 +1,28 @@
-"""The results store: a Parquet file per run and table, a journal and a manifest.
+"""The results store: a Parquet file per batch of runs and table, a journal and a manifest.
 
 Layout of an output folder::
 
     manifest.json          spec, provenance, history of extensions, and every run's
-                           parameters, seed, status, wall time, error and file checksums
-                           (rewritten atomically)
-    journal.jsonl          one line per finished or failed run (with its checksums),
-                           appended as they arrive
-    model/run-000042.parquet    model-level statistics of run 42, one row per period
-    workers/run-000042.parquet  worker cross-sections (only when kept)
-    firms/run-000042.parquet    firm cross-sections (only when kept)
+                           parameters, seed, status, wall time, error, batch and file
+                           checksums (rewritten atomically)
+    journal.jsonl          one line per finished or failed run (with its batch and
+                           checksums), appended a batch at a time
+    model/run-000042.parquet    model-level statistics of the batch whose first run is
+                                42, one row per run and period
+    workers/run-000042.parquet  worker cross-sections of the same runs (only when kept)
+    firms/run-000042.parquet    firm cross-sections of the same runs (only when kept)
     damaged/               damaged or foreign run files moved aside by a resumed sweep
 
+Runs are stored a batch at a time (`Store.record`): small runs cost far less to compute
+than to write one file each (Parquet encoding, fsync, rename: several milliseconds).
 Every file is written under a temporary dot-name, fsynced and renamed into place, so a
 file either exists complete or not at all; the folders are fsynced (batched, when the
-manifest is written) so that the renames survive a crash too. The model file is written
-last. The run files are the truth: they carry their run record (run number, point,
-seed, parameters, provenance) in their Parquet metadata, and their checksums are in the
-journal and the manifest, so a folder can always be verified (`status`), repaired (a
-rerun recomputes damaged runs) and its manifest rebuilt (see `abm.sweep.integrity`).
+manifest is written) so that the renames survive a crash too. The model file of a batch
+is written last, then its journal lines. The run files are the truth: they carry the
+record of each of their runs (run number, point, seed, parameters) and the provenance in
+their Parquet metadata, and their checksums are in the journal and the manifest, so a
+folder can always be verified (`status`), repaired (a rerun recomputes damaged runs) and
+its manifest rebuilt (see `abm.sweep.integrity`).
 """
 
 from __future__ import annotations

@@ -19,7 +19,6 @@ import pyarrow as pa
 import pytest
 
 from abm.sweep import load, run_sweep, status
-from abm.sweep.compact import Block
 from abm.sweep.engine import MAX_BATCH, Sizer, task_for
 from abm.sweep.execute import BatchResult, execute_run, simulate_task
 from abm.sweep.spec import load_spec
@@ -53,8 +52,9 @@ def test_first_run_warm_up_does_not_inflate_the_estimate():
 def test_last_batches_spread_over_the_workers():
     sizer = Sizer(remaining=1000, target=0.3)
     sizer.observe([0.001])
-    assert sizer.size(1000, 2) == 125  # ceil(1000 / (4 * 2)): 4 batches per worker left
-    assert sizer.size(7, 2) == 1
+    assert sizer.size(1000, 2) == 250  # ceil(1000 / (2 * 2)): 2 batches per worker left
+    assert sizer.size(7, 2) == 2
+    assert sizer.size(3, 2) == 1
     assert sizer.size(0, 2) == 1
     assert Sizer(remaining=50, size=7).size(50, 2) == 7  # a fixed size wins
 
