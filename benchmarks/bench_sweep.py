@@ -16,9 +16,10 @@ rounds, its processes' CPU time counted from each sweep's start). Each mode runs
 fresh child, timed after the imports and one warm-up run; the order alternates over
 rounds (ABC, CBA, ...) and ratios are taken within a round. Reported: runs per second,
 the CPU time of each mode (all its processes: client, scheduler, nannies, workers,
-sampled every 0.1 s), the share of that CPU time outside the simulation, 1 - (floor CPU) / (mode CPU), with
-the plain pool as the floor of the parallel modes, and the Dask/serial throughput ratio
-next to the plain pool/loop ratio of the same rounds.
+sampled every 0.1 s), the share of that CPU time outside the simulation,
+1 - (floor CPU) / (mode CPU), with the plain pool as the floor of the parallel modes,
+and the Dask/serial throughput ratio next to the plain pool/loop ratio of the same
+rounds.
 
 The rest is the long-run comparison:
 
@@ -27,7 +28,8 @@ from the same imports and none inherits another's threads or memory). Shared mac
 drift, so the pool and Dask modes alternate in ABBA order over the rounds and ratios
 are taken within a round; serial (the slowest) runs in the first round only by default.
 A last part runs the same number of one-period runs, isolating the fixed cost Dask adds
-per sweep (start-up, results store, teardown) from the noise of the long runs. Timers start after the imports and
+per sweep (start-up, results store, teardown) from the noise of the long runs. Timers
+start after the imports and
 include everything a user waits for: the pool or cluster start-up, all runs, and for
 Dask also writing the results store and loading it back.
 

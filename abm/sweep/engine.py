@@ -160,7 +160,7 @@ def _serial(tasks: Iterable[RunTask], sizer: Sizer) -> Iterator[BatchResult]:
     outcomes: list[Outcome] = []
     for task in tasks:
         outcome = simulate_task(task)
-        sizer.observe([outcome.wall_time])
+        sizer.observe([outcome.cpu_time])
         outcomes.append(outcome)
         if len(outcomes) >= sizer.size(None, 1):
             yield BatchResult.pack(outcomes)
@@ -198,7 +198,7 @@ def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int, session: str,
                 if task is None:
                     break
                 outcome = simulate_task(task)
-                sizer.observe([outcome.wall_time])
+                sizer.observe([outcome.cpu_time])
                 outcomes.append(outcome)
                 if len(outcomes) >= sizer.size(None, 1):
                     yield BatchResult.pack(outcomes)
@@ -212,14 +212,16 @@ def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int, session: str,
 
 
 class Sizer:
-    """Runs per batch, from a running estimate of the time one run takes.
+    """Runs per batch, from a running estimate of the CPU time one run takes.
 
     A batch should hold about `target` seconds of computing: enough that the fixed cost
     of a task (a Dask round trip of a millisecond or two, one file per table and its
     fsync) is a few per cent of it, short enough that a kill loses little and the last
     batches still spread over all workers (a batch is also capped at half of the
-    remaining runs' share per worker). Until a run has been timed, batches hold one run.
-    A fixed `size` overrides the estimate.
+    remaining runs' share per worker). CPU time rather than wall time, so that a
+    machine busy with other work, which stretches every run's wall time, does not
+    shrink the batches and multiply their fixed costs. Until a run has been timed,
+    batches hold one run. A fixed `size` overrides the estimate.
     """
 
     def __init__(self, remaining: int, target: float | None = None,
@@ -313,8 +315,8 @@ class _Feeder:
             with self._lock:
                 _, batch = self._inflight.pop(future.key)
             result = _collect(self._client, future, batch)
-            self._sizer.observe(t for rid, t in zip(result.run_ids, result.wall_times,
-                                                     strict=True)
+            self._sizer.observe(t for rid, t in zip(result.run_ids, result.cpu_times,
+                                                     strict=False)
                                 if rid not in result.errors)
             yield result
             with self._lock:

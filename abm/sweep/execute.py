@@ -79,6 +79,7 @@ class Outcome:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     error: str | None = None
     traceback: str | None = None
+    cpu_time: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -100,6 +101,7 @@ class BatchResult:
     host: str
     errors: dict[int, tuple[str, str]] = field(default_factory=dict)
     blocks: dict[str, Block] = field(default_factory=dict)
+    cpu_times: list[float] = field(default_factory=list)
 
     @classmethod
     def pack(cls, outcomes: list[Outcome]) -> BatchResult:
@@ -113,7 +115,7 @@ class BatchResult:
                    host=outcomes[0].host if outcomes else host_label(),
                    errors={o.run_id: (o.error or "", o.traceback or "")
                            for o in outcomes if not o.ok},
-                   blocks=blocks)
+                   blocks=blocks, cpu_times=[o.cpu_time for o in outcomes])
 
     @classmethod
     def failed(cls, run_ids: list[int], error: str, trace: str) -> BatchResult:
@@ -124,14 +126,15 @@ class BatchResult:
 
 def simulate_task(task: RunTask) -> Outcome:
     """Simulate one run; never raises for errors inside the model."""
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.thread_time()
     try:
         model_df, tables = _simulate(task)
     except Exception as exc:  # recorded, not raised: the rest of the sweep continues
         return Outcome(task.run_id, time.perf_counter() - start, host_label(),
-                       error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
+                       error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
+                       cpu_time=time.thread_time() - cpu)
     return Outcome(task.run_id, time.perf_counter() - start, host_label(),
-                   tables={"model": model_df, **tables})
+                   tables={"model": model_df, **tables}, cpu_time=time.thread_time() - cpu)
 
 
 def execute_batch(tasks: list[RunTask]) -> BatchResult:

@@ -283,6 +283,7 @@ class Store:
         """
         good = sorted(rid for rid in batch.run_ids if rid not in batch.errors)
         times = dict(zip(batch.run_ids, batch.wall_times, strict=True))
+        cpu = dict(zip(batch.run_ids, batch.cpu_times, strict=False))
         now = _now()
         events = []
         for rid in batch.run_ids:
@@ -290,7 +291,8 @@ class Store:
             event = {"run_id": rid, "status": "failed" if rid in batch.errors else "done",
                      "seed": run.seed, "key": self.keys[run.point.index],
                      "params": dict(run.point.values), "wall_time": round(times[rid], 6),
-                     "host": batch.host, "time": now}
+                     "cpu_time": round(cpu.get(rid, 0.0), 6), "host": batch.host,
+                     "time": now}
             if rid in batch.errors:
                 event["error"], event["traceback"] = batch.errors[rid]
             events.append(event)

@@ -115,7 +115,8 @@ def test_deleted_or_damaged_manifest_is_rebuilt_from_the_run_files(swept, small_
         assert main(["--status", str(out)]) == 2
         assert "rerun the sweep command" in capsys.readouterr().err
         monkeypatch.setattr(engine_module, "simulate_task", lambda task: pytest.fail("recomputed"))
-        pd.testing.assert_frame_equal(run_sweep(small_spec, out, "serial", progress=False, batch=1),
+        pd.testing.assert_frame_equal(run_sweep(small_spec, out, "serial", progress=False,
+                                                batch=1),
                                       reference)
         assert "rebuilt it from 6 intact run files" in capsys.readouterr().err
         rebuilt = json.loads((out / MANIFEST).read_text())
@@ -153,7 +154,8 @@ def test_stray_and_foreign_files_are_reported_not_fatal(swept, small_spec, tmp_p
     (out / "model" / "run-abc.parquet").write_text("not a run")
     (out / "results.csv").write_text("mine too")
     other = tmp_path / "other"
-    run_sweep({**small_spec, "root_seed": 99, "seeds": 1}, other, "serial", progress=False, batch=1)
+    run_sweep({**small_spec, "root_seed": 99, "seeds": 1}, other, "serial", progress=False,
+              batch=1)
     shutil.copyfile(_model(other, 0), out / "model" / "run-000009.parquet")
     st = status(out)
     assert st.complete and not st.intact
