@@ -146,11 +146,19 @@ def _executor(client: Any, workers: int | None, sizer: Sizer) -> Iterator[Execut
     session = uuid.uuid4().hex[:8]
     if client is None and scheduler_address() is None:
         address = standing.usable(workers)
-        if address is None:
-            yield lambda tasks: _on_local_cluster(tasks, workers or default_workers(),
-                                                  session, sizer)
-            return
-        client, workers = address, None  # the standing cluster (abm.sweep.standing)
+        if address is not None:  # the standing cluster (abm.sweep.standing)
+            with contextlib.ExitStack() as stack:
+                try:
+                    dask = stack.enter_context(dask_client(address))
+                except ClusterError as exc:
+                    print(f"abm: note: not using the cluster of abm sweep --start-cluster "
+                          f"({exc}); starting a local one", file=sys.stderr)
+                else:
+                    yield lambda tasks: _on_cluster(dask, tasks, session, sizer)
+                    return
+        yield lambda tasks: _on_local_cluster(tasks, workers or default_workers(),
+                                              session, sizer)
+        return
     with dask_client(client, workers=workers) as dask:
         yield lambda tasks: _on_cluster(dask, tasks, session, sizer)
 

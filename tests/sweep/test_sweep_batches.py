@@ -238,3 +238,30 @@ def test_standing_cluster_is_reused_then_stopped(tmp_path, small_spec, monkeypat
     assert not (tmp_path / "cluster.json").exists()
     assert main(["--stop-cluster"]) == 0
     assert "no cluster" in capsys.readouterr().out
+
+
+def test_a_recorded_cluster_that_does_not_answer_is_passed_over(tmp_path, small_spec,
+                                                                monkeypatch, capsys):
+    """A live process whose address does not answer as Dask: the sweep starts its own."""
+    import json
+    import socket
+
+    from abm.provenance import code_fingerprint
+    from abm.sweep import engine, standing
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    record = tmp_path / "cluster.json"
+    record.write_text(json.dumps({"address": f"tcp://127.0.0.1:{port}", "pid": os.getpid(),
+                                  "workers": 1, "code": code_fingerprint()}))
+    monkeypatch.setenv("ABM_CLUSTER_FILE", str(record))
+    assert standing.usable(None) == f"tcp://127.0.0.1:{port}"
+    from abm.sweep import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 2)
+    monkeypatch.setattr(engine, "WARM_START", True)
+    df = run_sweep(small_spec, tmp_path / "out", workers=1, progress=False)
+    assert "not using the cluster of abm sweep --start-cluster" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(df, run_sweep(small_spec, tmp_path / "ref", "serial",
+                                                progress=False))
