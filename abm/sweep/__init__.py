@@ -2,8 +2,9 @@
 
 A sweep is declared in a TOML file (or an equivalent dict): a scenario, a parameter
 grid or explicit points, replicate seeds, periods and optional cross-sections. It runs
-on a local Dask cluster by default or on any existing Dask cluster, writes one Parquet
-file per run under an output folder, resumes after interruptions and loads back as one
+on a local Dask cluster by default (or a standing one, `abm sweep --start-cluster`) or on
+any existing Dask cluster, sends and stores runs in batches (one Parquet file per table
+and batch under an output folder), resumes after interruptions and loads back as one
 tidy DataFrame. See docs/SWEEPS.md.
 
     from abm.sweep import run_sweep, load

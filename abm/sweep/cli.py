@@ -1,7 +1,8 @@
 """`abm sweep`: run a sweep from a TOML spec, or report the status of an output folder.
 
-    abm sweep SPEC.toml --out DIR [--workers N] [--scheduler ADDRESS] [--serial]
+    abm sweep SPEC.toml --out DIR [--workers N] [--scheduler ADDRESS] [--serial] [--batch N]
     abm sweep --status DIR
+    abm sweep --start-cluster [--workers N]    abm sweep --stop-cluster
 
 Exit status: 0 when every run completed (or for --status on an intact sweep folder), 1
 when some runs failed (each is listed with its parameters and error) or --status found
@@ -57,9 +58,17 @@ def _parser() -> argparse.ArgumentParser:
                              "(default: $DASK_SCHEDULER_ADDRESS, else a local cluster)")
     parser.add_argument("--serial", action="store_true",
                         help="run in this process, one run after another, without Dask")
+    parser.add_argument("--batch", type=int, metavar="N",
+                        help="runs per batch (one Dask task, one file per table); default: "
+                             "sized from the measured run time to about 0.5 s of work")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--status", type=Path, metavar="DIR",
                         help="print the status of a sweep folder and exit")
+    parser.add_argument("--start-cluster", action="store_true",
+                        help="start a local cluster (--workers N) in the background that "
+                             "later sweeps use instead of starting their own")
+    parser.add_argument("--stop-cluster", action="store_true",
+                        help="stop the cluster started by --start-cluster")
     return parser
 
 
@@ -77,6 +86,8 @@ def main(argv: list[str] | None = None) -> int:
         return _error(str(exc))
     except SystemExit as exc:  # --help
         return int(exc.code or 0)
+    if args.start_cluster or args.stop_cluster:
+        return _standing(args)
     if args.status is not None:
         from abm.sweep.store import StoreError, status
 
@@ -89,7 +100,36 @@ def main(argv: list[str] | None = None) -> int:
     return _run(args)
 
 
+def _standing(args: argparse.Namespace) -> int:
+    from abm.sweep import standing
+    from abm.sweep.cluster import default_workers
+
+    if args.stop_cluster:
+        info = standing.stop()
+        print(f"stopped the cluster at {info['address']}" if info else
+              "no cluster started by abm sweep --start-cluster is running")
+        return 0
+    try:
+        info = standing.start(args.workers or default_workers())
+    except RuntimeError as exc:
+        return _error(str(exc))
+    print(f"cluster of {info['workers']} workers at {info['address']} (pid {info['pid']}), "
+          f"recorded in {standing.cluster_file()}; sweeps without --scheduler or --serial "
+          "use it until abm sweep --stop-cluster")
+    return 0
+
+
 def _check(args: argparse.Namespace) -> None:
+    if args.start_cluster or args.stop_cluster:
+        if args.start_cluster and args.stop_cluster:
+            raise _UsageError("--start-cluster and --stop-cluster exclude each other")
+        if args.spec is not None or args.out is not None or args.status is not None \
+                or args.serial or args.scheduler:
+            raise _UsageError("--start-cluster/--stop-cluster take no spec, --out, "
+                              "--status, --serial or --scheduler")
+        if args.workers is not None and args.workers < 1:
+            raise _UsageError(f"--workers {args.workers} must be at least 1")
+        return
     if args.status is not None:
         if args.spec is not None or args.out is not None:
             raise _UsageError("--status DIR takes no spec and no --out")
@@ -101,6 +141,8 @@ def _check(args: argparse.Namespace) -> None:
         raise _UsageError("--out DIR is required (the folder for the results)")
     if args.workers is not None and args.workers < 1:
         raise _UsageError(f"--workers {args.workers} must be at least 1")
+    if args.batch is not None and args.batch < 1:
+        raise _UsageError(f"--batch {args.batch} must be at least 1")
     if args.serial and (args.workers is not None or args.scheduler):
         raise _UsageError("--serial runs without Dask; drop --workers/--scheduler")
 
@@ -122,7 +164,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with _sigterm_as_interrupt():
             df = run_sweep(sweep, args.out, client, workers=args.workers,
-                           progress=False if args.no_progress else None)
+                           progress=False if args.no_progress else None, batch=args.batch)
     except (SpecError, StoreError, ClusterError) as exc:
         return _error(str(exc))
     except OSError as exc:  # e.g. an output folder that cannot be created or written

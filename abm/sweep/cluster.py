@@ -196,6 +196,9 @@ def _start_method() -> str:
 def _preload_forkserver() -> None:
     """Have the forkserver import the model code once, so forked workers start warm.
 
+    It also runs one tiny simulation (`abm.sweep.warm`), so the compiled kernels are
+    loaded once rather than in every worker.
+
     Must run inside the config context selecting forkserver: distributed sets its own
     preload list on first use, which this then extends. No effect once the server runs.
 
@@ -210,7 +213,8 @@ def _preload_forkserver() -> None:
 
     from distributed.utils import get_mp_context
 
-    get_mp_context().set_forkserver_preload(["distributed", "abm.sweep.execute"])
+    get_mp_context().set_forkserver_preload(["distributed", "abm.sweep.execute",
+                                             "abm.sweep.warm"])
     # The resource tracker must be up first: starting it (which forkserver.ensure_running
     # does when it is not) unblocks SIGINT on return, and the forkserver would then start
     # with Ctrl-C deliverable. Creating a tqdm bar used to start it as a side effect.

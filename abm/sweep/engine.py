@@ -3,14 +3,19 @@
 `run_sweep` is the single entry point behind both the Python API and `abm sweep`. The
 spec is validated and the output folder checked before any worker starts; runs that
 already have a result file are skipped, so rerunning an interrupted sweep only
-computes what is missing. Tasks go to Dask a window at a time (a few per worker
-thread), which keeps every worker busy while bounding the memory held by results in
-flight, and each result is written as soon as it arrives.
+computes what is missing. Runs travel in batches sized from their measured time
+(about `BATCH_SECONDS` of computing each, see `Sizer`); batches go to Dask a window at
+a time (two per worker thread), which keeps every worker busy while bounding the
+memory held by results in flight, and each batch's results are written, as one file
+per table, as soon as they arrive. Serial sweeps store their runs in the same batches.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
+import itertools
+import statistics
 import os
 import sys
 import threading
@@ -30,14 +35,18 @@ from abm.sweep.cluster import (
     default_workers,
     scheduler_address,
 )
-from abm.sweep.execute import RunResult, RunTask, execute_run
+from abm.sweep import standing
+from abm.sweep.execute import BatchResult, Outcome, RunTask, execute_batch, simulate_task
 from abm.sweep.preflight import check_memory, check_scheduler, concurrent_runs
 from abm.sweep.progress import progress as progress_reporter
 from abm.sweep.spec import Run, SweepSpec, load_spec
 from abm.sweep.store import Store, SweepStatus, load, status
 
-Executor = Callable[[Iterable[RunTask]], Iterator[RunResult]]
+Executor = Callable[[Iterable[RunTask]], Iterator[BatchResult]]
 SERIAL = "serial"
+# Computing time a batch of runs should hold (see Sizer), and the most runs in a batch.
+BATCH_SECONDS = 0.5
+MAX_BATCH = 2000
 # While the default local cluster starts, compute runs in this process (see
 # _on_local_cluster); False leaves every run to the workers.
 WARM_START = True
@@ -67,7 +76,8 @@ def task_for(spec: SweepSpec, run: Run) -> RunTask:
 
 def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
               out: str | os.PathLike[str], client: Any = None, *,
-              workers: int | None = None, progress: bool | None = None) -> pd.DataFrame:
+              workers: int | None = None, progress: bool | None = None,
+              batch: int | None = None) -> pd.DataFrame:
     """Run (or resume) a sweep and return all its results.
 
     Args:
@@ -76,13 +86,18 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
             extended if the spec adds seeds, grid values or points to the sweep it
             holds (only the new runs are computed), refused if it holds a different
             sweep or results of other model code.
-        client: None for DASK_SCHEDULER_ADDRESS or else a LocalCluster with one worker
-            process per core (this process computes runs while it starts); a
+        client: None for DASK_SCHEDULER_ADDRESS, else the standing local cluster of
+            `abm sweep --start-cluster` if it runs (see `abm.sweep.standing`), else a
+            LocalCluster with one worker process per core (this process computes runs
+            while it starts); a
             `distributed.Client`; a scheduler address
             ("tcp://host:port"); or "serial" to run in this process without Dask.
         workers: worker processes of the LocalCluster (default: one per core).
         progress: True shows a progress bar, False nothing; None (default) shows a bar on
             a terminal and otherwise a progress line every 10 s and 10 % of the runs.
+        batch: runs per batch (a Dask task and a stored file per table); None (default)
+            sizes batches to about `BATCH_SECONDS` of computing from the measured
+            run times.
 
     Returns:
         The tidy long DataFrame of every completed run, equal to `load(out)`.
@@ -95,6 +110,9 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
         ClusterError: the Dask scheduler cannot be reached or its workers lack the model.
         RunsFailed: some runs raised; all others are stored.
     """
+    if batch is not None and (isinstance(batch, bool) or not isinstance(batch, int)
+                              or batch < 1):
+        raise ValueError(f"batch={batch!r} must be a positive int (runs per batch) or None")
     sweep = load_spec(spec)
     # refusals that need no folder come first, so a refused sweep leaves nothing behind
     check_memory(sweep, concurrent_runs(client, workers))
@@ -105,13 +123,15 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
         missing = store.missing()
         if missing:
             tasks = (task_for(sweep, run) for run in missing)  # built as submitted
-            with _executor(client, workers) as execute, \
+            sizer = Sizer(len(missing), size=batch)
+            with _executor(client, workers, sizer) as execute, \
                     progress_reporter(len(store.runs), len(store.runs) - len(missing),
                                       progress) as bar:
                 with contextlib.closing(execute(tasks)) as results:
                     for result in results:
                         store.record(result)
-                        bar.update(result.ok)
+                        for rid in result.run_ids:
+                            bar.update(rid not in result.errors)
     final = status(out)
     if final.failed:
         raise RunsFailed(final)
@@ -119,26 +139,48 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
 
 
 @contextlib.contextmanager
-def _executor(client: Any, workers: int | None) -> Iterator[Executor]:
+def _executor(client: Any, workers: int | None, sizer: Sizer) -> Iterator[Executor]:
     if isinstance(client, str) and client == SERIAL:
-        yield _serial
+        yield lambda tasks: _serial(tasks, sizer)
         return
     session = uuid.uuid4().hex[:8]
     if client is None and scheduler_address() is None:
-        yield lambda tasks: _on_local_cluster(tasks, workers or default_workers(), session)
+        address = standing.usable(workers)
+        if address is not None:  # the standing cluster (abm.sweep.standing)
+            with contextlib.ExitStack() as stack:
+                try:
+                    dask = stack.enter_context(dask_client(address))
+                except ClusterError as exc:
+                    print(f"abm: note: not using the cluster of abm sweep --start-cluster "
+                          f"({exc}); starting a local one", file=sys.stderr)
+                else:
+                    yield lambda tasks: _on_cluster(dask, tasks, session, sizer)
+                    return
+        yield lambda tasks: _on_local_cluster(tasks, workers or default_workers(),
+                                              session, sizer)
         return
     with dask_client(client, workers=workers) as dask:
-        yield lambda tasks: _on_cluster(dask, tasks, session)
+        yield lambda tasks: _on_cluster(dask, tasks, session, sizer)
 
 
-def _serial(tasks: Iterable[RunTask]) -> Iterator[RunResult]:
+def _serial(tasks: Iterable[RunTask], sizer: Sizer) -> Iterator[BatchResult]:
+    """Runs in this process, stored a batch (about `BATCH_SECONDS` of runs) at a time."""
+    outcomes: list[Outcome] = []
     for task in tasks:
-        yield execute_run(task)
+        outcome = simulate_task(task)
+        sizer.observe([outcome.cpu_time])
+        outcomes.append(outcome)
+        if len(outcomes) >= sizer.size(None, 1):
+            yield BatchResult.pack(outcomes)
+            outcomes = []
+    if outcomes:
+        yield BatchResult.pack(outcomes)
 
 
-def _on_cluster(client: Any, tasks: Iterable[RunTask], session: str) -> Iterator[RunResult]:
+def _on_cluster(client: Any, tasks: Iterable[RunTask], session: str,
+                sizer: Sizer) -> Iterator[BatchResult]:
     """An existing cluster (or a given Client) computes every run."""
-    feeder = _Feeder(tasks, session)
+    feeder = _Feeder(tasks, session, sizer)
     try:
         feeder.attach(client)
         yield from feeder.results()
@@ -146,49 +188,107 @@ def _on_cluster(client: Any, tasks: Iterable[RunTask], session: str) -> Iterator
         feeder.cancel()
 
 
-def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int,
-                      session: str) -> Iterator[RunResult]:
+def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int, session: str,
+                      sizer: Sizer) -> Iterator[BatchResult]:
     """The default: this process computes runs until the local cluster is up.
 
     The cluster starts in a background thread and takes over the remaining tasks the
     moment it is ready; the run this process is computing then finishes here. Results
-    are identical wherever a run executes.
+    are identical wherever a run executes. The runs computed here also give the first
+    estimate of a run's time, which sizes the batches sent to the workers.
     """
-    feeder = _Feeder(tasks, session)
+    feeder = _Feeder(tasks, session, sizer)
     with LocalStart(n_workers, on_ready=feeder.attach) as start:
         try:
+            outcomes: list[Outcome] = []
             while WARM_START and not start.ready:
                 task = feeder.take()
                 if task is None:
                     break
-                yield execute_run(task)
+                outcome = simulate_task(task)
+                sizer.observe([outcome.cpu_time])
+                outcomes.append(outcome)
+                if len(outcomes) >= sizer.size(None, 1):
+                    yield BatchResult.pack(outcomes)
+                    outcomes = []
+            if outcomes:
+                yield BatchResult.pack(outcomes)
             start.wait()
             yield from feeder.results()
         finally:
             feeder.cancel()
 
 
-class _Feeder:
-    """Hands tasks to Dask a window at a time and yields results as they complete.
+class Sizer:
+    """Runs per batch, from a running estimate of the CPU time one run takes.
 
-    Two tasks per worker thread keep every worker busy while results are written, and
-    bound the memory held by results in flight. The task iterator is shared with the
-    client's own thread during a local cluster's start-up, hence the lock.
+    A batch should hold about `target` seconds of computing: enough that the fixed cost
+    of a task (a Dask round trip of a millisecond or two, one file per table and its
+    fsync) is a few per cent of it, short enough that a kill loses little and the last
+    batches still spread over all workers (a batch is also capped at half of the
+    remaining runs' share per worker). CPU time rather than wall time, so that a
+    machine busy with other work, which stretches every run's wall time, does not
+    shrink the batches and multiply their fixed costs. Until a run has been timed,
+    batches hold one run. A fixed `size` overrides the estimate.
     """
 
-    def __init__(self, tasks: Iterable[RunTask], session: str) -> None:
+    def __init__(self, remaining: int, target: float | None = None,
+                 size: int | None = None) -> None:
+        self.remaining, self.fixed = remaining, size
+        self.target = BATCH_SECONDS if target is None else target
+        self._recent: collections.deque[float] = collections.deque(maxlen=64)
+
+    def observe(self, wall_times: Iterable[float]) -> None:
+        """Account for the measured times of finished runs."""
+        self._recent.extend(wall_times)
+
+    @property
+    def per_run(self) -> float | None:
+        """Median time of the last runs measured (None before the first).
+
+        A median, because a process's first run also pays its warm-up (caches,
+        imports) and would make a mean overestimate runs for a long while.
+        """
+        return statistics.median(self._recent) if self._recent else None
+
+    def size(self, remaining: int | None, workers: int) -> int:
+        """Runs in the next batch, `remaining` runs not yet handed out on `workers`."""
+        if self.fixed is not None:
+            return self.fixed
+        per_run = self.per_run
+        if per_run is None:
+            return 1
+        n = round(self.target / max(per_run, 1e-6))
+        if remaining is not None:
+            n = min(n, -(-remaining // (2 * max(workers, 1))))
+        return max(1, min(n, MAX_BATCH))
+
+
+class _Feeder:
+    """Hands batches to Dask a window at a time and yields results as they complete.
+
+    Two batches per worker thread keep every worker busy while results are written,
+    and bound the memory held by results in flight. The task iterator is shared with
+    the client's own thread during a local cluster's start-up, hence the lock.
+    """
+
+    def __init__(self, tasks: Iterable[RunTask], session: str, sizer: Sizer) -> None:
         self._pending = iter(tasks)
         self._session = session
+        self._sizer = sizer
         self._lock = threading.Lock()
-        self._inflight: dict[str, tuple[Any, RunTask]] = {}
+        self._inflight: dict[str, tuple[Any, list[RunTask]]] = {}
         self._client: Any = None
         self._queue: Any = None
-        self._window, self._checked = 8, -1e9
+        self._window, self._workers, self._checked = 8, 1, -1e9
 
     def take(self) -> RunTask | None:
         """The next task to compute in this process (before the cluster is ready)."""
         with self._lock:
-            return next(self._pending, None)
+            task = next(self._pending, None)
+            if task is not None:
+                self._sizer.remaining -= 1
+            return task
 
     def attach(self, client: Any) -> None:
         """Start feeding `client` (may be called from the cluster start-up thread)."""
@@ -202,24 +302,31 @@ class _Feeder:
     def _refill(self) -> None:
         # the cluster may grow or shrink (adaptive clusters), so re-read its size now and then
         if time.monotonic() - self._checked > 5.0:
-            self._window, self._checked = max(8, 2 * capacity(self._client)), time.monotonic()
+            self._workers = max(1, capacity(self._client))
+            self._window, self._checked = max(4, 2 * self._workers), time.monotonic()
         while len(self._inflight) < self._window:
-            task = next(self._pending, None)
-            if task is None:
+            size = self._sizer.size(self._sizer.remaining, self._workers)
+            batch = list(itertools.islice(self._pending, size))
+            if not batch:
                 return
-            future = self._client.submit(execute_run, task, pure=False,
-                                         key=f"abm-run-{self._session}-{task.run_id}")
-            self._inflight[future.key] = (future, task)
+            self._sizer.remaining -= len(batch)
+            future = self._client.submit(execute_batch, batch, pure=False,
+                                         key=f"abm-batch-{self._session}-{batch[0].run_id}")
+            self._inflight[future.key] = (future, batch)
             self._queue.add(future)
 
-    def results(self) -> Iterator[RunResult]:
-        """Results of the submitted tasks, topping the window up after each one."""
+    def results(self) -> Iterator[BatchResult]:
+        """Results of the submitted batches, topping the window up after each one."""
         if self._queue is None:
             return
         for future in self._queue:
             with self._lock:
-                _, task = self._inflight.pop(future.key)
-            yield _collect(self._client, future, task)
+                _, batch = self._inflight.pop(future.key)
+            result = _collect(self._client, future, batch)
+            self._sizer.observe(t for rid, t in zip(result.run_ids, result.cpu_times,
+                                                     strict=False)
+                                if rid not in result.errors)
+            yield result
             with self._lock:
                 self._refill()
 
@@ -233,20 +340,19 @@ class _Feeder:
                 self._client.cancel(futures)
 
 
-def _collect(client: Any, future: Any, task: RunTask) -> RunResult:
-    """The future's result; a task that killed its workers becomes a failed run."""
+def _collect(client: Any, future: Any, batch: list[RunTask]) -> BatchResult:
+    """The future's result; a batch that killed its workers becomes failed runs."""
     from distributed import KilledWorker
 
+    ids = [task.run_id for task in batch]
     try:
         return future.result()
     except KilledWorker as exc:
-        return RunResult(task.run_id, 0.0, "", error=f"KilledWorker: {exc}",
-                         traceback=traceback.format_exc())
+        return BatchResult.failed(ids, f"KilledWorker: {exc}", traceback.format_exc())
     except Exception as exc:
         if client.status != "running":
             raise ClusterError("lost the connection to the Dask scheduler; rerun the same "
                                "command to resume") from exc
-        return RunResult(task.run_id, 0.0, "", error=f"{type(exc).__name__}: {exc}",
-                         traceback=traceback.format_exc())
+        return BatchResult.failed(ids, f"{type(exc).__name__}: {exc}", traceback.format_exc())
     finally:
         future.release()

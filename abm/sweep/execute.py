@@ -1,9 +1,12 @@
-"""One sweep run, as executed on a Dask worker (or in-process for serial sweeps).
+"""Sweep runs, as executed on a Dask worker (or in-process for serial sweeps).
 
-A task is a whole simulation: `execute_run(task)` takes a `RunTask` (parameters, seed,
-what to keep) and returns a `RunResult` holding tidy DataFrames, ready to be written by
-the process that owns the results store. Workers never touch the store, so they need
-no shared file system with the client.
+A task is a whole simulation. Runs travel in batches: `execute_batch(tasks)` runs
+several `RunTask`s (parameters, seed, what to keep) one after another and returns a
+`BatchResult` whose tables are compact `Block`s (one float array per table and batch,
+see `abm.sweep.compact`), ready to be written by the process that owns the results
+store. `execute_run(task)` runs one task and returns labelled DataFrames (a
+`RunResult`), for callers that want one run's frames. Workers never touch the store,
+so they need no shared file system with the client.
 
 A run that raises is returned as a failed `RunResult` (error and traceback) rather
 than raised, so one bad parameter point cannot stop the sweep and the failure is
@@ -25,6 +28,7 @@ import pandas as pd
 from abm.model import LaborMarketModel
 from abm.params import Params
 from abm.simulate import release, simulate
+from abm.sweep.compact import Block, order
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,79 @@ class RunResult:
         return self.error is None
 
 
+@dataclass
+class Outcome:
+    """One run's unlabelled tables (or its error), before packing into a batch."""
+
+    run_id: int
+    wall_time: float
+    host: str
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    error: str | None = None
+    traceback: str | None = None
+    cpu_time: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class BatchResult:
+    """The outcomes of a batch of runs, with the successful runs' tables as `Block`s.
+
+    Attributes:
+        run_ids, wall_times: every run of the batch, in the order computed.
+        errors: run_id -> (error, traceback) of the runs that raised.
+        blocks: table name ("model", "workers", "firms") -> the successful runs' rows.
+    """
+
+    run_ids: list[int]
+    wall_times: list[float]
+    host: str
+    errors: dict[int, tuple[str, str]] = field(default_factory=dict)
+    blocks: dict[str, Block] = field(default_factory=dict)
+    cpu_times: list[float] = field(default_factory=list)
+
+    @classmethod
+    def pack(cls, outcomes: list[Outcome]) -> BatchResult:
+        """Gather run outcomes into one batch (done where the runs were computed)."""
+        good = [o for o in outcomes if o.ok]
+        names = dict.fromkeys(name for o in good for name in o.tables)
+        blocks = {name: Block.pack([o.tables[name] for o in good], [o.run_id for o in good])
+                  for name in names}
+        return cls(run_ids=[o.run_id for o in outcomes],
+                   wall_times=[o.wall_time for o in outcomes],
+                   host=outcomes[0].host if outcomes else host_label(),
+                   errors={o.run_id: (o.error or "", o.traceback or "")
+                           for o in outcomes if not o.ok},
+                   blocks=blocks, cpu_times=[o.cpu_time for o in outcomes])
+
+    @classmethod
+    def failed(cls, run_ids: list[int], error: str, trace: str) -> BatchResult:
+        """A batch lost as a whole (e.g. its worker died): every run failed."""
+        return cls(run_ids=list(run_ids), wall_times=[0.0] * len(run_ids), host="",
+                   errors={rid: (error, trace) for rid in run_ids})
+
+
+def simulate_task(task: RunTask) -> Outcome:
+    """Simulate one run; never raises for errors inside the model."""
+    start, cpu = time.perf_counter(), time.thread_time()
+    try:
+        model_df, tables = _simulate(task)
+    except Exception as exc:  # recorded, not raised: the rest of the sweep continues
+        return Outcome(task.run_id, time.perf_counter() - start, host_label(),
+                       error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc(),
+                       cpu_time=time.thread_time() - cpu)
+    return Outcome(task.run_id, time.perf_counter() - start, host_label(),
+                   tables={"model": model_df, **tables}, cpu_time=time.thread_time() - cpu)
+
+
+def execute_batch(tasks: list[RunTask]) -> BatchResult:
+    """Simulate the runs of a batch one after another and pack their tables compactly."""
+    return BatchResult.pack([simulate_task(task) for task in tasks])
+
+
 def execute_run(task: RunTask) -> RunResult:
     """Simulate one run; never raises for errors inside the model.
 
@@ -79,13 +156,14 @@ def execute_run(task: RunTask) -> RunResult:
         return RunResult(task.run_id, time.perf_counter() - start, host_label(),
                          error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
     return RunResult(task.run_id, time.perf_counter() - start, host_label(),
-                     model=_label(model_df, task), tables={k: _label(v, task)
+                     model=_label(model_df.reset_index(), task), tables={k: _label(v, task)
                                                            for k, v in tables.items()})
 
 
 def _simulate(task: RunTask) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
+    """The model table (index period) and the kept cross-sections (column period)."""
     if not task.workers_at and not task.firms_at:
-        return simulate(task.params, seed=task.seed, agents=False).reset_index(), {}
+        return simulate(task.params, seed=task.seed, agents=False), {}
     model = LaborMarketModel(task.params, seed=task.seed, agents=False)
     try:
         wanted = {"workers": set(task.workers_at), "firms": set(task.firms_at)}
@@ -99,14 +177,14 @@ def _simulate(task: RunTask) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
                     frames[name].append(cross.reset_index().assign(period=period))
         tables = {name: pd.concat(parts, ignore_index=True)
                   for name, parts in frames.items() if parts}
-        return model.model_frame().reset_index(), tables
+        return model.model_frame(), tables
     finally:
         release(model)
 
 
 def _label(df: pd.DataFrame, task: RunTask) -> pd.DataFrame:
     """Prefix the identifying columns: run_id, swept parameters, seed, then period."""
-    out = df[["period", *(c for c in df.columns if c != "period")]].reset_index(drop=True)
+    out = order(df)
     ids = [("run_id", task.run_id), *task.values, ("seed", task.seed)]
     for position, (name, value) in enumerate(ids):
         out.insert(position, name, value)

@@ -68,13 +68,19 @@ def repair_journal(path: Path) -> bool:
 
 
 def expected_checksums(manifest: dict[str, Any] | None,
-              events: dict[int, dict[str, Any]]) -> dict[int, dict[str, str]]:
-    """Recorded checksums by run: the manifest's, overridden by later journal events."""
-    out = {int(r["run_id"]): r["files"] for r in (manifest or {}).get("runs", [])
-           if isinstance(r, dict) and r.get("files")}
-    out.update({rid: e["files"] for rid, e in events.items()
-                if e.get("status") == "done" and e.get("files")})
-    return out
+                       events: dict[int, dict[str, Any]]) -> dict[tuple[str, int], str]:
+    """Recorded checksums by file, {(table, first run of the file): sha256}.
+
+    Each run's entry (the manifest's, overridden by a later journal event) names the
+    batch file holding it ("batch", its first run; a run stored on its own before runs
+    were batched has none and is its own batch) and that file's checksum per table.
+    """
+    by_run = {int(r["run_id"]): r for r in (manifest or {}).get("runs", [])
+              if isinstance(r, dict) and r.get("files")}
+    by_run.update({rid: e for rid, e in events.items()
+                   if e.get("status") == "done" and e.get("files")})
+    return {(table, int(entry.get("batch", rid))): digest for rid, entry in by_run.items()
+            for table, digest in (entry.get("files") or {}).items()}
 
 
 def kept_tables(keep: dict[str, Any]) -> tuple[str, ...]:

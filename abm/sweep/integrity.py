@@ -1,17 +1,19 @@
 """What a sweep folder's run files really hold: checksums, verification and quarantine.
 
-The manifest and the journal record the SHA-256 of every file a run wrote. Verifying a
-folder hashes each run file and sorts it into one of:
+A run file holds a batch of runs (one run, for a batch of one) and is named after the
+first of them. The manifest and the journal record the SHA-256 of every file a batch
+wrote. Verifying a folder hashes each run file and sorts it into one of:
 
 * ok: the recorded checksum matches, or (for a file written just before a kill, whose
-  checksum was never recorded) its Parquet footer parses and its embedded run record
-  names this run, this point and this seed;
+  checksum was never recorded) its Parquet footer parses and its embedded record names
+  runs of this sweep, with their points and seeds, written by this model code;
 * damaged: truncated, empty, a flipped byte, unreadable;
-* duplicate: an intact file of another run copied over this one (its checksum is that
-  of another run, or its embedded record names another run);
+* duplicate: an intact file of another batch copied over this one (its checksum is that
+  of another file, or its embedded record starts with another run), or a file holding a
+  run that an accepted file already holds;
 * foreign: a file of another sweep or another version of the model, a run number the
   sweep does not have, or a file that is not a run file at all;
-* missing: a run recorded as done whose file is gone.
+* missing: a file recorded as written that is gone.
 
 A run counts as done only when its model file (and each kept cross-section) is ok. A
 resumed sweep moves damaged, duplicate and foreign run files into `damaged/` (nothing
@@ -38,7 +40,7 @@ _RUN_NAME = re.compile(r"run-(\d{6,})\.parquet")
 
 
 def run_file(root: Path, table: str, run_id: int) -> Path:
-    """Path of one run's Parquet file in `table`."""
+    """Path of the Parquet file in `table` of the batch whose first run is `run_id`."""
     return root / table / f"run-{run_id:06d}.parquet"
 
 
@@ -81,29 +83,52 @@ class Verified:
     done: set[int] = field(default_factory=set)
     checksums: dict[int, dict[str, str]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    sources: dict[str, dict[int, Path]] = field(default_factory=dict)  # table -> run -> file
+    batch: dict[int, int] = field(default_factory=dict)  # run -> first run of its file
+
+    def partial(self) -> list[Path]:
+        """Accepted files holding runs that are not done (a batch cut short by a kill)."""
+        return sorted({path for table in self.sources.values()
+                       for rid, path in table.items() if rid not in self.done})
 
     def of(self, kind: str) -> list[Problem]:
         return [p for p in self.problems if p.kind == kind]
 
 
-def verify(root: Path, idents: list[tuple[str, int]], expected: dict[int, dict[str, str]],
+def runs_in(record: dict[str, Any]) -> list[tuple[int, Any, Any]]:
+    """(run_id, key, seed) of every run a file's embedded record describes.
+
+    A batch file's record lists its runs under "runs"; a file of a single run (as
+    written before runs were batched) carries run_id, key and seed at its top level.
+    """
+    if isinstance(record.get("runs"), list):
+        return [(r.get("run_id"), r.get("key"), r.get("seed")) for r in record["runs"]
+                if isinstance(r, dict)]
+    return [(record.get("run_id"), record.get("key"), record.get("seed"))]
+
+
+def verify(root: Path, idents: list[tuple[str, int]], expected: dict[tuple[str, int], str],
            kept: Iterable[str], code: str) -> Verified:
     """Verify every run file under `root`.
 
+    A run file holds a batch of runs and is named after the first (lowest) of them.
+    Files whose checksum is recorded are accepted first, then intact unrecorded ones
+    (written just before a kill) in name order; a file holding a run that an accepted
+    file already holds is a duplicate.
+
     Args:
         idents: (point key, seed) of every run, indexed by run_id.
-        expected: recorded checksums, {run_id: {table: sha256}}.
+        expected: recorded checksums, {(table, first run_id of the file): sha256}.
         kept: the tables every run writes ("model" plus kept cross-sections).
         code: the model-code fingerprint the files must have been written with.
     """
     out = Verified()
-    ok: dict[int, set[str]] = {}
-    owner = {(table, digest): rid for rid, files in expected.items()
-             for table, digest in files.items()}
+    owner = {(table, digest): first for (table, first), digest in expected.items()}
     for table in TABLES:
         folder = root / table
         if not folder.is_dir():
             continue
+        checked = []
         for entry in sorted(os.scandir(folder), key=lambda e: e.name):
             if entry.name.startswith("."):
                 continue
@@ -112,55 +137,70 @@ def verify(root: Path, idents: list[tuple[str, int]], expected: dict[int, dict[s
             if match is None or not entry.is_file():
                 out.problems.append(Problem("foreign", path, None, "not a run file"))
                 continue
-            rid = int(match.group(1))
-            if rid >= len(idents):
-                out.problems.append(Problem("foreign", path, rid,
-                                            f"run {rid} is not part of this sweep"))
+            first = int(match.group(1))
+            if first >= len(idents):
+                out.problems.append(Problem("foreign", path, first,
+                                            f"run {first} is not part of this sweep"))
                 continue
-            kind, detail, digest = _check(path, table, rid, idents[rid], expected, owner, code)
+            kind, detail, digest, runs = _check(path, table, first, idents, expected, owner,
+                                                code)
             if kind == "ok":
-                ok.setdefault(rid, set()).add(table)
-                out.checksums.setdefault(rid, {})[table] = digest
+                checked.append(((table, first) not in expected, first, path, digest, runs))
             else:
-                out.problems.append(Problem(kind, path, rid, detail))
+                out.problems.append(Problem(kind, path, first, detail))
+        have = out.sources.setdefault(table, {})
+        for _, first, path, digest, runs in sorted(checked, key=lambda c: c[:2]):
+            if any(rid in have for rid in runs):
+                other = next(have[rid] for rid in runs if rid in have)
+                out.problems.append(Problem("duplicate", path, first,
+                                            f"holds runs of {other.name}"))
+                continue
+            for rid in runs:
+                have[rid] = path
+                out.checksums.setdefault(rid, {})[table] = digest
+                out.batch[rid] = first
     kept = tuple(kept)
     for rid in range(len(idents)):
-        have = ok.get(rid, set())
-        if all(t in have for t in kept):
+        if all(rid in out.sources.get(t, {}) for t in kept):
             out.done.add(rid)
-        for table in expected.get(rid, {}):
-            if table not in have and not run_file(root, table, rid).exists():
-                out.problems.append(Problem("missing", run_file(root, table, rid), rid,
-                                            "recorded as done, file absent"))
+    for (table, first) in sorted(expected, key=lambda k: (k[1], k[0])):
+        path = run_file(root, table, first)
+        if not path.exists():
+            out.problems.append(Problem("missing", path, first, "recorded as done, file absent"))
     return out
 
 
-def _check(path: Path, table: str, rid: int, ident: tuple[str, int],
-           expected: dict[int, dict[str, str]], owner: dict[tuple[str, str], int],
-           code: str) -> tuple[str, str, str]:
+def _check(path: Path, table: str, first: int, idents: list[tuple[str, int]],
+           expected: dict[tuple[str, int], str], owner: dict[tuple[str, str], int],
+           code: str) -> tuple[str, str, str, list[int]]:
     try:
         digest = sha256_file(path)
     except OSError as exc:
-        return "damaged", f"unreadable ({exc.strerror or exc})", ""
-    want = expected.get(rid, {}).get(table)
-    if want is not None:
-        if digest == want:
-            return "ok", "", digest
+        return "damaged", f"unreadable ({exc.strerror or exc})", "", []
+    want = expected.get((table, first))
+    if want is not None and digest != want:
         other = owner.get((table, digest))
-        if other is not None and other != rid:
-            return "duplicate", f"a copy of run {other}", digest
+        if other is not None and other != first:
+            return "duplicate", f"a copy of run {other}", digest, []
         size = path.stat().st_size
-        return "damaged", ("empty" if size == 0 else "checksum mismatch"), digest
-    record = run_record(path)  # written just before a kill: no checksum recorded yet
+        return "damaged", ("empty" if size == 0 else "checksum mismatch"), digest, []
+    record = run_record(path)
     if record is None:
-        return "damaged", "not a readable run file", digest
-    if record.get("run_id") != rid:
-        return "duplicate", f"a copy of run {record.get('run_id')}", digest
-    if (record.get("key"), record.get("seed")) != tuple(ident):
-        return "foreign", "written by another sweep (other parameters or seed)", digest
+        return "damaged", "not a readable run file", digest, []
+    runs = runs_in(record)
+    ids = [rid for rid, _, _ in runs]
+    if not ids or not all(isinstance(rid, int) for rid in ids):
+        return "damaged", "not a readable run file", digest, []
+    if min(ids) != first:
+        return "duplicate", f"a copy of run {min(ids)}", digest, []
+    if want is not None:  # the recorded checksum vouches for the content
+        return "ok", "", digest, ids
+    for rid, key, seed in runs:
+        if rid >= len(idents) or (key, seed) != tuple(idents[rid]):
+            return "foreign", "written by another sweep (other parameters or seed)", digest, []
     if (record.get("provenance") or {}).get("code") != code:
-        return "foreign", "written by other model code", digest
-    return "ok", "", digest
+        return "foreign", "written by other model code", digest, []
+    return "ok", "", digest, ids
 
 
 def quarantine(root: Path, problems: Iterable[Problem], stamp: str) -> list[Path]:

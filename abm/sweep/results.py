@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as pads
 
 from abm.provenance import describe_difference
@@ -22,7 +24,7 @@ from abm.sweep.folder import (
     read_journal,
     read_manifest,
 )
-from abm.sweep.integrity import TABLES, Problem, run_file, verify
+from abm.sweep.integrity import TABLES, Problem, verify
 
 _SORT = {"model": ["run_id", "period"], "workers": ["run_id", "period", "worker"],
          "firms": ["run_id", "period", "firm"]}
@@ -64,10 +66,17 @@ def load(out: str | os.PathLike[str], table: str = "model") -> pd.DataFrame:
         warnings.warn(f"{root}: {bad} run files are damaged, duplicated, "
                       "foreign or missing and are left out; `abm sweep --status` lists them "
                       "and rerunning the sweep recomputes them", stacklevel=2)
-    files = [run_file(root, table, rid) for rid in sorted(checked.done)]
+    files: dict[Path, list[int]] = {}
+    for rid in sorted(checked.done):
+        files.setdefault(checked.sources[table][rid], []).append(rid)
     if not files:
         return pd.DataFrame(columns=["run_id", *manifest.get("dims", []), "seed", "period"])
     data = pads.dataset([str(p) for p in files], format="parquet").to_table()
+    if sum(len(r) for r in files.values()) != len(checked.sources[table]) or \
+            any(r not in checked.done for r in checked.sources[table]):
+        # rows of runs that are not done (a kept table missing) are left out
+        data = data.filter(pc.is_in(data["run_id"], pa.array(sorted(checked.done),
+                                                               type=data["run_id"].type)))
     df = data.to_pandas()
     return df.sort_values(_SORT[table], kind="stable").reset_index(drop=True)
 

@@ -1,24 +1,28 @@
-"""The results store: a Parquet file per run and table, a journal and a manifest.
+"""The results store: a Parquet file per batch of runs and table, a journal and a manifest.
 
 Layout of an output folder::
 
     manifest.json          spec, provenance, history of extensions, and every run's
-                           parameters, seed, status, wall time, error and file checksums
-                           (rewritten atomically)
-    journal.jsonl          one line per finished or failed run (with its checksums),
-                           appended as they arrive
-    model/run-000042.parquet    model-level statistics of run 42, one row per period
-    workers/run-000042.parquet  worker cross-sections (only when kept)
-    firms/run-000042.parquet    firm cross-sections (only when kept)
+                           parameters, seed, status, wall time, error, batch and file
+                           checksums (rewritten atomically)
+    journal.jsonl          one line per finished or failed run (with its batch and
+                           checksums), appended a batch at a time
+    model/run-000042.parquet    model-level statistics of the batch whose first run is
+                                42, one row per run and period
+    workers/run-000042.parquet  worker cross-sections of the same runs (only when kept)
+    firms/run-000042.parquet    firm cross-sections of the same runs (only when kept)
     damaged/               damaged or foreign run files moved aside by a resumed sweep
 
+Runs are stored a batch at a time (`Store.record`): small runs cost far less to compute
+than to write one file each (Parquet encoding, fsync, rename: several milliseconds).
 Every file is written under a temporary dot-name, fsynced and renamed into place, so a
 file either exists complete or not at all; the folders are fsynced (batched, when the
-manifest is written) so that the renames survive a crash too. The model file is written
-last. The run files are the truth: they carry their run record (run number, point,
-seed, parameters, provenance) in their Parquet metadata, and their checksums are in the
-journal and the manifest, so a folder can always be verified (`status`), repaired (a
-rerun recomputes damaged runs) and its manifest rebuilt (see `abm.sweep.integrity`).
+manifest is written) so that the renames survive a crash too. The model file of a batch
+is written last, then its journal lines. The run files are the truth: they carry the
+record of each of their runs (run number, point, seed, parameters) and the provenance in
+their Parquet metadata, and their checksums are in the journal and the manifest, so a
+folder can always be verified (`status`), repaired (a rerun recomputes damaged runs) and
+its manifest rebuilt (see `abm.sweep.integrity`).
 """
 
 from __future__ import annotations
@@ -38,7 +42,8 @@ import pyarrow.parquet as pq
 
 from abm.provenance import describe_difference, provenance
 from abm.sweep import layout
-from abm.sweep.execute import RunResult
+from abm.sweep.compact import Block
+from abm.sweep.execute import BatchResult
 from abm.sweep.folder import (
     JOURNAL,
     LOCK,
@@ -60,6 +65,7 @@ from abm.sweep.integrity import (
     quarantine,
     run_file,
     run_record,
+    runs_in,
     sha256_bytes,
     verify,
 )
@@ -119,6 +125,7 @@ class Store:
         self.problems: list[Problem] = []
         self.done: set[int] = set()
         self.checksums: dict[int, dict[str, str]] = {}
+        self.batch: dict[int, int] = {}
         self.events: dict[int, dict[str, Any]] = {}
         self._history: list[dict[str, Any]] = []
         self._journal: IO[str] | None = None
@@ -177,7 +184,13 @@ class Store:
                          kept_tables(spec.canonical["keep"]), self.provenance["code"])
         self.done, self.checksums, self.problems = checked.done, checked.checksums, \
             checked.problems
+        self.batch = checked.batch
         moved = quarantine(root, checked.problems, stamp)
+        # a batch cut short by a kill between its tables' renames: its runs are recomputed
+        for path in checked.partial():
+            target = root / QUARANTINE / path.parent.name / f"{path.name}.partial.{stamp}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, target)
         lost = len(checked.of("missing"))
         if moved or lost:
             kinds = sorted({p.kind for p in checked.problems if p.run_id is not None})
@@ -204,12 +217,15 @@ class Store:
         found: dict[int, tuple[str, int]] = {}
         for path in sorted((self.root / "model").glob("run-*.parquet")):
             record = run_record(path)
-            if record is None or not isinstance(record.get("run_id"), int):
+            runs = runs_in(record) if record is not None else []
+            if not runs or not all(isinstance(rid, int) for rid, _, _ in runs):
                 continue  # damaged: verification moves it aside
-            if f"run-{record['run_id']:06d}.parquet" != path.name:
-                continue  # a copy of another run's file
+            if f"run-{min(rid for rid, _, _ in runs):06d}.parquet" != path.name:
+                continue  # a copy of another batch's file
+            if any(rid in found for rid, _, _ in runs):
+                continue  # overlaps a file already adopted: verification sets it aside
             self._check_code(record.get("provenance") or {})
-            found[record["run_id"]] = (record.get("key"), record.get("seed"))
+            found.update({rid: (key, seed) for rid, key, seed in runs})
         try:
             self.runs = layout.adopt(self.spec, found, self.root)
         except layout.LayoutError as exc:
@@ -257,37 +273,62 @@ class Store:
         """Runs without a verified result, in run-number order."""
         return [r for r in self.runs if r.run_id not in self.done]
 
-    def record(self, result: RunResult) -> None:
-        """Store one run's outcome: Parquet files (model last) or the failure."""
-        run = self.runs[result.run_id]
-        event = {"run_id": result.run_id, "status": "done" if result.ok else "failed",
-                 "seed": run.seed, "key": self.keys[run.point.index],
-                 "params": dict(run.point.values), "wall_time": round(result.wall_time, 6),
-                 "host": result.host, "time": _now()}
-        if result.ok:
-            assert result.model is not None
-            meta = {**event, "replicate": run.replicate, "variant": run.point.variant,
-                    "spec_hash": self.spec.spec_hash, "parameters": run.point.params.to_dict(),
-                    "provenance": self.provenance}
-            files = {name: self._write_run(name, result.run_id, df, meta)
-                     for name, df in result.tables.items()}
-            files["model"] = self._write_run("model", result.run_id, result.model, meta)
-            event["files"] = files
-            self.checksums[result.run_id] = files
-            self.done.add(result.run_id)
-        else:
-            event.update(error=result.error, traceback=result.traceback)
-        self.events[result.run_id] = event
+    def record(self, batch: BatchResult) -> None:
+        """Store a batch of runs: one Parquet file per table (model last), then the journal.
+
+        Each table's file holds every successful run of the batch and is named after
+        the first of them; it is written under a temporary name, fsynced once and
+        renamed into place, so a kill leaves either the whole batch or none of it. The
+        journal then gets one line per run (done or failed), written in one go.
+        """
+        good = sorted(rid for rid in batch.run_ids if rid not in batch.errors)
+        times = dict(zip(batch.run_ids, batch.wall_times, strict=True))
+        cpu = dict(zip(batch.run_ids, batch.cpu_times, strict=False))
+        now = _now()
+        events = []
+        for rid in batch.run_ids:
+            run = self.runs[rid]
+            event = {"run_id": rid, "status": "failed" if rid in batch.errors else "done",
+                     "seed": run.seed, "key": self.keys[run.point.index],
+                     "params": dict(run.point.values), "wall_time": round(times[rid], 6),
+                     "cpu_time": round(cpu.get(rid, 0.0), 6), "host": batch.host,
+                     "time": now}
+            if rid in batch.errors:
+                event["error"], event["traceback"] = batch.errors[rid]
+            events.append(event)
+        if good:
+            first = good[0]
+            meta = {"run_ids": good, "spec_hash": self.spec.spec_hash,
+                    "provenance": self.provenance,
+                    "runs": [self._run_meta(e) for e in events if e["status"] == "done"]}
+            labels = [(*self.runs[rid].point.values, ("seed", self.runs[rid].seed))
+                      for rid in good]
+            names = [t for t in batch.blocks if t != "model"] + ["model"]
+            files = {name: self._write_batch(name, first, batch.blocks[name], labels, meta)
+                     for name in names}
+            for event in events:
+                if event["status"] == "done":
+                    event["batch"], event["files"] = first, files
+                    self.checksums[event["run_id"]] = files
+                    self.batch[event["run_id"]] = first
+                    self.done.add(event["run_id"])
+        for event in events:
+            self.events[event["run_id"]] = event
         assert self._journal is not None
-        self._journal.write(json.dumps(event, default=str) + "\n")
+        self._journal.write("".join(json.dumps(e, default=str) + "\n" for e in events))
         self._journal.flush()
         if time.monotonic() - self._manifest_written > 10.0:
             self.write_manifest()
 
-    def _write_run(self, table: str, run_id: int, df: pd.DataFrame,
-                   meta: dict[str, Any]) -> str:
-        data = _parquet_bytes(df, meta)
-        path = run_file(self.root, table, run_id)
+    def _run_meta(self, event: dict[str, Any]) -> dict[str, Any]:
+        run = self.runs[event["run_id"]]
+        return {**event, "replicate": run.replicate, "variant": run.point.variant,
+                "parameters": run.point.params.to_dict()}
+
+    def _write_batch(self, table: str, first: int, block: Block,
+                     labels: list[tuple[tuple[str, Any], ...]], meta: dict[str, Any]) -> str:
+        data = _parquet_bytes(block.frame(labels), meta)
+        path = run_file(self.root, table, first)
         _write_atomic(path, data)
         self._dirty.add(path.parent)
         return sha256_bytes(data)
@@ -314,6 +355,8 @@ class Store:
                      "host": event.get("host") if state != "pending" else None}
             if state == "done" and rid in self.checksums:
                 entry["files"] = self.checksums[rid]
+                if self.batch.get(rid, rid) != rid:
+                    entry["batch"] = self.batch[rid]
             if state == "failed":
                 entry["error"] = event.get("error")
             runs.append(entry)

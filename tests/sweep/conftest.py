@@ -18,11 +18,15 @@ SMALL = {"n_workers": 500, "n_tasks": 5, "n_firms": 10}
 
 
 @pytest.fixture(autouse=True)
-def _no_ambient_scheduler(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests choose their cluster explicitly, whatever the shell's DASK_SCHEDULER_ADDRESS."""
+def _no_ambient_scheduler(monkeypatch: pytest.MonkeyPatch,
+                          tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests choose their cluster explicitly, whatever the shell's DASK_SCHEDULER_ADDRESS
+    or a standing cluster started by `abm sweep --start-cluster`."""
     import dask
 
     monkeypatch.delenv("DASK_SCHEDULER_ADDRESS", raising=False)
+    monkeypatch.setenv("ABM_CLUSTER_FILE",
+                       str(tmp_path_factory.getbasetemp() / "no-standing-cluster.json"))
     monkeypatch.setitem(dask.config.config, "scheduler-address", None)
 
 

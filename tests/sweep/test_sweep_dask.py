@@ -227,15 +227,15 @@ def test_vanished_worker_does_not_lose_runs(tmp_path, small_spec, external_clust
     assert status(tmp_path / "out").complete
 
 
-def _start_cli(spec: Path, out: Path) -> subprocess.Popen[str]:
+def _start_cli(spec: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "abm.cli", "sweep", str(spec), "--out",
-                             str(out), "--workers", "2"], cwd=ROOT, env=subprocess_env(),
+                             str(out), "--workers", "2", *extra], cwd=ROOT, env=subprocess_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)
 
 
 def _wait_for_files(out: Path, n: int, proc: subprocess.Popen[str]) -> None:
-    """Wait until `n` runs of the sweep in `proc` are stored."""
+    """Wait until `n` batches of the sweep in `proc` are stored."""
     deadline = time.monotonic() + 120
     while len(list(out.glob("model/run-*.parquet"))) < n:
         assert proc.poll() is None, proc.communicate()
@@ -279,7 +279,7 @@ def _resume_and_compare(spec: Path, out: Path, before: dict[str, int], tmp_path:
 
 def test_kill_9_then_rerun_completes_the_same_dataset(tmp_path, write_toml):
     spec, out = write_toml(SLOW_SPEC), tmp_path / "out"
-    proc = _start_cli(spec, out)
+    proc = _start_cli(spec, out, "--batch", "2")  # 8 batches: the kill comes mid-sweep
     tree: set[int] = set()
     try:
         _wait_for_files(out, 3, proc)
@@ -302,7 +302,7 @@ def test_kill_9_then_rerun_completes_the_same_dataset(tmp_path, write_toml):
 
 def test_ctrl_c_stops_cleanly_then_rerun_completes(tmp_path, write_toml):
     spec, out = write_toml(SLOW_SPEC), tmp_path / "out"
-    proc = _start_cli(spec, out)
+    proc = _start_cli(spec, out, "--batch", "2")  # 8 batches: Ctrl-C comes mid-sweep
     try:
         _wait_for_files(out, 3, proc)
         os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C

@@ -35,8 +35,8 @@ xi = {xi}
 
 def _computed(monkeypatch) -> list[int]:
     computed: list[int] = []
-    real = engine_module.execute_run
-    monkeypatch.setattr(engine_module, "execute_run",
+    real = engine_module.simulate_task
+    monkeypatch.setattr(engine_module, "simulate_task",
                         lambda task: computed.append(task.run_id) or real(task))
     return computed
 
@@ -110,12 +110,14 @@ def test_provenance_fields_are_recorded_in_manifest_and_parquet(tmp_path, small_
     assert record["commit"] == prov.git_commit()
     assert {"numpy", "pandas", "pyarrow", "dask", "python"} <= set(record["dependencies"])
     run = parse_spec(small_spec).run(4)
-    meta = json.loads(pq.read_metadata(out / "model" / "run-000004.parquet")
+    first = manifest["runs"][4].get("batch", 4)  # the file of run 4's batch
+    meta = json.loads(pq.read_metadata(out / "model" / f"run-{first:06d}.parquet")
                       .metadata[b"abm.sweep.run"])
-    assert meta["provenance"] == record
-    assert (meta["run_id"], meta["seed"], meta["replicate"]) == (4, run.seed, 1)
-    assert meta["params"] == {"xi": 0.3}
-    assert Params(**meta["parameters"]) == run.point.params
+    assert meta["provenance"] == record and 4 in meta["run_ids"]
+    (mine,) = [r for r in meta["runs"] if r["run_id"] == 4]
+    assert (mine["run_id"], mine["seed"], mine["replicate"]) == (4, run.seed, 1)
+    assert mine["params"] == {"xi": 0.3}
+    assert Params(**mine["parameters"]) == run.point.params
     files = manifest["runs"][4]["files"]
     assert set(files) == {"model"} and len(files["model"]) == 64
 

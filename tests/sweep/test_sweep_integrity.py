@@ -27,14 +27,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def swept(tmp_path, small_spec):
     """A finished 6-run sweep and its table (the reference a repaired folder must equal)."""
     out = tmp_path / "out"
-    table = run_sweep(small_spec, out, "serial", progress=False)
+    table = run_sweep(small_spec, out, "serial", progress=False, batch=1)
     return out, table
 
 
 def _count_computed(monkeypatch) -> list[int]:
     computed: list[int] = []
-    real = engine_module.execute_run
-    monkeypatch.setattr(engine_module, "execute_run",
+    real = engine_module.simulate_task
+    monkeypatch.setattr(engine_module, "simulate_task",
                         lambda task: computed.append(task.run_id) or real(task))
     return computed
 
@@ -82,7 +82,7 @@ def test_damaged_run_file_is_reported_excluded_and_recomputed(swept, small_spec,
         partial = load(out)
     assert sorted(partial["run_id"].unique()) == [0, 1, 2, 3, 5]  # never run 1 twice
     computed = _count_computed(monkeypatch)
-    repaired = run_sweep(small_spec, out, "serial", progress=False)
+    repaired = run_sweep(small_spec, out, "serial", progress=False, batch=1)
     assert computed == [4]
     pd.testing.assert_frame_equal(repaired, reference)
     assert status(out).intact and status(out).complete
@@ -114,8 +114,9 @@ def test_deleted_or_damaged_manifest_is_rebuilt_from_the_run_files(swept, small_
             (out / MANIFEST).write_text('{"format": 2, "runs": [')
         assert main(["--status", str(out)]) == 2
         assert "rerun the sweep command" in capsys.readouterr().err
-        monkeypatch.setattr(engine_module, "execute_run", lambda task: pytest.fail("recomputed"))
-        pd.testing.assert_frame_equal(run_sweep(small_spec, out, "serial", progress=False),
+        monkeypatch.setattr(engine_module, "simulate_task", lambda task: pytest.fail("recomputed"))
+        pd.testing.assert_frame_equal(run_sweep(small_spec, out, "serial", progress=False,
+                                                batch=1),
                                       reference)
         assert "rebuilt it from 6 intact run files" in capsys.readouterr().err
         rebuilt = json.loads((out / MANIFEST).read_text())
@@ -131,12 +132,12 @@ def test_torn_journal_line_does_not_swallow_the_next_event(tmp_path, small_spec,
     def record(self, result):
         if len(seen) == 2:
             raise KeyboardInterrupt
-        seen.append(result.run_id)
+        seen.append(result.run_ids)
         real(self, result)
     with monkeypatch.context() as patch:
         patch.setattr(Store, "record", record)
         with pytest.raises(KeyboardInterrupt):
-            run_sweep(small_spec, out, "serial", progress=False)
+            run_sweep(small_spec, out, "serial", progress=False, batch=1)
     with open(out / JOURNAL, "a") as fh:
         fh.write('{"run_id": 2, "sta')  # a line cut short by a crash
     run_sweep(small_spec, out, "serial", progress=False)  # appends the events of runs 2-5
@@ -153,7 +154,8 @@ def test_stray_and_foreign_files_are_reported_not_fatal(swept, small_spec, tmp_p
     (out / "model" / "run-abc.parquet").write_text("not a run")
     (out / "results.csv").write_text("mine too")
     other = tmp_path / "other"
-    run_sweep({**small_spec, "root_seed": 99, "seeds": 1}, other, "serial", progress=False)
+    run_sweep({**small_spec, "root_seed": 99, "seeds": 1}, other, "serial", progress=False,
+              batch=1)
     shutil.copyfile(_model(other, 0), out / "model" / "run-000009.parquet")
     st = status(out)
     assert st.complete and not st.intact
@@ -163,7 +165,7 @@ def test_stray_and_foreign_files_are_reported_not_fatal(swept, small_spec, tmp_p
     assert "4 foreign" in capsys.readouterr().out
     with pytest.warns(UserWarning):
         pd.testing.assert_frame_equal(load(out), reference)
-    pd.testing.assert_frame_equal(run_sweep(small_spec, out, "serial", progress=False),
+    pd.testing.assert_frame_equal(run_sweep(small_spec, out, "serial", progress=False, batch=1),
                                   reference)
     assert (out / "model" / "notes.txt").exists()  # a user's file is never moved
 
@@ -172,7 +174,7 @@ def test_run_files_of_another_sweep_are_refused_without_a_manifest(swept, small_
     out, _ = swept
     (out / MANIFEST).unlink()
     with pytest.raises(StoreError, match="holds run files of a different sweep"):
-        run_sweep({**small_spec, "root_seed": 5}, out, "serial", progress=False)
+        run_sweep({**small_spec, "root_seed": 5}, out, "serial", progress=False, batch=1)
     assert len(list((out / "model").glob("run-*.parquet"))) == 6
 
 
@@ -183,7 +185,7 @@ def test_changed_model_code_is_refused_naming_the_change(swept, small_spec, monk
     monkeypatch.setattr(prov, "code_fingerprint", lambda: "0123456789abcdef")
     with pytest.raises(StoreError, match=rf"other model code \(code '{stored}' -> "
                                          r"'0123456789abcdef'\)"):
-        run_sweep({**small_spec, "seeds": 4}, out, "serial", progress=False)
+        run_sweep({**small_spec, "seeds": 4}, out, "serial", progress=False, batch=1)
     assert main(["--status", str(out)]) == 0
     assert "the model code has changed since" in capsys.readouterr().out
 

@@ -46,7 +46,7 @@ registry_before = len(mesa.Agent._ids)
 spec = {{"scenario": "baseline", "periods": 1, "seeds": RUNS,
          "fixed": {{"n_workers": 500, "n_tasks": 5, "n_firms": 10, "burn_in": 0}},
          "keep": {{"workers_at": [1]}}}}
-df = run_sweep(spec, sys.argv[1], "serial", progress=False)
+df = run_sweep(spec, sys.argv[1], "serial", progress=False, batch=10)  # stored at 20 and 200
 print(json.dumps({{"runs": int(df["run_id"].nunique()), "growth": rss[RUNS] - rss[WARM_UP],
                   "registry_growth": len(mesa.Agent._ids) - registry_before}}))
 """

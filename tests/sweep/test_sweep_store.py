@@ -78,14 +78,14 @@ def test_interrupted_sweep_resumes_only_missing_runs(tmp_path, small_spec, monke
     with monkeypatch.context() as patch:
         _interrupt_after(patch, 2)
         with pytest.raises(KeyboardInterrupt):
-            run_sweep(small_spec, out, "serial", progress=False)
+            run_sweep(small_spec, out, "serial", progress=False, batch=1)
     assert status(out).done == 2 and status(out).pending == 4
     before = {p.name: p.stat().st_mtime_ns for p in (out / "model").glob("run-*.parquet")}
     computed = []
-    real_execute = engine_module.execute_run
-    monkeypatch.setattr(engine_module, "execute_run",
+    real_execute = engine_module.simulate_task
+    monkeypatch.setattr(engine_module, "simulate_task",
                         lambda task: computed.append(task.run_id) or real_execute(task))
-    resumed = run_sweep(small_spec, out, "serial", progress=False)
+    resumed = run_sweep(small_spec, out, "serial", progress=False, batch=1)
     assert sorted(computed) == [2, 3, 4, 5]
     assert {p.name: p.stat().st_mtime_ns for p in (out / "model").glob("run-*.parquet")
             if p.name in before} == before
@@ -95,7 +95,7 @@ def test_interrupted_sweep_resumes_only_missing_runs(tmp_path, small_spec, monke
 
 def test_completed_sweep_is_not_recomputed(tmp_path, small_spec, monkeypatch):
     first = run_sweep(small_spec, tmp_path / "out", "serial", progress=False)
-    monkeypatch.setattr(engine_module, "execute_run", lambda task: pytest.fail("recomputed"))
+    monkeypatch.setattr(engine_module, "simulate_task", lambda task: pytest.fail("recomputed"))
     pd.testing.assert_frame_equal(run_sweep(small_spec, tmp_path / "out", "serial"), first)
 
 
@@ -160,7 +160,7 @@ def test_foreign_and_busy_folders_are_refused(tmp_path, small_spec):
 def test_leftovers_of_a_killed_writer_are_ignored(tmp_path, small_spec):
     reference = run_sweep(small_spec, tmp_path / "ref", "serial", progress=False)
     out = tmp_path / "out"
-    run_sweep(small_spec, out, "serial", progress=False)
+    run_sweep(small_spec, out, "serial", progress=False, batch=1)
     (out / "model" / "run-000003.parquet").unlink()  # as if killed before the rename
     (out / "model" / ".run-000003.parquet.999.tmp").write_bytes(b"PAR1 half")
     with open(out / JOURNAL, "a") as fh:

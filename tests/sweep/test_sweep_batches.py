@@ -1,0 +1,267 @@
+"""Batched sweeps: batch sizing, compact results, and kill -9 at every stage of a batch.
+
+Runs travel and are stored in batches (see abm.sweep.engine.Sizer and
+abm.sweep.compact); a batch's tables are written as one file per table, model last, then
+one journal line per run. These tests kill a sweep at each stage of that sequence and
+check that rerunning it gives, bit for bit, the dataset of an uninterrupted sweep,
+without duplicated rows.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from abm.sweep import load, run_sweep, status
+from abm.sweep.engine import MAX_BATCH, Sizer, task_for
+from abm.sweep.execute import BatchResult, execute_run, simulate_task
+from abm.sweep.spec import load_spec
+
+ROOT = Path(__file__).resolve().parents[2]
+TABLES = ("model", "workers", "firms")
+
+
+# -- batch sizing -----------------------------------------------------------------------
+def test_batches_hold_the_target_time_of_runs():
+    sizer = Sizer(remaining=10_000, target=0.3)
+    assert sizer.size(None, 1) == 1  # nothing measured yet: one run, to measure it
+    sizer.observe([0.01] * 5)
+    assert sizer.size(None, 1) == 30  # 0.3 s / 0.01 s per run
+    sizer.observe([0.02] * 6)  # the median follows the recent runs
+    assert sizer.size(None, 1) == 15
+    slow = Sizer(remaining=10, target=0.3)
+    slow.observe([2.0])
+    assert slow.size(None, 1) == 1  # a run longer than the target travels alone
+    tiny = Sizer(remaining=10**6, target=0.3)
+    tiny.observe([1e-7])
+    assert tiny.size(None, 1) == MAX_BATCH
+
+
+def test_first_run_warm_up_does_not_inflate_the_estimate():
+    sizer = Sizer(remaining=1000, target=0.3)
+    sizer.observe([1.5, 0.01, 0.01])  # the first run paid caches and imports
+    assert sizer.size(None, 1) == 30  # a mean (0.51 s) would give 1
+
+
+def test_last_batches_spread_over_the_workers():
+    sizer = Sizer(remaining=1000, target=0.3)
+    sizer.observe([0.001])
+    assert sizer.size(1000, 2) == 250  # ceil(1000 / (2 * 2)): 2 batches per worker left
+    assert sizer.size(7, 2) == 2
+    assert sizer.size(3, 2) == 1
+    assert sizer.size(0, 2) == 1
+    assert Sizer(remaining=50, size=7).size(50, 2) == 7  # a fixed size wins
+
+
+def test_bad_batch_argument_is_refused(small_spec, tmp_path):
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="must be a positive int"):
+            run_sweep(small_spec, tmp_path / "out", "serial", batch=bad)
+    assert not (tmp_path / "out").exists()
+
+
+# -- compact results ----------------------------------------------------------------------
+KEPT = {"workers_at": [0, 2], "firms_at": [2]}
+
+
+def _two_regimes_spec() -> dict:
+    """String (variant) and float swept columns, and kept cross-sections."""
+    return {"scenario": "two_regimes", "periods": 2, "seeds": 2, "root_seed": 5,
+            "fixed": {"n_workers": 300, "n_tasks": 4, "n_firms": 6},
+            "grid": {"xi": [0.1, 0.3]}, "keep": KEPT}
+
+
+def test_compact_block_round_trip_equals_the_dataframe_path():
+    spec = load_spec(_two_regimes_spec())
+    tasks = [task_for(spec, run) for run in spec.runs()]
+    assert any(isinstance(v, str) for _, v in tasks[0].values)  # the variant column
+    old = [execute_run(task) for task in tasks]
+    batch = BatchResult.pack([simulate_task(task) for task in tasks])
+    labels = [(*task.values, ("seed", task.seed)) for task in tasks]
+    for table in TABLES:
+        before = pd.concat([r.model if table == "model" else r.tables[table] for r in old],
+                           ignore_index=True)
+        after = batch.blocks[table].frame(labels)
+        pd.testing.assert_frame_equal(after, before, check_exact=True)
+        # and the Parquet files get the same Arrow schema as per-run frames did
+        assert pa.Table.from_pandas(after, preserve_index=False).schema.equals(
+            pa.Table.from_pandas(before, preserve_index=False).schema)
+
+
+def test_block_travels_as_one_float_array():
+    spec = load_spec(_two_regimes_spec())
+    tasks = [task_for(spec, run) for run in spec.runs()]
+    block = BatchResult.pack([simulate_task(t) for t in tasks]).blocks["model"]
+    assert block.floats.ndim == 2 and block.floats.dtype == "float64"
+    assert set(block.others) <= {"period", "regime"}  # the non-float model columns
+    assert list(block.run_ids) == [t.run_id for t in tasks]
+    kept = block.select([1, 3])
+    assert list(kept.run_ids) == [tasks[1].run_id, tasks[3].run_id]
+    full = block.frame([(*t.values, ("seed", t.seed)) for t in tasks])
+    part = kept.frame([(*t.values, ("seed", t.seed)) for t in (tasks[1], tasks[3])])
+    pd.testing.assert_frame_equal(
+        part, full[full["run_id"].isin(kept.run_ids)].reset_index(drop=True))
+
+
+def test_batched_and_single_run_sweeps_store_the_same_dataset(tmp_path):
+    spec = _two_regimes_spec()
+    one = run_sweep(spec, tmp_path / "one", "serial", progress=False, batch=1)
+    three = run_sweep(spec, tmp_path / "three", "serial", progress=False, batch=3)
+    pd.testing.assert_frame_equal(three, one, check_exact=True)
+    for table in ("workers", "firms"):
+        pd.testing.assert_frame_equal(load(tmp_path / "three", table),
+                                      load(tmp_path / "one", table), check_exact=True)
+    runs = one["run_id"].nunique()
+    assert len(list((tmp_path / "three" / "model").glob("run-*.parquet"))) == -(-runs // 3)
+
+
+# -- kill -9 at every stage of a batch --------------------------------------------------
+_KILL = """
+import os, sys
+from pathlib import Path
+import abm.sweep.store as store
+from abm.sweep import run_sweep
+
+moment, out = sys.argv[1], sys.argv[2]
+files, batches = [0], [0]
+real_write, real_record = store._write_atomic, store.Store.record
+
+def write(path, data):
+    table_file = Path(path).parent.name in ("model", "workers", "firms")
+    if table_file:
+        files[0] += 1
+        # 3 files (workers, firms, model) per batch; the 4th file is batch 2's first
+        if moment == "before-first-batch" and files[0] == 1:
+            os._exit(9)
+        if moment == "mid-batch-write" and files[0] == 5:
+            os._exit(9)  # batch 2: workers renamed, firms written but not renamed
+    real_write(path, data)
+    if table_file and moment == "before-journal" and files[0] == 6:
+        os._exit(9)  # batch 2's model file in place, its runs not journaled
+
+def record(self, batch):
+    batches[0] += 1
+    if moment == "between-batches" and batches[0] == 3:
+        os._exit(9)
+    real_record(self, batch)
+    if moment == "torn-journal" and batches[0] == 2:
+        self._journal.write('{"run_id": 99, "stat')  # a line cut short
+        self._journal.flush()
+        os._exit(9)
+
+store._write_atomic = write
+store.Store.record = record
+spec = {"scenario": "baseline", "periods": 2, "seeds": 5, "root_seed": 8,
+        "fixed": {"n_workers": 300, "n_tasks": 4, "n_firms": 6},
+        "grid": {"xi": [0.1, 0.3]}, "keep": {"workers_at": [0, 2], "firms_at": [2]}}
+run_sweep(spec, out, "serial", progress=False, batch=3)
+print("finished")
+"""
+KILL_SPEC = {"scenario": "baseline", "periods": 2, "seeds": 5, "root_seed": 8,
+             "fixed": {"n_workers": 300, "n_tasks": 4, "n_firms": 6},
+             "grid": {"xi": [0.1, 0.3]}, "keep": {"workers_at": [0, 2], "firms_at": [2]}}
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
+    out = tmp_path_factory.mktemp("reference") / "out"
+    run_sweep(KILL_SPEC, out, "serial", progress=False, batch=1)
+    return {table: load(out, table) for table in TABLES}
+
+
+@pytest.mark.parametrize(("moment", "done"), [
+    ("before-first-batch", 0),  # nothing stored yet
+    ("mid-batch-write", 3),     # batch 2 half written: only batch 1 counts
+    ("before-journal", 6),      # batch 2 complete on disk, recovered from its own record
+    ("torn-journal", 6),        # batch 2 journaled, then a torn line
+    ("between-batches", 6),     # batches 1 and 2 stored, the third never started
+])
+@pytest.mark.parametrize("resume_batch", [None, 4])
+def test_kill_9_at_any_stage_of_a_batch_resumes_to_the_same_dataset(
+        tmp_path, uninterrupted, moment, done, resume_batch):
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": "1"}
+    killed = subprocess.run([sys.executable, "-c", _KILL, moment, str(out)], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert killed.returncode == 9, killed.stderr[-2000:]
+    if (out / "manifest.json").exists():
+        assert status(out).done == done
+    # resumed with the default sizing or another fixed size: a different grouping
+    run_sweep(KILL_SPEC, out, "serial", progress=False, batch=resume_batch)
+    for table in TABLES:
+        resumed = load(out, table)
+        pd.testing.assert_frame_equal(resumed, uninterrupted[table], check_exact=True)
+        keys = ["run_id", "period", *({"workers": ["worker"], "firms": ["firm"]}
+                                      .get(table, []))]
+        assert not resumed.duplicated(keys).any()
+    final = status(out)
+    assert final.complete and final.intact
+    assert not list(out.rglob("*.tmp"))
+
+
+# -- a standing cluster reused by later sweeps -------------------------------------------
+@pytest.mark.timeout(240)
+def test_standing_cluster_is_reused_then_stopped(tmp_path, small_spec, monkeypatch, capsys):
+    import psutil
+
+    from abm.sweep import standing
+    from abm.sweep.cli import main
+    from abm.sweep.store import read_journal
+
+    monkeypatch.setenv("ABM_CLUSTER_FILE", str(tmp_path / "cluster.json"))
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    reference = run_sweep(small_spec, tmp_path / "ref", "serial", progress=False)
+    assert main(["--start-cluster", "--workers", "1"]) == 0
+    try:
+        info = standing.recorded()
+        assert info is not None and "cluster of 1 workers" in capsys.readouterr().out
+        assert main(["--start-cluster", "--workers", "1"]) == 2  # one at a time
+        assert "already running" in capsys.readouterr().err
+        cluster = {p.pid for p in psutil.Process(info["pid"]).children(recursive=True)}
+        for name in ("a", "b"):
+            df = run_sweep(small_spec, tmp_path / name, progress=False)
+            pd.testing.assert_frame_equal(df, reference, check_exact=True)
+            hosts = {int(e["host"].rsplit(":", 1)[1]) for e in read_journal(tmp_path / name)
+                     .values()}
+            assert hosts <= cluster, "runs were not computed by the standing cluster"
+        # another worker count than the standing cluster's: a cluster of its own
+        assert standing.usable(workers=2) is None and standing.usable(None) == info["address"]
+    finally:
+        assert main(["--stop-cluster"]) == 0
+    assert standing.recorded() is None and not psutil.pid_exists(info["pid"])
+    assert not (tmp_path / "cluster.json").exists()
+    assert main(["--stop-cluster"]) == 0
+    assert "no cluster" in capsys.readouterr().out
+
+
+def test_a_recorded_cluster_that_does_not_answer_is_passed_over(tmp_path, small_spec,
+                                                                monkeypatch, capsys):
+    """A live process whose address does not answer as Dask: the sweep starts its own."""
+    import json
+    import socket
+
+    from abm.provenance import code_fingerprint
+    from abm.sweep import engine, standing
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    record = tmp_path / "cluster.json"
+    record.write_text(json.dumps({"address": f"tcp://127.0.0.1:{port}", "pid": os.getpid(),
+                                  "workers": 1, "code": code_fingerprint()}))
+    monkeypatch.setenv("ABM_CLUSTER_FILE", str(record))
+    assert standing.usable(None) == f"tcp://127.0.0.1:{port}"
+    from abm.sweep import cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 2)
+    monkeypatch.setattr(engine, "WARM_START", True)
+    df = run_sweep(small_spec, tmp_path / "out", workers=1, progress=False)
+    assert "not using the cluster of abm sweep --start-cluster" in capsys.readouterr().err
+    pd.testing.assert_frame_equal(df, run_sweep(small_spec, tmp_path / "ref", "serial",
+                                                progress=False))
