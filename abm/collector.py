@@ -52,8 +52,8 @@ class MetricsCollector(DataCollector):
     def _new_model_reporter(self, name: str, reporter: Any) -> None:
         if isinstance(reporter, partial) and reporter.func is read_metric:
             self.model_reporters[name] = reporter
+            self._float_cols[name] = len(self._metric_names)
             self._metric_names.append(name)
-            self._float_cols = {n: i for i, n in enumerate(self._metric_names)}
             self._table = np.empty((self._table.shape[0], len(self._metric_names)))
             self._rows = 0
             return

@@ -172,5 +172,8 @@ def _ranks(sorted_groups: np.ndarray) -> np.ndarray:
     np.not_equal(g[1:], g[:-1], out=new_run[1:])
     starts = np.flatnonzero(new_run)
     rank = np.arange(g.size)
-    rank -= np.repeat(starts, np.diff(starts, append=g.size))
+    runs = np.empty(starts.size, dtype=np.int64)   # np.diff(np.r_[starts, g.size])
+    np.subtract(starts[1:], starts[:-1], out=runs[:-1])
+    runs[-1:] = g.size - starts[-1:]
+    rank -= np.repeat(starts, runs)
     return rank
