@@ -16,7 +16,8 @@ once for every period the run computes (burn-in + 1 + 3). Run and floor are inte
 in one process, each repeat with a new seed; the ratio is of the medians of process CPU
 time (the machine is shared: CPU time is less disturbed by other processes than wall
 time; wall-time medians are reported too). ``--agents`` also times runs with Mesa agent
-objects. The last line of output is one JSON object.
+objects, ``--subset`` runs that ask for three statistics only (``columns=``). The last
+line of output is one JSON object.
 """
 
 from __future__ import annotations
@@ -41,13 +42,20 @@ SIZES = (1_000, 3_000, 10_000)
 PERIODS = 3
 
 
-def measure_size(n: int, repeats: int, agents: bool | None) -> dict[str, Any]:
+SUBSET = ["gini_income", "dgini", "labor_share"]
+"""The statistics of the subset rows (`--subset`): a calibration target's few moments."""
+
+
+def measure_size(n: int, repeats: int, agents: bool | None,
+                 columns: list[str] | None = None) -> dict[str, Any]:
     """Medians of `repeats` interleaved whole runs and floors at N workers."""
     from abm import Params, simulate
     from bench_model import floor_work
 
     params = Params(n_workers=n)
-    kwargs = {} if agents is None else {"agents": agents}
+    kwargs: dict[str, Any] = {} if agents is None else {"agents": agents}
+    if columns is not None:
+        kwargs["columns"] = columns
     phase_runs = params.burn_in + 1 + PERIODS
     floor = floor_work(n)
 
@@ -69,6 +77,7 @@ def measure_size(n: int, repeats: int, agents: bool | None) -> dict[str, Any]:
         floor_cpu.append(time.process_time() - c)
     med = statistics.median
     return {"n_workers": n, "agents": "default" if agents is None else agents,
+            "columns": "all" if columns is None else columns,
             "periods_computed": phase_runs, "repeats": repeats,
             "run_cpu_ms": med(run_cpu) * 1e3, "floor_cpu_ms": med(floor_cpu) * 1e3,
             "run_over_floor": med(run_cpu) / med(floor_cpu),
@@ -81,18 +90,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser.add_argument("--repeats", type=int, default=15, help="runs per size (median)")
     parser.add_argument("--agents", action="store_true",
                         help="also time runs with Mesa agent objects")
+    parser.add_argument("--subset", action="store_true",
+                        help=f"also time runs measuring only {SUBSET}")
     parser.add_argument("--out", type=Path, help="also write the JSON object here")
     args = parser.parse_args(argv)
     load_before = list(os.getloadavg())
     rows = []
     for n in SIZES:
-        for agents in ((None, True) if args.agents else (None,)):
-            r = measure_size(n, args.repeats, agents)
+        kinds = [(None, None)] + [(True, None)] * args.agents + [(None, SUBSET)] * args.subset
+        for agents, columns in kinds:
+            r = measure_size(n, args.repeats, agents, columns)
             rows.append(r)
-            print(f"n={n:>6,} agents={r['agents']!s:7}  run {r['run_cpu_ms']:7.2f} ms CPU  "
+            label = "all" if columns is None else "subset"
+            print(f"n={n:>6,} agents={r['agents']!s:7} {label:6}  run {r['run_cpu_ms']:7.2f} ms CPU  "
                   f"floor {r['floor_cpu_ms']:6.2f} ms  run/floor {r['run_over_floor']:5.2f} "
                   f"(wall {r['run_over_floor_wall']:5.2f})", flush=True)
-    by_n = {r["n_workers"]: r["run_over_floor"] for r in rows if r["agents"] == "default"}
+    by_n = {r["n_workers"]: r["run_over_floor"] for r in rows
+            if r["agents"] == "default" and r["columns"] == "all"}
     result = {"rows": rows, "load_before": load_before, "load_after": list(os.getloadavg()),
               "goals": {"run_over_floor_3000 <= 2.0": by_n[3_000] <= 2.0,
                         "run_over_floor_1000 <= 4": by_n[1_000] <= 4}}
