@@ -286,7 +286,7 @@ computation that gives them; `measure(model, columns)` skips a group none of who
 columns is asked for. Every other column is a sum or a ratio and always computed."""
 
 ALWAYS = ("wages_total", "employment_rate", "gini_income")
-"""Computed whatever is asked: period 0's values of these are the bases of later
+"""Computed in period 0 whatever is asked: their values then are the bases of later
 periods' `dgini` and education returns (`metrics_at_zero`)."""
 
 
@@ -310,18 +310,21 @@ def measure(model: LaborMarketModel, columns: tuple[str, ...] | None = None) -> 
     as soon as they are reduced, so that measurement adds only a few arrays of N to
     the state at any moment. With `columns`, the passes over the workers that give none
     of them (`GROUPS`) are skipped; the values computed are the same as in a full
-    measurement (the returned dict also holds the cheap columns and `ALWAYS`).
+    measurement (the returned dict also holds the cheap columns, and `ALWAYS` in period
+    0; statistics not computed are NaN).
     """
     if columns is None:
         need = set(GROUPS)
     else:
-        asked = set(columns) | set(ALWAYS)
+        asked = set(columns) | (set(ALWAYS) if model.economy.period <= 0 else set())
         need = {g for g, names in GROUPS.items() if asked.intersection(names)}
     nan = math.nan
     eco = model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
     exposed = t.codifiable
-    g_income, ly = _income_inequality(model)      # "income" (always: see ALWAYS)
+    g_income, ly = nan, {"wage": nan, "capital": nan, "transfer": nan}
+    if "income" in need:
+        g_income, ly = _income_inequality(model)
 
     wage_e = employed_values(w.employer, w.wage)
     n_employed = wage_e.size

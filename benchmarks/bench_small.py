@@ -102,7 +102,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             r = measure_size(n, args.repeats, agents, columns)
             rows.append(r)
             label = "all" if columns is None else "subset"
-            print(f"n={n:>6,} agents={r['agents']!s:7} {label:6}  run {r['run_cpu_ms']:7.2f} ms CPU  "
+            print(f"n={n:>6,} agents={r['agents']!s:7} {label:6}  "
+                  f"run {r['run_cpu_ms']:7.2f} ms CPU  "
                   f"floor {r['floor_cpu_ms']:6.2f} ms  run/floor {r['run_over_floor']:5.2f} "
                   f"(wall {r['run_over_floor_wall']:5.2f})", flush=True)
     by_n = {r["n_workers"]: r["run_over_floor"] for r in rows

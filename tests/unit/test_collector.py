@@ -103,7 +103,9 @@ def test_subset_measurement_equals_full_on_requested_columns(columns: list[str])
 def test_subset_skips_unrequested_groups() -> None:
     """The subset path really measures less: a skipped group is left undefined."""
     model = LaborMarketModel(Params(**SMALL), seed=1, agents=False, columns=["labor_share"])
+    assert not np.isnan(model.metrics_at_zero["gini_income"])   # period 0: a later base
     model.step()
+    assert np.isnan(model.metrics["gini_income"])               # later: not asked for
     assert np.isnan(model.metrics["gini_wage"])
     assert np.isnan(model.metrics["ai_gain_same_access"])
     assert not np.isnan(model.metrics["labor_share"])
