@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 import abm._mesa  # noqa: F401  (first: imports Mesa keeping the start method)
 import numpy as np
-from mesa import DataCollector
 
 from abm import fused
 from abm import metrics as m
+from abm.collector import MetricsCollector, read_metric
 from abm.fused import measure as loops
 from abm.fused.production import employed_values
+from abm.params import ParameterError
 from abm.state import blocks
 from abm.steps.production import neutral_scale
 from abm.steps.technology import task_output
@@ -110,46 +111,19 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def read_metric(model: LaborMarketModel, name: str) -> Any:
-    """Model reporter body: one entry of this period's `model.metrics`."""
-    return model.metrics[name]
+def make_datacollector(columns: list[str] | tuple[str, ...] | None = None,
+                       rows: int = 0) -> MetricsCollector:
+    """Model-level DataCollector with one named reporter per statistic in `columns`.
 
-
-class MetricsCollector(DataCollector):
-    """Mesa's DataCollector, recording the period's `model.metrics` without copying them.
-
-    Mesa deep-copies every reporter's value, so that a reporter returning a mutable
-    object records a snapshot. The statistics are floats and strings, which a deep copy
-    returns unchanged, at about a microsecond each: 1-2% of a period at 10,000 workers.
-    Reporters added by a user (any other callable) are collected by Mesa as usual.
+    `columns`: documented columns to record (default all of `COLUMNS`); `rows`: periods
+    to make room for. Each reporter is `functools.partial(read_metric, name=...)`: a
+    module-level function, so it pickles (Mesa calls partials with the model as argument).
     """
-
-    def collect(self, model: Any) -> None:
-        """Append this period's value of every model reporter."""
-        metrics = model.metrics
-        others = {}
-        for var, reporter in self.model_reporters.items():
-            if isinstance(reporter, partial) and reporter.func is read_metric:
-                self.model_vars[var].append(metrics[reporter.keywords["name"]])
-            else:
-                others[var] = reporter
-        if others or self.agent_reporters or self.agenttype_reporters:
-            own = self.model_reporters
-            self.model_reporters = others
-            try:
-                super().collect(model)
-            finally:
-                self.model_reporters = own
-
-
-def make_datacollector() -> DataCollector:
-    """Model-level DataCollector with one named reporter per documented column.
-
-    Each reporter is `functools.partial(read_metric, name=...)`: a module-level function,
-    so it pickles (Mesa calls partials with the model as argument).
-    """
-    return MetricsCollector(model_reporters={name: partial(read_metric, name=name)
-                                             for name in COLUMNS})
+    names = list(COLUMNS) if columns is None else list(columns)
+    collector = MetricsCollector(model_reporters={name: partial(read_metric, name=name)
+                                                  for name in names})
+    collector.reserve(rows)
+    return collector
 
 
 _FINITE_ONLY = np.array([True, True, False, False, False, False])
@@ -293,29 +267,83 @@ def rent_sharing_elasticity(model: LaborMarketModel) -> float:
     return float((sxy - sx * sy / n) / var)
 
 
-def measure(model: LaborMarketModel) -> dict[str, Any]:
-    """All model-level statistics of the current period.
+GROUPS: dict[str, tuple[str, ...]] = {
+    "income": ("gini_income", "dgini", "regime", "ly_wage", "ly_capital", "ly_transfer"),
+    "wage": ("gini_wage",),
+    "employed": ("within_task_cv_exposed", "within_task_cv_unexposed",
+                 "within_task_cv_exposed_realised", "education_premium",
+                 "education_premium_codifiable", "education_premium_social",
+                 "return_codifiable_education", "return_social_education",
+                 "codifiable_employment_share", "between_firm_wage_share",
+                 "firm_premium_share", "sorting_share"),
+    "gains": ("ai_gain_same_access", "ai_gain_bottom_quintile", "ai_gain_top_quintile"),
+    "rent_sharing": ("rent_sharing_elasticity",),
+    "capital": ("gini_capital_income",),
+    "assets": ("gini_assets",),
+}
+"""The statistics that cost a pass over the workers (a sort or a kernel), by the
+computation that gives them; `measure(model, columns)` skips a group none of whose
+columns is asked for. Every other column is a sum or a ratio and always computed."""
+
+ALWAYS = ("wages_total", "employment_rate", "gini_income")
+"""Computed in period 0 whatever is asked: their values then are the bases of later
+periods' `dgini` and education returns (`metrics_at_zero`)."""
+
+
+def check_columns(columns: Any) -> tuple[str, ...] | None:
+    """Requested statistics: None (all) or a non-empty sequence of `COLUMNS` names."""
+    if columns is None:
+        return None
+    if isinstance(columns, str) or not all(isinstance(c, str) for c in columns):
+        raise ParameterError(f"columns={columns!r} must be a list of column names")
+    unknown = [c for c in columns if c not in COLUMNS]
+    if unknown or not columns:
+        raise ParameterError(f"columns={columns!r}: unknown {unknown} (see abm.collect.COLUMNS)"
+                             if unknown else "columns=[] asks for nothing; give None for all")
+    return tuple(dict.fromkeys(columns))
+
+
+def measure(model: LaborMarketModel, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """All model-level statistics of the current period, or those in `columns`.
 
     Statistics are computed one after another and their per-worker temporaries dropped
     as soon as they are reduced, so that measurement adds only a few arrays of N to
-    the state at any moment.
+    the state at any moment. With `columns`, the passes over the workers that give none
+    of them (`GROUPS`) are skipped; the values computed are the same as in a full
+    measurement (the returned dict also holds the cheap columns, and `ALWAYS` in period
+    0; statistics not computed are NaN).
     """
+    if columns is None:
+        need = set(GROUPS)
+    else:
+        asked = set(columns) | (set(ALWAYS) if model.economy.period <= 0 else set())
+        need = {g for g, names in GROUPS.items() if asked.intersection(names)}
+    nan = math.nan
     eco = model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
     exposed = t.codifiable
-    g_income, ly = _income_inequality(model)
+    g_income, ly = nan, {"wage": nan, "capital": nan, "transfer": nan}
+    if "income" in need:
+        g_income, ly = _income_inequality(model)
 
     wage_e = employed_values(w.employer, w.wage)
     n_employed = wage_e.size
     wages_total = float(np.add.reduce(wage_e))
-    log_w = np.log(np.maximum(wage_e, 1e-300))
-    wage_e.sort()                            # a private copy: sort it in place for the Gini
-    gini_wage = m.gini_sorted(wage_e)
+    log_w = np.log(np.maximum(wage_e, 1e-300)) if "employed" in need else wage_e
+    gini_wage = nan
+    if "wage" in need:
+        wage_e.sort()                        # a private copy: sort it in place for the Gini
+        gini_wage = m.gini_sorted(wage_e)
     del wage_e
-    (cv, cv_all, premia, levels, codifiable_share, between, firm_premium,
-     sorting) = _employed_statistics(model, log_w)
+    if "employed" in need:
+        (cv, cv_all, premia, levels, codifiable_share, between, firm_premium,
+         sorting) = _employed_statistics(model, log_w)
+    else:
+        cv = cv_all = np.full(t.n, nan)
+        premia, levels = np.full(3, nan), np.full(2, nan)
+        codifiable_share = between = firm_premium = sorting = nan
     del log_w
-    gains = ai_gains(model)
+    gains = ai_gains(model) if "gains" in need else (nan, nan, nan)
     years = model.params.years_per_level     # slopes per level → per year of schooling
     # wage gains are quoted in the employed's mean wage before AI (period 0), fixed per
     # run, so that their changes carry the task prices (Proposition 3)
@@ -344,14 +372,16 @@ def measure(model: LaborMarketModel) -> dict[str, Any]:
         "ai_capability": eco.ai_capability,
         "gini_income": g_income,
         "gini_wage": gini_wage,
-        "gini_capital_income": 0.0 if no_capital else m.gini(w.capital_income),
-        "gini_assets": m.gini(f.assets),
+        "gini_capital_income": 0.0 if no_capital else m.gini(w.capital_income)
+        if "capital" in need else nan,
+        "gini_assets": m.gini(f.assets) if "assets" in need else nan,
         "dgini": dgini,
         "regime": regime_label(eco.period, eco.ai_capability, dgini),
         "labor_share": m.unit_interval(wages_total / out),
         "asset_income_share": m.unit_interval(owner_total / out),
         "vendor_income_share": m.unit_interval(eco.vendor_income / out),
-        "rent_sharing_elasticity": rent_sharing_elasticity(model),
+        "rent_sharing_elasticity": rent_sharing_elasticity(model)
+        if "rent_sharing" in need else nan,
         "largest_firm_asset_share": m.unit_interval(float(f.assets.max()
                                                           / np.add.reduce(f.assets))),
         "empty_firm_share": float(np.count_nonzero(f.employment == 0)) / f.n,

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from abm.agents import Employer, Firm, Worker
-from abm.collect import COLUMNS, make_datacollector, measure
+from abm.collect import COLUMNS, check_columns, make_datacollector, measure
+from abm.collector import MetricsCollector
 from abm.params import ParameterError, Params
 from abm.population import build_economy
 from abm.state import UNEMPLOYED
@@ -79,12 +80,15 @@ class LaborMarketModel(mesa.Model):
             SeedSequence (give one of ``seed`` and ``rng``).
         agents: create Mesa agent objects (views onto the arrays). False skips them for
             large runs; model-level results are bit-identical either way.
+        columns: statistics to measure and collect (names in `abm.collect.COLUMNS`);
+            None (default) measures all. A subset skips the passes over the workers that
+            give none of them; the values are those of a full measurement.
         **overrides: parameter values applied on top of `params` (so that Mesa's
             SolaraViz can rebuild the model from flat keyword arguments).
     """
 
     def __init__(self, params: Params | None = None, *, seed: Any = None, rng: Any = None,
-                 agents: bool = True, **overrides: Any) -> None:
+                 agents: bool = True, columns: Any = None, **overrides: Any) -> None:
         params = params if params is not None else Params()
         if not isinstance(params, Params):
             raise ParameterError(f"params must be a Params, got {type(params).__name__} "
@@ -93,6 +97,7 @@ class LaborMarketModel(mesa.Model):
             raise ParameterError(f"agents={agents!r} must be True or False")
         if overrides:
             params = params.replace(**overrides)
+        self.columns = check_columns(columns)
         seq = np.random.SeedSequence(root_seed(seed, rng))
         self.seed = int(seq.entropy)  # type: ignore[arg-type]
         super().__init__(rng=self.seed)
@@ -106,11 +111,11 @@ class LaborMarketModel(mesa.Model):
         for t in range(-params.burn_in, 1):
             self.economy.period = t
             self._run_phases()
-        self.metrics = measure(self)
+        self.metrics = measure(self, self.columns)
         self.metrics_at_zero = dict(self.metrics)
         if agents:
             self._create_agents()
-        self.datacollector = make_datacollector()
+        self.datacollector = make_datacollector(self.columns, rows=params.n_periods + 1)
         self.datacollector.collect(self)
 
     @functools.cached_property
@@ -132,7 +137,7 @@ class LaborMarketModel(mesa.Model):
         """
         self.economy.period += 1
         self._run_phases()
-        self.metrics = measure(self)
+        self.metrics = measure(self, getattr(self, "columns", None))
         self.datacollector.collect(self)
         if self.economy.period >= self.params.n_periods:
             self.running = False
@@ -192,10 +197,15 @@ class LaborMarketModel(mesa.Model):
 
     # -- output ---------------------------------------------------------------------
     def model_frame(self) -> pd.DataFrame:
-        """Collected model-level statistics, one row per period (index `period`)."""
-        df = self.datacollector.get_model_vars_dataframe()
+        """Collected model-level statistics, one row per period (index `period`): every
+        column of `COLUMNS`, or those asked for with `columns=`, in that order."""
+        columns = list(COLUMNS) if getattr(self, "columns", None) is None else list(self.columns)
+        collector = self.datacollector
+        if isinstance(collector, MetricsCollector):
+            return collector.frame(columns)
+        df = collector.get_model_vars_dataframe()      # a collector set by the user
         df.index = pd.RangeIndex(len(df), name="period")
-        return df[list(COLUMNS)]
+        return df[columns]
 
     def worker_frame(self) -> pd.DataFrame:
         """Current cross-section of workers (one row per worker), straight from the arrays."""

@@ -6,7 +6,7 @@ needs to step the model itself.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -17,7 +17,7 @@ from abm.params import Params, ParameterError
 
 
 def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None = None,
-             agents: bool = True,
+             agents: bool = False, columns: Sequence[str] | None = None,
              on_step: Callable[[LaborMarketModel], Any] | None = None) -> pd.DataFrame:
     """Run one simulation and return its model-level statistics.
 
@@ -26,12 +26,16 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
         seed: root seed, a non-negative int or numpy integer; the same seed gives an
             identical DataFrame.
         n_periods: periods after period 0 (default `params.n_periods`).
-        agents: create Mesa agent objects; False is faster for large runs and gives
-            bit-identical results.
+        agents: create Mesa agent objects (views onto the arrays, for an `on_step` that
+            wants them); the default False is faster and the results are bit-identical.
+        columns: the statistics wanted (names in `abm.collect.COLUMNS`); None gives all.
+            Only what they need is measured, so a few columns cost less than all; each
+            equals the same column of the full frame.
         on_step: called with the model after every period (e.g. to report progress).
 
     Returns:
-        One row per period, index `period` (0 is pre-AI); columns in `abm.collect.COLUMNS`.
+        One row per period, index `period` (0 is pre-AI); columns in `abm.collect.COLUMNS`
+        (or `columns`, in that order).
     """
     params = params if params is not None else Params()
     if not isinstance(params, Params):
@@ -42,7 +46,7 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
     from abm.feedback import compilation_notice
 
     compilation_notice()
-    model = LaborMarketModel(params, seed=seed, agents=agents)
+    model = LaborMarketModel(params, seed=seed, agents=agents, columns=columns)
     try:
         if on_step is None:
             return model.run()

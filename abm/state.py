@@ -42,6 +42,11 @@ def draws_at(rng: np.random.Generator, n: int, at: np.ndarray) -> np.ndarray:
     The stream advances exactly as with `rng.random(n)`, without holding all n numbers;
     blocks holding none of `at` are jumped over rather than drawn.
     """
+    if n <= BLOCK:                   # one block (small runs): the same, without the loop
+        if at.size == 0:
+            skip_draws(rng, n)
+            return np.empty(0)
+        return rng.random(n)[at]
     out = np.empty(at.size)
     for b in blocks(n):
         lo, hi = np.searchsorted(at, (b.start, b.stop))

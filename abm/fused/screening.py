@@ -83,6 +83,10 @@ def hiring_standard(count: np.ndarray, mean: np.ndarray, sd: np.ndarray, lowest:
     Solves Σ_{e ≥ lowest} n_e·P(ŷ_e > y*) = V by bisection (a fixed number of halvings,
     so the result is reproducible operation by operation); −inf if the evaluated
     applicants cannot more than fill the vacancies (every one of them is hired).
+    A halving that leaves the bracket unchanged (the midpoint rounds onto the end it
+    replaces, once the bracket is one or two ulps wide) would leave it unchanged in
+    every later halving too, (lo, hi) being all the state: stopping there returns
+    bit for bit what the remaining halvings would, at about two thirds of the cost.
     """
     n_levels = count.shape[0]
     pool = 0.0
@@ -104,8 +108,12 @@ def hiring_standard(count: np.ndarray, mean: np.ndarray, sd: np.ndarray, lowest:
             if count[e] > 0:
                 above += float(count[e]) * _upper_tail(mid, mean[e], sd[e])
         if above > vacancies:
+            if mid == lo:
+                break
             lo = mid
         else:
+            if mid == hi:
+                break
             hi = mid
     return 0.5 * (lo + hi)
 

@@ -1,0 +1,122 @@
+"""Benchmark of small runs: a whole run's CPU time over the floor at 1,000-10,000 workers.
+
+Run from the repository root:
+
+    python benchmarks/bench_small.py                 # about a minute
+    python benchmarks/bench_small.py --repeats 31 --out small.json
+
+Calibration, sensitivity analysis and regime maps run thousands of small economies, for
+which the fixed cost of a run (Python glue per phase, kernel calls, building the result
+table, Mesa agent objects) matters as much as the per-worker work. For each size N this
+measures one whole run as a caller makes it, ``simulate(Params(n_workers=N), seed=s,
+n_periods=3)`` with its defaults (construction, the default burn-in, period 0, three
+recorded periods, the result DataFrame), against the floor of `bench_model.floor_work`
+(4 standard normals per worker, one argsort over N and 20 float64 operations over N)
+once for every period the run computes (burn-in + 1 + 3). Run and floor are interleaved
+in one process, each repeat with a new seed; the ratio is of the medians of process CPU
+time (the machine is shared: CPU time is less disturbed by other processes than wall
+time; wall-time medians are reported too). ``--agents`` also times runs with Mesa agent
+objects, ``--subset`` runs that ask for three statistics only (``columns=``). The last
+line of output is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+for path in (ROOT, ROOT / "benchmarks"):
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
+for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(var, "1")          # as bench_model: one BLAS thread
+
+SIZES = (1_000, 3_000, 10_000)
+PERIODS = 3
+
+
+SUBSET = ["gini_income", "dgini", "labor_share"]
+"""The statistics of the subset rows (`--subset`): a calibration target's few moments."""
+
+
+def measure_size(n: int, repeats: int, agents: bool | None,
+                 columns: list[str] | None = None) -> dict[str, Any]:
+    """Medians of `repeats` interleaved whole runs and floors at N workers."""
+    from abm import Params, simulate
+    from bench_model import floor_work
+
+    params = Params(n_workers=n)
+    kwargs: dict[str, Any] = {} if agents is None else {"agents": agents}
+    if columns is not None:
+        kwargs["columns"] = columns
+    phase_runs = params.burn_in + 1 + PERIODS
+    floor = floor_work(n)
+
+    def floor_run() -> None:
+        for _ in range(phase_runs):
+            floor()
+
+    simulate(params, seed=0, n_periods=PERIODS, **kwargs)      # warm both up
+    floor_run()
+    run_cpu, run_wall, floor_cpu, floor_wall = [], [], [], []
+    for seed in range(1, repeats + 1):
+        c, t = time.process_time(), time.perf_counter()
+        simulate(params, seed=seed, n_periods=PERIODS, **kwargs)
+        run_wall.append(time.perf_counter() - t)
+        run_cpu.append(time.process_time() - c)
+        c, t = time.process_time(), time.perf_counter()
+        floor_run()
+        floor_wall.append(time.perf_counter() - t)
+        floor_cpu.append(time.process_time() - c)
+    med = statistics.median
+    return {"n_workers": n, "agents": "default" if agents is None else agents,
+            "columns": "all" if columns is None else columns,
+            "periods_computed": phase_runs, "repeats": repeats,
+            "run_cpu_ms": med(run_cpu) * 1e3, "floor_cpu_ms": med(floor_cpu) * 1e3,
+            "run_over_floor": med(run_cpu) / med(floor_cpu),
+            "run_wall_ms": med(run_wall) * 1e3, "floor_wall_ms": med(floor_wall) * 1e3,
+            "run_over_floor_wall": med(run_wall) / med(floor_wall)}
+
+
+def main(argv: list[str] | None = None) -> dict[str, Any]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=15, help="runs per size (median)")
+    parser.add_argument("--agents", action="store_true",
+                        help="also time runs with Mesa agent objects")
+    parser.add_argument("--subset", action="store_true",
+                        help=f"also time runs measuring only {SUBSET}")
+    parser.add_argument("--out", type=Path, help="also write the JSON object here")
+    args = parser.parse_args(argv)
+    load_before = list(os.getloadavg())
+    rows = []
+    for n in SIZES:
+        kinds = [(None, None)] + [(True, None)] * args.agents + [(None, SUBSET)] * args.subset
+        for agents, columns in kinds:
+            r = measure_size(n, args.repeats, agents, columns)
+            rows.append(r)
+            label = "all" if columns is None else "subset"
+            print(f"n={n:>6,} agents={r['agents']!s:7} {label:6}  "
+                  f"run {r['run_cpu_ms']:7.2f} ms CPU  "
+                  f"floor {r['floor_cpu_ms']:6.2f} ms  run/floor {r['run_over_floor']:5.2f} "
+                  f"(wall {r['run_over_floor_wall']:5.2f})", flush=True)
+    by_n = {r["n_workers"]: r["run_over_floor"] for r in rows
+            if r["agents"] == "default" and r["columns"] == "all"}
+    result = {"rows": rows, "load_before": load_before, "load_after": list(os.getloadavg()),
+              "goals": {"run_over_floor_3000 <= 2.0": by_n[3_000] <= 2.0,
+                        "run_over_floor_1000 <= 4": by_n[1_000] <= 4}}
+    line = json.dumps(result)
+    if args.out:
+        args.out.write_text(line + "\n", encoding="utf-8")
+    print(line)
+    return result
+
+
+if __name__ == "__main__":
+    main()
