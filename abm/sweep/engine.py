@@ -165,16 +165,24 @@ def _executor(client: Any, workers: int | None, sizer: Sizer) -> Iterator[Execut
 
 def _serial(tasks: Iterable[RunTask], sizer: Sizer) -> Iterator[BatchResult]:
     """Runs in this process, stored a batch (about `BATCH_SECONDS` of runs) at a time."""
-    outcomes: list[Outcome] = []
-    for task in tasks:
-        outcome = simulate_task(task)
+    yield from _in_batches((simulate_task(task) for task in tasks), sizer)
+
+
+def _in_batches(outcomes: Iterable[Outcome], sizer: Sizer) -> Iterator[BatchResult]:
+    """Runs computed in this process, packed into batches as `sizer` sizes them.
+
+    Each run's CPU time updates the sizer before the batch it closes is packed; the last,
+    partial batch is packed when the runs end.
+    """
+    batch: list[Outcome] = []
+    for outcome in outcomes:
         sizer.observe([outcome.cpu_time])
-        outcomes.append(outcome)
-        if len(outcomes) >= sizer.size(None, 1):
-            yield BatchResult.pack(outcomes)
-            outcomes = []
-    if outcomes:
-        yield BatchResult.pack(outcomes)
+        batch.append(outcome)
+        if len(batch) >= sizer.size(None, 1):
+            yield BatchResult.pack(batch)
+            batch = []
+    if batch:
+        yield BatchResult.pack(batch)
 
 
 def _on_cluster(client: Any, tasks: Iterable[RunTask], session: str,
@@ -198,21 +206,17 @@ def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int, session: str,
     estimate of a run's time, which sizes the batches sent to the workers.
     """
     feeder = _Feeder(tasks, session, sizer)
+
+    def until_ready(start: LocalStart) -> Iterator[Outcome]:
+        while WARM_START and not start.ready:
+            task = feeder.take()
+            if task is None:
+                return
+            yield simulate_task(task)
+
     with LocalStart(n_workers, on_ready=feeder.attach) as start:
         try:
-            outcomes: list[Outcome] = []
-            while WARM_START and not start.ready:
-                task = feeder.take()
-                if task is None:
-                    break
-                outcome = simulate_task(task)
-                sizer.observe([outcome.cpu_time])
-                outcomes.append(outcome)
-                if len(outcomes) >= sizer.size(None, 1):
-                    yield BatchResult.pack(outcomes)
-                    outcomes = []
-            if outcomes:
-                yield BatchResult.pack(outcomes)
+            yield from _in_batches(until_ready(start), sizer)
             start.wait()
             yield from feeder.results()
         finally:
