@@ -273,7 +273,7 @@ def stayer_sums(employer: np.ndarray, prev_employer: np.ndarray, wage: np.ndarra
                 prev_wage: np.ndarray, firm_change: np.ndarray) -> np.ndarray:
     """Sums for the OLS of stayers' Δlog wage on their firm's Δlog(VA/L).
 
-    numpy (`collect.rent_sharing_elasticity`): stayers are workers with the same employer
+    numpy (`estimates.rent_sharing_elasticity`): stayers are workers with the same employer
     as last period and positive wages both years, at firms whose change `firm_change`
     is defined (not NaN). Returns [n, Σx, Σy, Σx², Σxy], x the firm's change and
     y = log w − log w_prev.
