@@ -164,8 +164,18 @@ def _executor(client: Any, workers: int | None, sizer: Sizer) -> Iterator[Execut
 
 
 def _serial(tasks: Iterable[RunTask], sizer: Sizer) -> Iterator[BatchResult]:
-    """Runs in this process, stored a batch (about `BATCH_SECONDS` of runs) at a time."""
-    yield from _in_batches((simulate_task(task) for task in tasks), sizer)
+    """Runs in this process, stored a batch (about `BATCH_SECONDS` of runs) at a time.
+
+    Each batch is computed as a worker computes one (`execute_batch`), so runs of a
+    seed that share their past share it here too.
+    """
+    pending = iter(tasks)
+    while batch := list(itertools.islice(pending, sizer.size(None, 1))):
+        # runs computed alone go through this module's `simulate_task` (looked up here,
+        # at the call, as the rest of the engine does)
+        result = execute_batch(batch, lambda task: simulate_task(task))
+        sizer.observe(result.cpu_times)
+        yield result
 
 
 def _in_batches(outcomes: Iterable[Outcome], sizer: Sizer) -> Iterator[BatchResult]:

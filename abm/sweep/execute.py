@@ -21,6 +21,7 @@ import socket
 import time
 import traceback
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -137,9 +138,65 @@ def simulate_task(task: RunTask) -> Outcome:
                    tables={"model": model_df, **tables}, cpu_time=time.thread_time() - cpu)
 
 
-def execute_batch(tasks: list[RunTask]) -> BatchResult:
-    """Simulate the runs of a batch one after another and pack their tables compactly."""
-    return BatchResult.pack([simulate_task(task) for task in tasks])
+def execute_batch(tasks: list[RunTask],
+                  run_one: Callable[[RunTask], Outcome] | None = None) -> BatchResult:
+    """Simulate the runs of a batch and pack their tables compactly.
+
+    Runs of one seed that differ only in parameters acting after period 0 (an AI run and
+    its no-AI counterfactual, technology structures, policy levers: `abm.branch`) share
+    one burn-in and period 0 when they travel in the same batch; every table equals the
+    separate run's bit for bit, so where a run was computed never shows in the results.
+    `run_one` computes a run on its own (default `simulate_task`).
+    """
+    run_one = simulate_task if run_one is None else run_one
+    outcomes: dict[int, Outcome] = {}
+    for group in _shared_groups(tasks):
+        if len(group) > 1:
+            outcomes.update(_simulate_branches(group, run_one))
+        else:
+            outcomes[group[0].run_id] = run_one(group[0])
+    return BatchResult.pack([outcomes[task.run_id] for task in tasks])
+
+
+def _shared_groups(tasks: list[RunTask]) -> list[list[RunTask]]:
+    """The batch's runs grouped by (seed, past): model tables only, in order of arrival.
+
+    Runs that keep cross-sections run alone (they step their own model).
+    """
+    from abm.branch import past_key
+
+    groups: dict[Any, list[RunTask]] = {}
+    for task in tasks:
+        key = (("alone", task.run_id) if task.workers_at or task.firms_at
+               else (task.seed, past_key(task.params)))
+        groups.setdefault(key, []).append(task)
+    return list(groups.values())
+
+
+def _simulate_branches(group: list[RunTask], run_one: Callable[[RunTask], Outcome]
+                       ) -> dict[int, Outcome]:
+    """Runs sharing a past, as branches of one burn-in (`abm.branch.branch`).
+
+    The group's CPU and wall time are split evenly over its runs (they feed only batch
+    sizing and the journal). If the shared computation fails, each run is simulated on
+    its own, so that an error is recorded against the run that causes it.
+    """
+    from abm.branch import after_zero_names, branch
+
+    marked = after_zero_names()
+    base = group[0].params
+    variants = {str(t.run_id): {k: getattr(t.params, k) for k in marked
+                                if getattr(t.params, k) != getattr(base, k)} for t in group}
+    start, cpu = time.perf_counter(), time.thread_time()
+    try:
+        frames = branch(base, seed=group[0].seed, variants=variants)
+    except Exception:                                   # attribute the error to its run
+        return {t.run_id: run_one(t) for t in group}
+    wall = (time.perf_counter() - start) / len(group)
+    cpu_each = (time.thread_time() - cpu) / len(group)
+    host = host_label()
+    return {t.run_id: Outcome(t.run_id, wall, host, tables={"model": frames[str(t.run_id)]},
+                              cpu_time=cpu_each) for t in group}
 
 
 def execute_run(task: RunTask) -> RunResult:

@@ -121,6 +121,26 @@ def test_batched_and_single_run_sweeps_store_the_same_dataset(tmp_path):
     assert len(list((tmp_path / "three" / "model").glob("run-*.parquet"))) == -(-runs // 3)
 
 
+def test_pairs_in_a_batch_share_their_past_and_equal_separate_runs(tmp_path, small_spec,
+                                                                  monkeypatch):
+    """AI and no-AI runs of a seed (they differ only after period 0) branch from one
+    burn-in when they travel together; the stored dataset equals the one-run-per-batch
+    sweep's bit for bit, and the shared path was taken (one burn-in per seed)."""
+    import importlib
+
+    branching = importlib.import_module("abm.branch")   # the module (abm.branch is the function)
+    spec = {**small_spec, "grid": {"ai_enabled": [True, False]}}
+    one = run_sweep(spec, tmp_path / "one", "serial", progress=False, batch=1)
+    calls: list[int] = []
+    real = branching.branch
+    monkeypatch.setattr(branching, "branch",
+                        lambda *a, **k: calls.append(len(k["variants"])) or real(*a, **k))
+    paired = run_sweep(spec, tmp_path / "paired", "serial", progress=False, batch=6)
+    pd.testing.assert_frame_equal(paired, one, check_exact=True)
+    # 2 variants x 3 seeds in one batch of 6: three burn-ins, each shared by a pair
+    assert calls == [2, 2, 2]
+
+
 # -- kill -9 at every stage of a batch --------------------------------------------------
 _KILL = """
 import os, sys
