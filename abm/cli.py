@@ -15,9 +15,9 @@ import importlib
 import sys
 from pathlib import Path
 
+from abm.cli_checks import refuse
 from abm.params import ParameterError
 
-EXIT_BAD_INPUT = 2
 
 # subcommands implemented in their own modules: name -> (module, one-line help)
 DELEGATED = {
@@ -124,8 +124,7 @@ def main(argv: list[str] | None = None) -> int:
             return _cmd_run(args)
         return _cmd_scenarios()
     except (ParameterError, ValueError) as exc:
-        print(f"abm: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return refuse(exc)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 Every tool (`abm run`, `abm regimes`, `abm empirics`) refuses a bad argument with one
 line and exit status 2 before it simulates anything. These are the pieces they share:
-an argument parser that raises instead of printing usage and exiting, and the check of
+the refusal itself (`refuse`), an argument parser that raises instead of printing usage and exiting, and the check of
 an output folder, which probes by creating a file because permission bits do not stop
 root.
 """
@@ -10,8 +10,18 @@ root.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 from pathlib import Path
+
+EXIT_BAD_INPUT = 2
+"""Exit status of every refused command line."""
+
+
+def refuse(message: object) -> int:
+    """Print the one-line refusal `abm: error: MESSAGE` on stderr; return `EXIT_BAD_INPUT`."""
+    print(f"abm: error: {message}", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 class BadInput(ValueError):

@@ -18,9 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from abm.cli_checks import BadInput, RaisingParser, check_out_folder
+from abm.cli_checks import BadInput, RaisingParser, check_out_folder, refuse
 
-EXIT_BAD_INPUT = 2
 MAX_SEEDS = 200
 
 
@@ -63,15 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _validate(argv)
     except BadInput as exc:          # refused before pandas is imported
-        print(f"abm: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return refuse(exc)
     from analysis.empirics.data import DataError, load_all
 
     try:
         oews_df, exposures = load_all(args.data)
     except DataError as exc:
-        print(f"abm: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return refuse(exc)
     return _execute(args, oews_df, exposures)
 
 

@@ -18,9 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from abm.cli_checks import BadInput, RaisingParser, check_out_folder
+from abm.cli_checks import BadInput, RaisingParser, check_out_folder, refuse
 
-EXIT_BAD_INPUT = 2
 STANDARD_MAPS = (("xi", "asset_gini"), ("proprietary_share", "xi"))
 
 
@@ -123,15 +122,13 @@ def main(argv: list[str] | None = None) -> int:
         args = _parser().parse_args(argv)
         base, fixed, maps = _validate(args)
     except BadInput as exc:
-        print(f"abm: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return refuse(exc)
     from abm.sweep import ClusterError
 
     try:
         return _execute(args, base, fixed, maps)
     except ClusterError as exc:          # an unreachable scheduler is bad input too
-        print(f"abm: error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return refuse(exc)
 
 
 def _execute(args: argparse.Namespace, base: Any, fixed: dict[str, Any], maps: list) -> int:

@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from abm.cli_checks import refuse
+
 if TYPE_CHECKING:
     from abm.sweep.store import SweepStatus
 
@@ -31,7 +33,6 @@ if TYPE_CHECKING:
 # --help` and a usage error answer without them.
 
 EXIT_FAILED_RUNS = 1
-EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 MAX_LISTED_FAILURES = 10
 
@@ -73,8 +74,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _error(message: str) -> int:
-    print(f"abm: error: {' '.join(str(message).split())}", file=sys.stderr)
-    return EXIT_BAD_INPUT
+    return refuse(" ".join(str(message).split()))
 
 
 def main(argv: list[str] | None = None) -> int:
