@@ -65,11 +65,7 @@ def binned_scatter(panels: dict[str, pd.DataFrame], path: Path,
     axes[0, 0].legend(fontsize=7, frameon=False)
     fig.suptitle("OEWS detailed occupations: wage changes by AI exposure "
                  f"({BINS} equal-count bins, OLS line)", fontsize=10)
-    fig.tight_layout()
-    out = path.with_suffix(".png")
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return _save(fig, path)
 
 
 def aggregation(table: pd.DataFrame, path: Path) -> Path:
@@ -87,11 +83,7 @@ def aggregation(table: pd.DataFrame, path: Path) -> Path:
     ax.set_xlabel("Δ log(P90/P10) of wages (±2 se across seeds)")
     ax.legend(fontsize=7, frameon=False, loc="best")
     ax.set_title("What occupation-level regressions recover in the model", fontsize=10)
-    fig.tight_layout()
-    out = path.with_suffix(".png")
-    fig.savefig(out, dpi=110)
-    plt.close(fig)
-    return out
+    return _save(fig, path)
 
 
 def gain_gradient(gains: pd.DataFrame, path: Path) -> Path:
@@ -105,6 +97,11 @@ def gain_gradient(gains: pd.DataFrame, path: Path) -> Path:
     ax.set_ylabel("relative gain, AI vs no AI (same worker)")
     ax.legend(fontsize=6, frameon=False)
     ax.set_title("H1: gains by ability on exposed tasks (paired runs, ±2 SE)", fontsize=10)
+    return _save(fig, path)
+
+
+def _save(fig: plt.Figure, path: Path) -> Path:
+    """Lay out, write `path` as PNG and close the figure (it holds memory until closed)."""
     fig.tight_layout()
     out = path.with_suffix(".png")
     fig.savefig(out, dpi=110)
