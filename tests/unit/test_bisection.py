@@ -8,31 +8,14 @@ import numpy as np
 import pytest
 
 from abm.fused import screening as fcut
+from tests.reference.model import hiring_standard
 
 
 def _all_halvings(count: np.ndarray, mean: np.ndarray, sd: np.ndarray, lowest: int,
                   vacancies: float) -> float:
-    """The rule as stated: the bracket of `hiring_standard`, halved BISECTIONS times."""
-    pool, lo, hi = 0.0, math.inf, -math.inf
-    for e in range(lowest, count.size):
-        if count[e] > 0:
-            pool += float(count[e])
-            lo = min(lo, mean[e] - 8.0 * sd[e])
-            hi = max(hi, mean[e] + 8.0 * sd[e])
-    if pool <= vacancies:
-        return -math.inf
-    lo, hi = lo - 1.0, hi + 1.0
-    for _ in range(fcut.BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        above = 0.0
-        for e in range(lowest, count.size):
-            if count[e] > 0:
-                above += float(count[e]) * fcut.upper_tail(mid, mean[e], sd[e])
-        if above > vacancies:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
+    """The rule as stated: the per-agent reference's standard, its bracket halved
+    BISECTIONS times (levels from `lowest` up evaluated)."""
+    return hiring_standard(count.tolist(), mean.tolist(), sd.tolist(), [lowest], vacancies)
 
 
 @pytest.mark.parametrize("seed", range(6))
