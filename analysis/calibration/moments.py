@@ -74,6 +74,17 @@ FIRST_PERIOD: dict[str, int] = {
 """Earliest period a statistic says anything: AI gains are NaN at period 0 (nobody has
 AI) and the Gini changes are exactly 0 there."""
 
+UNDEFINED: dict[str, str] = {
+    "ai_gain_same_access": "no employed worker on an AI-augmentable task",
+    "ai_gain_bottom_quintile": "no employed worker on an AI-augmentable task",
+    "ai_gain_top_quintile": "no employed worker on an AI-augmentable task",
+    "education_premium": "no variation in schooling among the employed (e.g. a return "
+                         "to schooling so low that nobody is schooled)",
+    "rent_sharing_elasticity": "fewer than 10 stayers or no firm-level variation in value "
+                               "added per worker",
+}
+"""Why a statistic can be NaN, for the error message."""
+
 _NEEDS: dict[str, tuple[str, ...]] = {"dgini_ai": ("gini_income",)}
 
 
@@ -152,11 +163,11 @@ def seed_moments(theta: Mapping[str, float], *, targets: Targets, seeds: Sequenc
         for t in targets.targets:
             value = statistic_at(frames, t.statistic, t.period)
             if not math.isfinite(value):
+                why = UNDEFINED.get(t.statistic, "the statistic is undefined there")
                 raise MomentError(
                     f"moment {t.name} ({t.statistic} at period {t.period}) is {value} at "
-                    f"seed {seed}, theta {_fmt(theta)} (n_workers={params.n_workers}); it "
-                    "is undefined there (e.g. no employed worker on an AI-augmentable task, "
-                    "or too few stayers): move the start or bounds, or use more workers")
+                    f"seed {seed}, theta {_fmt(theta)} (n_workers={params.n_workers}): "
+                    f"{why}; move the start or the bounds, or use more workers")
             row[t.name] = value
         rows.append(row)
     return pd.DataFrame(rows, index=pd.Index(seeds, name="seed"), columns=targets.names)
