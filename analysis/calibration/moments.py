@@ -81,8 +81,9 @@ UNDEFINED: dict[str, str] = {
     "ai_gain_same_access": "no employed worker on an AI-augmentable task",
     "ai_gain_bottom_quintile": "no employed worker on an AI-augmentable task",
     "ai_gain_top_quintile": "no employed worker on an AI-augmentable task",
-    "education_premium": "no variation in schooling among the employed (e.g. a return "
-                         "to schooling so low that nobody is schooled)",
+    "education_premium": "no variation in schooling among the employed (a return to "
+                         "schooling so low that nobody is schooled, or so high against "
+                         "little ability dispersion that everyone is at the top level)",
     "rent_sharing_elasticity": "fewer than 10 stayers or no firm-level variation in value "
                                "added per worker",
 }
