@@ -260,3 +260,54 @@ def lognormal_sigma_for_gini(g: float) -> float:
     from scipy.special import ndtri
 
     return float(np.sqrt(2.0) * ndtri((1.0 + g) / 2.0))
+
+
+ATKINSON_AVERSIONS = (1.0, 2.0)
+"""Inequality aversions ε of the recorded Atkinson indices: ε = 1 (log utility) and
+ε = 2, the range Atkinson (1970, J. Econ. Theory 2(3), doi:10.1016/0022-0531(70)90039-6)
+computed for his cross-country comparisons."""
+
+
+def income_shares(v: np.ndarray) -> tuple[float, float]:
+    """(bottom-50% share, top-10% share) of values sorted ascending.
+
+    The bottom half is the ⌊n/2⌋ lowest, the top decile the ⌈n/10⌉ highest (ties broken
+    by the sort's order, which does not change the sums). A zero or negative total gives
+    NaN: a share of nothing is not a reading of equality or concentration.
+    """
+    n = v.size
+    if n == 0:
+        return float("nan"), float("nan")
+    total = float(np.add.reduce(v))
+    if not total > 0:
+        return float("nan"), float("nan")
+    bottom = float(np.add.reduce(v[: n // 2])) / total
+    top_count = -(-n // 10)                 # ⌈n/10⌉
+    top = float(np.add.reduce(v[n - top_count:])) / total
+    return bottom, top
+
+
+def atkinson(v: np.ndarray, epsilon: float) -> tuple[float, float]:
+    """(Atkinson index A_ε, equally-distributed-equivalent income y_ε) of incomes `v`.
+
+    y_ε = [mean(y^(1−ε))]^(1/(1−ε)) for ε ≠ 1 and exp(mean(log y)) at ε = 1: the income
+    which, given to everyone, yields the same social welfare (sum of y^(1−ε)/(1−ε)) as
+    the actual distribution; A_ε = 1 − y_ε/mean(y) (Atkinson 1970, J. Econ. Theory 2(3),
+    pp. 244-263). Welfare is compared through y_ε, which combines mean and inequality.
+    For ε ≥ 1 a zero income puts y_ε at its limit 0 (A = 1); a negative income or a
+    non-positive mean leaves both undefined (NaN).
+    """
+    v = np.asarray(v, dtype=float)
+    if v.size == 0:
+        return float("nan"), float("nan")
+    mean = float(np.add.reduce(v)) / v.size
+    if not mean > 0 or (v < 0).any() or not np.isfinite(v).all():
+        return float("nan"), float("nan")
+    if epsilon >= 1.0 and (v == 0).any():
+        return 1.0, 0.0
+    if epsilon == 1.0:
+        ede = float(np.exp(np.add.reduce(np.log(v)) / v.size))
+    else:
+        power = 1.0 - epsilon
+        ede = float((np.add.reduce(v ** power) / v.size) ** (1.0 / power))
+    return unit_interval(1.0 - ede / mean), ede

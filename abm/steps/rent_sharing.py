@@ -137,8 +137,10 @@ def run(model: LaborMarketModel) -> None:
                                    p.public_equity)
     w.capital_income = capital
     transfer, income = np.empty(w.n), np.empty(w.n)
-    benefits.settle(model, (public_pool + vendor_pool + np.add.reduce(taxes)) / w.n,
-                    transfer, income)
+    # the equal rebate: taxes and public equity, less the equal levy that finances this
+    # year's education subsidies (exactly the rebate without subsidies: x − 0.0 = x)
+    benefits.settle(model, (public_pool + vendor_pool + np.add.reduce(taxes)
+                            - eco.edu_subsidy_total) / w.n, transfer, income)
     w.transfer, w.income = transfer, income
     # the mean over the employed, summed as numpy sums their wages in worker order
     wage_e = loops.employed_values(w.employer, w.wage)
