@@ -111,7 +111,7 @@ COLUMNS: dict[str, str] = {
                         "(unemployment_benefits_total / wages_total)",
     "edu_subsidy_total": "Σ education subsidies paid by the state this year (edu_subsidy "
                          "times the schooling cost of the workers who re-chose), financed "
-                         "by an equal levy on every person inside the transfers",
+                         "by a proportional levy on persons' income inside the transfers",
     "mean_income": "mean of persons' income (wage + capital income + transfer), all persons",
     "income_share_bottom50": "share of all persons' income received by the poorer half "
                              "(the ⌊n/2⌋ lowest incomes)",

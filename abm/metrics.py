@@ -308,6 +308,8 @@ def atkinson(v: np.ndarray, epsilon: float) -> tuple[float, float]:
     if epsilon == 1.0:
         ede = float(np.exp(np.add.reduce(np.log(v)) / v.size))
     else:
+        # in units of the mean, so that incomes near 0 overflow only where y_ε → 0
         power = 1.0 - epsilon
-        ede = float((np.add.reduce(v ** power) / v.size) ** (1.0 / power))
+        with np.errstate(over="ignore"):
+            ede = mean * float((np.add.reduce((v / mean) ** power) / v.size) ** (1.0 / power))
     return unit_interval(1.0 - ede / mean), ede

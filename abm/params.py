@@ -139,7 +139,7 @@ class Params:
                                 "requirements near 0 (0.03 levels); 0 by default")
     edu_subsidy: float = _p(0.0, 0.0, 1.0, hi_open=True, unit="share",
                             doc="retraining credit: share of education cost paid by the "
-                                "state, financed by an equal levy on every person")
+                                "state, financed by a proportional levy on persons' income")
     retooling_rate: float = _p(0.1, 0.0, 1.0, unit="1/year",
                                doc="share of workers who may re-choose education (and, with "
                                    "occupational_choice, their task) each year")

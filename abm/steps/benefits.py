@@ -96,6 +96,27 @@ def settle(model: LaborMarketModel, pool: float, transfer: np.ndarray,
     eco.benefits_total, eco.payroll_tax_rate = paid * claims_total, tax
 
 
+def finance_schooling(model: LaborMarketModel, pool: float, transfer: np.ndarray,
+                      income: np.ndarray) -> None:
+    """Raise this year's education subsidies by a proportional levy on income before the
+    equal rebate (wage net of the payroll tax + capital income + benefit).
+
+    The education phase left the subsidies claimed in `economy.edu_subsidy_total`; the
+    rate is claimed/base, at most 1 (then every subsidy is paid in the share base/claimed,
+    as benefits are rationed), and the total paid replaces the claim. A levy on income
+    rather than per head keeps every income non-negative: income after it is
+    (1 − rate)·(income before the rebate) + rebate. Without subsidies nothing changes.
+    """
+    eco, w = model.economy, model.economy.workers
+    if eco.edu_subsidy_total <= 0.0:
+        eco.edu_subsidy_total = 0.0
+        return
+    base = loops.levy_base(income, pool)
+    rate = min(eco.edu_subsidy_total / base, 1.0) if base > 0.0 else 0.0
+    loops.levy(w.wage, w.capital_income, pool, rate, transfer, income)
+    eco.edu_subsidy_total = rate * base
+
+
 def outside_options(p: Params, human_capital: np.ndarray, task: np.ndarray, employer: np.ndarray,
                     skill_intensity: np.ndarray, ai_per_task: np.ndarray, fringe: float,
                     commodity: float) -> tuple[np.ndarray, np.ndarray]:

@@ -21,8 +21,8 @@ on education, so it cannot change the choice. The cost falls with ability, so ed
 is informative about ability: that is what makes credentials worth screening on.
 Retooling speed and cost are the policy levers "retraining credits". The state's part
 of the cost, s·κ·c_i·e²·w̄/θ for each worker who re-chose this year, is summed in
-`economy.edu_subsidy_total` and financed by an equal levy on every person (the
-rent-sharing phase deducts it from the equal rebate), so the budget closes every year.
+`economy.edu_subsidy_total` and financed in the rent-sharing phase by a proportional
+levy on persons' income (`benefits.finance_schooling`), so the budget closes every year.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ Statistics at the final period T (the base's `n_periods` unless overridden), per
 
 - level of each of `STATISTICS` in the AI economy (`unemployment` = 1 − employment rate);
 - `d_<stat>`: lever minus base, same seed, both with AI (the lever's effect);
+- `pct_<stat>` for the income levels of `RELATIVE`: the same in percent of the base;
 - `dgini_ai`: Gini of income with AI minus without AI, both under the policy (AI's
   effect on inequality in the policy's own economy; for the base, the base's);
 - `dgini_ai_vs_base`: the lever's `dgini_ai` minus the base's (how much the lever
@@ -38,6 +39,9 @@ STATISTICS = ("gini_income", "mean_income", "labor_share", "income_share_bottom5
               "ede_income_1", "ede_income_2", "mean_education", "diagnostic_variance",
               "codifiable_employment_share", "taxes_total", "edu_subsidy_total")
 """Model columns (and `unemployment`) summarised per policy at period T."""
+
+RELATIVE = ("mean_income", "ede_income_1", "ede_income_2")
+"""Levels also compared in percent of the base's, seed by seed (`pct_<stat>`)."""
 
 SCENARIO = "baseline"
 """Scenario the sweep starts from; the base's differences from it go into `fixed`."""
@@ -142,6 +146,8 @@ def per_seed(df: pd.DataFrame, plan: dict[str, Params], periods: int) -> pd.Data
         if name != BASE:
             for s in STATISTICS:
                 values[f"d_{s}"] = on.loc[seeds, s] - base_on.loc[seeds, s]
+            for s in RELATIVE:
+                values[f"pct_{s}"] = 100.0 * (on.loc[seeds, s] / base_on.loc[seeds, s] - 1.0)
             values["dgini_ai_vs_base"] = dgini - base_dgini.loc[seeds]
         for stat, series in values.items():
             for seed, v in series.items():

@@ -1134,9 +1134,7 @@ class ReferenceModel(mesa.Model):
             for i in self.compute_owners:
                 self.workers[i].capital_income += dividend
         taxes = np.sum([f.taxes for f in self.firms])
-        # the equal levy that finances this year's education subsidies comes off the rebate
-        rebate = float((public_pool + vendor_pool + taxes - self.edu_subsidy_total)
-                       / len(self.workers))
+        rebate = float((public_pool + vendor_pool + taxes) / len(self.workers))
         self.agents_by_type[Worker].do("count_spell")
         self.benefits_total = self.payroll_tax_rate = 0.0
         if p.unemployment_benefit == 0.0 or all(w.employer is not None for w in self.workers):
@@ -1161,9 +1159,25 @@ class ReferenceModel(mesa.Model):
             for w in self.workers:
                 w.receive_income(rebate, paid, tax)
             self.benefits_total, self.payroll_tax_rate = paid * claims, tax
+        self.finance_schooling(rebate)
         wages = [w.wage for w in self.workers if w.employer is not None]
         if wages:
             self.mean_wage = float(np.mean(wages))
+
+    def finance_schooling(self, rebate: float) -> None:
+        """The education subsidies claimed this year, raised by a proportional levy on
+        each person's income before the rebate (rate at most 1: then rationed)."""
+        if self.edu_subsidy_total <= 0.0:
+            self.edu_subsidy_total = 0.0
+            return
+        base = 0.0
+        for w in self.workers:              # one at a time, in index order
+            base += w.income - rebate
+        rate = min(self.edu_subsidy_total / base, 1.0) if base > 0.0 else 0.0
+        for w in self.workers:
+            w.transfer = w.transfer - rate * (w.income - rebate)
+            w.income = w.wage + w.capital_income + w.transfer
+        self.edu_subsidy_total = rate * base
 
     def accumulation_phase(self) -> None:
         """Phase 6: firms reinvest owners' income in their assets."""

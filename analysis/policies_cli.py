@@ -1,0 +1,171 @@
+"""`abm policies`: each policy lever against the unchanged economy, on common seeds.
+
+    abm policies --out results/policies
+        every lever (analysis/policies/levers.py) against the base economy: the calibrated
+        one if scenarios/calibrated.py exists, else the defaults;
+    abm policies --out DIR --levers rent_sharing,ai_rent_tax --seeds 20 --periods 30
+        some levers, more seeds, another horizon;
+    abm policies --out DIR --scheduler tcp://host:8786
+        on a running Dask cluster.
+
+Writes DIR/policies.csv (policy, statistic, mean, se, n_seeds), DIR/per_seed.csv,
+DIR/policies.png and .pdf (the comparison figure), DIR/report.md and DIR/policies.log;
+the runs are stored in DIR/sweep, so rerunning resumes. Every input is checked before
+any simulation starts; a bad one prints one line `abm: error: ...` and exits with
+status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from abm.cli_checks import BadInput, RaisingParser, check_out_folder, refuse
+
+MAX_SEEDS = 1000
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = RaisingParser(prog="abm policies",
+                      description="Policy levers against the unchanged economy, paired on "
+                                  "common seeds (ΔGini, incomes, shares, welfare).")
+    p.add_argument("--out", required=True, help="output folder (rerunning resumes it)")
+    p.add_argument("--seeds", type=int, default=8, help="replicate seeds per policy (8)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="worker processes of the local Dask cluster (default: one per core)")
+    p.add_argument("--scheduler", default=None,
+                   help="Dask scheduler address tcp://host:port, or 'serial' (no Dask)")
+    p.add_argument("--levers", default=None,
+                   help="comma-separated lever names (default: all)")
+    p.add_argument("--periods", type=int, default=None,
+                   help="T, years after period 0 (default: the base economy's n_periods)")
+    p.add_argument("--n-workers", type=int, default=None,
+                   help="persons in each economy (default: the base economy's n_workers)")
+    p.add_argument("--root-seed", type=int, default=0, help="root of the replicate seeds (0)")
+    return p
+
+
+def base_economy() -> tuple[Any, str]:
+    """(base Params, where they come from): the calibrated economy if
+    `scenarios/calibrated.py` is importable, else the defaults."""
+    try:
+        from scenarios.calibrated import build_params
+    except ImportError:
+        from abm.params import Params
+
+        return Params(), "defaults (scenarios/calibrated.py not found)"
+    return build_params(), "calibrated (scenarios/calibrated.py)"
+
+
+def _validate(args: argparse.Namespace) -> tuple[Any, str, tuple[str, ...]]:
+    """Check every argument; return the base Params, its origin and the levers."""
+    from abm.params import ParameterError
+    from analysis.policies.levers import check_names, names
+
+    if not str(args.out).strip():
+        raise BadInput("--out must name a folder, got an empty string")
+    args.out = Path(args.out)
+    check_out_folder(args.out)
+    if not 2 <= args.seeds <= MAX_SEEDS:
+        raise BadInput(f"--seeds={args.seeds} must be between 2 and {MAX_SEEDS} (a standard "
+                       "error needs two)")
+    if args.workers is not None and args.workers < 1:
+        raise BadInput(f"--workers={args.workers} must be at least 1")
+    if args.scheduler is not None:
+        if args.workers is not None:
+            raise BadInput("--workers sizes the local cluster only; drop it with --scheduler")
+        if args.scheduler != "serial" and ":" not in args.scheduler:
+            raise BadInput(f"--scheduler={args.scheduler!r} must be 'serial' or a Dask "
+                           "scheduler address such as tcp://host:8786")
+    if args.periods is not None and args.periods < 1:
+        raise BadInput(f"--periods={args.periods} must be at least 1")
+    if args.root_seed < 0:
+        raise BadInput(f"--root-seed={args.root_seed} must be at least 0")
+    try:
+        levers = check_names(args.levers.split(",")) if args.levers is not None else names()
+    except ValueError as exc:
+        raise BadInput(f"--levers: {exc}") from None
+    base, origin = base_economy()
+    if not base.ai_enabled:
+        raise BadInput(f"the base economy ({origin}) has ai_enabled=False: policies are "
+                       "compared with and without AI")
+    try:
+        if args.n_workers is not None:
+            base = base.replace(n_workers=args.n_workers)
+        if args.periods is not None:
+            base = base.replace(n_periods=args.periods)
+    except ParameterError as exc:
+        raise BadInput(str(exc).replace("n_workers=", "--n-workers=")
+                       .replace("n_periods=", "--periods=")) from None
+    return base, origin, levers
+
+
+def _logger(out: Path) -> logging.Logger:
+    """Progress on the terminal (stdout) and in out/policies.log."""
+    log = logging.getLogger("abm.policies")
+    log.setLevel(logging.INFO)
+    log.handlers.clear()
+    log.propagate = False
+    fmt = logging.Formatter("%(asctime)s %(message)s", "%H:%M:%S")
+    for handler in (logging.StreamHandler(sys.stdout),
+                    logging.FileHandler(out / "policies.log", encoding="utf-8")):
+        handler.setFormatter(fmt)
+        log.addHandler(handler)
+    return log
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of `abm policies` (argv: the arguments after `policies`)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if any(a in ("-h", "--help") for a in argv):
+        _parser().print_help()
+        return 0
+    try:
+        args = _parser().parse_args(argv)
+        base, origin, levers = _validate(args)
+    except BadInput as exc:
+        return refuse(exc)
+    from abm.sweep import ClusterError, SpecError
+
+    try:
+        return _execute(args, base, origin, levers)
+    except (ClusterError, SpecError) as exc:    # an unreachable scheduler is bad input too
+        return refuse(" ".join(str(exc).split()))
+
+
+def _execute(args: argparse.Namespace, base: Any, origin: str,
+             levers: tuple[str, ...]) -> int:
+    from analysis.policies import figures, report, run
+
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    log = _logger(out)
+    start = time.monotonic()
+    command = "abm policies " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["policies"]
+                                         else sys.argv[1:])
+    log.info("base economy: %s; %d levers, %d seeds, T = %d, %d persons", origin,
+             len(levers), args.seeds, base.n_periods, base.n_workers)
+    client = args.scheduler
+    seeds = run.run(base, levers, seeds=args.seeds, out=out, periods=base.n_periods,
+                    client=client, workers=args.workers, root_seed=args.root_seed)
+    table = run.summarize(seeds)
+    seeds.to_csv(out / "per_seed.csv", index=False)
+    table.to_csv(out / "policies.csv", index=False)
+    log.info("wrote %s and %s", out / "policies.csv", out / "per_seed.csv")
+    paths = figures.comparison(table, out / "policies", seeds=args.seeds,
+                               periods=base.n_periods)
+    log.info("wrote %s", ", ".join(str(p) for p in paths))
+    seconds = time.monotonic() - start
+    text = report.markdown(table, base=base, origin=origin, levers=levers,
+                           seeds=args.seeds, command=command, seconds=seconds)
+    (out / "report.md").write_text(text, encoding="utf-8")
+    log.info("wrote %s (%.0f s in all)", out / "report.md", seconds)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
