@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
                       description="Policy levers against the unchanged economy, paired on "
                                   "common seeds (ΔGini, incomes, shares, welfare).")
     p.add_argument("--out", required=True, help="output folder (rerunning resumes it)")
-    p.add_argument("--seeds", type=int, default=8, help="replicate seeds per policy (8)")
+    p.add_argument("--seeds", type=int, default=16, help="replicate seeds per policy (16)")
     p.add_argument("--workers", type=int, default=None,
                    help="worker processes of the local Dask cluster (default: one per core)")
     p.add_argument("--scheduler", default=None,
@@ -139,11 +139,23 @@ def main(argv: list[str] | None = None) -> int:
 
 def _execute(args: argparse.Namespace, base: Any, origin: str,
              levers: tuple[str, ...]) -> int:
-    from analysis.policies import figures, report, run
-
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     log = _logger(out)
+    try:
+        return _report(args, base, origin, levers, log)
+    finally:
+        for handler in log.handlers:
+            handler.close()
+        log.handlers.clear()
+
+
+def _report(args: argparse.Namespace, base: Any, origin: str, levers: tuple[str, ...],
+            log: logging.Logger) -> int:
+    """Run the levers and write the table, the figure and the report."""
+    from analysis.policies import figures, report, run
+
+    out: Path = args.out
     start = time.monotonic()
     command = "abm policies " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["policies"]
                                          else sys.argv[1:])
