@@ -5,6 +5,8 @@
         one if scenarios/calibrated.py exists, else the defaults;
     abm policies --out DIR --levers rent_sharing,ai_rent_tax --seeds 20 --periods 30
         some levers, more seeds, another horizon;
+    abm policies --out DIR --set eta0=1.0 --set eta1=0.0
+        the levers in another base economy (here: all AI commodity);
     abm policies --out DIR --scheduler tcp://host:8786
         on a running Dask cluster.
 
@@ -18,6 +20,8 @@ status 2.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import logging
 import sys
 import time
@@ -46,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--n-workers", type=int, default=None,
                    help="persons in each economy (default: the base economy's n_workers)")
     p.add_argument("--root-seed", type=int, default=0, help="root of the replicate seeds (0)")
+    p.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="change a parameter of the base economy (repeatable), e.g. to "
+                        "compare the levers under commodity or proprietary AI")
     return p
 
 
@@ -63,7 +70,7 @@ def base_economy() -> tuple[Any, str]:
 
 def _validate(args: argparse.Namespace) -> tuple[Any, str, tuple[str, ...]]:
     """Check every argument; return the base Params, its origin and the levers."""
-    from abm.params import ParameterError
+    from abm.params import ParameterError, parse_assignment
     from analysis.policies.levers import check_names, names
 
     if not str(args.out).strip():
@@ -90,6 +97,13 @@ def _validate(args: argparse.Namespace) -> tuple[Any, str, tuple[str, ...]]:
     except ValueError as exc:
         raise BadInput(f"--levers: {exc}") from None
     base, origin = base_economy()
+    try:
+        changes = dict(parse_assignment(a) for a in args.set)
+        base = base.replace(**changes)
+    except ParameterError as exc:
+        raise BadInput(str(exc)) from None
+    if changes:
+        origin += " with " + ", ".join(f"{k}={v!r}" for k, v in changes.items())
     if not base.ai_enabled:
         raise BadInput(f"the base economy ({origin}) has ai_enabled=False: policies are "
                        "compared with and without AI")
@@ -116,6 +130,32 @@ def _logger(out: Path) -> logging.Logger:
         handler.setFormatter(fmt)
         log.addHandler(handler)
     return log
+
+
+class _Tee(io.TextIOBase):
+    """The sweep's progress stream: everything to the terminal (or pipe), and each
+    complete line without a carriage return (a bar's redraws) to the log."""
+
+    def __init__(self, stream: Any, log: logging.Logger) -> None:
+        self._stream, self._log, self._line = stream, log, ""
+
+    def isatty(self) -> bool:
+        return bool(getattr(self._stream, "isatty", lambda: False)())
+
+    def write(self, text: str) -> int:
+        self._stream.write(text)
+        self._line += text
+        *lines, self._line = self._line.split("\n")
+        for line in lines:
+            if line.strip() and "\r" not in line:
+                for handler in self._log.handlers:
+                    if isinstance(handler, logging.FileHandler):
+                        handler.stream.write(line + "\n")
+                        handler.flush()
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -161,9 +201,12 @@ def _report(args: argparse.Namespace, base: Any, origin: str, levers: tuple[str,
                                          else sys.argv[1:])
     log.info("base economy: %s; %d levers, %d seeds, T = %d, %d persons", origin,
              len(levers), args.seeds, base.n_periods, base.n_workers)
-    client = args.scheduler
-    seeds = run.run(base, levers, seeds=args.seeds, out=out, periods=base.n_periods,
-                    client=client, workers=args.workers, root_seed=args.root_seed)
+    # the sweep reports progress on stderr: a bar on a terminal, lines elsewhere; the
+    # lines (and the bar's last state) also go to the log
+    with contextlib.redirect_stderr(_Tee(sys.stderr, log)):
+        seeds = run.run(base, levers, seeds=args.seeds, out=out, periods=base.n_periods,
+                        client=args.scheduler, workers=args.workers,
+                        root_seed=args.root_seed)
     table = run.summarize(seeds)
     seeds.to_csv(out / "per_seed.csv", index=False)
     table.to_csv(out / "policies.csv", index=False)

@@ -20,6 +20,9 @@ BAD = [
     (["--periods", "0"], "--periods=0 must be at least 1"),
     (["--n-workers", "10"], "--n-workers=10"),
     (["--root-seed", "-1"], "--root-seed=-1"),
+    (["--set", "rent_share=0.3"], "unknown parameter 'rent_share'"),
+    (["--set", "xi=2"], "xi=2.0 is out of range"),
+    (["--set", "ai_enabled=false"], "ai_enabled=False"),
     (["--bogus"], "unrecognized arguments"),
 ]
 
