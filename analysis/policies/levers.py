@@ -177,8 +177,8 @@ LEVERS: dict[str, Lever] = {lever.name: lever for lever in (
           mechanism="the cost κ·c_i·(1 − s)·e²·w̄/θ of the education chosen falls (§3.4), "
                     "so workers choose more; credentials and human capital rise",
           budget="closed in the model: the state's part of the cost of this year's "
-                 "choosers is financed by an equal levy on every person, deducted from the "
-                 "rebate (docs/MODEL.md §3.6, edu_subsidy_total)",
+                 "choosers is raised the same year by a proportional levy on persons' "
+                 "income before the equal rebate (docs/MODEL.md §3.6, edu_subsidy_total)",
           condition="acts through those who re-choose; with retooling_rate = 0 after the "
                     "burn-in only the burn-in choices move",
           predicts="mean education rises: net(e) = B(e) − κ(1 − s)e²·w̄/θ has increasing "

@@ -25,6 +25,16 @@ COLUMNS = (
 )
 """(statistic, column header, scale) of the main table."""
 
+MECHANISMS = (
+    ("d_mean_education", "Δ mean education (levels)", 1.0),
+    ("d_diagnostic_variance", "Δ diagnostic variance V_D", 1.0),
+    ("d_codifiable_employment_share", "Δ codifiable share (pp)", 100.0),
+    ("d_tax_revenue_share", "Δ AI-rent tax revenue (% of output)", 100.0),
+    ("d_edu_subsidy_share", "Δ education subsidies (% of output)", 100.0),
+    ("d_atkinson_2", "Δ Atkinson ε=2", 1.0),
+)
+"""(statistic, header, scale) of the table of the channels the levers work through."""
+
 LEVELS = ("gini_income", "mean_income", "labor_share", "income_share_bottom50",
           "income_share_top10", "unemployment", "atkinson_1", "atkinson_2", "ede_income_1",
           "ede_income_2")
@@ -39,14 +49,14 @@ def cell(mean: float, se: float, scale: float = 1.0) -> str:
     return f"{m:+.{digits}f} ± {s:.{digits}f}" if not math.isnan(s) else f"{m:+.{digits}f}"
 
 
-def results_table(table: pd.DataFrame) -> str:
+def results_table(table: pd.DataFrame, columns: tuple = COLUMNS) -> str:
     """Markdown: one row per policy, mean ± seed SE of the paired statistics."""
     idx = table.set_index(["policy", "statistic"])
-    lines = ["| policy | " + " | ".join(h for _, h, _ in COLUMNS) + " |",
-             "|---|" + "---|" * len(COLUMNS)]
+    lines = ["| policy | " + " | ".join(h for _, h, _ in columns) + " |",
+             "|---|" + "---|" * len(columns)]
     for policy in dict.fromkeys(table["policy"]):
         cells = []
-        for stat, _, scale in COLUMNS:
+        for stat, _, scale in columns:
             if (policy, stat) in idx.index:
                 row = idx.loc[(policy, stat)]
                 cells.append(cell(float(row["mean"]), float(row["se"]), scale))
@@ -83,6 +93,10 @@ def markdown(table: pd.DataFrame, *, base: Any, origin: str, levers: tuple[str, 
         "base's, seed by seed; every other `Δ` is the lever's AI economy minus the base's "
         "AI economy at T, seed by seed. Entries are mean ± seed standard error.", "",
         results_table(table), "",
+        "The channels: each lever's paired difference in the statistic its mechanism "
+        "moves (docs/POLICIES.md); tax revenue and subsidies per year in percent of "
+        "output.", "",
+        results_table(table, MECHANISMS), "",
         "## The base economy at T", "", levels_table(table), "",
         "## The levers", "",
     ]

@@ -37,8 +37,10 @@ BASE = "base"
 STATISTICS = ("gini_income", "mean_income", "labor_share", "income_share_bottom50",
               "income_share_top10", "unemployment", "atkinson_1", "atkinson_2",
               "ede_income_1", "ede_income_2", "mean_education", "diagnostic_variance",
-              "codifiable_employment_share", "taxes_total", "edu_subsidy_total")
-"""Model columns (and `unemployment`) summarised per policy at period T."""
+              "codifiable_employment_share", "tax_revenue_share", "edu_subsidy_share")
+"""Model columns summarised per policy at period T, and three derived from them:
+`unemployment` = 1 − employment_rate, `tax_revenue_share` = taxes_total / output_total
+(the AI-rent tax, all rebated), `edu_subsidy_share` = edu_subsidy_total / output_total."""
 
 RELATIVE = ("mean_income", "ede_income_1", "ede_income_2")
 """Levels also compared in percent of the base's, seed by seed (`pct_<stat>`)."""
@@ -125,7 +127,9 @@ def _final(df: pd.DataFrame, p: Params, labels: list[str], periods: int,
     for k in labels:
         sel &= df[k] == getattr(p, k)
     rows = df[sel].set_index("seed").sort_index()
-    rows = rows.assign(unemployment=1.0 - rows["employment_rate"])
+    rows = rows.assign(unemployment=1.0 - rows["employment_rate"],
+                       tax_revenue_share=rows["taxes_total"] / rows["output_total"],
+                       edu_subsidy_share=rows["edu_subsidy_total"] / rows["output_total"])
     return rows
 
 
