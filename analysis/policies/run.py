@@ -4,9 +4,10 @@ Every policy (the base and each lever) is a point of one sweep, run with AI and 
 (`ai_enabled=False`, the no-AI counterfactual of the same seed). All points use the same
 seeds (common random numbers), so a lever's difference from the base is taken seed by
 seed and its standard error is the seed-to-seed SE of the paired differences. Runs of one
-seed that differ only in parameters acting after period 0 (`abm.branch`: the AI switch,
-open AI, the AI-rent tax, the deployment cadence) share one burn-in; the sweep runner
-does that batching, runs on Dask and resumes an interrupted run (`abm.sweep.run_sweep`).
+seed in one batch that differ only in parameters acting after period 0 (`abm.branch`)
+share one burn-in; each batch holds one policy's AI and no-AI runs of every seed, so each
+pair is two branches of one past. The sweep runner runs on Dask and resumes an
+interrupted run (`abm.sweep.run_sweep`).
 
 Statistics at the final period T (the base's `n_periods` unless overridden), per policy:
 
@@ -115,8 +116,10 @@ def run(base: Params, levers: tuple[str, ...], *, seeds: int, out: Path,
     periods = int(base.n_periods if periods is None else periods)
     plan = policies(base.replace(n_periods=periods), levers)
     spec = build_spec(plan, seeds=seeds, periods=periods, root_seed=root_seed)
+    # a batch of 2·seeds runs holds one policy's AI and no-AI runs of every seed (runs
+    # are numbered point by point, seeds innermost), so each pair shares its burn-in
     df = run_sweep(spec, Path(out) / "sweep", client=client, workers=workers,
-                   progress=progress)
+                   progress=progress, batch=2 * seeds)
     return per_seed(df, plan, periods)
 
 
