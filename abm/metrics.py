@@ -11,6 +11,8 @@ References:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from abm.fused import sorting
@@ -272,15 +274,15 @@ def income_shares(v: np.ndarray) -> tuple[float, float]:
     """(bottom-50% share, top-10% share) of values sorted ascending.
 
     The bottom half is the ⌊n/2⌋ lowest, the top decile the ⌈n/10⌉ highest (ties broken
-    by the sort's order, which does not change the sums). A zero or negative total gives
-    NaN: a share of nothing is not a reading of equality or concentration.
+    by the sort's order, which does not change the sums). As every share of amounts
+    (docs/MODEL.md §4), a share of a zero total is 0; a non-finite total gives NaN.
     """
     n = v.size
-    if n == 0:
-        return float("nan"), float("nan")
-    total = float(np.add.reduce(v))
-    if not total > 0:
-        return float("nan"), float("nan")
+    total = float(np.add.reduce(v)) if n else 0.0
+    if not math.isfinite(total):
+        return math.nan, math.nan
+    if total == 0.0:
+        return 0.0, 0.0
     bottom = float(np.add.reduce(v[: n // 2])) / total
     top_count = -(-n // 10)                 # ⌈n/10⌉
     top = float(np.add.reduce(v[n - top_count:])) / total
@@ -294,15 +296,16 @@ def atkinson(v: np.ndarray, epsilon: float) -> tuple[float, float]:
     which, given to everyone, yields the same social welfare (sum of y^(1−ε)/(1−ε)) as
     the actual distribution; A_ε = 1 − y_ε/mean(y) (Atkinson 1970, J. Econ. Theory 2(3),
     pp. 244-263). Welfare is compared through y_ε, which combines mean and inequality.
-    For ε ≥ 1 a zero income puts y_ε at its limit 0 (A = 1); a negative income or a
-    non-positive mean leaves both undefined (NaN).
+    As for the Gini (docs/MODEL.md §4), equal incomes, all zero included, give A = 0
+    and y_ε = the mean; for ε ≥ 1 some zero income among positive ones puts y_ε at its
+    limit 0 (A = 1); a negative or non-finite income leaves both undefined (NaN).
     """
     v = np.asarray(v, dtype=float)
-    if v.size == 0:
-        return float("nan"), float("nan")
+    if not np.isfinite(v).all() or (v < 0).any():
+        return math.nan, math.nan
+    if v.size == 0 or v.min() == v.max():
+        return 0.0, float(v[0]) if v.size else 0.0
     mean = float(np.add.reduce(v)) / v.size
-    if not mean > 0 or (v < 0).any() or not np.isfinite(v).all():
-        return float("nan"), float("nan")
     if epsilon >= 1.0 and (v == 0).any():
         return 1.0, 0.0
     if epsilon == 1.0:

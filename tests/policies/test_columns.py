@@ -23,7 +23,9 @@ def test_shares_of_a_small_array():
     assert bottom == pytest.approx(5 / 28) and top == pytest.approx(11 / 28)
     # equal incomes: each half and tenth holds its population share
     assert m.income_shares(np.full(10, 2.0)) == pytest.approx((0.5, 0.1))
-    assert all(math.isnan(x) for x in m.income_shares(np.zeros(4)))
+    # a share of nothing is 0, as every share of amounts (MODEL.md §4)
+    assert m.income_shares(np.zeros(4)) == (0.0, 0.0)
+    assert all(math.isnan(x) for x in m.income_shares(np.array([1.0, np.inf])))
 
 
 def test_atkinson_of_a_small_array():
@@ -37,7 +39,8 @@ def test_atkinson_of_a_small_array():
     assert ede2 == pytest.approx(300 / 131, rel=1e-12)
     assert a2 == pytest.approx(1 - 300 / 131 / 4, rel=1e-12)
     assert 0 < a1 < a2 < 1                                  # more aversion, more loss
-    assert m.atkinson(np.full(7, 3.0), 2.0) == pytest.approx((0.0, 3.0))
+    assert m.atkinson(np.full(7, 3.0), 2.0) == (0.0, 3.0)     # equality: no loss
+    assert m.atkinson(np.zeros(3), 1.0) == (0.0, 0.0)         # as the Gini: 0
     # a zero income: y_ε → 0 for ε ≥ 1 (index 1); a negative one: undefined
     assert m.atkinson(np.array([0.0, 1.0, 2.0]), 1.0) == (1.0, 0.0)
     assert all(math.isnan(x) for x in m.atkinson(np.array([-1.0, 2.0, 3.0]), 1.0))

@@ -1490,14 +1490,16 @@ def _income_distribution(incomes: list[float]) -> dict[str, float]:
     v = sorted(incomes)
     n, total = len(v), sum(v)
     out = {"mean_income": total / n}
-    if total > 0:
+    if total != 0:
         out["income_share_bottom50"] = sum(v[: n // 2]) / total
         out["income_share_top10"] = sum(v[n - math.ceil(n / 10):]) / total
-    else:
-        out["income_share_bottom50"] = out["income_share_top10"] = math.nan
+    else:                                    # a share of nothing is 0
+        out["income_share_bottom50"] = out["income_share_top10"] = 0.0
     for eps in (1, 2):
-        if total <= 0 or v[0] < 0:
+        if v[0] < 0:
             ede = index = math.nan
+        elif v[0] == v[-1]:                  # equal incomes, all zero included
+            ede, index = v[0], 0.0
         elif v[0] == 0:                      # someone without income: the limit
             ede, index = 0.0, 1.0
         else:
