@@ -2,8 +2,9 @@
 
 `check_invariants(model)` raises AssertionError with a description of the first
 violation: accounting that does not close (unemployment benefits included: they must
-equal the payroll tax raised; education subsidies: the equal levy must pay them), workers lost or double-counted, NaN or infinite values,
-or statistics outside their range (or defined where they cannot be).
+equal the payroll tax raised; education subsidies: the levy must raise them), workers
+lost or double-counted, NaN or infinite values, or statistics outside their range (or
+defined where they cannot be).
 """
 
 from __future__ import annotations

@@ -174,8 +174,8 @@ LEVERS: dict[str, Lever] = {lever.name: lever for lever in (
           lambda p: {"edu_subsidy": max(p.edu_subsidy, EDU_SUBSIDY_POLICY)},
           size=f"edu_subsidy from the base value to {EDU_SUBSIDY_POLICY}: " +
                "between the US and OECD-average public shares of tertiary spending",
-          mechanism="the cost κ·c_i·(1 − s)·e²·w̄/θ of the education chosen falls (§3.4), "
-                    "so workers choose more; credentials and human capital rise",
+          mechanism="the cost κ·c_i·(1 − s)·e²·w̄/θ of the education chosen falls "
+                    "(§3.4), so workers choose more; credentials and human capital rise",
           budget="closed in the model: the state's part of the cost of this year's "
                  "choosers is raised the same year by a proportional levy on persons' "
                  "income before the equal rebate (docs/MODEL.md §3.6, edu_subsidy_total)",

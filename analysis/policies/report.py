@@ -72,7 +72,8 @@ def levels_table(table: pd.DataFrame) -> str:
     lines = ["| statistic | base, mean ± SE |", "|---|---|"]
     for stat in LEVELS:
         if stat in base.index:
-            lines.append(f"| `{stat}` | {cell(float(base.loc[stat, 'mean']), float(base.loc[stat, 'se']))} |")
+            value = cell(float(base.loc[stat, "mean"]), float(base.loc[stat, "se"]))
+            lines.append(f"| `{stat}` | {value} |")
     return "\n".join(lines)
 
 
