@@ -60,3 +60,17 @@ def test_education_subsidy_is_paid_and_raised_by_the_levy():
     base, policy = _run(TINY), _run(LEVERS["edu_subsidy"].apply(TINY))
     assert all(r["edu_subsidy_total"] == 0.0 for r in base)
     assert all(r["edu_subsidy_total"] > 0.0 for r in policy)
+
+
+def test_subsidies_beyond_half_of_income_are_rationed_and_incomes_stay_non_negative():
+    """Schooling of five mean wages per level², 99.9% subsidised, on ten levels: the
+    claims exceed half of all income M, so the levy stops at 1/2 and raises M/2, which
+    (no public equity, no AI-rent tax, benefits = payroll tax) is half of output."""
+    from abm.steps.benefits import LEVY_MAX
+
+    p = TINY.replace(edu_subsidy=0.999, edu_cost=5.0, n_edu_levels=10, ai_rent_tax=0.0)
+    for row in _run(p):
+        out = row["output_total"]
+        assert row["edu_subsidy_total"] == pytest.approx(LEVY_MAX * out, rel=1e-9)
+        assert row["min_income"] >= 0.0
+        assert 0.0 <= row["gini_income"] <= 1.0

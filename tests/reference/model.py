@@ -1166,14 +1166,14 @@ class ReferenceModel(mesa.Model):
 
     def finance_schooling(self, rebate: float) -> None:
         """The education subsidies claimed this year, raised by a proportional levy on
-        each person's income before the rebate (rate at most 1: then rationed)."""
+        each person's income before the rebate (rate at most 1/2: then rationed)."""
         if self.edu_subsidy_total <= 0.0:
             self.edu_subsidy_total = 0.0
             return
         base = 0.0
         for w in self.workers:              # one at a time, in index order
             base += w.income - rebate
-        rate = min(self.edu_subsidy_total / base, 1.0) if base > 0.0 else 0.0
+        rate = min(self.edu_subsidy_total / base, 0.5) if base > 0.0 else 0.0
         for w in self.workers:
             w.transfer = w.transfer - rate * (w.income - rebate)
             w.income = w.wage + w.capital_income + w.transfer
