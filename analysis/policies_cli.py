@@ -61,11 +61,20 @@ def base_economy() -> tuple[Any, str]:
     `scenarios/calibrated.py` is importable, else the defaults."""
     try:
         from scenarios.calibrated import build_params
-    except ImportError:
+    except ModuleNotFoundError as exc:
+        if exc.name not in ("scenarios.calibrated", "scenarios"):
+            raise BadInput(f"scenarios/calibrated.py cannot be imported: {exc}") from None
         from abm.params import Params
 
         return Params(), "defaults (scenarios/calibrated.py not found)"
-    return build_params(), "calibrated (scenarios/calibrated.py)"
+    except Exception as exc:      # a calibration file that exists but is broken
+        raise BadInput("scenarios/calibrated.py cannot be imported: "
+                       f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
+    try:
+        return build_params(), "calibrated (scenarios/calibrated.py)"
+    except Exception as exc:
+        raise BadInput("scenarios/calibrated.py build_params() failed: "
+                       f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
 
 
 def _validate(args: argparse.Namespace) -> tuple[Any, str, tuple[str, ...]]:

@@ -94,6 +94,7 @@ def markdown(table: pd.DataFrame, *, base: Any, origin: str, levers: tuple[str, 
         "base's, seed by seed; every other `Δ` is the lever's AI economy minus the base's "
         "AI economy at T, seed by seed. Entries are mean ± seed standard error.", "",
         results_table(table), "",
+        "![Policy comparison: mean paired differences with 95% intervals](policies.png)", "",
         "The channels: each lever's paired difference in the statistic its mechanism "
         "moves (docs/POLICIES.md); tax revenue and subsidies per year in percent of "
         "output.", "",

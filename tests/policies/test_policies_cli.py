@@ -68,3 +68,24 @@ def test_a_tiny_run_writes_table_figure_and_report(tmp_path, capsys):
     # rerunning resumes: nothing is recomputed and the table is the same
     assert abm_main(argv) == 0
     pd.testing.assert_frame_equal(pd.read_csv(out / "policies.csv"), table)
+
+
+def test_a_calibrated_economy_is_used_when_it_exists(monkeypatch):
+    import sys
+    import types
+
+    from abm.params import Params
+    from analysis import policies_cli
+
+    module = types.ModuleType("scenarios.calibrated")
+    module.build_params = lambda: Params(xi=0.2)
+    monkeypatch.setitem(sys.modules, "scenarios.calibrated", module)
+    base, origin = policies_cli.base_economy()
+    assert base.xi == 0.2 and origin.startswith("calibrated")
+
+    def broken():
+        raise FileNotFoundError("analysis/data/calibrated.json")
+
+    module.build_params = broken
+    with pytest.raises(policies_cli.BadInput, match="calibrated.json"):
+        policies_cli.base_economy()
