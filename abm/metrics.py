@@ -310,6 +310,11 @@ def atkinson(v: np.ndarray, epsilon: float) -> tuple[float, float]:
         return 1.0, 0.0
     if epsilon == 1.0:
         ede = float(np.exp(np.add.reduce(np.log(v)) / v.size))
+    elif epsilon == 2.0:
+        # the harmonic mean, by division (a power of −1 costs seven times as much); an
+        # income so near 0 that 1/y overflows puts y_2 at its limit 0
+        with np.errstate(over="ignore", divide="ignore"):
+            ede = float(v.size / np.add.reduce(1.0 / v))
     else:
         # in units of the mean, so that incomes near 0 overflow only where y_ε → 0
         power = 1.0 - epsilon
