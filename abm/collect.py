@@ -109,6 +109,22 @@ COLUMNS: dict[str, str] = {
                                    "worker; inside the transfers)",
     "payroll_tax_rate": "payroll tax on wages that pays for the benefits "
                         "(unemployment_benefits_total / wages_total)",
+    "edu_subsidy_total": "Σ education subsidies paid by the state this year (edu_subsidy "
+                         "times the schooling cost of the workers who re-chose), financed "
+                         "by a proportional levy on persons' income inside the transfers",
+    "mean_income": "mean of persons' income (wage + capital income + transfer), all persons",
+    "income_share_bottom50": "share of all persons' income received by the poorer half "
+                             "(the ⌊n/2⌋ lowest incomes)",
+    "income_share_top10": "share of all persons' income received by the richest tenth "
+                          "(the ⌈n/10⌉ highest incomes)",
+    "atkinson_1": "Atkinson index of persons' income at inequality aversion ε = 1: "
+                  "1 − ede_income_1 / mean_income (Atkinson 1970, J. Econ. Theory 2(3))",
+    "atkinson_2": "Atkinson index at ε = 2: 1 − ede_income_2 / mean_income",
+    "ede_income_1": "equally-distributed-equivalent income at ε = 1, exp(mean log income): "
+                    "the welfare of the income distribution in income units (0 if anyone "
+                    "has no income)",
+    "ede_income_2": "equally-distributed-equivalent income at ε = 2, the harmonic mean of "
+                    "income (0 if anyone has no income)",
 }
 
 
@@ -131,8 +147,21 @@ _FINITE_ONLY = np.array([True, True, False, False, False, False])
 """Rows of the per-task statistics averaged only where defined (the within-task CVs)."""
 
 
-def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]]:
-    """Income Gini and its Lerman-Yitzhaki decomposition, from a single sort of incomes.
+def _income_distribution(ordered: np.ndarray) -> dict[str, float]:
+    """Mean, bottom-half and top-decile shares, Atkinson indices and equally-distributed-
+    equivalent incomes (`metrics.ATKINSON_AVERSIONS`) of incomes sorted ascending."""
+    bottom, top = m.income_shares(ordered)
+    out = {"mean_income": float(np.add.reduce(ordered)) / max(ordered.size, 1),
+           "income_share_bottom50": bottom, "income_share_top10": top}
+    for eps in m.ATKINSON_AVERSIONS:
+        out[f"atkinson_{eps:g}"], out[f"ede_income_{eps:g}"] = m.atkinson(ordered, eps)
+    return out
+
+
+def _income_inequality(model: LaborMarketModel
+                       ) -> tuple[float, dict[str, float], dict[str, float]]:
+    """Income Gini, its Lerman-Yitzhaki decomposition and the distribution statistics
+    of `_income_distribution`, from a single sort of incomes.
 
     Edge cases as `metrics.gini_sorted`: equal incomes (all zero included) give exactly
     0 and so do their decomposition terms (ranks among ties say nothing); a non-finite
@@ -141,22 +170,24 @@ def _income_inequality(model: LaborMarketModel) -> tuple[float, dict[str, float]
     w = model.economy.workers
     sources = {"wage": w.wage, "capital": w.capital_income, "transfer": w.transfer}
     order, ordered = m.sorted_with_order(w.income)
+    dist = _income_distribution(ordered)
     if w.n == 0 or ordered[0] == ordered[-1]:
-        return 0.0, {k: 0.0 for k in sources}
+        return 0.0, {k: 0.0 for k in sources}, dist
     del ordered
     weighted, total, cov, consistent = loops.income_inequality(
         order, w.income, w.wage, w.capital_income, w.transfer)
     del order
     if not np.isfinite(total):
-        return math.nan, {k: math.nan for k in sources}
+        return math.nan, {k: math.nan for k in sources}, dist
     mean = total / w.n
     if mean <= 0:
-        return 0.0, {k: 0.0 for k in sources}
+        return 0.0, {k: 0.0 for k in sources}, dist
     g_income = m.unit_interval(float(weighted / (w.n * total)))
     if not consistent:
         # income is not the sum of the sources (a caller edited one): rank their sum
-        return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None)
-    return g_income, {k: float(2.0 * c / w.n / mean) for k, c in zip(sources, cov, strict=True)}
+        return g_income, m._lerman_yitzhaki(sources, sum(sources.values()), None), dist
+    return (g_income, {k: float(2.0 * c / w.n / mean) for k, c in zip(sources, cov, strict=True)},
+            dist)
 
 
 def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
@@ -202,7 +233,9 @@ def regime_label(period: int, capability: float, dgini: float) -> str:
 
 
 GROUPS: dict[str, tuple[str, ...]] = {
-    "income": ("gini_income", "dgini", "regime", "ly_wage", "ly_capital", "ly_transfer"),
+    "income": ("gini_income", "dgini", "regime", "ly_wage", "ly_capital", "ly_transfer",
+               "mean_income", "income_share_bottom50", "income_share_top10", "atkinson_1",
+               "atkinson_2", "ede_income_1", "ede_income_2"),
     "wage": ("gini_wage",),
     "employed": ("within_task_cv_exposed", "within_task_cv_unexposed",
                  "within_task_cv_exposed_realised", "education_premium",
@@ -257,8 +290,9 @@ def measure(model: LaborMarketModel, columns: tuple[str, ...] | None = None) -> 
     w, f, t = eco.workers, eco.firms, eco.tasks
     exposed = t.codifiable
     g_income, ly = nan, {"wage": nan, "capital": nan, "transfer": nan}
+    dist = dict.fromkeys(GROUPS["income"][6:], nan)
     if "income" in need:
-        g_income, ly = _income_inequality(model)
+        g_income, ly, dist = _income_inequality(model)
 
     wage_e = employed_values(w.employer, w.wage)
     n_employed = wage_e.size
@@ -356,4 +390,6 @@ def measure(model: LaborMarketModel, columns: tuple[str, ...] | None = None) -> 
         "taxes_total": taxes_total,
         "unemployment_benefits_total": eco.benefits_total,
         "payroll_tax_rate": eco.payroll_tax_rate,
+        "edu_subsidy_total": eco.edu_subsidy_total,
+        **dist,
     }

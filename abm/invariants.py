@@ -2,8 +2,9 @@
 
 `check_invariants(model)` raises AssertionError with a description of the first
 violation: accounting that does not close (unemployment benefits included: they must
-equal the payroll tax raised), workers lost or double-counted, NaN or infinite values,
-or statistics outside their range (or defined where they cannot be).
+equal the payroll tax raised; education subsidies: the levy must raise them), workers
+lost or double-counted, NaN or infinite values, or statistics outside their range (or
+defined where they cannot be).
 """
 
 from __future__ import annotations
@@ -51,8 +52,12 @@ def check_invariants(model: LaborMarketModel) -> None:
     assert abs(paid - out) <= tol, f"output {out} != wages + owners + taxes + vendors {paid}"
     private = (1.0 - p.public_equity) * (f.owner_income.sum() + vendor)
     assert abs(w.capital_income.sum() - private) <= tol, "capital income != private owner income"
-    pool = p.public_equity * (f.owner_income.sum() + vendor) + f.taxes.sum()
-    assert abs(w.transfer.sum() - pool) <= tol, "transfers != taxes + public equity"
+    pool = (p.public_equity * (f.owner_income.sum() + vendor) + f.taxes.sum()
+            - eco.edu_subsidy_total)
+    assert abs(w.transfer.sum() - pool) <= tol, \
+        "transfers != taxes + public equity − education subsidies"
+    assert eco.edu_subsidy_total >= 0.0 and (p.edu_subsidy > 0 or eco.edu_subsidy_total == 0), \
+        "education subsidies negative, or paid without a subsidy"
     assert np.allclose(w.income, w.wage + w.capital_income + w.transfer), "income != sum of sources"
     benefits, tax = eco.benefits_total, eco.payroll_tax_rate
     assert abs(benefits - tax * w.wage.sum()) <= tol, \

@@ -11,6 +11,8 @@ References:
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from abm.fused import sorting
@@ -260,3 +262,62 @@ def lognormal_sigma_for_gini(g: float) -> float:
     from scipy.special import ndtri
 
     return float(np.sqrt(2.0) * ndtri((1.0 + g) / 2.0))
+
+
+ATKINSON_AVERSIONS = (1.0, 2.0)
+"""Inequality aversions ε of the recorded Atkinson indices: ε = 1 (log utility) and
+ε = 2, the range Atkinson (1970, J. Econ. Theory 2(3), doi:10.1016/0022-0531(70)90039-6)
+computed for his cross-country comparisons."""
+
+
+def income_shares(v: np.ndarray) -> tuple[float, float]:
+    """(bottom-50% share, top-10% share) of values sorted ascending.
+
+    The bottom half is the ⌊n/2⌋ lowest, the top decile the ⌈n/10⌉ highest (ties broken
+    by the sort's order, which does not change the sums). As every share of amounts
+    (docs/MODEL.md §4), a share of a zero total is 0; a non-finite total gives NaN.
+    """
+    n = v.size
+    total = float(np.add.reduce(v)) if n else 0.0
+    if not math.isfinite(total):
+        return math.nan, math.nan
+    if total == 0.0:
+        return 0.0, 0.0
+    bottom = float(np.add.reduce(v[: n // 2])) / total
+    top_count = -(-n // 10)                 # ⌈n/10⌉
+    top = float(np.add.reduce(v[n - top_count:])) / total
+    return bottom, top
+
+
+def atkinson(v: np.ndarray, epsilon: float) -> tuple[float, float]:
+    """(Atkinson index A_ε, equally-distributed-equivalent income y_ε) of incomes `v`.
+
+    y_ε = [mean(y^(1−ε))]^(1/(1−ε)) for ε ≠ 1 and exp(mean(log y)) at ε = 1: the income
+    which, given to everyone, yields the same social welfare (sum of y^(1−ε)/(1−ε)) as
+    the actual distribution; A_ε = 1 − y_ε/mean(y) (Atkinson 1970, J. Econ. Theory 2(3),
+    pp. 244-263). Welfare is compared through y_ε, which combines mean and inequality.
+    As for the Gini (docs/MODEL.md §4), equal incomes, all zero included, give A = 0
+    and y_ε = the mean; for ε ≥ 1 some zero income among positive ones puts y_ε at its
+    limit 0 (A = 1); a negative or non-finite income leaves both undefined (NaN).
+    """
+    v = np.asarray(v, dtype=float)
+    if not np.isfinite(v).all() or (v < 0).any():
+        return math.nan, math.nan
+    if v.size == 0 or v.min() == v.max():
+        return 0.0, float(v[0]) if v.size else 0.0
+    mean = float(np.add.reduce(v)) / v.size
+    if epsilon >= 1.0 and (v == 0).any():
+        return 1.0, 0.0
+    if epsilon == 1.0:
+        ede = float(np.exp(np.add.reduce(np.log(v)) / v.size))
+    elif epsilon == 2.0:
+        # the harmonic mean, by division (a power of −1 costs seven times as much); an
+        # income so near 0 that 1/y overflows puts y_2 at its limit 0
+        with np.errstate(over="ignore", divide="ignore"):
+            ede = float(v.size / np.add.reduce(1.0 / v))
+    else:
+        # in units of the mean, so that incomes near 0 overflow only where y_ε → 0
+        power = 1.0 - epsilon
+        with np.errstate(over="ignore"):
+            ede = mean * float((np.add.reduce((v / mean) ** power) / v.size) ** (1.0 / power))
+    return unit_interval(1.0 - ede / mean), ede

@@ -138,7 +138,8 @@ class Params:
                                 "brings the OLS return to 0.11 per year but leaves credential "
                                 "requirements near 0 (0.03 levels); 0 by default")
     edu_subsidy: float = _p(0.0, 0.0, 1.0, hi_open=True, unit="share",
-                            doc="retraining credit: share of education cost paid by the state")
+                            doc="retraining credit: share of education cost paid by the "
+                                "state, financed by a proportional levy on persons' income")
     retooling_rate: float = _p(0.1, 0.0, 1.0, unit="1/year",
                                doc="share of workers who may re-choose education (and, with "
                                    "occupational_choice, their task) each year")

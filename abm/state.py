@@ -185,6 +185,7 @@ class Economy:
     fringe_access: float = 0.0     # AI access of the competitive fringe (outside options)
     benefits_total: float = 0.0    # unemployment benefits paid this period
     payroll_tax_rate: float = 0.0  # the payroll tax on wages that finances them
+    edu_subsidy_total: float = 0.0  # education subsidies paid this period (equal levy)
     compute_owners: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
     team_output: np.ndarray = field(default_factory=lambda: np.empty(0))    # Q_jz, flat j·Z+z
     team_output_c: np.ndarray = field(default_factory=lambda: np.empty(0))  # Q_jz at the fringe's AI

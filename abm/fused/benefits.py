@@ -74,6 +74,24 @@ def claims(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
 
 
 @kernel
+def levy_base(income: np.ndarray, pool: float) -> float:
+    """Σ (income − equal rebate): persons' income before the rebate, in worker order."""
+    total = 0.0
+    for i in range(income.shape[0]):
+        total += income[i] - pool
+    return total
+
+
+@kernel
+def levy(wage: np.ndarray, capital: np.ndarray, pool: float, rate: float,
+         transfer: np.ndarray, income: np.ndarray) -> None:
+    """transfer −= rate·(income − rebate); income = wage + capital + transfer."""
+    for i in range(wage.shape[0]):
+        transfer[i] = transfer[i] - rate * (income[i] - pool)
+        income[i] = wage[i] + capital[i] + transfer[i]
+
+
+@kernel
 def net_transfers(wage: np.ndarray, capital: np.ndarray, pool: float, paid_share: float,
                   tax_rate: float, transfer: np.ndarray, income: np.ndarray) -> None:
     """transfer = (pool + paid share·claim) − tax rate·wage; income = wage + capital + transfer.

@@ -24,6 +24,25 @@ def candidate_tasks(picks: np.ndarray, task: np.ndarray, n_codifiable: int, n_ta
 
 
 @kernel
+def subsidy_paid(draws: np.ndarray, share: float, cost_shift: np.ndarray,
+                 education: np.ndarray, ability: np.ndarray, unit_subsidy: float,
+                 total: float) -> float:
+    """`total` plus the state's part of the schooling cost of the workers who re-chose.
+
+    A worker whose draw is below `share` chose level e this year and faced the cost
+    κ·c_i·(1 − s)·e²·w̄/θ; the state paid the rest, `unit_subsidy`·c_i·e²/θ with
+    `unit_subsidy` = κ·s·w̄. Added one worker at a time in worker order (rule 1).
+    """
+    for i in range(draws.shape[0]):
+        if not draws[i] < share:
+            continue
+        unit = unit_subsidy if cost_shift.shape[0] == 0 else unit_subsidy * cost_shift[i]
+        e = education[i]
+        total += unit * float(e * e) / ability[i]
+    return total
+
+
+@kernel
 def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability: np.ndarray,
                 cost_shift: np.ndarray, skill_intensity: np.ndarray, ai_per_task: np.ndarray,
                 access: float,

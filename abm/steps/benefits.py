@@ -96,6 +96,36 @@ def settle(model: LaborMarketModel, pool: float, transfer: np.ndarray,
     eco.benefits_total, eco.payroll_tax_rate = paid * claims_total, tax
 
 
+LEVY_MAX = 0.5
+"""Highest rate of the levy that finances education subsidies: a levy that takes more
+than half of every income is a confiscation, not a tax, and near 1 it would leave
+incomes that are differences of nearly equal numbers (rounding, not income). Only
+economies whose subsidies exceed half of all income (schooling costs of several mean
+wages, subsidised at nearly 100%) reach it; their subsidies are then rationed."""
+
+
+def finance_schooling(model: LaborMarketModel, pool: float, transfer: np.ndarray,
+                      income: np.ndarray) -> None:
+    """Raise this year's education subsidies by a proportional levy on income before the
+    equal rebate (wage net of the payroll tax + capital income + benefit).
+
+    The education phase left the subsidies claimed in `economy.edu_subsidy_total`; the
+    rate is claimed/base, at most `LEVY_MAX` (then every subsidy is paid in the share
+    LEVY_MAX·base/claimed, as benefits are rationed), and the total paid replaces the
+    claim. A levy on income rather than per head keeps every income non-negative: income
+    after it is (1 − rate)·(income before the rebate) + rebate. Without subsidies nothing
+    changes.
+    """
+    eco, w = model.economy, model.economy.workers
+    if eco.edu_subsidy_total <= 0.0:
+        eco.edu_subsidy_total = 0.0
+        return
+    base = loops.levy_base(income, pool)
+    rate = min(eco.edu_subsidy_total / base, LEVY_MAX) if base > 0.0 else 0.0
+    loops.levy(w.wage, w.capital_income, pool, rate, transfer, income)
+    eco.edu_subsidy_total = rate * base
+
+
 def outside_options(p: Params, human_capital: np.ndarray, task: np.ndarray, employer: np.ndarray,
                     skill_intensity: np.ndarray, ai_per_task: np.ndarray, fringe: float,
                     commodity: float) -> tuple[np.ndarray, np.ndarray]:

@@ -19,7 +19,10 @@ workers on it (`hiring`), so employment across tasks responds to task prices. Th
 AI vendors' fee on commodity AI is left out: with the additive form it does not depend
 on education, so it cannot change the choice. The cost falls with ability, so education
 is informative about ability: that is what makes credentials worth screening on.
-Retooling speed and cost are the policy levers "retraining credits".
+Retooling speed and cost are the policy levers "retraining credits". The state's part
+of the cost, s·κ·c_i·e²·w̄/θ for each worker who re-chose this year, is summed in
+`economy.edu_subsidy_total` and financed in the rent-sharing phase by a proportional
+levy on persons' income (`benefits.finance_schooling`), so the budget closes every year.
 """
 
 from __future__ import annotations
@@ -74,6 +77,8 @@ def run(model: LaborMarketModel) -> None:
     access = eco.fringe_access        # the AI in her outside option (last period's)
     scale = neutral_scale_by_task(p, eco)
     unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * eco.mean_wage
+    unit_subsidy = p.edu_cost * p.edu_subsidy * eco.mean_wage   # the state's part
+    eco.edu_subsidy_total = 0.0
     switch_cost = p.switch_cost * eco.mean_wage
     levels = np.arange(p.n_edu_levels)
     # P_z(e)·ω_z per task and level: the value of a unit of output to a worker holding e
@@ -110,6 +115,10 @@ def run(model: LaborMarketModel) -> None:
                           fused.PRECOMPUTED if code is None else code, growth, pay,
                           float(unit_cost), float(switch_cost), precomputed, w.task[b],
                           w.education[b], w.human_capital[b], w.employer[b])
+        if p.edu_subsidy > 0:
+            eco.edu_subsidy_total = loops.subsidy_paid(
+                draws, float(share), shift, w.education[b], w.ability[b],
+                float(unit_subsidy), float(eco.edu_subsidy_total))
 
 
 def _outputs(p: Params, candidates: np.ndarray, choosing: np.ndarray, ability: np.ndarray,

@@ -137,8 +137,9 @@ def run(model: LaborMarketModel) -> None:
                                    p.public_equity)
     w.capital_income = capital
     transfer, income = np.empty(w.n), np.empty(w.n)
-    benefits.settle(model, (public_pool + vendor_pool + np.add.reduce(taxes)) / w.n,
-                    transfer, income)
+    pool = (public_pool + vendor_pool + np.add.reduce(taxes)) / w.n
+    benefits.settle(model, pool, transfer, income)
+    benefits.finance_schooling(model, pool, transfer, income)
     w.transfer, w.income = transfer, income
     # the mean over the employed, summed as numpy sums their wages in worker order
     wage_e = loops.employed_values(w.employer, w.wage)

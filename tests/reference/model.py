@@ -425,8 +425,10 @@ class Worker(mesa.Agent):
         if not draw < m.retooling_share():
             return
         unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * m.mean_wage
+        unit_subsidy = p.edu_cost * p.edu_subsidy * m.mean_wage    # the state's part
         if p.edu_cost_sd > 0:               # her cost of schooling this time: lognormal
             unit_cost = unit_cost * np.exp(p.edu_cost_sd * ndtri(u_k))
+            unit_subsidy = unit_subsidy * np.exp(p.edu_cost_sd * ndtri(u_k))
         switch_cost = p.switch_cost * m.mean_wage
         best_task, best_level, best_net = self.task, 0, None
         for z in candidates:
@@ -445,6 +447,8 @@ class Worker(mesa.Agent):
                     best_task, best_level, best_net = z, e, net
         self.education = best_level
         self.human_capital = self.ability * np.exp(p.edu_return * p.years_per_level * best_level)
+        if p.edu_subsidy > 0:               # the state pays its part of her cost this year
+            m.edu_subsidy_total += unit_subsidy * float(best_level) ** 2 / self.ability
         if best_task != self.task:
             self.task = best_task
             if self.employer is not None:
@@ -566,6 +570,7 @@ class ReferenceModel(mesa.Model):
         self.vendor_income = 0.0
         self.benefits_total = 0.0
         self.payroll_tax_rate = 0.0
+        self.edu_subsidy_total = 0.0
         self.period = 0
         self.ai_capability = 0.0
         self.output_total = 0.0
@@ -706,6 +711,7 @@ class ReferenceModel(mesa.Model):
         ref.vendor_access = p.eta0 if p.concentration else p.eta0 + p.eta1
         ref.vendor_income = eco.vendor_income
         ref.benefits_total, ref.payroll_tax_rate = eco.benefits_total, eco.payroll_tax_rate
+        ref.edu_subsidy_total = eco.edu_subsidy_total
         ref.period, ref.ai_capability = eco.period, eco.ai_capability
         ref.output_total, ref.mean_wage = eco.output_total, eco.mean_wage
         ref.base_price = [float(v) for v in eco.base_price] if eco.base_price.size else None
@@ -771,6 +777,7 @@ class ReferenceModel(mesa.Model):
     def education_phase(self) -> None:
         """Phase 2: every worker draws; the retooling ones re-choose education."""
         self._update_neutral_scales()
+        self.edu_subsidy_total = 0.0
         self.agents_by_type[Worker].do("choose_education")
 
     def hiring_phase(self) -> None:
@@ -1152,9 +1159,25 @@ class ReferenceModel(mesa.Model):
             for w in self.workers:
                 w.receive_income(rebate, paid, tax)
             self.benefits_total, self.payroll_tax_rate = paid * claims, tax
+        self.finance_schooling(rebate)
         wages = [w.wage for w in self.workers if w.employer is not None]
         if wages:
             self.mean_wage = float(np.mean(wages))
+
+    def finance_schooling(self, rebate: float) -> None:
+        """The education subsidies claimed this year, raised by a proportional levy on
+        each person's income before the rebate (rate at most 1/2: then rationed)."""
+        if self.edu_subsidy_total <= 0.0:
+            self.edu_subsidy_total = 0.0
+            return
+        base = 0.0
+        for w in self.workers:              # one at a time, in index order
+            base += w.income - rebate
+        rate = min(self.edu_subsidy_total / base, 0.5) if base > 0.0 else 0.0
+        for w in self.workers:
+            w.transfer = w.transfer - rate * (w.income - rebate)
+            w.income = w.wage + w.capital_income + w.transfer
+        self.edu_subsidy_total = rate * base
 
     def accumulation_phase(self) -> None:
         """Phase 6: firms reinvest owners' income in their assets."""
@@ -1268,6 +1291,8 @@ class ReferenceModel(mesa.Model):
             "taxes_total": sum(f.taxes for f in self.firms),
             "unemployment_benefits_total": self.benefits_total,
             "payroll_tax_rate": self.payroll_tax_rate,
+            "edu_subsidy_total": self.edu_subsidy_total,
+            **_income_distribution([w.income for w in self.workers]),
         }
 
     def _ai_gains(self, employed: list[Worker]) -> tuple[float, float, float]:
@@ -1456,6 +1481,33 @@ def _gini(values: list[float]) -> float:
     if n == 0 or total <= 0 or v[0] == v[-1]:       # equal values: exactly 0
         return 0.0
     return sum((2 * i - n - 1) * x for i, x in enumerate(v, start=1)) / (n * total)
+
+
+def _income_distribution(incomes: list[float]) -> dict[str, float]:
+    """Mean, bottom-half (⌊n/2⌋ lowest) and top-decile (⌈n/10⌉ highest) income shares,
+    and the Atkinson indices and equally-distributed-equivalent incomes at ε = 1, 2:
+    y_1 = exp(mean log y), y_2 = 1/mean(1/y), A_ε = 1 − y_ε/mean (Atkinson 1970)."""
+    v = sorted(incomes)
+    n, total = len(v), sum(v)
+    out = {"mean_income": total / n}
+    if total != 0:
+        out["income_share_bottom50"] = sum(v[: n // 2]) / total
+        out["income_share_top10"] = sum(v[n - math.ceil(n / 10):]) / total
+    else:                                    # a share of nothing is 0
+        out["income_share_bottom50"] = out["income_share_top10"] = 0.0
+    for eps in (1, 2):
+        if v[0] < 0:
+            ede = index = math.nan
+        elif v[0] == v[-1]:                  # equal incomes, all zero included
+            ede, index = v[0], 0.0
+        elif v[0] == 0:                      # someone without income: the limit
+            ede, index = 0.0, 1.0
+        else:
+            ede = (math.exp(sum(math.log(x) for x in v) / n) if eps == 1
+                   else 1.0 / (sum(1.0 / x for x in v) / n))
+            index = 1.0 - ede / (total / n)
+        out[f"atkinson_{eps}"], out[f"ede_income_{eps}"] = index, ede
+    return out
 
 
 def _cv_by_task(rows: list[tuple[int, float]], n_tasks: int) -> list[float]:

@@ -76,6 +76,10 @@ CONFIGS = {
     # fixed tasks; personal schooling costs; free moves, one year of schooling per level
     "fixed_tasks": dict(occupational_choice=False),
     "schooling_costs": dict(edu_cost_sd=1.0, augmentation="ces", rho=0.5),
+    # subsidised schooling with personal cost factors: the levy that finances it
+    "subsidised_schooling_costs": dict(edu_cost_sd=1.0, edu_subsidy=0.6),
+    # subsidies beyond half of all income: the levy's rate stops at 1/2, they are rationed
+    "rationed_schooling_levy": dict(edu_subsidy=0.999, edu_cost=5.0, n_edu_levels=10),
     "free_moves": dict(switch_cost=0.0, years_per_level=1, retooling_rate=0.5),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
     # 4.8 jobs per firm over tasks whose jobs differ (workers choose tasks): the rounding
