@@ -283,11 +283,15 @@ def sandwich(jac: pd.DataFrame, data_cov: pd.DataFrame, sim_cov: pd.DataFrame, n
     return pd.DataFrame(cov, index=names, columns=names), ident
 
 
-def _model_error(exc: BaseException) -> ModelError | None:
-    """The ModelError behind optimagic's wrapping exceptions, if any."""
+def _model_error(exc: BaseException) -> BaseException | None:
+    """The model's own error behind optimagic's wrapping exceptions, if any.
+
+    ModelError (unusable moments), moments.MomentError, a bad parameter (abm's
+    ParameterError): errors raised by this project's code, which say what to change.
+    """
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, ModelError):
+        if isinstance(exc, ModelError) or type(exc).__module__.startswith(("analysis.", "abm.")):
             return exc
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__
