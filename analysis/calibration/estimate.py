@@ -249,7 +249,8 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
                          "search_seed": int(search_seed), "jacobian_step_share": share,
                          "n_cores": n_cores, "log": str(log) if log is not None else None,
                          "resumed_rows": resumed, "global_random_draws": bool(global_draws),
-                         "n_workers": getattr(base, "n_workers", None)})
+                         "n_workers": getattr(base, "n_workers", None),
+                         "base": base.to_dict() if hasattr(base, "to_dict") else None})
 
 
 def sandwich(jac: pd.DataFrame, data_cov: pd.DataFrame, sim_cov: pd.DataFrame, n_seeds: int,

@@ -263,3 +263,13 @@ def test_real_model_known_answer_within_two_se(real_fit):
     assert real_fit.identification["rank"] == 2
     assert real_fit.seconds_in_model < real_fit.seconds
     assert real_fit.n_evaluations > 0 and real_fit.meta["n_workers"] == 1000
+
+
+def test_real_fit_saves_and_reads_back(real_fit, tmp_path):
+    from analysis.calibration.store import load_fit, save_fit
+
+    save_fit(real_fit, tmp_path / "fit.json")
+    saved = load_fit(tmp_path / "fit.json")
+    pd.testing.assert_series_equal(saved.params, real_fit.params, check_names=False)
+    params = saved.to_params()
+    assert params.ai_weight == real_fit.params["ai_weight"] and params.n_workers == 1000
