@@ -24,6 +24,7 @@ import json
 import math
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -117,16 +118,20 @@ class EvaluationLog:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._conn: sqlite3.Connection | None = None
-        self._pid = -1
+        self._local = threading.local()   # one connection per process and thread
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     def _connection(self) -> sqlite3.Connection:
-        if self._conn is None or self._pid != os.getpid():
-            conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+        if getattr(self._local, "pid", None) != os.getpid():
+            conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None,
+                                   check_same_thread=False)  # closed by close()
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
-            self._conn, self._pid = conn, os.getpid()
-        return self._conn
+            self._local.conn, self._local.pid = conn, os.getpid()
+            with self._lock:
+                self._opened.append(conn)
+        return self._local.conn
 
     def __getstate__(self) -> dict:
         return {"path": self.path}
@@ -170,9 +175,12 @@ class EvaluationLog:
         return int(self._connection().execute("SELECT COUNT(*) FROM evaluations").fetchone()[0])
 
     def close(self) -> None:
-        if self._conn is not None and self._pid == os.getpid():
-            self._conn.close()
-        self._conn = None
+        """Close the connections this process opened (any thread)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
 
 
 class CachedModel:

@@ -273,3 +273,45 @@ def test_real_fit_saves_and_reads_back(real_fit, tmp_path):
     pd.testing.assert_series_equal(saved.params, real_fit.params, check_names=False)
     params = saved.to_params()
     assert params.ai_weight == real_fit.params["ai_weight"] and params.n_workers == 1000
+
+
+# ---- Dask --------------------------------------------------------------------------
+
+
+def test_dask_batch_evaluator_order_unpacking_and_errors():
+    from distributed import Client
+
+    from analysis.calibration.evaluate import dask_batch_evaluator
+
+    with Client(processes=False, n_workers=1, threads_per_worker=2,
+                dashboard_address=None) as client:
+        evaluate = dask_batch_evaluator(client)
+        assert evaluate(lambda x: x * x, [3, 1, 2], n_cores=2, error_handling="raise",
+                        unpack_symbol=None) == [9, 1, 4]
+        assert evaluate(lambda a, b: a - b, [(3, 1), (1, 3)], n_cores=2,
+                        error_handling="raise", unpack_symbol="*") == [2, -2]
+        assert evaluate(lambda a, b: a - b, [{"a": 1, "b": 2}], n_cores=2,
+                        error_handling="raise", unpack_symbol="**") == [-1]
+
+        def fails(x):
+            raise RuntimeError(f"no {x}")
+
+        with pytest.warns(UserWarning):  # optimagic's catch warns with the traceback
+            out = evaluate(fails, [1], n_cores=2, error_handling="continue",
+                           unpack_symbol=None)
+        assert "RuntimeError: no 1" in out[0]
+        with pytest.raises(RuntimeError, match="no 2"):
+            evaluate(fails, [2], n_cores=2, error_handling="raise", unpack_symbol=None)
+
+
+def test_calibrate_on_dask_follows_the_serial_path(replications):
+    """Same estimate through a Dask client as serially (results come back in order)."""
+    from distributed import Client
+
+    targets = toy_targets(se=0.01, data_seed=1000)
+    with Client(processes=False, n_workers=1, threads_per_worker=2,
+                dashboard_address=None) as client:
+        fit = toy_fit(targets, range(1, 1 + R), evaluator=client)
+    assert fit.meta["n_cores"] == 2
+    pd.testing.assert_series_equal(fit.params, replications[0].params)
+    pd.testing.assert_series_equal(fit.se, replications[0].se)
