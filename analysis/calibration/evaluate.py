@@ -45,6 +45,10 @@ CREATE TABLE IF NOT EXISTS calls (
 
 class ModelError(ValueError):
     """The model function returned unusable moments (NaN, infinite or missing)."""
+# Threads of one process (an in-process Dask worker with several threads) take turns at
+# writing: otherwise each waits in SQLite's busy handler, which sleeps in steps of up to
+# 100 ms. Processes still rely on SQLite's own file lock (writes are one short row).
+_WRITE_LOCK = threading.Lock()
 
 
 def serial_batch_evaluator(func: Callable, arguments: Sequence[Any], *, n_cores: int = 1,
@@ -151,16 +155,18 @@ class EvaluationLog:
 
         json writes floats with repr, so the stored moments read back bit for bit.
         """
-        self._connection().execute(
-            "INSERT OR IGNORE INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (key, kind, json.dumps({k: float(v) for k, v in theta.items()}),
-             json.dumps([int(s) for s in seeds]),
-             json.dumps({k: float(v) for k, v in moments.items()}), seconds, time.time()))
+        row = (key, kind, json.dumps({k: float(v) for k, v in theta.items()}),
+               json.dumps([int(s) for s in seeds]),
+               json.dumps({k: float(v) for k, v in moments.items()}), seconds, time.time())
+        with _WRITE_LOCK:
+            self._connection().execute(
+                "INSERT OR IGNORE INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)", row)
 
     def call(self, run: str, key: str, cached: bool, seconds: float) -> None:
         """Record that run `run` asked for `key` (for evaluation counts and model time)."""
-        self._connection().execute("INSERT INTO calls VALUES (?, ?, ?, ?, ?)",
-                                   (run, key, int(cached), seconds, time.time()))
+        with _WRITE_LOCK:
+            self._connection().execute("INSERT INTO calls VALUES (?, ?, ?, ?, ?)",
+                                       (run, key, int(cached), seconds, time.time()))
 
     def run_stats(self, run: str) -> dict[str, float]:
         """Calls, cached calls and seconds spent in the model by `run` (all processes)."""
