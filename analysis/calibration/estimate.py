@@ -98,7 +98,8 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
               simulate: SimulateFn | None = None, noise_seeds: int = 20,
               progress: Callable[[str], None] | None = None,
               seed_moments: Callable[..., pd.DataFrame] | None = None,
-              space: Sequence[Any] | None = None, search_seed: int = 0) -> Fit:
+              space: Sequence[Any] | None = None, search_seed: int = 0,
+              algo_options: Mapping[str, Any] | None = None) -> Fit:
     """Estimate the free parameters by MSM on `targets`.
 
     Args:
@@ -117,6 +118,7 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
             with the default `simulate`, else `simulate` called with one seed at a time).
         space: the parameter space (objects with name, lo, hi, start); default space.FREE.
         search_seed: the one seed of the multistart sample.
+        algo_options: overrides of `DFOLS_OPTIONS` (e.g. a smaller stopping_maxfun).
     """
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -196,7 +198,8 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
         # resumed run) the same serially and on any cluster. n_cores only sizes batches
         # here: the Dask evaluator hands every task to the cluster's queue.
         n_local = max(1, n_starts // 4)
-        options = {"algorithm": "nag_dfols", "algo_options": DFOLS_OPTIONS,
+        options = {"algorithm": "nag_dfols",
+                   "algo_options": {**DFOLS_OPTIONS, **(algo_options or {})},
                    "scaling": om.ScalingOptions(method="bounds"),
                    "multistart": om.MultistartOptions(
                        n_samples=n_starts, stopping_maxopt=n_local, batch_size=n_local,
