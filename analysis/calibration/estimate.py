@@ -182,6 +182,11 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
         import estimagic as em
         import optimagic as om
 
+        # The Jacobian goes in as estimate_msm's `jacobian=` callable rather than through
+        # jacobian_numdiff_options: optimagic 0.5.3's NumdiffOptions takes one float
+        # step_size for all parameters, while the ranges differ fifteenfold (ai_weight
+        # 2.95, edu_return 0.2); om.first_derivative itself takes one step per parameter,
+        # with the same batch evaluator and cores.
         def jacobian(params: pd.Series) -> pd.DataFrame:
             say(f"Jacobian at the estimate: {2 * len(params)} evaluations, steps "
                 f"{share:.0%} of each range")
@@ -246,10 +251,17 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
         table["t"] = (table.simulated - table.empirical) / np.sqrt(table.se ** 2 + noise_var)
         criterion = float((((simulated - emp) / table.se) ** 2).sum())
         ident["fixed"] = sorted(fixed)
+        # at a bound the estimate is not interior: its normal-theory SE is not valid
+        ident["at_bound"] = [n for n in names if min(estimate[n] - lower[n],
+                                                     upper[n] - estimate[n])
+                             <= 1e-6 * (upper[n] - lower[n])]
         if ident["unidentified"]:
             say(f"not identified at the estimate: {ident['unidentified']}: fix them "
                 "(fixed=...) and report them as scenario axes")
         stats = evlog.run_stats(run)
+        say(f"done: {stats['n_evaluations']} evaluations ({stats['n_cached']} from the log), "
+            f"{time.perf_counter() - started:.1f} s, {stats['seconds_in_model']:.1f} s in "
+            "the model")
         return Fit(params=estimate, se=se, cov=cov, moments=table, jacobian=jac, sim_cov=sim_cov,
                    identification=ident, criterion=criterion, fixed=fixed,
                    n_evaluations=stats["n_evaluations"], seconds=time.perf_counter() - started,

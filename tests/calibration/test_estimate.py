@@ -317,3 +317,12 @@ def test_calibrate_on_dask_follows_the_serial_path(replications):
     assert fit.meta["n_cores"] == 1 and fit.n_evaluations == replications[0].n_evaluations
     pd.testing.assert_series_equal(fit.params, replications[0].params)
     pd.testing.assert_series_equal(fit.se, replications[0].se)
+
+
+def test_estimate_at_a_bound_is_flagged():
+    truth = {**TRUTH, "c": 0.0}           # c's lower bound
+    fit = toy_fit(toy_targets(truth), range(1, 1 + R), n_starts=4)
+    assert fit.identification["at_bound"] == ["c"]
+    assert np.isfinite(fit.jacobian.to_numpy()).all()   # one-sided next to the bound
+    interior = toy_fit(toy_targets(), range(1, 1 + R), n_starts=4)
+    assert interior.identification["at_bound"] == []
