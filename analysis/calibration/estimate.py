@@ -134,7 +134,7 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
     names = [p.name for p in space_items if p.name not in fixed]
     if not names:
         raise ValueError("every free parameter is fixed: nothing to estimate")
-    in_space = {p.name for p in space_items}
+    in_space = {p.name for p in _space(space, None)}  # fixed here join θ; others the base
     if simulate is None:
         from analysis.calibration import moments, space as space_module
 

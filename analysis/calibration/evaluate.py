@@ -128,6 +128,10 @@ class EvaluationLog:
 
     def _connection(self) -> sqlite3.Connection:
         if getattr(self._local, "pid", None) != os.getpid():
+            if not self.path.parent.is_dir():
+                raise ModelError(f"the evaluation log's folder {self.path.parent} does not "
+                                 "exist on this machine (a remote Dask worker?): give log= "
+                                 "a path on a file system the workers share")
             conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None,
                                    check_same_thread=False)  # closed by close()
             conn.execute("PRAGMA journal_mode=WAL")

@@ -326,3 +326,16 @@ def test_estimate_at_a_bound_is_flagged():
     assert np.isfinite(fit.jacobian.to_numpy()).all()   # one-sided next to the bound
     interior = toy_fit(toy_targets(), range(1, 1 + R), n_starts=4)
     assert interior.identification["at_bound"] == []
+
+
+def test_fixed_outside_the_free_list_joins_theta_not_the_base():
+    """c fixed while only a and b are free: c is a space parameter, so it joins θ."""
+    seen = []
+
+    def spy(theta, *, targets, seeds, base):
+        seen.append(dict(theta))
+        return toy_simulate(theta, targets=targets, seeds=seeds, base=base)
+
+    calibrate(toy_targets(), free=["a", "b"], fixed={"c": 0.35}, space=SPACE,
+              base=ToyBase(), seeds=[1, 2], simulate=spy, n_starts=2, noise_seeds=2)
+    assert seen and all(t["c"] == 0.35 and set(t) == {"a", "b", "c"} for t in seen)
