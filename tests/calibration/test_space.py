@@ -19,7 +19,7 @@ def test_free_parameters_as_decided():
     assert [f.name for f in FREE] == NAMES
     bounds = {f.name: (f.lo, f.hi) for f in FREE}
     assert bounds == {"ai_weight": (0.05, 3.0), "ability_sd": (0.1, 1.2),
-                      "edu_return": (0.0, 0.2), "xi": (0.0, 0.6),
+                      "edu_return": (0.01, 0.2), "xi": (0.0, 0.6),
                       "proprietary_share": (0.0, 1.0)}
     d = Params()
     starts = {f.name: f.start for f in FREE}
@@ -27,7 +27,7 @@ def test_free_parameters_as_decided():
                       "edu_return": d.edu_return, "xi": d.xi,
                       "proprietary_share": d.eta1 / (d.eta0 + d.eta1)}
     for f in FREE:
-        assert f.lo < f.start < f.hi or f.name == "edu_return" and f.lo < f.start
+        assert f.lo < f.start < f.hi
         assert f.description and f.source
 
 
@@ -101,7 +101,9 @@ def test_from_params_inverts_to_params():
 def test_base_params():
     p = base_params()
     assert p.n_workers == 5000 and p.n_periods == 3           # latest target: m6 at t = 3
-    assert p.replace(n_periods=Params().n_periods, n_workers=5000) == Params()
+    # the only other departure from the defaults: heterogeneous schooling costs
+    assert p.edu_cost_sd == 1.0 and Params().edu_cost_sd == 0.0
+    assert p.replace(n_periods=Params().n_periods, n_workers=5000, edu_cost_sd=0.0) == Params()
     pre_ai = Targets((Target("m", 0.1, 0.01, "education_premium", 0, "c", "", "n"),),
                      "synthetic")
     assert base_params(800, pre_ai).n_periods == 1 and base_params(800, pre_ai).n_workers == 800
