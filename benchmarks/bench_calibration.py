@@ -8,7 +8,7 @@ Run from the repository root:
 For each configuration (serial in this process; a local Dask cluster of `--workers`
 single-threaded worker processes, abm.sweep.cluster), in the same run:
 
-- ``batch``: `--points` distinct θ (a Sobol sample inside the bounds of the five free
+- ``batch``: `--points` distinct θ (a Halton sample inside the bounds of the five free
   parameters, as the multistart exploration stage draws) evaluated through the path a
   calibration uses: the batch evaluator, the evaluation log (SQLite, a fresh file) and
   `moments.simulate_moments` (paired AI / no-AI runs on common seeds). Criterion
@@ -39,12 +39,13 @@ if str(ROOT) not in sys.path:
 
 
 def sample(n: int, seed: int = 7) -> list[dict[str, float]]:
-    """n points of a scrambled Sobol sample inside the free parameters' bounds."""
+    """n points of a scrambled Halton sample inside the free parameters' bounds (Sobol
+    points want n a power of two)."""
     from scipy.stats import qmc
 
     from analysis.calibration.space import FREE
 
-    unit = qmc.Sobol(d=len(FREE), scramble=True, seed=seed).random(n)
+    unit = qmc.Halton(d=len(FREE), scramble=True, seed=seed).random(n)
     return [{f.name: float(f.lo + u * (f.hi - f.lo)) for f, u in zip(FREE, row)}
             for row in unit]
 
@@ -62,7 +63,7 @@ def batch_run(evaluator, workers: int, points: int, seeds, base, targets) -> dic
         model = CachedModel(simulate_moments, names=targets.names,
                             model_kwargs={"targets": targets, "base": base}, seeds=seeds,
                             fixed={}, log=log, context="bench", run="bench")
-        warm = [pd.Series(t) for t in sample(max(workers, 1), seed=99)]
+        warm = [pd.Series(t) for t in sample(max(workers, 1) + 1, seed=99)]
         batch(model, warm, n_cores=n_cores, error_handling="raise", unpack_symbol=None)
         thetas = [pd.Series(t) for t in sample(points)]
         log_warm = log.run_stats("bench")["seconds_in_model"]
