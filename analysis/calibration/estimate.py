@@ -24,7 +24,12 @@
    no moment by a detectable amount across their whole range).
 
 Every evaluation goes through the SQLite evaluation log (`evaluate.EvaluationLog`), so a
-rerun with the same `log` replays what was computed and continues a killed run.
+rerun with the same `log` replays what was computed and continues a killed run. That ends
+at the same estimate because the path is deterministic: one seed for the multistart
+sample, DFO-LS kept off its random steps, and the local optimisations in one batch
+whatever the cluster size. optimagic's own SQLite log (`logging=`, which estimate_msm
+passes to `minimize`) is written beside it as `<log>.optimagic.db`, replaced by each run:
+it documents the optimiser's history, while resuming relies on the evaluation log.
 """
 
 from __future__ import annotations
