@@ -180,6 +180,8 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
             say(f"evaluation log {log_path}: {resumed} stored evaluations will be replayed")
         model = CachedModel(simulate, names=list(emp.index), model_kwargs=model_kwargs,
                             seeds=seeds, fixed=fixed_in, log=evlog, context=context, run=run)
+        model.progress, model.empirical = progress, emp
+        model.se = pd.Series(np.sqrt(np.diag(data_cov.to_numpy())), index=emp.index)
         batch, n_cores = batch_evaluator_for(evaluator)
         share = _jacobian_step_share()
         steps = (upper - lower).to_numpy() * share

@@ -207,6 +207,29 @@ class CachedModel:
         self.simulate, self.names, self.model_kwargs = simulate, list(names), dict(model_kwargs)
         self.seeds, self.fixed = [int(s) for s in seeds], dict(fixed)
         self.log, self.context, self.run, self.kind = log, context, run, kind
+        # progress in the calling process only (dropped when pickled to a worker)
+        self.progress: Callable[[str], None] | None = None
+        self.empirical: pd.Series | None = None
+        self.se: pd.Series | None = None
+        self._count, self._best = 0, math.inf
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "progress": None}
+
+    def _report(self, theta: Mapping[str, float], moments: pd.Series, seconds: float,
+                cached: bool) -> None:
+        """A line per new best criterion, and every 25 evaluations."""
+        self._count += 1
+        if self.progress is None or self.empirical is None or self.kind != "mean":
+            return
+        value = float((((moments - self.empirical) / self.se) ** 2).sum())
+        best = value < self._best
+        self._best = min(self._best, value)
+        if best or self._count % 25 == 0:
+            shown = ", ".join(f"{k}={v:.4g}" for k, v in theta.items())
+            how = "from the log" if cached else f"{seconds:.1f} s"
+            self.progress(f"evaluation {self._count}: criterion {value:.4g}"
+                          f"{' (best)' if best else ''} at {shown} ({how})")
 
     def theta(self, params: Any) -> dict[str, float]:
         values = params.to_dict() if hasattr(params, "to_dict") else dict(params)
@@ -220,7 +243,9 @@ class CachedModel:
         stored = self.log.get(key)
         if stored is not None:
             self.log.call(self.run, key, True, 0.0)
-            return pd.Series(stored, dtype=float)[self.names]
+            moments = pd.Series(stored, dtype=float)[self.names]
+            self._report(theta, moments, 0.0, True)
+            return moments
         start = time.perf_counter()
         raw = self.simulate(theta, seeds=seeds, **self.model_kwargs)
         seconds = time.perf_counter() - start
@@ -231,6 +256,7 @@ class CachedModel:
                              f"(seeds {seeds}); the optimiser is never handed NaN")
         self.log.put(key, self.kind, theta, seeds, moments, seconds)
         self.log.call(self.run, key, False, seconds)
+        self._report(theta, moments, seconds, False)
         return moments
 
     def seed_row(self, args: tuple[Mapping[str, float], int]) -> pd.Series:
