@@ -192,7 +192,11 @@ def test_sandwich_closed_form_and_identification():
 
 def test_fixed_parameter_is_held_out():
     fixed = {"c": TRUTH["c"]}
-    fit = toy_fit(toy_targets(), range(1, 1 + R), fixed=fixed, n_starts=4)
+    lines = []
+    fit = toy_fit(toy_targets(), range(1, 1 + R), fixed=fixed, n_starts=4,
+                  progress=lines.append)
+    assert lines[0].startswith("estimating ['a', 'b']") and lines[-1].startswith("done: ")
+    assert any(line.startswith("evaluation 1: criterion") for line in lines)
     assert list(fit.params.index) == ["a", "b"] and fit.fixed == fixed
     assert fit.identification["fixed"] == ["c"]
     assert ((fit.params - pd.Series(TRUTH)[["a", "b"]]).abs() <= 2 * fit.se).all()
