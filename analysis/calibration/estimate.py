@@ -262,6 +262,10 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
         ident["at_bound"] = [n for n in names if min(estimate[n] - lower[n],
                                                      upper[n] - estimate[n])
                              <= 1e-6 * (upper[n] - lower[n])]
+        if ident["weakest_effect"] < IDENTIFICATION_THRESHOLD and not ident["unidentified"]:
+            combo = ", ".join(f"{v:+.2f}·{k}" for k, v in ident["weakest_direction"].items())
+            say(f"weakly identified combination (range shares): {combo} moves the moments "
+                f"by {ident['weakest_effect']:.2f} SE over a whole range")
         if ident["unidentified"]:
             say(f"not identified at the estimate: {ident['unidentified']}: fix them "
                 "(fixed=...) and report them as scenario axes")
@@ -306,8 +310,15 @@ def sandwich(jac: pd.DataFrame, data_cov: pd.DataFrame, sim_cov: pd.DataFrame, n
     reach = np.sqrt(np.diag(w))[:, None] * g * (upper[names] - lower[names]).to_numpy()
     effect = pd.Series(np.linalg.norm(reach, axis=0), index=names)
     weak = [n for n in names if not effect[n] >= IDENTIFICATION_THRESHOLD]
+    # the same for combinations: the unit direction (in shares of each range) that moves
+    # the moments least, and by how many SEs a move of one whole range along it does;
+    # below the threshold the parameters trade off against each other along it
+    _, singular, vt = np.linalg.svd(reach, full_matrices=False)
+    direction = vt[-1] * np.sign(vt[-1][np.argmax(np.abs(vt[-1]))])
     ident = {"rank": rank, "n_params": len(names), "condition_number": cond,
              "range_effect": effect.to_dict(), "threshold": IDENTIFICATION_THRESHOLD,
+             "weakest_direction": dict(zip(names, direction.tolist())),
+             "weakest_effect": float(singular[-1]),
              "unidentified": weak,
              "advice": ("fix " + ", ".join(weak) + " as scenario axes") if weak else ""}
     return pd.DataFrame(cov, index=names, columns=names), ident

@@ -188,6 +188,15 @@ def test_sandwich_closed_form_and_identification():
     jac.loc["m3", "b"] = 0.0
     cov, ident = sandwich(jac, data, sim, 5, lower, upper)
     assert ident["rank"] == 1 and cov.isna().all().all()
+    assert ident["weakest_effect"] == pytest.approx(0.0, abs=1e-12)
+    assert ident["weakest_direction"] == pytest.approx({"a": 0.0, "b": 1.0})
+    # two columns that only move m1, in a fixed ratio: each is strong alone (20 SEs), but
+    # a + b, in range shares along (1, -1)/√2, moves nothing
+    jac = pd.DataFrame([[2.0, 2.0], [0.0, 0.0], [0.0, 0.0]], index=names, columns=["a", "b"])
+    _, ident = sandwich(jac, data, sim, 5, lower, upper)
+    assert ident["unidentified"] == [] and ident["weakest_effect"] == pytest.approx(0.0,
+                                                                                     abs=1e-9)
+    assert ident["weakest_direction"] == pytest.approx({"a": 2 ** -0.5, "b": -2 ** -0.5})
 
 
 def test_fixed_parameter_is_held_out():
