@@ -155,3 +155,27 @@ def test_design_labels_each_point_by_its_dgini():
                        * (Params().eta0 + Params().eta1))
     with pytest.raises(ValueError, match="not finite"):
         regime_design(RANGES, 10, seed=6, dgini=lambda p: np.nan)
+
+
+def test_figures_draw_the_kept_box(tmp_path):
+    from analysis.sensitivity.prim_figures import (most_restricted, peeling_trajectory,
+                                                   phase_diagram)
+    X, y = _planted()
+    search = prim_search(X, y, threshold=0.9)
+    # a keeps ~0.4 of its range, b ~0.3: b is the most restricted
+    assert most_restricted(search.boxes) == ["b", "a"]
+    design = X.assign(concentrating=y)
+    grid = pd.DataFrame([{"b": b, "a": a, "dgini": float(a >= A_LO and b <= B_HI) - 0.5}
+                         for a in np.linspace(0, 1, 5) for b in np.linspace(0, 1, 5)])
+    fig = phase_diagram(design, search, grid=grid)
+    rect = [p for p in fig.axes[0].patches if p.get_label() != "_nolegend_"][-1]
+    lim = search.boxes.set_index("parameter")
+    assert rect.get_x() == pytest.approx(lim.loc["b", "lower"])     # x axis: b
+    assert rect.get_y() == pytest.approx(lim.loc["a", "lower"])     # y axis: a
+    assert "coverage" in fig.axes[0].get_legend().get_texts()[0].get_text()
+    phase_diagram(design, search, tmp_path / "phase", params=("a", "c"))
+    peeling_trajectory(search, tmp_path / "traj")
+    assert {p.name for p in tmp_path.iterdir()} == {"phase.png", "phase.pdf", "traj.png",
+                                                    "traj.pdf"}
+    with pytest.raises(ValueError, match="no box 2"):
+        phase_diagram(design, search, box=2)
