@@ -82,7 +82,8 @@ def test_correlation_matters(rho):
 
 
 def test_draws_outside_the_bounds_are_rejected():
-    # xi ~ N(0.05, 0.1) truncated to [0, 0.6]: P(xi > 0.1) = (Φ(5.5) − Φ(0.5))/(Φ(5.5) − Φ(−0.5))
+    # xi ~ N(0.05, 0.1) truncated to [0, 0.6]:
+    # P(xi > 0.1) = (Φ(5.5) − Φ(0.5)) / (Φ(5.5) − Φ(−0.5))
     mean = pd.Series([0.05, 0.6], index=NAMES)
     cov = _cov((0.1, 0.0), 0.0)
     draws, made = draw_parameters(mean, cov, n_draws=800, seed=3,
