@@ -101,6 +101,27 @@ def test_second_box_finds_a_second_planted_region():
     assert cov.sum() <= 1.0 and cov.sum() > 0.8
 
 
+def test_weak_restrictions_are_dropped_strong_ones_kept():
+    # a smooth regime, P(y) = 0.15 + 0.8·a·(1 − b), with six irrelevant parameters: to
+    # reach density 0.8 PRIM also peels irrelevant ones, by chance (their quasi-p > 0.05)
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.uniform(size=(1000, 8)), columns=list("abcdefgh"))
+    y = rng.uniform(size=1000) < 0.15 + 0.8 * X["a"] * (1 - X["b"])
+    raw = prim_boxes(X, y, threshold=0.8, max_boxes=1)
+    assert set(raw["parameter"]) - {"a", "b"}                 # spurious restrictions
+    pruned = prim_boxes(X, y, threshold=0.8, max_boxes=1, max_qp=0.05)
+    assert set(pruned["parameter"]) == {"a", "b"}
+    best = pruned[["qp_lower", "qp_upper"]].where(lambda q: q >= 0).min(axis=1)
+    assert (best <= 0.05).all()
+    # the wider box holds more of the regime at a lower density
+    assert pruned["coverage"].iloc[0] > raw["coverage"].iloc[0]
+    assert pruned["density"].iloc[0] < raw["density"].iloc[0]
+    # a planted box's own limits are far from chance (quasi-p ~1e-70): nothing dropped
+    Xp, yp = _planted()
+    kept = prim_boxes(Xp, yp, threshold=0.9, max_qp=0.05, max_boxes=1)
+    assert kept.equals(prim_boxes(Xp, yp, threshold=0.9, max_boxes=1))
+
+
 def test_bad_inputs_refused():
     X, y = _planted(n=50)
     with pytest.raises(ValueError, match="len"):
@@ -111,6 +132,8 @@ def test_bad_inputs_refused():
         prim_boxes(X, y, threshold=0.0)
     with pytest.raises(ValueError, match="peel_alpha"):
         prim_boxes(X, y, peel_alpha=0.5)
+    with pytest.raises(ValueError, match="max_qp"):
+        prim_boxes(X, y, max_qp=1.0)
 
 
 RANGES = {"xi": (0.0, 0.6), "proprietary_share": (0.0, 1.0)}
