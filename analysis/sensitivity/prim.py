@@ -48,8 +48,10 @@ from analysis.regimes.boundary import axis_range, set_axis
 
 with warnings.catch_warnings():
     # The Workbench warns at import that its optional parallel evaluator (ipyparallel)
-    # is missing; PRIM does not use it.
+    # is missing, and (ImportWarning) when altair, for interactive box inspection, is;
+    # PRIM uses neither.
     warnings.filterwarnings("ignore", message=".*ipyparallel", category=UserWarning)
+    warnings.filterwarnings("ignore", category=ImportWarning)
     from ema_workbench.analysis import prim as _ema_prim
 
 BOX_COLUMNS = ("box", "coverage", "density", "mass", "res_dim", "n", "k", "trajectory_id")
