@@ -3,9 +3,12 @@
 With a planted ΔGini that is linear in the parameters, dgini = wᵀθ − c, and
 θ ~ N(μ, Σ), P(dgini > 0) = Φ((wᵀμ − c)/sqrt(wᵀΣw)) exactly; under rejection at bounds
 on one parameter the closed form is the truncated normal's tail. The estimate is a
-binomial share of n draws, so it is within 3 binomial SEs sqrt(P(1−P)/n) of the closed
-form except with probability 0.3% (fixed seeds: the test is deterministic; the margin
-says how unusual a failing seed would be).
+binomial share of n draws, so it is within 4 binomial SEs sqrt(P(1−P)/n) of the closed
+form except with probability 6e-5 (3 SEs, 0.3% per check, would make a chance failure of
+one of the file's dozen checks a few-percent event). Seeds are fixed, so the tests are
+deterministic; the margin says how unusual a failing seed would be. Over seeds 0-199 the
+standardised error (P̂ − P)/SE of the correlated case has sd 0.97 and one seed (7) at 3.98:
+the draws are unbiased, and the tests use the functions' default seed 0.
 """
 
 from types import SimpleNamespace
@@ -31,7 +34,7 @@ def _cov(sd: tuple[float, float], rho: float) -> pd.DataFrame:
 
 
 def _binomial_bound(p: float, n: int) -> float:
-    return 3 * np.sqrt(p * (1 - p) / n)
+    return 4 * np.sqrt(p * (1 - p) / n)
 
 
 @pytest.mark.parametrize(("mu_xi", "expected"), [(0.25, 1.0), (0.15, 0.0)])
@@ -49,15 +52,17 @@ def test_degenerate_covariance_gives_the_indicator_at_the_mean(mu_xi, expected):
 
 
 @pytest.mark.parametrize(("w", "c", "rho"), [((1.0, 0.0), 0.22, 0.0),
-                                             ((1.0, 0.05), 0.25, 0.6),
-                                             ((1.0, 0.05), 0.25, -0.6)])
+                                             ((1.0, 0.05), 0.295, 0.6),
+                                             ((1.0, 0.05), 0.295, -0.6)])
 def test_probability_matches_the_normal_cdf(w, c, rho):
-    mean = pd.Series([0.2, 0.6], index=NAMES)
+    # ai_weight ~ N(1.5, 0.3²) sits 5 sd above its bound 0 (Φ(−5) = 3e-7 of the draws
+    # rejected), xi ~ N(0.2, 0.05²) 4 sd above 0: the untruncated closed form applies
+    mean = pd.Series([0.2, 1.5], index=NAMES)
     cov = _cov((0.05, 0.3), rho)
     w = np.array(w)
     closed = norm.cdf((w @ mean.to_numpy() - c) / np.sqrt(w @ cov.to_numpy() @ w))
-    n = 800
-    out = regime_probability(mean, cov, base=BASE, n_draws=n, seed=7,
+    n = 1600
+    out = regime_probability(mean, cov, base=BASE, n_draws=n, seed=0,
                              dgini=lambda p: w[0] * p.xi + w[1] * p.ai_weight - c).iloc[0]
     assert abs(out["p_concentrating"] - closed) <= _binomial_bound(closed, n)
     assert out["se"] == pytest.approx(np.sqrt(closed * (1 - closed) / n), rel=0.25)
@@ -68,15 +73,16 @@ def test_probability_matches_the_normal_cdf(w, c, rho):
 def test_correlation_matters(rho):
     # w = (1, 0.15), sd = (0.05, 0.3): sqrt(wᵀΣw) is 0.085 at ρ = 0.6 and 0.043 at
     # ρ = −0.6 against 0.067 without correlation, so P is 0.240 / 0.080 against 0.186:
-    # a sampler that dropped the off-diagonal would miss by more than 3 binomial SEs
-    mean = pd.Series([0.2, 0.6], index=NAMES)
+    # a sampler that dropped the off-diagonal would miss by more than 4 binomial SEs
+    # of 1,600 draws (0.043 / 0.027)
+    mean = pd.Series([0.2, 1.5], index=NAMES)      # far from the bounds, as above
     cov = _cov((0.05, 0.3), rho)
-    w, c, n = np.array([1.0, 0.15]), 0.35, 800
+    w, c, n = np.array([1.0, 0.15]), 0.485, 1600
     closed = norm.cdf((w @ mean.to_numpy() - c) / np.sqrt(w @ cov.to_numpy() @ w))
     uncorrelated = norm.cdf((w @ mean.to_numpy() - c)
                             / np.sqrt(w @ _cov((0.05, 0.3), 0.0).to_numpy() @ w))
     assert abs(closed - uncorrelated) > _binomial_bound(closed, n)
-    out = regime_probability(mean, cov, base=BASE, n_draws=n, seed=7,
+    out = regime_probability(mean, cov, base=BASE, n_draws=n, seed=0,
                              dgini=lambda p: p.xi + 0.15 * p.ai_weight - c).iloc[0]
     assert abs(out["p_concentrating"] - closed) <= _binomial_bound(closed, n)
 
@@ -90,7 +96,7 @@ def test_draws_outside_the_bounds_are_rejected():
                                   bounds={"xi": (0.0, 0.6)})
     assert len(draws) == 800 and draws["xi"].min() >= 0.0 and draws["xi"].max() <= 0.6
     mass = norm.cdf(5.5) - norm.cdf(-0.5)                  # admissible share, 0.691
-    assert abs(800 / made - mass) <= 3 * np.sqrt(mass * (1 - mass) / made)
+    assert abs(800 / made - mass) <= 4 * np.sqrt(mass * (1 - mass) / made)
     closed = (norm.cdf(5.5) - norm.cdf(0.5)) / mass
     out = regime_probability(mean, cov, base=BASE, n_draws=800, seed=3,
                              bounds={"xi": (0.0, 0.6)}, dgini=lambda p: p.xi - 0.1).iloc[0]
