@@ -136,14 +136,15 @@ def regime_draws(mean: pd.Series, cov: pd.DataFrame, *, base: Params, n_draws: i
     return draws.assign(dgini=values), made
 
 
-def _summary(values: np.ndarray, made: int, at_mean: float) -> dict[str, float]:
+def _summary(values: np.ndarray, made: int, at_mean: float, horizon: int
+             ) -> dict[str, float]:
     n = len(values)
     k = int((values > 0).sum())
     p = k / n
     lo, hi = proportion_confint(k, n, alpha=0.05, method="wilson")
     row = {"p_concentrating": p, "se": float(np.sqrt(p * (1 - p) / n)),
            "ci_low": float(lo), "ci_high": float(hi), "n_draws": n,
-           "rejected_share": 1.0 - n / made if made else 0.0,
+           "rejected_share": 1.0 - n / made if made else 0.0, "horizon": horizon,
            "dgini_at_mean": at_mean, "dgini_mean": float(values.mean())}
     for q in QUANTILES:
         row[f"dgini_q{round(100 * q):02d}"] = float(np.quantile(values, q))
@@ -153,7 +154,8 @@ def _summary(values: np.ndarray, made: int, at_mean: float) -> dict[str, float]:
 def regime_probability(mean: pd.Series, cov: pd.DataFrame, *, base: Params,
                        n_draws: int = 400, seed: int = 0,
                        bounds: Mapping[str, tuple[float, float]] | None = None,
-                       dgini: Dgini | None = None) -> pd.DataFrame:
+                       dgini: Dgini | None = None,
+                       horizon: int | None = None) -> pd.DataFrame:
     """P(concentrating) under θ ~ N(mean, cov), with its Monte Carlo SE.
 
     Args:
@@ -166,17 +168,25 @@ def regime_probability(mean: pd.Series, cov: pd.DataFrame, *, base: Params,
         bounds: name -> (lo, hi); draws outside are rejected (module docstring);
             default each parameter's allowed range.
         dgini: Params -> ΔGini; default the analytic mean field.
+        horizon: the period at which AI's effect is read (sets base.n_periods; the mean
+            field's AI state has the capability reached then). None keeps the base's.
+            The calibrated economy runs to the data date (3 periods), where AI's effect
+            is still building up; the regime of docs/REGIMES.md is the long run, the
+            Params default of 30 periods.
 
     Returns:
         One row: p_concentrating, se (binomial), ci_low/ci_high (Wilson 95%), n_draws,
-        rejected_share, dgini_at_mean, dgini_mean and the ΔGini quantiles dgini_q05 …
-        dgini_q95.
+        rejected_share, horizon, dgini_at_mean, dgini_mean and the ΔGini quantiles
+        dgini_q05 … dgini_q95.
     """
+    if horizon is not None:
+        base = base.replace(n_periods=int(horizon))
     f = dgini if dgini is not None else mean_field_dgini
     draws, made = regime_draws(mean, cov, base=base, n_draws=n_draws, seed=seed,
                                bounds=bounds, dgini=f)
     at_mean = float(f(params_at(base, mean.to_dict())))
-    return pd.DataFrame([_summary(draws["dgini"].to_numpy(), made, at_mean)])
+    return pd.DataFrame([_summary(draws["dgini"].to_numpy(), made, at_mean,
+                                  int(base.n_periods))])
 
 
 def _unpack(fit: Any) -> tuple[pd.Series, pd.DataFrame, Params | None]:
@@ -193,12 +203,14 @@ def _unpack(fit: Any) -> tuple[pd.Series, pd.DataFrame, Params | None]:
 def scenario_probabilities(fits: Mapping[str, Any], *, base: Params | None = None,
                            n_draws: int = 400, seed: int = 0,
                            bounds: Mapping[str, tuple[float, float]] | None = None,
-                           dgini: Dgini | None = None) -> pd.DataFrame:
+                           dgini: Dgini | None = None,
+                           horizon: int | None = None) -> pd.DataFrame:
     """`regime_probability` for each scenario fit; one row per scenario (index).
 
     `fits` maps a scenario label (e.g. the m6 value) to (mean, cov) or to a saved fit
     (`analysis.calibration.store.load_fit`: its `.params`, `.cov`, and `.to_params()` as
-    the base unless `base` is given). Every scenario uses the same `seed`.
+    the base unless `base` is given). Every scenario uses the same `seed`; `horizon` as
+    in `regime_probability` (pass 30 for the long-run regime of a calibrated economy).
     """
     if not fits:
         raise ValueError("fits is empty; give at least one scenario")
@@ -210,7 +222,8 @@ def scenario_probabilities(fits: Mapping[str, Any], *, base: Params | None = Non
             raise ValueError(f"scenario {label!r}: give base (a Params) for a (mean, cov) "
                              "fit")
         rows[label] = regime_probability(mean, cov, base=b, n_draws=n_draws, seed=seed,
-                                         bounds=bounds, dgini=dgini).iloc[0]
+                                         bounds=bounds, dgini=dgini,
+                                         horizon=horizon).iloc[0]
     out = pd.DataFrame(rows).T
     out.index.name = "scenario"
-    return out.astype({"n_draws": int})
+    return out.astype({"n_draws": int, "horizon": int})

@@ -151,10 +151,15 @@ def test_scenarios_give_one_row_each_with_common_draws():
     assert scenario_probabilities({0.0: saved}, n_draws=10, dgini=f).shape[0] == 1
 
 
-def test_mean_field_default_at_a_point():
-    # the default dgini is the analytic mean field: with cov = 0 it is its sign at the mean
+@pytest.mark.parametrize("horizon", [None, 3])
+def test_mean_field_default_at_a_point(horizon):
+    # the default dgini is the analytic mean field: with cov = 0 it is its sign at the
+    # mean; the horizon dates the AI state (the base's own 30 periods, or 3)
     mean = pd.Series([0.1, 0.6], index=NAMES)
-    out = regime_probability(mean, _cov((0, 0), 0), base=BASE, n_draws=3).iloc[0]
-    expected = predict(BASE.replace(xi=0.1, ai_weight=0.6)).dgini
+    out = regime_probability(mean, _cov((0, 0), 0), base=BASE, n_draws=3,
+                             horizon=horizon).iloc[0]
+    at = BASE.replace(xi=0.1, ai_weight=0.6, n_periods=horizon or BASE.n_periods)
+    expected = predict(at).dgini
     assert out["dgini_at_mean"] == pytest.approx(expected, abs=1e-12)
     assert out["p_concentrating"] == float(expected > 0)
+    assert out["horizon"] == (horizon or 30)
