@@ -165,6 +165,8 @@ def prim_search(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float 
         raise ValueError(f"max_qp={max_qp!r} is out of range; allowed (0, 1) or None")
     x = pd.DataFrame(X).reset_index(drop=True).astype(float)
     y = y.astype(int)
+    if y.min() == y.max():
+        return _uniform(x, y, threshold, peel_alpha)
     rows, traj = [], []
     with _quiet_workbench():
         prim = _ema_prim.Prim(x, y, threshold=threshold, peel_alpha=peel_alpha,
@@ -197,6 +199,23 @@ def prim_search(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float 
                                           "n", "k", "box", "chosen"]))
     return PrimSearch(boxes=boxes, trajectories=trajectories, n=len(y),
                       n_interest=int(y.sum()), threshold=threshold, peel_alpha=peel_alpha)
+
+
+def _uniform(x: pd.DataFrame, y: np.ndarray, threshold: float, peel_alpha: float
+             ) -> PrimSearch:
+    """One regime everywhere (the Workbench needs both): no box if none is concentrating,
+    else the whole sampled space, restricting nothing."""
+    n, k = len(y), int(y.sum())
+    level = {"box": 1, "coverage": 1.0, "density": 1.0, "mass": 1.0, "res_dim": 0, "n": n,
+             "k": k, "trajectory_id": 0}
+    rows = [] if k == 0 else [{**level, **{c: np.nan for c in LIMIT_COLUMNS},
+                               "parameter": None}]
+    traj = pd.DataFrame([{"id": 0, "coverage": 1.0 if k else np.nan, "density": k / n,
+                          "mass": 1.0, "res_dim": 0, "n": n, "k": k, "box": 1,
+                          "chosen": bool(k)}])
+    return PrimSearch(boxes=pd.DataFrame(rows, columns=[*BOX_COLUMNS, *LIMIT_COLUMNS]),
+                      trajectories=traj, n=n, n_interest=k, threshold=threshold,
+                      peel_alpha=peel_alpha)
 
 
 def drop_weak_limits(box, i: int, max_qp: float) -> int:

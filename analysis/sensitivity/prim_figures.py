@@ -86,12 +86,16 @@ def phase_diagram(design: pd.DataFrame, search: PrimSearch, path: Path | None = 
     b = search.boxes[search.boxes["box"] == box]
     if b.empty:
         raise ValueError(f"no box {box}: PRIM found {search.boxes['box'].nunique()} box(es)")
-    x, y = params if params is not None else (most_restricted(search.boxes, box) + [None])[:2]
+    x, y = params if params is not None else (most_restricted(search.boxes, box)
+                                              + [None, None])[:2]
+    if x is None:
+        raise ValueError(f"box {box} restricts no parameter; pass params=(x, y)")
     if y is None:
         others = [c for c in design.columns if c not in (x, "dgini", "concentrating")]
         y = others[0]
-    lim = b.set_index("parameter")
-    solid = _inside_others(design, b, [x, y])
+    restricted = b[b["parameter"].notna()]
+    lim = restricted.set_index("parameter")
+    solid = _inside_others(design, restricted, [x, y])
     conc = design["concentrating"].to_numpy(bool)
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(5.6, 5.0), constrained_layout=True)

@@ -87,6 +87,15 @@ def test_no_structure_gives_no_box():
     assert not found.trajectories["chosen"].any()
 
 
+def test_one_regime_everywhere():
+    # all concentrating: the box is the whole space (nothing restricted); none: no box
+    X, _ = _planted(n=200)
+    whole = prim_boxes(X, np.ones(200, dtype=bool))
+    assert len(whole) == 1 and whole["parameter"].isna().all()
+    assert whole.iloc[0][["coverage", "density", "mass"]].tolist() == [1.0, 1.0, 1.0]
+    assert prim_boxes(X, np.zeros(200, dtype=bool)).empty
+
+
 def test_second_box_finds_a_second_planted_region():
     rng = np.random.default_rng(3)
     X = pd.DataFrame(rng.uniform(size=(N, 4)), columns=list("abcd"))
