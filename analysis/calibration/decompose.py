@@ -177,6 +177,8 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
     a = g'Λ (Λ = dθ/dm, `influence`) and Ω = Ω_data + Ω̂_sim/R, target j contributes
     a_j (Ω a)_j (its data part a_j² se_j² and the simulation part); the contributions sum
     to a'Ωa, which equals g'Σ_θ g when Σ_θ is the sandwich ΛΩΛ' (both are reported).
+    `per_target_se` = a_j·se_j: the move of ΔGini at the estimate if target j were biased
+    by one SE (through the re-estimated parameters): what pins ΔGini's sign.
     The interval is parameter uncertainty only; `mc_se` is the seed SE of the value itself.
     """
     simulate = simulate_fn(simulate)
@@ -212,7 +214,8 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
         a = gv @ lam.reindex(index=names).to_numpy(float)
         om = omega.reindex(index=lam.columns, columns=lam.columns).to_numpy(float)
         contrib = a * (om @ a)
-        data_part = a ** 2 * fit.moments["se"].reindex(lam.columns).to_numpy(float) ** 2
+        se_t = fit.moments["se"].reindex(lam.columns).to_numpy(float)
+        data_part = a ** 2 * se_t ** 2
         sd = float(np.sqrt(max(var, 0.0)))
         summary.append({"horizon": horizon, "period": int(period), "dgini": value,
                         "se": sd, "ci_low": value - Z95 * sd, "ci_high": value + Z95 * sd,
@@ -221,6 +224,7 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
         total = float(contrib.sum())
         for j, target in enumerate(lam.columns):
             split.append({"horizon": horizon, "target": target, "influence": float(a[j]),
+                          "per_target_se": float(a[j] * se_t[j]),
                           "contribution": float(contrib[j]),
                           "data_part": float(data_part[j]),
                           "share": float(contrib[j] / total) if total > 0 else np.nan})
