@@ -163,7 +163,8 @@ class _Stat:
 
 def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
              simulate: Callable | None = None, long_run: bool = True,
-             periods: int = LONG_RUN_PERIODS, evaluator: Any = None) -> dict[str, Any]:
+             periods: int = LONG_RUN_PERIODS, evaluator: Any = None,
+             long_run_seeds: Sequence[int] | None = None) -> dict[str, Any]:
     """ΔGini at the estimate with a delta-method 95% interval and its variance by target.
 
     Two ΔGini, labelled in every output by `horizon`:
@@ -171,7 +172,9 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
     the target's period (t = 3), the quantity the data speak to; its gradient is the fit's
     Jacobian row when m6 is a target, else central differences;
     "long run" — the same paired difference at T = `periods` (30), by central differences
-    with the Jacobian's step rule (2k + 1 evaluations of R paired runs each).
+    with the Jacobian's step rule (2k evaluations at `long_run_seeds`, default `seeds`,
+    plus one per seed at the estimate for its seed SE).
+    `seeds` are the estimation's (R = len(seeds) sets Ω̂_sim/R).
 
     Var(ΔGini) = g' Σ_θ g with g = dΔGini/dθ and Σ_θ = fit.cov. Split by target: with
     a = g'Λ (Λ = dθ/dm, `influence`) and Ω = Ω_data + Ω̂_sim/R, target j contributes
@@ -191,12 +194,13 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
     omega = _omega(fit, len(seeds))
     cov = fit.cov.reindex(index=names, columns=names).to_numpy(float)
     summary, split, grads = [], [], []
-    horizons = [("data date", dgini_target(targets).period, targets, base)]
+    lr_seeds = seeds if long_run_seeds is None else tuple(int(s) for s in long_run_seeds)
+    horizons = [("data date", dgini_target(targets).period, targets, base, seeds)]
     if long_run:
         horizons.append(("long run", periods, long_run_targets(targets, periods),
-                         base.replace(n_periods=max(periods, base.n_periods))))
-    for horizon, period, tg, b in horizons:
-        stat = _Stat(simulate, tg, seeds, b, m6)
+                         base.replace(n_periods=max(periods, base.n_periods)), lr_seeds))
+    for horizon, period, tg, b, h_seeds in horizons:
+        stat = _Stat(simulate, tg, h_seeds, b, m6)
         if horizon == "data date" and m6 in fit.jacobian.index:
             g = fit.jacobian.loc[m6].reindex(names).astype(float).rename("gradient")
             value = float(fit.moments.loc[m6, "simulated"])
@@ -205,7 +209,7 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
                      else np.nan)
         else:
             g = _gradient(stat, theta, names, batch)
-            per_seed = batch(stat, [{**theta, "_seed": s} for s in seeds])
+            per_seed = batch(stat, [{**theta, "_seed": s} for s in h_seeds])
             value = float(np.mean(per_seed))
             mc_se = float(np.std(per_seed, ddof=1) / np.sqrt(len(per_seed))) \
                 if len(per_seed) > 1 else np.nan
@@ -220,7 +224,7 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
         summary.append({"horizon": horizon, "period": int(period), "dgini": value,
                         "se": sd, "ci_low": value - Z95 * sd, "ci_high": value + Z95 * sd,
                         "mc_se": mc_se, "var_sandwich": var,
-                        "var_by_targets": float(contrib.sum()), "seeds": len(seeds)})
+                        "var_by_targets": float(contrib.sum()), "seeds": len(h_seeds)})
         total = float(contrib.sum())
         for j, target in enumerate(lam.columns):
             split.append({"horizon": horizon, "target": target, "influence": float(a[j]),
