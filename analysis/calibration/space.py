@@ -115,19 +115,20 @@ def check_theta(theta: Mapping[str, float]) -> dict[str, float]:
 
 
 def split_access(share: float, total: float) -> tuple[float, float]:
-    """(η0, η1) with η1 = share·total and η0 + η1 == total exactly in floating point.
+    """(η0, η1) with η1 ≈ share·total and η0 + η1 == total exactly in floating point.
 
     The sum is what the equal-access experiment uses, so it must not drift by a rounding
-    error with the share (m1-m3 would then move with s by an ulp).
+    error with the share (m1-m3 would then move with s by an ulp). The larger part is
+    rounded once; the smaller is total minus it, which is exact (Sterbenz: the larger
+    part lies in [total/2, total]), so the two add up to total exactly.
     """
     eta1 = share * total
-    eta0 = total - eta1
-    for _ in range(4):                       # at most an ulp or two to correct
-        excess = (eta0 + eta1) - total
-        if excess == 0:
-            break
-        eta0 = float(np.nextafter(eta0, -math.inf if excess > 0 else math.inf))
-    return max(eta0, 0.0), eta1
+    if eta1 < 0.5 * total:
+        eta0 = total - eta1
+        eta1 = total - eta0                  # exact
+    else:
+        eta0 = total - eta1                  # exact
+    return eta0, eta1
 
 
 def to_params(theta: Mapping[str, float], base: Params) -> Params:
