@@ -122,19 +122,19 @@ def share_profile(targets: Any, grid: Sequence[float], *, long_run: bool = False
     proprietary_share, criterion, dgini_data_date (the m6 statistic at the refit), the
     re-estimated parameters, and with `long_run` the paired ΔGini at T = `periods`.
     """
-    from analysis.calibration.space import FREE
-
     kw = dict(calibrate_kwargs)
     log = kw.pop("log", None)
     fixed = dict(kw.pop("fixed", None) or {})
-    names = kw.pop("free", None) or [f.name for f in FREE]
-    others = [n for n in names if n != "proprietary_share" and n not in fixed]
+    free = kw.pop("free", None)
+    if free is not None and "proprietary_share" not in free:
+        raise ValueError("share_profile needs proprietary_share among the free parameters")
     start = kw.pop("start", None)
     rows = []
     for s in grid:
-        fit = _calibrate(targets, free=others, fixed={**fixed, "proprietary_share": float(s)},
+        # the share stays in the space and is held by `fixed` (it joins every θ)
+        fit = _calibrate(targets, free=free, fixed={**fixed, "proprietary_share": float(s)},
                          start=start, log=_sublog(log, f"share={float(s):.3f}"), **kw)
-        start = {k: float(v) for k, v in fit.params.items()}
+        start = {k: float(v) for k, v in fit.params.items() if k != "proprietary_share"}
         row = {"proprietary_share": float(s), **_row(fit, targets)}
         if long_run:
             row["dgini_long_run"] = long_run_dgini(

@@ -61,7 +61,7 @@ def setup():
     targets = base
     for (name, v), d in zip(truth.items(), misfit, strict=True):
         targets = targets.with_value(name, float(v + d))
-    kw = dict(seeds=[1, 2, 3], simulate=toy, n_starts=1, noise_seeds=4)
+    kw = dict(seeds=[1, 2, 3], simulate=toy, n_starts=2, noise_seeds=4)
     fit = calibrate(targets, **kw)
     return targets, fit, kw
 
