@@ -27,6 +27,8 @@ from typing import Any
 STAGES = ("fit", "sensitivity", "dgini", "regimes", "m6", "profile")
 M6_VALUES = (-0.01, 0.0, 0.01)
 SHARE_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
+PART = {"sensitivity": "sensitivity", "dgini": "dgini", "regimes": "regimes",
+        "m6": "scenarios", "profile": "profile"}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,7 +41,7 @@ class Settings:
     n_workers_economy: int = 5000
     noise_seeds: int = 20
     refit_noise_seeds: int = 4
-    refit_starts: int = 1
+    refit_starts: int = 2
     cobyla_maxiter: int = 60
     long_run_periods: int = 30
     long_run_seeds: int = 10
@@ -49,7 +51,7 @@ class Settings:
 
     @classmethod
     def quick(cls, **changes: Any) -> Settings:
-        return dataclasses.replace(cls(seeds=3, starts=1, n_workers_economy=1000,
+        return dataclasses.replace(cls(seeds=3, starts=2, n_workers_economy=1000,
                                        noise_seeds=4, refit_noise_seeds=2, cobyla_maxiter=15,
                                        long_run_seeds=2, share_grid=(0.0, 0.5, 1.0)),
                                    **changes)
@@ -151,6 +153,7 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
     from analysis.calibration.estimate import calibrate
     from analysis.calibration.refit import dgini_target, simulate_fn
     from analysis.calibration.space import base_params
+    from analysis.calibration.space import start as start_values
     from analysis.calibration.targets import Targets, load_targets
 
     began = time.time()
@@ -177,7 +180,8 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
     logged = Logged(simulate_fn(simulate), out / "logs" / "decompose.sqlite")
     with evaluator_for(workers, scheduler) as ev:
         if synthetic:
-            say(f"synthetic targets at {dict(synthetic)} (seeds {10_001}..)")
+            synthetic = {**start_values(), **dict(synthetic)}   # the others at their starts
+            say(f"synthetic targets at {synthetic} (seeds {10_001}..)")
             tg = synthetic_targets(tg, synthetic, base=base, simulate=logged,
                                    seeds=range(10_001, 10_001 + s.seeds))
             tg.empirical().rename("value").to_csv(out / "synthetic_targets.csv")
@@ -197,40 +201,53 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
                 _truth_table(fit, synthetic).to_csv(out / "synthetic_truth.csv", index=False)
 
         write()
+        failed: list[str] = []
+
+        def stage(name: str, label: str, run: Callable[[], Any]) -> None:
+            """Run one stage; a stage that fails is logged and reported, the others run."""
+            if name not in s.stages:
+                return
+            say(label)
+            try:
+                parts[PART[name]] = run()
+            except Exception as exc:  # noqa: BLE001 - a refit may hit an undefined moment
+                exc = _root_cause(exc)
+                message = " ".join(str(exc).split())[:400]
+                say(f"stage {name} failed: {type(exc).__name__}: {message}")
+                failed.append(f"{name}: {type(exc).__name__}: {message}")
+                parts["failed"] = list(failed)
+            write()
+
         refit = dict(common, n_starts=s.refit_starts, noise_seeds=s.refit_noise_seeds,
                      start={k: float(v) for k, v in fit.params.items()})
-        if "sensitivity" in s.stages:
-            say("sensitivity (AGS, HJdP)")
-            parts["sensitivity"] = decompose.sensitivity(fit)
-            write()
-        if "dgini" in s.stages:
-            say(f"ΔGini at the estimate: data date and long run (T = {s.long_run_periods}, "
-                f"{s.long_run_seeds} seeds)")
-            parts["dgini"] = decompose.dgini_at(
-                fit, targets=tg, seeds=seed_list, base=base, simulate=logged,
-                periods=s.long_run_periods, evaluator=ev,
-                long_run_seeds=range(1, max(2, s.long_run_seeds) + 1))
-            write()
-        if "regimes" in s.stages:
-            parts["regimes"] = decompose.regime_constrained(
-                tg, fit=fit, seeds=seed_list, base=base, simulate=logged,
-                maxiter=s.cobyla_maxiter, progress=say, long_run=True,
-                periods=s.long_run_periods)
-            write()
-        if "m6" in s.stages:
-            say(f"m6 scenarios {list(s.m6_values)}")
-            parts["scenarios"] = decompose.m6_scenarios(
-                tg, s.m6_values, log=out / "logs" / "m6.sqlite", **refit)
-            write()
-        if "profile" in s.stages:
-            say(f"profile along the proprietary share {list(s.share_grid)}")
-            kw = {k: v for k, v in refit.items() if k != "start"}
-            parts["profile"] = decompose.share_profile(
-                tg, s.share_grid, log=out / "logs" / "profile.sqlite", long_run=True,
-                periods=s.long_run_periods, **kw)
-            write()
+        stage("sensitivity", "sensitivity (AGS, HJdP)", lambda: decompose.sensitivity(fit))
+        stage("dgini", f"ΔGini at the estimate: data date and long run (T = "
+              f"{s.long_run_periods}, {s.long_run_seeds} seeds)", lambda: decompose.dgini_at(
+            fit, targets=tg, seeds=seed_list, base=base, simulate=logged,
+            periods=s.long_run_periods, evaluator=ev,
+            long_run_seeds=range(1, max(2, s.long_run_seeds) + 1)))
+        stage("regimes", "best fit in each ΔGini regime", lambda: decompose.regime_constrained(
+            tg, fit=fit, seeds=seed_list, base=base, simulate=logged,
+            maxiter=s.cobyla_maxiter, progress=say, long_run=True,
+            periods=s.long_run_periods))
+        stage("m6", f"m6 scenarios {list(s.m6_values)}", lambda: decompose.m6_scenarios(
+            tg, s.m6_values, log=out / "logs" / "m6.sqlite", **refit))
+        stage("profile", f"profile along the proprietary share {list(s.share_grid)}",
+              lambda: decompose.share_profile(
+            tg, s.share_grid, log=out / "logs" / "profile.sqlite", long_run=True,
+            periods=s.long_run_periods,
+            **{k: v for k, v in refit.items() if k != "start"}))
     say(f"done in {time.time() - began:.0f} s: {out / 'report.md'}")
     return fit
+
+
+def _root_cause(exc: BaseException) -> BaseException:
+    """The innermost cause (optimagic wraps the model's own error in its own)."""
+    seen = set()
+    while (exc.__cause__ or exc.__context__) is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return exc
 
 
 def _save(fit: Any, out: Path, say: Callable[[str], None]) -> None:

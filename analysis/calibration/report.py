@@ -56,7 +56,7 @@ def write_report(out: str | Path, *, fit: Any, targets: Any = None,
                  scenarios: pd.DataFrame | None = None, regimes: pd.DataFrame | None = None,
                  profile: pd.DataFrame | None = None,
                  settings: Mapping[str, Any] | None = None,
-                 seconds: float | None = None) -> Path:
+                 seconds: float | None = None, failed: list[str] | None = None) -> Path:
     """Write the tables, figures and report.md of the parts given; return report.md's path."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
@@ -111,6 +111,8 @@ def write_report(out: str | Path, *, fit: Any, targets: Any = None,
         text += ["## Profile along the proprietary share", "",
                  "Share fixed at each point, the other parameters re-estimated "
                  "(share_profile.png).", "", _md(profile[cols]), ""]
+    if failed:
+        text += ["## Stages that failed", "", *[f"- {f}" for f in failed], ""]
     text += ["## Run time", "",
              f"Main estimate: {getattr(fit, 'seconds', float('nan')):.0f} s "
              f"({getattr(fit, 'seconds_in_model', float('nan')):.0f} s in the model)."
