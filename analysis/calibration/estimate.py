@@ -249,7 +249,8 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
                          "search_seed": int(search_seed), "jacobian_step_share": share,
                          "n_cores": n_cores, "log": str(log) if log is not None else None,
                          "resumed_rows": resumed, "global_random_draws": bool(global_draws),
-                         "n_workers": getattr(base, "n_workers", None)})
+                         "n_workers": getattr(base, "n_workers", None),
+                         "base": base.to_dict() if hasattr(base, "to_dict") else None})
 
 
 def sandwich(jac: pd.DataFrame, data_cov: pd.DataFrame, sim_cov: pd.DataFrame, n_seeds: int,
@@ -283,11 +284,15 @@ def sandwich(jac: pd.DataFrame, data_cov: pd.DataFrame, sim_cov: pd.DataFrame, n
     return pd.DataFrame(cov, index=names, columns=names), ident
 
 
-def _model_error(exc: BaseException) -> ModelError | None:
-    """The ModelError behind optimagic's wrapping exceptions, if any."""
+def _model_error(exc: BaseException) -> BaseException | None:
+    """The model's own error behind optimagic's wrapping exceptions, if any.
+
+    ModelError (unusable moments), moments.MomentError, a bad parameter (abm's
+    ParameterError): errors raised by this project's code, which say what to change.
+    """
     seen = set()
     while exc is not None and id(exc) not in seen:
-        if isinstance(exc, ModelError):
+        if isinstance(exc, ModelError) or type(exc).__module__.startswith(("analysis.", "abm.")):
             return exc
         seen.add(id(exc))
         exc = exc.__cause__ or exc.__context__

@@ -226,3 +226,50 @@ def test_nan_moment_is_refused():
     with pytest.raises(Exception, match="not finite"):
         calibrate(toy_targets(), space=SPACE, base=ToyBase(), seeds=[1, 2],
                   simulate=nan_model, n_starts=2)
+
+
+# ---- the real model ----------------------------------------------------------------
+
+REAL_TRUTH = {"ai_weight": 0.9, "xi": 0.2}
+
+
+@pytest.fixture(scope="module")
+def real_fit():
+    """ai_weight and xi from targets simulated at REAL_TRUTH on other seeds (101-106).
+
+    Tiny economy (1,000 workers, burn-in 5, n_periods 3): about 0.1 s an evaluation. The
+    targets keep the file's SEs; their own simulation noise (Ω_sim/6) is smaller than
+    those SEs, so a 2-SE band holds it with room (deviation variance Ω_sim/6 from the
+    targets plus the estimate's own sampling, against SE² = Ω_data + Ω_sim/6).
+    """
+    from analysis.calibration import moments, space
+    from analysis.calibration.targets import load_targets
+
+    file_targets = load_targets()
+    base = space.base_params(n_workers=1000, targets=file_targets).replace(burn_in=5)
+    values = moments.simulate_moments(REAL_TRUTH, targets=file_targets,
+                                      seeds=range(101, 107), base=base)
+    targets = file_targets
+    for name, value in values.items():
+        targets = targets.with_value(name, float(value))
+    return calibrate(targets, free=list(REAL_TRUTH), seeds=range(1, 7), base=base,
+                     n_starts=4, noise_seeds=10)
+
+
+def test_real_model_known_answer_within_two_se(real_fit):
+    truth = pd.Series(REAL_TRUTH)[real_fit.params.index]
+    assert ((real_fit.params - truth).abs() <= 2 * real_fit.se).all(), (
+        real_fit.params, real_fit.se)
+    assert real_fit.identification["rank"] == 2
+    assert real_fit.seconds_in_model < real_fit.seconds
+    assert real_fit.n_evaluations > 0 and real_fit.meta["n_workers"] == 1000
+
+
+def test_real_fit_saves_and_reads_back(real_fit, tmp_path):
+    from analysis.calibration.store import load_fit, save_fit
+
+    save_fit(real_fit, tmp_path / "fit.json")
+    saved = load_fit(tmp_path / "fit.json")
+    pd.testing.assert_series_equal(saved.params, real_fit.params, check_names=False)
+    params = saved.to_params()
+    assert params.ai_weight == real_fit.params["ai_weight"] and params.n_workers == 1000

@@ -225,3 +225,16 @@ def test_proprietary_share_does_not_enter_the_experiment(targets):
         assert abs(hi.at[5, name] - lo.at[5, name]) < 0.25 * targets[name].se, name
     # the other side: the share does move the income Gini's response by more than its SE
     assert abs(hi.at[5, "dgini"] - lo.at[5, "dgini"]) > targets["dgini"].se
+
+
+def test_schooling_return_bound_keeps_the_mincer_moment_defined():
+    """γ = 0 gives schooling no value, nobody is schooled and the Mincer slope is
+    undefined (the reason the space stops at γ = 0.01); at the bound it is a number."""
+    mincer = Targets((Target("m", 0.09, 0.01, "education_premium", 0, "c", "", "n"),),
+                     "synthetic")
+    with pytest.raises(MomentError, match="no variation in schooling"):
+        seed_moments({}, targets=mincer, seeds=[1], base=TINY.replace(edu_return=0.0))
+    lo = next(f.lo for f in FREE if f.name == "edu_return")
+    assert lo > 0
+    assert math.isfinite(seed_moments({"edu_return": lo}, targets=mincer, seeds=[1, 2],
+                                      base=TINY).to_numpy().min())

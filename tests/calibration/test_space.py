@@ -19,7 +19,7 @@ def test_free_parameters_as_decided():
     assert [f.name for f in FREE] == NAMES
     bounds = {f.name: (f.lo, f.hi) for f in FREE}
     assert bounds == {"ai_weight": (0.05, 3.0), "ability_sd": (0.1, 1.2),
-                      "edu_return": (0.0, 0.2), "xi": (0.0, 0.6),
+                      "edu_return": (0.01, 0.2), "xi": (0.0, 0.6),
                       "proprietary_share": (0.0, 1.0)}
     d = Params()
     starts = {f.name: f.start for f in FREE}
@@ -27,7 +27,7 @@ def test_free_parameters_as_decided():
                       "edu_return": d.edu_return, "xi": d.xi,
                       "proprietary_share": d.eta1 / (d.eta0 + d.eta1)}
     for f in FREE:
-        assert f.lo < f.start < f.hi or f.name == "edu_return" and f.lo < f.start
+        assert f.lo < f.start < f.hi
         assert f.description and f.source
 
 
