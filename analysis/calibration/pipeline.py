@@ -189,7 +189,7 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
                       progress=say)
         fit = calibrate(tg, n_starts=s.starts, noise_seeds=s.noise_seeds,
                         log=out / "logs" / "main.sqlite", **common)
-        _save(fit, out, say)
+        _save(fit, out, say, base)
         parts: dict[str, Any] = {}
         meta = {"seeds": s.seeds, "n_workers": s.n_workers_economy, "targets": tg.source,
                 "m6": float(tg[m6_name].value)}
@@ -250,12 +250,12 @@ def _root_cause(exc: BaseException) -> BaseException:
     return exc
 
 
-def _save(fit: Any, out: Path, say: Callable[[str], None]) -> None:
+def _save(fit: Any, out: Path, say: Callable[[str], None], base: Any) -> None:
     try:
         from analysis.calibration.store import save_fit
     except ImportError:               # the store is optional for the tables
         return
-    save_fit(fit, out / "fit.json")
+    save_fit(fit, out / "fit.json", base=base)
     say(f"estimate saved: {out / 'fit.json'}")
 
 

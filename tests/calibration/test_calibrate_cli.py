@@ -107,7 +107,7 @@ def test_tiny_known_answer_run_writes_its_files_and_resumes(capsys, tmp_path):
     dg = pd.read_csv(out / "dgini.csv")
     assert set(dg["horizon"]) == {"data date", "long run"}
     for name in ("report.md", "sensitivity.csv", "fit.png", "fit.pdf", "sensitivity.png",
-                 "calibrate.log", "dgini_split.csv"):
+                 "calibrate.log", "dgini_split.csv", "fit.json"):
         assert (out / name).is_file(), name
     assert "## Estimates" in (out / "report.md").read_text()
     capsys.readouterr()
