@@ -148,7 +148,8 @@ def _validate(args: argparse.Namespace) -> dict[str, Any]:
     check_out_folder(out)
     settings = Settings.quick() if args.quick else Settings()
     settings = _replace(settings, seeds=args.seeds, starts=args.starts,
-                        n_workers_economy=args.n_workers_economy, stages=tuple(dict.fromkeys(("fit", *stages))))
+                        n_workers_economy=args.n_workers_economy,
+                        stages=tuple(dict.fromkeys(("fit", *stages))))
     _check_previous(out, settings, targets, m6, synthetic, args.force)
     return {"out": out, "targets": targets, "m6": m6, "workers": args.workers,
             "scheduler": args.scheduler, "synthetic": synthetic, "settings": settings}

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis.calibration.refit import (dgini_target, long_run_targets, m6_scenarios,
+from analysis.calibration.refit import (dgini_target, in_space, long_run_targets, m6_scenarios,
                                         regime_constrained, share_profile, simulate_fn, steps)
 
 __all__ = ["sensitivity", "dgini_at", "influence", "m6_scenarios", "regime_constrained",
@@ -108,8 +108,7 @@ def sensitivity(fit: Any, *, kinds: Sequence[str] = PRECISION_KINDS) -> pd.DataF
 
 
 def _theta(fit: Any) -> dict[str, float]:
-    return {**{k: float(v) for k, v in dict(fit.fixed or {}).items()},
-            **{k: float(v) for k, v in fit.params.items()}}
+    return {**in_space(fit.fixed), **{k: float(v) for k, v in fit.params.items()}}
 
 
 def _gradient(fn: Callable[[dict[str, float]], float], theta: dict[str, float],

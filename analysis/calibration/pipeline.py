@@ -2,12 +2,12 @@
 
 Stages, each writing its tables as soon as it ends (report.md grows with them):
 
-    fit        the MSM estimate (`estimate.calibrate`, multistart DFO-LS, noise-corrected SEs)
+    fit          the MSM estimate (`estimate.calibrate`: multistart DFO-LS, noise SEs)
     sensitivity  AGS + HJdP (`decompose.sensitivity`; no simulation)
-    dgini      ΔGini at the estimate, data date and long run, delta method (`decompose.dgini_at`)
-    regimes    best fit with ΔGini ≤ 0 and with ΔGini ≥ 0 (COBYLA, `decompose.regime_constrained`)
-    m6         refits at m6 = −0.01, 0, +0.01 (`decompose.m6_scenarios`)
-    profile    refits along the proprietary share (`decompose.share_profile`)
+    dgini        ΔGini at the estimate, data date and long run (`decompose.dgini_at`)
+    regimes      best fit with ΔGini ≤ 0 and ≥ 0 (`decompose.regime_constrained`)
+    m6           refits at m6 = −0.01, 0, +0.01 (`decompose.m6_scenarios`)
+    profile      refits along the proprietary share (`decompose.share_profile`)
 
 Resumable: every model evaluation is committed to an SQLite log in OUT/logs (the
 estimation's through `evaluate.EvaluationLog`, the decomposition's through `Logged`); a

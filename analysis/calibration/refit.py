@@ -53,6 +53,15 @@ def steps(names: Sequence[str]) -> dict[str, float]:
     return {f.name: JACOBIAN_STEP_SHARE * (f.hi - f.lo) for f in free(list(names))}
 
 
+def in_space(fixed: Mapping[str, float] | None) -> dict[str, float]:
+    """The fixed values that are free parameters (they join θ); the others, e.g.
+    asset_gini, live in the base economy the caller passes (as `calibrate` does)."""
+    from analysis.calibration.space import FREE
+
+    names = {f.name for f in FREE}
+    return {k: float(v) for k, v in dict(fixed or {}).items() if k in names}
+
+
 def long_run_targets(targets: Any, periods: int) -> Any:
     """Targets holding only the ΔGini target, dated at `periods` (the long-run ΔGini)."""
     t = dgini_target(targets)
@@ -138,8 +147,9 @@ def share_profile(targets: Any, grid: Sequence[float], *, long_run: bool = False
         row = {"proprietary_share": float(s), **_row(fit, targets)}
         if long_run:
             row["dgini_long_run"] = long_run_dgini(
-                {**fit.fixed, **start}, targets=targets, seeds=kw.get("seeds", range(1, 11)),
-                base=_base(targets, kw), simulate=kw.get("simulate"), periods=periods)
+                {**in_space(fit.fixed), **start}, targets=targets,
+                seeds=kw.get("seeds", range(1, 11)), base=_base(targets, kw),
+                simulate=kw.get("simulate"), periods=periods)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -236,8 +246,8 @@ def regime_constrained(targets: Any, *, fit: Any = None, with_scenario_target: b
     m6 = dgini_target(targets)
     keep = [t.name for t in targets.targets if with_scenario_target or not t.scenario]
     names = list(fit.params.index)
-    prob = _Problem(targets, names, fit.fixed or {}, seeds, base, simulate, keep)
-    u0 = prob.unit({**fit.fixed, **fit.params})
+    prob = _Problem(targets, names, in_space(fit.fixed), seeds, base, simulate, keep)
+    u0 = prob.unit(dict(fit.params))
     scale = m6.se if m6.se > 0 else 1.0
     box = om.NonlinearConstraint(func=lambda u: np.asarray(u, float),
                                  lower_bound=np.zeros(len(names)),
@@ -264,7 +274,7 @@ def regime_constrained(targets: Any, *, fit: Any = None, with_scenario_target: b
     out = pd.DataFrame(rows)
     if long_run:
         out["dgini_long_run"] = [long_run_dgini(
-            {k: r[k] for k in (*names, *(fit.fixed or {}))}, targets=targets, seeds=seeds,
+            {k: r[k] for k in (*names, *in_space(fit.fixed))}, targets=targets, seeds=seeds,
             base=base, simulate=simulate, periods=periods) for _, r in out.iterrows()]
     q = out.set_index("regime")["criterion"]
     out["criterion_gap"] = abs(q["dgini <= 0"] - q["dgini >= 0"])
