@@ -116,3 +116,23 @@ def test_tiny_known_answer_run_writes_its_files_and_resumes(capsys, tmp_path):
     assert "stored evaluations will be replayed" in capsys.readouterr().out
     again = pd.read_csv(out / "estimates.csv")
     pd.testing.assert_series_equal(again["estimate"], est["estimate"])
+
+
+def test_refusals_and_help_import_no_heavy_module(tmp_path):
+    """As every `abm` command: a refused line answers before pandas, numba or Dask load
+    (the targets file itself is read with pandas, so its errors are not in this list)."""
+    import subprocess
+    import sys
+
+    heavy = ("mesa", "numba", "dask", "distributed", "pandas", "pyarrow", "scipy")
+    for args in (["--help"], ["--seeds", "1", "--out", "o"], ["--m6", "x", "--out", "o"],
+                 ["--synthetic", "foo=1", "--out", "o"]):
+        code = ("import sys; sys.argv = ['abm', 'calibrate', *%r]\n"
+                "from abm.cli import main\n"
+                "try:\n    main()\nexcept SystemExit:\n    pass\n"
+                "print(sorted(m for m in %r if m in sys.modules), file=sys.stderr)"
+                % (args, heavy))
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                              timeout=120, cwd=tmp_path, check=True)
+        assert proc.stderr.strip().splitlines()[-1] == "[]", (args, proc.stderr)
+    assert not (tmp_path / "o").exists()
