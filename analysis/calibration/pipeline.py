@@ -235,8 +235,7 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
         stage("profile", f"profile along the proprietary share {list(s.share_grid)}",
               lambda: decompose.share_profile(
             tg, s.share_grid, log=out / "logs" / "profile.sqlite", long_run=True,
-            periods=s.long_run_periods,
-            **{k: v for k, v in refit.items() if k != "start"}))
+            periods=s.long_run_periods, **refit))
     say(f"done in {time.time() - began:.0f} s: {out / 'report.md'}")
     return fit
 

@@ -127,7 +127,8 @@ def share_profile(targets: Any, grid: Sequence[float], *, long_run: bool = False
                   periods: int = 30, **calibrate_kwargs: Any) -> pd.DataFrame:
     """Fix the proprietary share at each grid point and re-estimate the other parameters.
 
-    Each point starts from the previous point's estimate (a continuation along s). Columns:
+    Each point starts from `start` (the pipeline passes the main estimate) or, without
+    one, from the previous point's estimate (a continuation along s). Columns:
     proprietary_share, criterion, dgini_data_date (the m6 statistic at the refit), the
     re-estimated parameters, and with `long_run` the paired ΔGini at T = `periods`.
     """
@@ -137,17 +138,21 @@ def share_profile(targets: Any, grid: Sequence[float], *, long_run: bool = False
     free = kw.pop("free", None)
     if free is not None and "proprietary_share" not in free:
         raise ValueError("share_profile needs proprietary_share among the free parameters")
-    start = kw.pop("start", None)
+    given = kw.pop("start", None)
+    given = None if given is None else {k: float(v) for k, v in dict(given).items()
+                                        if k != "proprietary_share"}
+    start = given
     rows = []
     for s in grid:
         # the share stays in the space and is held by `fixed` (it joins every θ)
         fit = _calibrate(targets, free=free, fixed={**fixed, "proprietary_share": float(s)},
                          start=start, log=_sublog(log, f"share={float(s):.3f}"), **kw)
-        start = {k: float(v) for k, v in fit.params.items() if k != "proprietary_share"}
+        estimate = {k: float(v) for k, v in fit.params.items() if k != "proprietary_share"}
+        start = given if given is not None else estimate
         row = {"proprietary_share": float(s), **_row(fit, targets)}
         if long_run:
             row["dgini_long_run"] = long_run_dgini(
-                {**in_space(fit.fixed), **start}, targets=targets,
+                {**in_space(fit.fixed), **estimate}, targets=targets,
                 seeds=kw.get("seeds", range(1, 11)), base=_base(targets, kw),
                 simulate=kw.get("simulate"), periods=periods)
         rows.append(row)
