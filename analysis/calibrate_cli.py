@@ -45,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="ADDR",
                    help="Dask scheduler address (tcp://host:port) of any cluster")
     p.add_argument("--starts", type=int, default=None, metavar="N",
-                   help="multistart points of the main estimate (8; --quick 2)")
+                   help="multistart points of the main estimate (16; --quick 2)")
     p.add_argument("--n-workers-economy", type=int, default=None, metavar="N",
                    help="workers in the simulated economy (5000; --quick 1000)")
     p.add_argument("--stages", default=",".join(STAGE_NAMES),

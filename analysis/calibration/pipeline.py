@@ -37,11 +37,11 @@ class Settings:
     gives the budget); `quick()` is a smoke run of a few minutes."""
 
     seeds: int = 10
-    starts: int = 8
+    starts: int = 16
     n_workers_economy: int = 5000
     noise_seeds: int = 20
     refit_noise_seeds: int = 4
-    refit_starts: int = 2
+    refit_starts: int = 4
     cobyla_maxiter: int = 60
     long_run_periods: int = 30
     long_run_seeds: int = 10

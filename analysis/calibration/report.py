@@ -3,7 +3,7 @@
 `write_report(out, fit=..., ...)` writes whatever parts it is given, so the command line
 calls it after each stage and a stopped run still leaves the tables of the stages done:
 
-    estimates.csv      parameter, estimate, se, status (estimated / fixed)
+    estimates.csv      parameter, estimate, se, status (estimated [at a bound] / fixed)
     moments.csv        moment, empirical, se, simulated, t
     sensitivity.csv    parameter, target, kind, value, caveat (`decompose.sensitivity`)
     dgini.csv          ΔGini at the estimate by horizon, delta-method SE and 95% interval
@@ -25,9 +25,24 @@ import pandas as pd
 from analysis.calibration import figures
 
 
+def _status(name: str, value: float) -> str:
+    """"estimated", or "estimated, at lower/upper bound" (within 0.1% of the range): there
+    the delta-method SE describes a one-sided neighbourhood and is not a sampling SE."""
+    from analysis.calibration.space import FREE
+
+    for f in FREE:
+        if f.name == name:
+            tol = 1e-3 * (f.hi - f.lo)
+            if value <= f.lo + tol:
+                return "estimated, at lower bound"
+            if value >= f.hi - tol:
+                return "estimated, at upper bound"
+    return "estimated"
+
+
 def estimates_table(fit: Any) -> pd.DataFrame:
     rows = [{"parameter": k, "estimate": float(v), "se": float(fit.se.get(k, np.nan)),
-             "status": "estimated"} for k, v in fit.params.items()]
+             "status": _status(k, float(v))} for k, v in fit.params.items()]
     rows += [{"parameter": k, "estimate": float(v), "se": np.nan, "status": "fixed"}
              for k, v in dict(fit.fixed or {}).items()]
     return pd.DataFrame(rows, columns=["parameter", "estimate", "se", "status"])

@@ -143,3 +143,22 @@ def test_regime_constrained_brackets_the_unconstrained_fit(setup):
     assert out["criterion_gap"].iloc[0] >= 0
     assert out.loc["dgini <= 0", "dgini_data_date"] <= 1e-6
     assert out.loc["dgini >= 0", "dgini_data_date"] >= -1e-6
+
+
+def test_report_flags_estimates_on_a_bound(setup, tmp_path):
+    from analysis.calibration import report
+
+    _, fit, _ = setup
+    moved = fit.params.copy()
+    moved["ability_sd"] = 0.1                    # its lower bound
+    moved["xi"] = 0.6                            # its upper bound
+    table = report.estimates_table(type("F", (), {"params": moved, "se": fit.se,
+                                                  "fixed": {"asset_gini": 0.5}})())
+    status = table.set_index("parameter")["status"]
+    assert status["ability_sd"] == "estimated, at lower bound"
+    assert status["xi"] == "estimated, at upper bound"
+    assert status["ai_weight"] == "estimated" and status["asset_gini"] == "fixed"
+    path = report.write_report(tmp_path, fit=fit, sensitivity=decompose.sensitivity(fit))
+    assert "## Sensitivity" in path.read_text()
+    assert list(pd.read_csv(tmp_path / "sensitivity.csv").columns) == [
+        "parameter", "target", "kind", "value", "caveat"]
