@@ -2,7 +2,7 @@
 
 - `sensitivity(fit)`: Andrews, Gentzkow & Shapiro (2017, QJE 132(4), doi:10.1093/qje/qjx023)
   Λ = −(G'WG)⁻¹G'W, scaled by each target's standard error, so that an entry reads "effect
-  on parameter p of a one-SE bias in target j"; and the precision measures of Honoré,
+  on parameter p of target j's empirical value being one SE higher"; and the precision measures of Honoré,
   Jørgensen & de Paula (2020, JAE 35(1), doi:10.1002/jae.2779), read from estimagic.
 - `dgini_at(fit, ...)`: ΔGini at the estimate (the m6 statistic at the data date, and the
   long-run ΔGini of paired runs at T = 30), a delta-method interval and the split of its
@@ -71,9 +71,11 @@ def influence(fit: Any) -> pd.DataFrame:
 def sensitivity(fit: Any, *, kinds: Sequence[str] = PRECISION_KINDS) -> pd.DataFrame:
     """Tidy (parameter, target, kind, value, caveat): how each target moves and pins each parameter.
 
-    kind "bias": AGS Λ_pj, the change in parameter p per unit bias in target j;
-    kind "bias_per_se": Λ_pj · se_j, the effect on p of a ONE-STANDARD-ERROR bias in target j
-    (comparable across targets measured in different units; the heat map shows it);
+    kind "bias": AGS Λ_pj as estimagic returns it, the change in parameter p per unit bias in
+    the moment condition sim_j − emp_j (AGS's sign convention);
+    kind "bias_per_se": −Λ_pj · se_j, the effect on p of target j's EMPIRICAL VALUE being one
+    standard error HIGHER (a higher datum is a lower sim − emp, hence the minus; comparable
+    across targets measured in different units);
     kind "bias_per_se_in_param_se": the same divided by SE(p), in units of p's own SE;
     the HJdP kinds (`PRECISION_KINDS`): estimagic's e2-e6, the relative precision lost or
     gained when target j is noisier, removed or re-weighted (fit.result needed; a kind
@@ -82,9 +84,9 @@ def sensitivity(fit: Any, *, kinds: Sequence[str] = PRECISION_KINDS) -> pd.DataF
     lam = influence(fit)
     se_m = fit.moments["se"].reindex(lam.columns).to_numpy(float)
     se_p = fit.se.reindex(lam.index).to_numpy(float)
-    frames = {"bias": lam, "bias_per_se": lam * se_m[None, :]}
+    frames = {"bias": lam, "bias_per_se": -lam * se_m[None, :]}
     with np.errstate(divide="ignore", invalid="ignore"):
-        frames["bias_per_se_in_param_se"] = lam * se_m[None, :] / se_p[:, None]
+        frames["bias_per_se_in_param_se"] = -lam * se_m[None, :] / se_p[:, None]
     caveats: dict[str, str] = {}
     result = getattr(fit, "result", None)
     if result is not None:
@@ -179,8 +181,8 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
     a = g'Λ (Λ = dθ/dm, `influence`) and Ω = Ω_data + Ω̂_sim/R, target j contributes
     a_j (Ω a)_j (its data part a_j² se_j² and the simulation part); the contributions sum
     to a'Ωa, which equals g'Σ_θ g when Σ_θ is the sandwich ΛΩΛ' (both are reported).
-    `per_target_se` = a_j·se_j: the move of ΔGini at the estimate if target j were biased
-    by one SE (through the re-estimated parameters): what pins ΔGini's sign.
+    `per_target_se` = −a_j·se_j: the move of ΔGini at the estimate if target j's empirical
+    value were one SE higher (through the re-estimated parameters): what pins ΔGini's sign.
     The interval is parameter uncertainty only; `mc_se` is the seed SE of the value itself.
     """
     simulate = simulate_fn(simulate)
@@ -227,7 +229,7 @@ def dgini_at(fit: Any, *, targets: Any, seeds: Sequence[int], base: Any,
         total = float(contrib.sum())
         for j, target in enumerate(lam.columns):
             split.append({"horizon": horizon, "target": target, "influence": float(a[j]),
-                          "per_target_se": float(a[j] * se_t[j]),
+                          "per_target_se": float(-a[j] * se_t[j]),
                           "contribution": float(contrib[j]),
                           "data_part": float(data_part[j]),
                           "share": float(contrib[j] / total) if total > 0 else np.nan})

@@ -2,7 +2,7 @@
 
 - `fit_figure`: every target, empirical value with its 95% interval beside the simulated
   moment at the estimate (one panel per target: the targets have different units);
-- `sensitivity_heatmap`: effect on each parameter of a one-SE bias in each target,
+- `sensitivity_heatmap`: effect on each parameter of each target being one SE higher,
   in units of that parameter's SE (AGS 2017 Λ scaled, `decompose.sensitivity`);
 - `profile_figure`: ΔGini and the criterion along the proprietary share, the other
   parameters re-estimated at each point (`decompose.share_profile`).
@@ -87,8 +87,10 @@ def sensitivity_heatmap(sens: pd.DataFrame, path: Path, *,
                             color="white" if abs(v[i, j]) > 0.6 * vmax else BLACK)
         ax.set_xticks(range(t.shape[1]), t.columns, rotation=30, ha="right")
         ax.set_yticks(range(t.shape[0]), t.index)
-        label = {"bias_per_se_in_param_se": "parameter change (its SEs)\nper 1-SE bias in target",
-                 "bias_per_se": "parameter change per 1-SE bias in target"}.get(kind, kind)
+        label = {"bias_per_se_in_param_se": "change in the parameter (its SEs)\n"
+                                            "if the target is 1 SE higher",
+                 "bias_per_se": "change in the parameter\nif the target is 1 SE higher"
+                 }.get(kind, kind)
         fig.colorbar(im, ax=ax, label=label, shrink=0.9)
         ax.set_title("Sensitivity of the estimate to each target (Andrews, Gentzkow & "
                      "Shapiro 2017)")

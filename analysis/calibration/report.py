@@ -7,7 +7,7 @@ calls it after each stage and a stopped run still leaves the tables of the stage
     moments.csv        moment, empirical, se, simulated, t
     sensitivity.csv    parameter, target, kind, value, caveat (`decompose.sensitivity`)
     dgini.csv          ΔGini at the estimate by horizon, delta-method SE and 95% interval
-    dgini_split.csv    each target's share of Var(ΔGini) and ΔGini's move per 1-SE bias
+    dgini_split.csv    each target's share of Var(ΔGini), ΔGini's move per target 1 SE higher
     m6_scenarios.csv, regimes.csv, share_profile.csv   the refits (`decompose`)
     fit.png/.pdf, sensitivity.png/.pdf, share_profile.png/.pdf
     report.md          estimates ± SE, fit, sensitivity, what pins the sign, run time
@@ -140,7 +140,8 @@ def write_report(out: str | Path, *, fit: Any, targets: Any = None,
 def _sensitivity_md(s: pd.DataFrame) -> list[str]:
     t = s[s["kind"] == "bias_per_se_in_param_se"]
     lines = ["## Sensitivity (Andrews, Gentzkow & Shapiro 2017)", "",
-             "Effect on each parameter of a one-SE bias in each target, in units of the "
+             "Change in each parameter if a target's empirical value were one SE higher, "
+             "in units of the "
              "parameter's own SE (sensitivity.png; all kinds in sensitivity.csv, with the "
              "Honoré-Jørgensen-de Paula precision measures). Largest per parameter:", ""]
     for p, g in t.groupby("parameter", sort=False):
@@ -163,7 +164,7 @@ def _dgini_md(d: Mapping[str, pd.DataFrame]) -> list[str]:
         g = g.loc[g["share"].abs().sort_values(ascending=False).index]
         lines.append(f"{horizon}: share of Var(ΔGini) by target — "
                      + ", ".join(f"{r.target} {r.share:.0%}" for r in g.itertuples())
-                     + "; ΔGini's move per one-SE bias in a target — "
+                     + "; ΔGini's move if a target were one SE higher — "
                      + ", ".join(f"{r.target} {r.per_target_se:+.5f}"
                                  for r in g.itertuples()) + ".")
         lines.append("")

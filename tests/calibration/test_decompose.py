@@ -81,7 +81,8 @@ def test_ags_scaled_by_target_se_matches_the_hand_formula(setup):
                                            values="value")
            .reindex(index=NAMES, columns=targets.names).to_numpy())
     # linear moments: the numerical Jacobian is exact up to rounding (central differences)
-    np.testing.assert_allclose(got, lam * se[None, :], rtol=1e-4, atol=1e-9)
+    # a datum one SE higher moves θ̂ by (G'WG)⁻¹G'W·se = −Λ·se
+    np.testing.assert_allclose(got, -lam * se[None, :], rtol=1e-4, atol=1e-9)
     raw = s[s.kind == "bias"].pivot(index="parameter", columns="target", values="value")
     assert not np.allclose(raw.reindex(index=NAMES, columns=targets.names).to_numpy(),
                            got)                       # the scaling is not a no-op
@@ -162,3 +163,18 @@ def test_report_flags_estimates_on_a_bound(setup, tmp_path):
     assert "## Sensitivity" in path.read_text()
     assert list(pd.read_csv(tmp_path / "sensitivity.csv").columns) == [
         "parameter", "target", "kind", "value", "caveat"]
+
+
+def test_bias_per_se_is_the_refit_after_raising_a_datum_by_one_se(setup):
+    """The sign convention checked by doing it: raise m5's empirical value by one SE and
+    refit; on linear moments θ̂ moves exactly by the `bias_per_se` column."""
+    targets, fit, kw = setup
+    name = "rent_sharing"
+    moved = calibrate(targets.with_value(name, targets[name].value + targets[name].se), **kw)
+    s = decompose.sensitivity(fit)
+    col = s[(s.kind == "bias_per_se") & (s.target == name)].set_index("parameter")["value"]
+    shift = (moved.params - fit.params)[col.index]
+    # the optimiser stops within its tolerance (0.5% of each range) of the exact optimum
+    tol = pd.Series(0.005 * (HI - LO), index=NAMES)[col.index]
+    assert ((shift - col).abs() <= tol).all(), pd.DataFrame({"refit": shift, "formula": col})
+    assert abs(col["xi"]) > 3 * tol["xi"]      # a move the check can see, with its sign
