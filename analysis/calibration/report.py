@@ -130,7 +130,9 @@ def write_report(out: str | Path, *, fit: Any, targets: Any = None,
         text += ["## Stages that failed", "", *[f"- {f}" for f in failed], ""]
     text += ["## Run time", "",
              f"Main estimate: {getattr(fit, 'seconds', float('nan')):.0f} s "
-             f"({getattr(fit, 'seconds_in_model', float('nan')):.0f} s in the model)."
+             f"({getattr(fit, 'seconds_in_model', float('nan')):.0f} s in the model; "
+             f"{getattr(fit, 'n_evaluations', '?')} evaluations, "
+             f"{getattr(fit, 'n_cached', 0)} of them replayed from the log)."
              + (f" Whole run: {seconds:.0f} s." if seconds is not None else ""), ""]
     path = out / "report.md"
     path.write_text("\n".join(text))
