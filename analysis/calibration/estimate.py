@@ -24,7 +24,12 @@
    no moment by a detectable amount across their whole range).
 
 Every evaluation goes through the SQLite evaluation log (`evaluate.EvaluationLog`), so a
-rerun with the same `log` replays what was computed and continues a killed run.
+rerun with the same `log` replays what was computed and continues a killed run. That ends
+at the same estimate because the path is deterministic: one seed for the multistart
+sample, DFO-LS kept off its random steps, and the local optimisations in one batch
+whatever the cluster size. optimagic's own SQLite log (`logging=`, which estimate_msm
+passes to `minimize`) is written beside it as `<log>.optimagic.db`, replaced by each run:
+it documents the optimiser's history, while resuming relies on the evaluation log.
 """
 
 from __future__ import annotations
@@ -98,7 +103,8 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
               simulate: SimulateFn | None = None, noise_seeds: int = 20,
               progress: Callable[[str], None] | None = None,
               seed_moments: Callable[..., pd.DataFrame] | None = None,
-              space: Sequence[Any] | None = None, search_seed: int = 0) -> Fit:
+              space: Sequence[Any] | None = None, search_seed: int = 0,
+              algo_options: Mapping[str, Any] | None = None) -> Fit:
     """Estimate the free parameters by MSM on `targets`.
 
     Args:
@@ -117,6 +123,7 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
             with the default `simulate`, else `simulate` called with one seed at a time).
         space: the parameter space (objects with name, lo, hi, start); default space.FREE.
         search_seed: the one seed of the multistart sample.
+        algo_options: overrides of `DFOLS_OPTIONS` (e.g. a smaller stopping_maxfun).
     """
     started = time.perf_counter()
     say = progress or (lambda message: None)
@@ -132,7 +139,7 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
     names = [p.name for p in space_items if p.name not in fixed]
     if not names:
         raise ValueError("every free parameter is fixed: nothing to estimate")
-    in_space = {p.name for p in space_items}
+    in_space = {p.name for p in _space(space, None)}  # fixed here join θ; others the base
     if simulate is None:
         from analysis.calibration import moments, space as space_module
 
@@ -173,6 +180,8 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
             say(f"evaluation log {log_path}: {resumed} stored evaluations will be replayed")
         model = CachedModel(simulate, names=list(emp.index), model_kwargs=model_kwargs,
                             seeds=seeds, fixed=fixed_in, log=evlog, context=context, run=run)
+        model.progress, model.empirical = progress, emp
+        model.se = pd.Series(np.sqrt(np.diag(data_cov.to_numpy())), index=emp.index)
         batch, n_cores = batch_evaluator_for(evaluator)
         share = _jacobian_step_share()
         steps = (upper - lower).to_numpy() * share
@@ -180,6 +189,11 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
         import estimagic as em
         import optimagic as om
 
+        # The Jacobian goes in as estimate_msm's `jacobian=` callable rather than through
+        # jacobian_numdiff_options: optimagic 0.5.3's NumdiffOptions takes one float
+        # step_size for all parameters, while the ranges differ fifteenfold (ai_weight
+        # 2.95, edu_return 0.2); om.first_derivative itself takes one step per parameter,
+        # with the same batch evaluator and cores.
         def jacobian(params: pd.Series) -> pd.DataFrame:
             say(f"Jacobian at the estimate: {2 * len(params)} evaluations, steps "
                 f"{share:.0%} of each range")
@@ -190,12 +204,20 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
                                       batch_evaluator=batch)
             return res.derivative
 
-        options = {"algorithm": "nag_dfols", "algo_options": DFOLS_OPTIONS,
+        # Local optimisations: a quarter of the sample's best points (TikTak). optimagic
+        # runs them in batches of `batch_size`, updating the best point between batches;
+        # one batch of all of them, whatever the cluster size, keeps the path (and so a
+        # resumed run) the same serially and on any cluster. n_cores only sizes batches
+        # here: the Dask evaluator hands every task to the cluster's queue.
+        n_local = max(1, n_starts // 4)
+        options = {"algorithm": "nag_dfols",
+                   "algo_options": {**DFOLS_OPTIONS, **(algo_options or {})},
                    "scaling": om.ScalingOptions(method="bounds"),
                    "multistart": om.MultistartOptions(
-                       n_samples=n_starts, stopping_maxopt=max(1, n_starts // 4),
-                       sampling_method="sobol", seed=int(search_seed), n_cores=n_cores,
-                       batch_evaluator=batch, error_handling="raise")}
+                       n_samples=n_starts, stopping_maxopt=n_local, batch_size=n_local,
+                       sampling_method="sobol", seed=int(search_seed),
+                       n_cores=min(n_cores, n_local), batch_evaluator=batch,
+                       error_handling="raise")}
         logging = None
         if log is not None:
             logging = om.SQLiteLogOptions(_optimagic_log(log_path), if_database_exists="replace")
@@ -236,10 +258,21 @@ def calibrate(targets: Any, *, free: Sequence[str] | None = None,
         table["t"] = (table.simulated - table.empirical) / np.sqrt(table.se ** 2 + noise_var)
         criterion = float((((simulated - emp) / table.se) ** 2).sum())
         ident["fixed"] = sorted(fixed)
+        # at a bound the estimate is not interior: its normal-theory SE is not valid
+        ident["at_bound"] = [n for n in names if min(estimate[n] - lower[n],
+                                                     upper[n] - estimate[n])
+                             <= 1e-6 * (upper[n] - lower[n])]
+        if ident["weakest_effect"] < IDENTIFICATION_THRESHOLD and not ident["unidentified"]:
+            combo = ", ".join(f"{v:+.2f}·{k}" for k, v in ident["weakest_direction"].items())
+            say(f"weakly identified combination (range shares): {combo} moves the moments "
+                f"by {ident['weakest_effect']:.2f} SE over a whole range")
         if ident["unidentified"]:
             say(f"not identified at the estimate: {ident['unidentified']}: fix them "
                 "(fixed=...) and report them as scenario axes")
         stats = evlog.run_stats(run)
+        say(f"done: {stats['n_evaluations']} evaluations ({stats['n_cached']} from the log), "
+            f"{time.perf_counter() - started:.1f} s, {stats['seconds_in_model']:.1f} s in "
+            "the model")
         return Fit(params=estimate, se=se, cov=cov, moments=table, jacobian=jac, sim_cov=sim_cov,
                    identification=ident, criterion=criterion, fixed=fixed,
                    n_evaluations=stats["n_evaluations"], seconds=time.perf_counter() - started,
@@ -277,8 +310,15 @@ def sandwich(jac: pd.DataFrame, data_cov: pd.DataFrame, sim_cov: pd.DataFrame, n
     reach = np.sqrt(np.diag(w))[:, None] * g * (upper[names] - lower[names]).to_numpy()
     effect = pd.Series(np.linalg.norm(reach, axis=0), index=names)
     weak = [n for n in names if not effect[n] >= IDENTIFICATION_THRESHOLD]
+    # the same for combinations: the unit direction (in shares of each range) that moves
+    # the moments least, and by how many SEs a move of one whole range along it does;
+    # below the threshold the parameters trade off against each other along it
+    _, singular, vt = np.linalg.svd(reach, full_matrices=False)
+    direction = vt[-1] * np.sign(vt[-1][np.argmax(np.abs(vt[-1]))])
     ident = {"rank": rank, "n_params": len(names), "condition_number": cond,
              "range_effect": effect.to_dict(), "threshold": IDENTIFICATION_THRESHOLD,
+             "weakest_direction": dict(zip(names, direction.tolist())),
+             "weakest_effect": float(singular[-1]),
              "unidentified": weak,
              "advice": ("fix " + ", ".join(weak) + " as scenario axes") if weak else ""}
     return pd.DataFrame(cov, index=names, columns=names), ident

@@ -24,6 +24,7 @@ import json
 import math
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -44,6 +45,10 @@ CREATE TABLE IF NOT EXISTS calls (
 
 class ModelError(ValueError):
     """The model function returned unusable moments (NaN, infinite or missing)."""
+# Threads of one process (an in-process Dask worker with several threads) take turns at
+# writing: otherwise each waits in SQLite's busy handler, which sleeps in steps of up to
+# 100 ms. Processes still rely on SQLite's own file lock (writes are one short row).
+_WRITE_LOCK = threading.Lock()
 
 
 def serial_batch_evaluator(func: Callable, arguments: Sequence[Any], *, n_cores: int = 1,
@@ -117,16 +122,24 @@ class EvaluationLog:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        self._conn: sqlite3.Connection | None = None
-        self._pid = -1
+        self._local = threading.local()   # one connection per process and thread
+        self._opened: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
 
     def _connection(self) -> sqlite3.Connection:
-        if self._conn is None or self._pid != os.getpid():
-            conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
+        if getattr(self._local, "pid", None) != os.getpid():
+            if not self.path.parent.is_dir():
+                raise ModelError(f"the evaluation log's folder {self.path.parent} does not "
+                                 "exist on this machine (a remote Dask worker?): give log= "
+                                 "a path on a file system the workers share")
+            conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None,
+                                   check_same_thread=False)  # closed by close()
             conn.execute("PRAGMA journal_mode=WAL")
             conn.executescript(SCHEMA)
-            self._conn, self._pid = conn, os.getpid()
-        return self._conn
+            self._local.conn, self._local.pid = conn, os.getpid()
+            with self._lock:
+                self._opened.append(conn)
+        return self._local.conn
 
     def __getstate__(self) -> dict:
         return {"path": self.path}
@@ -146,16 +159,18 @@ class EvaluationLog:
 
         json writes floats with repr, so the stored moments read back bit for bit.
         """
-        self._connection().execute(
-            "INSERT OR IGNORE INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (key, kind, json.dumps({k: float(v) for k, v in theta.items()}),
-             json.dumps([int(s) for s in seeds]),
-             json.dumps({k: float(v) for k, v in moments.items()}), seconds, time.time()))
+        row = (key, kind, json.dumps({k: float(v) for k, v in theta.items()}),
+               json.dumps([int(s) for s in seeds]),
+               json.dumps({k: float(v) for k, v in moments.items()}), seconds, time.time())
+        with _WRITE_LOCK:
+            self._connection().execute(
+                "INSERT OR IGNORE INTO evaluations VALUES (?, ?, ?, ?, ?, ?, ?)", row)
 
     def call(self, run: str, key: str, cached: bool, seconds: float) -> None:
         """Record that run `run` asked for `key` (for evaluation counts and model time)."""
-        self._connection().execute("INSERT INTO calls VALUES (?, ?, ?, ?, ?)",
-                                   (run, key, int(cached), seconds, time.time()))
+        with _WRITE_LOCK:
+            self._connection().execute("INSERT INTO calls VALUES (?, ?, ?, ?, ?)",
+                                       (run, key, int(cached), seconds, time.time()))
 
     def run_stats(self, run: str) -> dict[str, float]:
         """Calls, cached calls and seconds spent in the model by `run` (all processes)."""
@@ -170,9 +185,12 @@ class EvaluationLog:
         return int(self._connection().execute("SELECT COUNT(*) FROM evaluations").fetchone()[0])
 
     def close(self) -> None:
-        if self._conn is not None and self._pid == os.getpid():
-            self._conn.close()
-        self._conn = None
+        """Close the connections this process opened (any thread)."""
+        with self._lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
 
 
 class CachedModel:
@@ -189,6 +207,29 @@ class CachedModel:
         self.simulate, self.names, self.model_kwargs = simulate, list(names), dict(model_kwargs)
         self.seeds, self.fixed = [int(s) for s in seeds], dict(fixed)
         self.log, self.context, self.run, self.kind = log, context, run, kind
+        # progress in the calling process only (dropped when pickled to a worker)
+        self.progress: Callable[[str], None] | None = None
+        self.empirical: pd.Series | None = None
+        self.se: pd.Series | None = None
+        self._count, self._best = 0, math.inf
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "progress": None}
+
+    def _report(self, theta: Mapping[str, float], moments: pd.Series, seconds: float,
+                cached: bool) -> None:
+        """A line per new best criterion, and every 25 evaluations."""
+        self._count += 1
+        if self.progress is None or self.empirical is None or self.kind != "mean":
+            return
+        value = float((((moments - self.empirical) / self.se) ** 2).sum())
+        best = value < self._best
+        self._best = min(self._best, value)
+        if best or self._count % 25 == 0:
+            shown = ", ".join(f"{k}={v:.4g}" for k, v in theta.items())
+            how = "from the log" if cached else f"{seconds:.1f} s"
+            self.progress(f"evaluation {self._count}: criterion {value:.4g}"
+                          f"{' (best)' if best else ''} at {shown} ({how})")
 
     def theta(self, params: Any) -> dict[str, float]:
         values = params.to_dict() if hasattr(params, "to_dict") else dict(params)
@@ -202,7 +243,9 @@ class CachedModel:
         stored = self.log.get(key)
         if stored is not None:
             self.log.call(self.run, key, True, 0.0)
-            return pd.Series(stored, dtype=float)[self.names]
+            moments = pd.Series(stored, dtype=float)[self.names]
+            self._report(theta, moments, 0.0, True)
+            return moments
         start = time.perf_counter()
         raw = self.simulate(theta, seeds=seeds, **self.model_kwargs)
         seconds = time.perf_counter() - start
@@ -213,6 +256,7 @@ class CachedModel:
                              f"(seeds {seeds}); the optimiser is never handed NaN")
         self.log.put(key, self.kind, theta, seeds, moments, seconds)
         self.log.call(self.run, key, False, seconds)
+        self._report(theta, moments, seconds, False)
         return moments
 
     def seed_row(self, args: tuple[Mapping[str, float], int]) -> pd.Series:

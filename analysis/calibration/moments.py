@@ -19,10 +19,13 @@ choice the model makes with those draws: education levels and occupations (argma
 a few options), hiring (an applicant is hired or not; integer job counts per task), and
 quantile membership (a worker is in a task's bottom fifth of pre-AI output h·φ or not).
 Pre-AI output is θ·exp(γ·y_e·e)·φ: its ranks within a task are invariant to
-`ability_sd` only while no worker's education or task changes, so quintile membership
-and the treated set jump at isolated parameter values. Each jump moves one worker out
-of thousands, so the moments are piecewise constant with tiny steps (plus continuous
-parts: gains, wages and Ginis are smooth in θ between steps). They are handled by:
+`ability_sd` only while no worker's schooling or task changes, and they do change: one
+changed choice moves prices and with them other workers' choices. Measured at 5,000
+workers by period 2 (seed 1), raising σ by 0.3% of its range changes the schooling of
+1.6% of workers, the task of 1.6% and the quintile of 0.9% of the treated; a 3% step
+changes 6%, 19% and 3%; a 3% step in γ changes the schooling of 16%; one in α, 0.04%.
+So a moment is a sum of very many small jumps around a smooth trend (gains, wages and
+Ginis are continuous in θ between jumps). They are handled by:
 
 - averaging: a moment is a mean over tasks, over thousands of workers and over seeds,
   so a single step is O(1/(N·R)) against slopes of O(1);
@@ -81,8 +84,9 @@ UNDEFINED: dict[str, str] = {
     "ai_gain_same_access": "no employed worker on an AI-augmentable task",
     "ai_gain_bottom_quintile": "no employed worker on an AI-augmentable task",
     "ai_gain_top_quintile": "no employed worker on an AI-augmentable task",
-    "education_premium": "no variation in schooling among the employed (e.g. a return "
-                         "to schooling so low that nobody is schooled)",
+    "education_premium": "no variation in schooling among the employed (a return to "
+                         "schooling so low that nobody is schooled, or so high against "
+                         "little ability dispersion that everyone is at the top level)",
     "rent_sharing_elasticity": "fewer than 10 stayers or no firm-level variation in value "
                                "added per worker",
 }

@@ -114,8 +114,8 @@ def load_targets(path: str | Path | None = None) -> Targets:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TargetsError(f"{path}: cannot read the targets file ({exc.strerror or exc})"
-                           ) from None
+        raise TargetsError(f"{path}: cannot read the targets file ({exc.strerror or exc}); "
+                           f"allowed: a readable TOML file such as {DEFAULT_TARGETS}") from None
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -188,11 +188,24 @@ def test_sandwich_closed_form_and_identification():
     jac.loc["m3", "b"] = 0.0
     cov, ident = sandwich(jac, data, sim, 5, lower, upper)
     assert ident["rank"] == 1 and cov.isna().all().all()
+    assert ident["weakest_effect"] == pytest.approx(0.0, abs=1e-12)
+    assert ident["weakest_direction"] == pytest.approx({"a": 0.0, "b": 1.0})
+    # two columns that only move m1, in a fixed ratio: each is strong alone (20 SEs), but
+    # a + b, in range shares along (1, -1)/√2, moves nothing
+    jac = pd.DataFrame([[2.0, 2.0], [0.0, 0.0], [0.0, 0.0]], index=names, columns=["a", "b"])
+    _, ident = sandwich(jac, data, sim, 5, lower, upper)
+    assert ident["unidentified"] == [] and ident["weakest_effect"] == pytest.approx(0.0,
+                                                                                     abs=1e-9)
+    assert ident["weakest_direction"] == pytest.approx({"a": 2 ** -0.5, "b": -2 ** -0.5})
 
 
 def test_fixed_parameter_is_held_out():
     fixed = {"c": TRUTH["c"]}
-    fit = toy_fit(toy_targets(), range(1, 1 + R), fixed=fixed, n_starts=4)
+    lines = []
+    fit = toy_fit(toy_targets(), range(1, 1 + R), fixed=fixed, n_starts=4,
+                  progress=lines.append)
+    assert lines[0].startswith("estimating ['a', 'b']") and lines[-1].startswith("done: ")
+    assert any(line.startswith("evaluation 1: criterion") for line in lines)
     assert list(fit.params.index) == ["a", "b"] and fit.fixed == fixed
     assert fit.identification["fixed"] == ["c"]
     assert ((fit.params - pd.Series(TRUTH)[["a", "b"]]).abs() <= 2 * fit.se).all()
@@ -273,3 +286,69 @@ def test_real_fit_saves_and_reads_back(real_fit, tmp_path):
     pd.testing.assert_series_equal(saved.params, real_fit.params, check_names=False)
     params = saved.to_params()
     assert params.ai_weight == real_fit.params["ai_weight"] and params.n_workers == 1000
+
+
+# ---- Dask --------------------------------------------------------------------------
+
+
+def test_dask_batch_evaluator_order_unpacking_and_errors():
+    from distributed import Client
+
+    from analysis.calibration.evaluate import dask_batch_evaluator
+
+    with Client(processes=False, n_workers=1, threads_per_worker=2,
+                dashboard_address=None) as client:
+        evaluate = dask_batch_evaluator(client)
+        assert evaluate(lambda x: x * x, [3, 1, 2], n_cores=2, error_handling="raise",
+                        unpack_symbol=None) == [9, 1, 4]
+        assert evaluate(lambda a, b: a - b, [(3, 1), (1, 3)], n_cores=2,
+                        error_handling="raise", unpack_symbol="*") == [2, -2]
+        assert evaluate(lambda a, b: a - b, [{"a": 1, "b": 2}], n_cores=2,
+                        error_handling="raise", unpack_symbol="**") == [-1]
+
+        def fails(x):
+            raise RuntimeError(f"no {x}")
+
+        with pytest.warns(UserWarning):  # optimagic's catch warns with the traceback
+            out = evaluate(fails, [1], n_cores=2, error_handling="continue",
+                           unpack_symbol=None)
+        assert "RuntimeError: no 1" in out[0]
+        with pytest.raises(RuntimeError, match="no 2"):
+            evaluate(fails, [2], n_cores=2, error_handling="raise", unpack_symbol=None)
+
+
+def test_calibrate_on_dask_follows_the_serial_path(replications):
+    """Same estimate through a Dask client as serially (results come back in order)."""
+    from distributed import Client
+
+    targets = toy_targets(se=0.01, data_seed=1000)
+    # one thread: two Python threads of one process slow this µs-toy down tenfold (GIL
+    # and lock hand-offs); the cluster's workers are processes (abm.sweep.cluster)
+    with Client(processes=False, n_workers=1, threads_per_worker=1,
+                dashboard_address=None) as client:
+        fit = toy_fit(targets, range(1, 1 + R), evaluator=client)
+    assert fit.meta["n_cores"] == 1 and fit.n_evaluations == replications[0].n_evaluations
+    pd.testing.assert_series_equal(fit.params, replications[0].params)
+    pd.testing.assert_series_equal(fit.se, replications[0].se)
+
+
+def test_estimate_at_a_bound_is_flagged():
+    truth = {**TRUTH, "c": 0.0}           # c's lower bound
+    fit = toy_fit(toy_targets(truth), range(1, 1 + R), n_starts=4)
+    assert fit.identification["at_bound"] == ["c"]
+    assert np.isfinite(fit.jacobian.to_numpy()).all()   # one-sided next to the bound
+    interior = toy_fit(toy_targets(), range(1, 1 + R), n_starts=4)
+    assert interior.identification["at_bound"] == []
+
+
+def test_fixed_outside_the_free_list_joins_theta_not_the_base():
+    """c fixed while only a and b are free: c is a space parameter, so it joins θ."""
+    seen = []
+
+    def spy(theta, *, targets, seeds, base):
+        seen.append(dict(theta))
+        return toy_simulate(theta, targets=targets, seeds=seeds, base=base)
+
+    calibrate(toy_targets(), free=["a", "b"], fixed={"c": 0.35}, space=SPACE,
+              base=ToyBase(), seeds=[1, 2], simulate=spy, n_starts=2, noise_seeds=2)
+    assert seen and all(t["c"] == 0.35 and set(t) == {"a", "b", "c"} for t in seen)

@@ -238,3 +238,16 @@ def test_schooling_return_bound_keeps_the_mincer_moment_defined():
     assert lo > 0
     assert math.isfinite(seed_moments({"edu_return": lo}, targets=mincer, seeds=[1, 2],
                                       base=TINY).to_numpy().min())
+
+
+def test_ability_ranks_do_not_depend_on_ability_sd_under_common_seeds():
+    """θ_i = exp(σ z_i − σ²/2) with the same z_i at every σ: a monotone map, so the
+    ranking of ability (not of pre-AI output, which moves with schooling) is fixed."""
+    orders = []
+    for sd in (0.1, 0.4, 1.2):
+        model = LaborMarketModel(TINY.replace(ability_sd=sd, burn_in=0), seed=8, agents=False)
+        orders.append(np.argsort(model.economy.workers.ability, kind="stable"))
+    assert all(np.array_equal(orders[0], o) for o in orders[1:])
+    # the other side: another seed ranks the workers differently
+    other = LaborMarketModel(TINY.replace(burn_in=0), seed=9, agents=False)
+    assert not np.array_equal(orders[0], np.argsort(other.economy.workers.ability, kind="stable"))

@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -95,3 +96,32 @@ def test_rerun_of_a_finished_run_is_all_cached(tmp_path):
     assert second.n_cached == second.n_evaluations == first.n_evaluations
     assert second.seconds_in_model == 0.0
     assert Path(tmp_path / "log.optimagic.db").exists()  # optimagic's own log beside it
+
+
+def test_log_keys_exact_floats_and_replays_bit_for_bit(tmp_path):
+    from analysis.calibration.evaluate import EvaluationLog, theta_key
+
+    theta = {"a": 0.1, "b": 1 / 3}
+    near = {"a": float(np.nextafter(0.1, 1.0)), "b": 1 / 3}
+    keys = {theta_key("ctx", "mean", theta, [1, 2]),
+            theta_key("ctx", "mean", near, [1, 2]),            # one ulp apart
+            theta_key("ctx", "mean", theta, [2, 1]),           # other seed order
+            theta_key("other", "mean", theta, [1, 2]),         # other context
+            theta_key("ctx", "seed", theta, [1, 2])}
+    assert len(keys) == 5
+    assert theta_key("ctx", "mean", dict(reversed(theta.items())), [1, 2]) in keys
+    log = EvaluationLog(tmp_path / "log.sqlite")
+    moments = {"m1": 0.1 + 0.2, "m2": float(np.nextafter(1.0, 2.0)), "m3": -1e-300}
+    log.put("k", "mean", theta, [1], moments, 0.5)
+    log.close()
+    assert EvaluationLog(tmp_path / "log.sqlite").get("k") == moments   # exact floats
+    assert EvaluationLog(tmp_path / "log.sqlite").get("absent") is None
+
+
+def test_evaluator_choice():
+    from analysis.calibration.evaluate import batch_evaluator_for, serial_batch_evaluator
+
+    assert batch_evaluator_for(None) == (serial_batch_evaluator, 1)
+    assert batch_evaluator_for(serial_batch_evaluator) == (serial_batch_evaluator, 1)
+    with pytest.raises(TypeError, match="evaluator must be"):
+        batch_evaluator_for(3)

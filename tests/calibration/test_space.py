@@ -101,7 +101,9 @@ def test_from_params_inverts_to_params():
 def test_base_params():
     p = base_params()
     assert p.n_workers == 5000 and p.n_periods == 3           # latest target: m6 at t = 3
-    assert p.replace(n_periods=Params().n_periods, n_workers=5000) == Params()
+    # the only other departure from the defaults: heterogeneous schooling costs
+    assert p.edu_cost_sd == 1.0 and Params().edu_cost_sd == 0.0
+    assert p.replace(n_periods=Params().n_periods, n_workers=5000, edu_cost_sd=0.0) == Params()
     pre_ai = Targets((Target("m", 0.1, 0.01, "education_premium", 0, "c", "", "n"),),
                      "synthetic")
     assert base_params(800, pre_ai).n_periods == 1 and base_params(800, pre_ai).n_workers == 800
