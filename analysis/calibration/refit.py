@@ -220,6 +220,12 @@ class _Problem:
     def dgini(self, u: np.ndarray) -> float:
         return float(self.moments(u)[self.m6])
 
+    def t_stats(self, u: np.ndarray) -> dict[str, float]:
+        """(simulated − empirical)/se of every target at u (the criterion's or not)."""
+        sim = self.moments(u)
+        return {f"t_{t.name}": float((sim[t.name] - t.value) / t.se)
+                for t in self.targets.targets}
+
 
 def regime_constrained(targets: Any, *, fit: Any = None, with_scenario_target: bool = False,
                        maxiter: int = COBYLA_MAXITER, long_run: bool = False,
@@ -265,7 +271,7 @@ def regime_constrained(targets: Any, *, fit: Any = None, with_scenario_target: b
                                  upper_bound=np.ones(len(names)))
     rows = [{"regime": "main estimate", "criterion": prob.criterion(u0),
              "dgini_data_date": prob.dgini(u0), "n_evaluations": 0,
-             **prob.theta(u0)}]
+             **prob.theta(u0), **prob.t_stats(u0)}]
     for label, bound in (("dgini <= 0", "upper_bound"), ("dgini >= 0", "lower_bound")):
         if progress:
             progress(f"constrained fit {label} (COBYLA, at most {maxiter} evaluations)")
@@ -281,7 +287,8 @@ def regime_constrained(targets: Any, *, fit: Any = None, with_scenario_target: b
         tol = FEASIBILITY_TOL * scale
         rows.append({"regime": label, "criterion": prob.criterion(u), "dgini_data_date": d,
                      "feasible": bool(d <= tol if bound == "upper_bound" else d >= -tol),
-                     "n_evaluations": len(prob.cache) - before, **prob.theta(u)})
+                     "n_evaluations": len(prob.cache) - before, **prob.theta(u),
+                     **prob.t_stats(u)})
     out = pd.DataFrame(rows)
     if long_run:
         out["dgini_long_run"] = [long_run_dgini(
