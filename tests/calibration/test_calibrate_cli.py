@@ -90,11 +90,12 @@ def test_dispatch_from_the_abm_command(capsys, tmp_path):
 
 
 def test_tiny_known_answer_run_writes_its_files_and_resumes(capsys, tmp_path):
-    """500 workers, 2 seeds, serial: the fit, its sensitivity and ΔGini (about 20 s)."""
+    """500 workers, 2 seeds, serial: the fit, its sensitivity, ΔGini and the regime fits
+    (about 15 s; the m6 and share refits are the fit's own code, tested on the toy)."""
     out = tmp_path / "run"
     argv = ["--quick", "--synthetic", "ai_weight=0.8,xi=0.2", "--workers", "1",
-            "--seeds", "2", "--n-workers-economy", "500", "--stages", "sensitivity,dgini",
-            "--out", str(out)]
+            "--seeds", "2", "--n-workers-economy", "500",
+            "--stages", "sensitivity,dgini,regimes", "--out", str(out)]
     assert main(argv) == 0
     est = pd.read_csv(out / "estimates.csv")
     assert list(est.columns[:3]) == ["parameter", "estimate", "se"]
@@ -110,12 +111,19 @@ def test_tiny_known_answer_run_writes_its_files_and_resumes(capsys, tmp_path):
                  "calibrate.log", "dgini_split.csv", "fit.json"):
         assert (out / name).is_file(), name
     assert "## Estimates" in (out / "report.md").read_text()
+    regimes = pd.read_csv(out / "regimes.csv").set_index("regime")
+    assert list(regimes.index) == ["main estimate", "dgini <= 0", "dgini >= 0"]
+    assert regimes["criterion_gap"].iloc[0] >= 0
     capsys.readouterr()
     # rerun: every evaluation replays from the log, the same estimate comes out
     assert main(argv) == 0
     assert "stored evaluations will be replayed" in capsys.readouterr().out
     again = pd.read_csv(out / "estimates.csv")
     pd.testing.assert_series_equal(again["estimate"], est["estimate"])
+    # the decomposition's own evaluations (long-run ΔGini, COBYLA) replay too
+    pd.testing.assert_frame_equal(pd.read_csv(out / "dgini.csv"), dg)
+    pd.testing.assert_frame_equal(pd.read_csv(out / "regimes.csv").set_index("regime"),
+                                  regimes)
 
 
 def test_refusals_and_help_import_no_heavy_module(tmp_path):
