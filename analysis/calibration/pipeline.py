@@ -136,7 +136,7 @@ def synthetic_targets(targets: Any, truth: Mapping[str, float], *, base: Any,
 
 
 def run_calibration(out: str | Path, targets: Any = None, m6: float | None = None,
-                    seeds: int | None = None, workers: int | None = None,
+                    seeds: int | Sequence[int] | None = None, workers: int | None = None,
                     scheduler: str | None = None, synthetic: Mapping[str, float] | None = None,
                     *, starts: int | None = None, n_workers_economy: int | None = None,
                     quick: bool = False, settings: Settings | None = None,
@@ -144,8 +144,8 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
     """Run the calibration into folder `out` and return the main `Fit`.
 
     targets: a `Targets`, a targets file, or None for analysis/data/targets.toml;
-    m6: the ΔGini target's value for the main fit (a scenario input); seeds: R, common
-    random numbers 1..R; synthetic: {parameter: value} for a known-answer run (targets
+    m6: the ΔGini target's value for the main fit (a scenario input); seeds: R (common
+    random numbers 1..R) or the seeds themselves; synthetic: {parameter: value} for a known-answer run (targets
     simulated there, SEs kept); settings: every size (default `Settings()`, or
     `Settings.quick()` with `quick`), overridden by seeds/starts/n_workers_economy.
     """
@@ -157,6 +157,10 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
     from analysis.calibration.targets import Targets, load_targets
 
     began = time.time()
+    seed_values = None
+    if seeds is not None and not isinstance(seeds, int):   # explicit seeds, e.g. range(1, 11)
+        seed_values = [int(x) for x in seeds]
+        seeds = len(seed_values)
     s = settings or (Settings.quick() if quick else Settings())
     changes = {k: v for k, v in (("seeds", seeds), ("starts", starts),
                                  ("n_workers_economy", n_workers_economy)) if v is not None}
@@ -171,7 +175,7 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
     if m6 is not None:
         tg = tg.with_value(m6_name, float(m6))
     base = base_params(n_workers=s.n_workers_economy, targets=tg)
-    seed_list = list(range(1, s.seeds + 1))
+    seed_list = seed_values or list(range(1, s.seeds + 1))
     record = {"settings": dataclasses.asdict(s), "targets": tg.source, "m6": m6,
               "synthetic": dict(synthetic or {}), "scheduler": scheduler, "workers": workers}
     (out / "run.json").write_text(json.dumps(record, indent=2, default=str))

@@ -178,3 +178,23 @@ def test_bias_per_se_is_the_refit_after_raising_a_datum_by_one_se(setup):
     tol = pd.Series(0.005 * (HI - LO), index=NAMES)[col.index]
     assert ((shift - col).abs() <= tol).all(), pd.DataFrame({"refit": shift, "formula": col})
     assert abs(col["xi"]) > 3 * tol["xi"]      # a move the check can see, with its sign
+
+
+def test_run_calibration_runs_every_stage_on_the_toy(tmp_path):
+    """The pipeline of `abm calibrate` end to end (all six stages) with the toy's moments."""
+    from analysis.calibration import Settings, run_calibration
+
+    fit = run_calibration(tmp_path, seeds=[3, 5, 7], workers=1, simulate=toy, echo=False,
+                          settings=Settings.quick())
+    assert fit.meta["seeds"] == [3, 5, 7]
+    for name in ("estimates.csv", "moments.csv", "sensitivity.csv", "dgini.csv",
+                 "regimes.csv", "m6_scenarios.csv", "share_profile.csv", "fit.json",
+                 "share_profile.png", "report.md", "calibrate.log"):
+        assert (tmp_path / name).is_file(), name
+    m6 = pd.read_csv(tmp_path / "m6_scenarios.csv")
+    assert list(m6["m6"]) == [-0.01, 0.0, 0.01]
+    # on linear moments a higher ΔGini target gives a higher fitted ΔGini
+    assert m6["dgini_data_date"].is_monotonic_increasing
+    prof = pd.read_csv(tmp_path / "share_profile.csv")
+    assert list(prof["proprietary_share"]) == [0.0, 0.5, 1.0]
+    assert "Stages that failed" not in (tmp_path / "report.md").read_text()
