@@ -53,6 +53,17 @@ def moments_table(fit: Any) -> pd.DataFrame:
     return m.rename_axis("moment").reset_index()
 
 
+def _short(v: Any) -> str:
+    """A value of the identification dict, numbers to 3 significant digits."""
+    if isinstance(v, float | np.floating):
+        return f"{float(v):.3g}"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_short(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list | tuple):
+        return "[" + ", ".join(_short(x) for x in v) + "]"
+    return str(v)
+
+
 def _md(df: pd.DataFrame, floatfmt: str = ".4g") -> str:
     """A GitHub markdown table (no tabulate dependency)."""
     def cell(v: Any) -> str:
@@ -96,7 +107,8 @@ def write_report(out: str | Path, *, fit: Any, targets: Any = None,
              f"{getattr(fit, 'n_evaluations', '?')} evaluations.", ""]
     ident = getattr(fit, "identification", None)
     if ident:
-        text += ["Identification: " + "; ".join(f"{k} = {v}" for k, v in ident.items()), ""]
+        text += ["Identification: " + "; ".join(f"{k} = {_short(v)}" for k, v in ident.items()
+                                                 if v not in ("", [], {})), ""]
     if sensitivity is not None and not sensitivity.empty:
         sensitivity.to_csv(out / "sensitivity.csv", index=False)
         figures.sensitivity_heatmap(sensitivity, out / "sensitivity")
