@@ -2,8 +2,9 @@
 
 - `sensitivity(fit)`: Andrews, Gentzkow & Shapiro (2017, QJE 132(4), doi:10.1093/qje/qjx023)
   Λ = −(G'WG)⁻¹G'W, scaled by each target's standard error, so that an entry reads "effect
-  on parameter p of target j's empirical value being one SE higher"; and the precision measures of Honoré,
-  Jørgensen & de Paula (2020, JAE 35(1), doi:10.1002/jae.2779), read from estimagic.
+  on parameter p of target j's empirical value being one SE higher"; and the precision
+  measures of Honoré, Jørgensen & de Paula (2020, JAE 35(1), doi:10.1002/jae.2779), read
+  from estimagic.
 - `dgini_at(fit, ...)`: ΔGini at the estimate (the m6 statistic at the data date, and the
   long-run ΔGini of paired runs at T = 30), a delta-method interval and the split of its
   variance by target.
@@ -69,7 +70,7 @@ def influence(fit: Any) -> pd.DataFrame:
 
 
 def sensitivity(fit: Any, *, kinds: Sequence[str] = PRECISION_KINDS) -> pd.DataFrame:
-    """Tidy (parameter, target, kind, value, caveat): how each target moves and pins each parameter.
+    """Tidy (parameter, target, kind, value, caveat): how each target pins each parameter.
 
     kind "bias": AGS Λ_pj as estimagic returns it, the change in parameter p per unit bias in
     the moment condition sim_j − emp_j (AGS's sign convention);

@@ -145,9 +145,10 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
 
     targets: a `Targets`, a targets file, or None for analysis/data/targets.toml;
     m6: the ΔGini target's value for the main fit (a scenario input); seeds: R (common
-    random numbers 1..R) or the seeds themselves; synthetic: {parameter: value} for a known-answer run (targets
-    simulated there, SEs kept); settings: every size (default `Settings()`, or
-    `Settings.quick()` with `quick`), overridden by seeds/starts/n_workers_economy.
+    random numbers 1..R) or the seeds themselves; synthetic: {parameter: value} for a
+    known-answer run (targets simulated there, SEs kept); settings: every size (default
+    `Settings()`, or `Settings.quick()` with `quick`), overridden by seeds, starts and
+    n_workers_economy.
     """
     from analysis.calibration import decompose, report
     from analysis.calibration.estimate import calibrate
@@ -167,22 +168,23 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
     s = dataclasses.replace(s, **changes)
     if s.seeds < 2:
         raise ValueError(f"seeds={s.seeds} must be at least 2 (the simulation-noise term)")
-    out = Path(out)
-    (out / "logs").mkdir(parents=True, exist_ok=True)
-    say = Progress(out, echo)
-    tg = targets if isinstance(targets, Targets) else load_targets(targets)
-    m6_name = dgini_target(tg).name
-    if m6 is not None:
-        tg = tg.with_value(m6_name, float(m6))
-    base = base_params(n_workers=s.n_workers_economy, targets=tg)
-    seed_list = seed_values or list(range(1, s.seeds + 1))
-    record = {"settings": dataclasses.asdict(s), "targets": tg.source, "m6": m6,
-              "synthetic": dict(synthetic or {}), "scheduler": scheduler, "workers": workers}
-    (out / "run.json").write_text(json.dumps(record, indent=2, default=str))
-    say(f"calibration into {out}: {s.seeds} seeds x {s.n_workers_economy} workers per "
-        f"evaluation, stages {', '.join(s.stages)}")
-    logged = Logged(simulate_fn(simulate), out / "logs" / "decompose.sqlite")
+    # connect first: an unreachable scheduler is refused before the folder is touched
     with evaluator_for(workers, scheduler) as ev:
+        out = Path(out)
+        (out / "logs").mkdir(parents=True, exist_ok=True)
+        say = Progress(out, echo)
+        tg = targets if isinstance(targets, Targets) else load_targets(targets)
+        m6_name = dgini_target(tg).name
+        if m6 is not None:
+            tg = tg.with_value(m6_name, float(m6))
+        base = base_params(n_workers=s.n_workers_economy, targets=tg)
+        seed_list = seed_values or list(range(1, s.seeds + 1))
+        record = {"settings": dataclasses.asdict(s), "targets": tg.source, "m6": m6,
+                  "synthetic": dict(synthetic or {}), "scheduler": scheduler, "workers": workers}
+        (out / "run.json").write_text(json.dumps(record, indent=2, default=str))
+        say(f"calibration into {out}: {s.seeds} seeds x {s.n_workers_economy} workers per "
+            f"evaluation, stages {', '.join(s.stages)}")
+        logged = Logged(simulate_fn(simulate), out / "logs" / "decompose.sqlite")
         if synthetic:
             synthetic = {**start_values(), **dict(synthetic)}   # the others at their starts
             say(f"synthetic targets at {synthetic} (seeds {10_001}..)")
@@ -240,7 +242,7 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
               lambda: decompose.share_profile(
             tg, s.share_grid, log=out / "logs" / "profile.sqlite", long_run=True,
             periods=s.long_run_periods, **refit))
-    say(f"done in {time.time() - began:.0f} s: {out / 'report.md'}")
+        say(f"done in {time.time() - began:.0f} s: {out / 'report.md'}")
     return fit
 
 
@@ -265,8 +267,9 @@ def _save(fit: Any, out: Path, say: Callable[[str], None], base: Any) -> None:
 def _truth_table(fit: Any, truth: Mapping[str, float]) -> Any:
     import pandas as pd
 
-    rows = [{"parameter": k, "truth": float(v), "estimate": float(fit.params.get(k, float("nan"))),
-             "se": float(fit.se.get(k, float("nan")))} for k, v in truth.items()]
+    nan = float("nan")
+    rows = [{"parameter": k, "truth": float(v), "estimate": float(fit.params.get(k, nan)),
+             "se": float(fit.se.get(k, nan))} for k, v in truth.items()]
     t = pd.DataFrame(rows)
     t["z"] = (t["estimate"] - t["truth"]) / t["se"]
     return t

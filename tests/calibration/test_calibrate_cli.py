@@ -144,3 +144,14 @@ def test_refusals_and_help_import_no_heavy_module(tmp_path):
                               timeout=120, cwd=tmp_path, check=True)
         assert proc.stderr.strip().splitlines()[-1] == "[]", (args, proc.stderr)
     assert not (tmp_path / "o").exists()
+
+
+def test_unreachable_scheduler_is_one_line_and_touches_no_folder(capsys, tmp_path,
+                                                                 monkeypatch):
+    import abm.sweep.cluster as cluster
+
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", 1)   # nothing listens on port 1
+    out = tmp_path / "o"
+    assert main(["--quick", "--scheduler", "tcp://127.0.0.1:1", "--out", str(out)]) == 2
+    _one_line(capsys, "cannot connect to the Dask scheduler")
+    assert not out.exists()
