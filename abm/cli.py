@@ -25,6 +25,7 @@ DELEGATED = {
     "regimes": ("analysis.regimes_cli", "analytic vs simulated regime map"),
     "viz": ("abm.viz.cli", "step through the economy in the browser (Solara)"),
     "empirics": ("analysis.empirics_cli", "OEWS regressions, simulated occupations, H1-H4"),
+    "calibrate": ("analysis.calibrate_cli", "MSM calibration to the targets, its decomposition"),
     "policies": ("analysis.policies_cli", "policy levers vs the unchanged economy, paired seeds"),
 }
 
