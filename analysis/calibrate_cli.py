@@ -54,6 +54,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a small run of every stage")
     p.add_argument("--synthetic", default=None, metavar="NAME=VALUE,...",
                    help="known-answer mode: targets simulated at these free parameters")
+    p.add_argument("--fix", action="append", default=[], metavar="NAME=VALUE",
+                   help="hold a free parameter at a value in every fit (a scenario axis; "
+                        "repeatable; default ability_sd=0.4, which the targets cannot "
+                        "separate from the AI weight: docs/CALIBRATION.md)")
+    p.add_argument("--free-all", action="store_true",
+                   help="estimate all five parameters (no scenario axis held fixed)")
     p.add_argument("--force", action="store_true",
                    help="reuse a folder that holds a run with other settings")
     p.add_argument("--out", required=True, help="output folder")
@@ -70,7 +76,7 @@ def _number(text: str, what: str) -> float:
     return value
 
 
-def parse_synthetic(text: str) -> dict[str, float]:
+def parse_synthetic(text: str, option: str = "--synthetic") -> dict[str, float]:
     """'a=1,b=2' -> {a: 1.0, b: 2.0}, each a free parameter inside its bounds."""
     from analysis.calibration.space import FREE
 
@@ -78,17 +84,17 @@ def parse_synthetic(text: str) -> dict[str, float]:
     out: dict[str, float] = {}
     for part in [s.strip() for s in text.split(",")]:
         if "=" not in part:
-            raise BadInput(f"--synthetic expects name=value,...; got {part!r}")
+            raise BadInput(f"{option} expects name=value,...; got {part!r}")
         name, raw = (s.strip() for s in part.split("=", 1))
         if name not in known:
-            raise BadInput(f"--synthetic: unknown parameter {name!r}; allowed: "
+            raise BadInput(f"{option}: unknown parameter {name!r}; allowed: "
                            + ", ".join(known))
         if name in out:
-            raise BadInput(f"--synthetic: {name} given twice")
-        value = _number(raw, f"--synthetic {name}")
+            raise BadInput(f"{option}: {name} given twice")
+        value = _number(raw, f"{option} {name}")
         f = known[name]
         if not f.lo <= value <= f.hi:
-            raise BadInput(f"--synthetic {name}={value:g} is outside its range "
+            raise BadInput(f"{option} {name}={value:g} is outside its range "
                            f"[{f.lo:g}, {f.hi:g}]")
         out[name] = value
     return out
@@ -122,6 +128,11 @@ def _validate(args: argparse.Namespace) -> dict[str, Any]:
     if args.m6 is not None and not -1.0 < m6 < 1.0:
         raise BadInput(f"--m6={m6:g} is a change in a Gini: it must lie in (-1, 1)")
     synthetic = None if args.synthetic is None else parse_synthetic(args.synthetic)
+    fixed = _fixed(args)
+    clash = sorted(set(fixed) & set(synthetic or {}))
+    if clash:
+        raise BadInput(f"--synthetic {clash[0]} is held fixed; give it with --fix "
+                       f"{clash[0]}=VALUE or estimate it with --free-all")
     from analysis.calibration.targets import TargetsError, load_targets
 
     try:
@@ -149,10 +160,32 @@ def _validate(args: argparse.Namespace) -> dict[str, Any]:
     settings = Settings.quick() if args.quick else Settings()
     settings = _replace(settings, seeds=args.seeds, starts=args.starts,
                         n_workers_economy=args.n_workers_economy,
-                        stages=tuple(dict.fromkeys(("fit", *stages))))
+                        stages=tuple(dict.fromkeys(("fit", *stages))),
+                        fixed=tuple(fixed.items()))
     _check_previous(out, settings, targets, m6, synthetic, args.force)
     return {"out": out, "targets": targets, "m6": m6, "workers": args.workers,
             "scheduler": args.scheduler, "synthetic": synthetic, "settings": settings}
+
+
+def _fixed(args: argparse.Namespace) -> dict[str, float]:
+    """The parameters held fixed: the scenario axes, changed by --fix, none with --free-all."""
+    from analysis.calibration.space import SCENARIO_AXES, FREE
+
+    if args.free_all and args.fix:
+        raise BadInput("--fix and --free-all exclude each other")
+    if args.free_all:
+        return {}
+    fixed = dict(SCENARIO_AXES)
+    if args.fix:
+        fixed = {}
+        for text in args.fix:
+            for name, value in parse_synthetic(text, "--fix").items():
+                if name in fixed:
+                    raise BadInput(f"--fix: {name} given twice")
+                fixed[name] = value
+    if len(fixed) >= len(FREE):
+        raise BadInput("--fix holds every free parameter: nothing to estimate")
+    return fixed
 
 
 def _replace(settings: Any, **changes: Any) -> Any:

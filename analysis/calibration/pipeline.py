@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from analysis.calibration.space import SCENARIO_AXES
+
 STAGES = ("fit", "sensitivity", "dgini", "regimes", "m6", "profile")
 M6_VALUES = (-0.01, 0.0, 0.01)
 SHARE_GRID = (0.0, 0.25, 0.5, 0.75, 1.0)
@@ -48,6 +50,8 @@ class Settings:
     m6_values: tuple[float, ...] = M6_VALUES
     share_grid: tuple[float, ...] = SHARE_GRID
     stages: tuple[str, ...] = STAGES
+    # free parameters held fixed in every fit: the scenario axes (space.SCENARIO_AXES)
+    fixed: tuple[tuple[str, float], ...] = tuple(SCENARIO_AXES.items())
 
     @classmethod
     def quick(cls, **changes: Any) -> Settings:
@@ -186,13 +190,14 @@ def run_calibration(out: str | Path, targets: Any = None, m6: float | None = Non
             f"evaluation, stages {', '.join(s.stages)}")
         logged = Logged(simulate_fn(simulate), out / "logs" / "decompose.sqlite")
         if synthetic:
-            synthetic = {**start_values(), **dict(synthetic)}   # the others at their starts
+            # the others at their starts, the fixed ones at their values
+            synthetic = {**start_values(), **dict(s.fixed), **dict(synthetic)}
             say(f"synthetic targets at {synthetic} (seeds {10_001}..)")
             tg = synthetic_targets(tg, synthetic, base=base, simulate=logged,
                                    seeds=range(10_001, 10_001 + s.seeds))
             tg.empirical().rename("value").to_csv(out / "synthetic_targets.csv")
         common = dict(seeds=seed_list, base=base, evaluator=ev, simulate=simulate,
-                      progress=say)
+                      progress=say, fixed=dict(s.fixed))
         fit = calibrate(tg, n_starts=s.starts, noise_seeds=s.noise_seeds,
                         log=out / "logs" / "main.sqlite", **common)
         _save(fit, out, say, base)

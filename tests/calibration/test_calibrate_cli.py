@@ -31,6 +31,13 @@ BAD = [
     (["--stages", "fit,bogus"], "unknown stage 'bogus'"),
     (["--targets", "/nonexistent/targets.toml"], "cannot read the targets file"),
     (["--bogus"], "unrecognized arguments"),
+    (["--fix", "xi=2"], "--fix xi=2 is outside its range"),
+    (["--fix", "foo=1"], "--fix: unknown parameter 'foo'"),
+    (["--fix", "xi=0.1", "--fix", "xi=0.2"], "--fix: xi given twice"),
+    (["--fix", "xi=0.1", "--free-all"], "exclude each other"),
+    (["--fix", "ai_weight=0.5,ability_sd=0.4,edu_return=0.04,xi=0.1,proprietary_share=0.5"],
+     "nothing to estimate"),
+    (["--synthetic", "ability_sd=0.5"], "ability_sd is held fixed"),
 ]
 
 
@@ -155,3 +162,18 @@ def test_unreachable_scheduler_is_one_line_and_touches_no_folder(capsys, tmp_pat
     assert main(["--quick", "--scheduler", "tcp://127.0.0.1:1", "--out", str(out)]) == 2
     _one_line(capsys, "cannot connect to the Dask scheduler")
     assert not out.exists()
+
+
+def test_scenario_axes_are_held_fixed_unless_freed():
+    """By default the parameter the targets cannot separate (space.SCENARIO_AXES) is held
+    at its value in every fit; --fix replaces the axes and --free-all frees them all."""
+    from analysis.calibrate_cli import _fixed, _parser
+    from analysis.calibration.pipeline import Settings
+    from analysis.calibration.space import SCENARIO_AXES
+
+    assert dict(Settings().fixed) == SCENARIO_AXES == {"ability_sd": 0.4}
+    parse = _parser().parse_args
+    assert _fixed(parse(["--out", "o"])) == {"ability_sd": 0.4}
+    assert _fixed(parse(["--out", "o", "--fix", "ability_sd=0.5", "--fix", "xi=0.2"])) == \
+        {"ability_sd": 0.5, "xi": 0.2}
+    assert _fixed(parse(["--out", "o", "--free-all"])) == {}
