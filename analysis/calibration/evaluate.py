@@ -51,6 +51,28 @@ class ModelError(ValueError):
 _WRITE_LOCK = threading.Lock()
 
 
+def _prepare(conn: sqlite3.Connection, wait: float = 60.0) -> None:
+    """WAL mode and the tables, retried while another process holds the file's lock.
+
+    Switching the journal mode and creating the tables take a write lock that SQLite's
+    busy handler does not always wait for: two worker processes opening a new log at
+    once got "database is locked" at once. So: retry with growing sleeps for up to
+    `wait` seconds (the connection's own timeout).
+    """
+    deadline, delay = time.monotonic() + wait, 0.005
+    while True:
+        try:
+            if str(conn.execute("PRAGMA journal_mode").fetchone()[0]).lower() != "wal":
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.executescript(SCHEMA)
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(2 * delay, 0.2)
+
+
 def serial_batch_evaluator(func: Callable, arguments: Sequence[Any], *, n_cores: int = 1,
                            error_handling: Any = "raise",
                            unpack_symbol: str | None = None) -> list:
@@ -134,8 +156,7 @@ class EvaluationLog:
                                  "a path on a file system the workers share")
             conn = sqlite3.connect(self.path, timeout=60.0, isolation_level=None,
                                    check_same_thread=False)  # closed by close()
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.executescript(SCHEMA)
+            _prepare(conn)
             self._local.conn, self._local.pid = conn, os.getpid()
             with self._lock:
                 self._opened.append(conn)
