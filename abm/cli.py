@@ -25,6 +25,7 @@ DELEGATED = {
     "regimes": ("analysis.regimes_cli", "analytic vs simulated regime map"),
     "viz": ("abm.viz.cli", "step through the economy in the browser (Solara)"),
     "empirics": ("analysis.empirics_cli", "OEWS regressions, simulated occupations, H1-H4"),
+    "sensitivity": ("analysis.sensitivity_cli", "Morris and Sobol sensitivity of dGini, PRIM"),
 }
 
 
