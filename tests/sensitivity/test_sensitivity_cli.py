@@ -87,3 +87,14 @@ def test_a_tiny_run_end_to_end_and_its_resume(tmp_path, capsys, monkeypatch):
     assert "morris: reusing" in again and "sobol: reusing" in again
     assert "simulated check: reusing" in again
     assert pd.read_csv(out / "sobol.csv").equals(sobol)
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--n", "3", "--out", "o"]])
+def test_help_and_refusals_import_no_heavy_module(args, tmp_path):
+    # as tests/test_startup_imports.py: the console script's code in a fresh interpreter
+    from tests.test_startup_imports import run_abm
+
+    status, heavy, out, err = run_abm("sensitivity", *args, cwd=tmp_path)
+    assert status == (0 if args == ["--help"] else 2)
+    assert heavy == []
+    assert "usage: abm sensitivity" in out or "power of two" in err
