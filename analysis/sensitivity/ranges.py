@@ -82,7 +82,7 @@ RANGES: tuple[Range, ...] = (
           "Brynjolfsson, Li & Raymond 2025 (QJE 140(2), doi:10.1093/qje/qjae044); experiments "
           "find up to about 40% (Noy & Zhang 2023, Science 381, doi:10.1126/science.adh2586), "
           "so one third to 2.5 times the default"),
-    Range("job_rate", 0.90, 0.97, "jobs/worker",
+    Range("job_rate", 0.90, 0.97, "J/N",
           "jobs per worker: US unemployment rates of 3-10% since 1990 (BLS Current Population "
           "Survey, series LNS14000000)"),
     Range("edu_return", 0.02, 0.08, "γ",
