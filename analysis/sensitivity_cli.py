@@ -169,17 +169,18 @@ class _Stages:
 def _execute(args: argparse.Namespace, base: Any, note: str) -> int:
     import contextlib
 
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    log = _Log(out / "sensitivity.log")
-    log(f"abm sensitivity: base economy = {note}; output in {out}")
     if args.scheduler is None and args.workers == 1:
         cm: Any = contextlib.nullcontext(None)
     else:
         from abm.sweep.cluster import dask_client
 
         cm = dask_client(args.scheduler, workers=None if args.scheduler else args.workers)
-    with cm as client:
+    with cm as client:                   # an unreachable scheduler is refused before --out
+        out: Path = args.out
+        out.mkdir(parents=True, exist_ok=True)
+        log = _Log(out / "sensitivity.log")
+        where = "in this process" if client is None else f"on Dask ({client.scheduler.address})"
+        log(f"abm sensitivity: base economy = {note}; output in {out}; evaluating {where}")
         _stages(args, base, note, client, log)
     return 0
 

@@ -100,11 +100,11 @@ def evaluate(func: Func, X: np.ndarray, *, client: Any = None, cache: Path | Non
         for i in todo:
             finish(i, _rows(func, pieces[i]))
     elif todo:
-        from distributed import as_completed
-
-        futures = {client.submit(_rows, func, pieces[i], pure=False): i for i in todo}
-        for fut in as_completed(list(futures)):
-            finish(futures[fut], fut.result())
+        # every chunk is queued at once; results are saved in order (a chunk that
+        # finishes early waits in the cluster's memory until its turn)
+        futures = [(i, client.submit(_rows, func, pieces[i], pure=False)) for i in todo]
+        for i, fut in futures:
+            finish(i, fut.result())
     frame = pd.DataFrame([r for i in range(len(pieces)) for r in done[i]])
     if len(frame) != len(X):
         raise RuntimeError(f"evaluated {len(frame)} rows of {len(X)}")

@@ -140,3 +140,16 @@ def test_bad_morris_settings_are_refused():
         salib.morris(ishigami, RANGES, trajectories=4, levels=5, seed=0)
     with pytest.raises(ValueError, match="at least 2"):
         salib.morris(ishigami, RANGES, trajectories=1, levels=4, seed=0)
+
+
+def test_a_dask_client_gives_the_serial_result(tmp_path):
+    # one in-process worker: the code path of a cluster without starting processes
+    from distributed import Client, LocalCluster
+
+    X = salib.sobol_design(RANGES, n=8, seed=0)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster, \
+            Client(cluster, set_as_default=False) as client:
+        got = salib.evaluate(ishigami, X, client=client, chunk=7, cache=tmp_path)
+    assert got.equals(salib.evaluate(ishigami, X))
+    assert len(list(tmp_path.glob("chunk-*.parquet"))) == -(-len(X) // 7)

@@ -98,3 +98,11 @@ def test_help_and_refusals_import_no_heavy_module(args, tmp_path):
     assert status == (0 if args == ["--help"] else 2)
     assert heavy == []
     assert "usage: abm sensitivity" in out or "power of two" in err
+
+
+def test_an_unreachable_scheduler_is_refused_before_output(capsys, tmp_path):
+    # port 9 (discard) on localhost: nothing listens there
+    out = tmp_path / "o"
+    assert main(["--scheduler", "tcp://127.0.0.1:9", "--out", str(out)]) == 2
+    assert "abm: error:" in capsys.readouterr().err
+    assert not out.exists()
