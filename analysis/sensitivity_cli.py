@@ -27,6 +27,8 @@ from typing import Any
 
 from abm.cli_checks import BadInput, RaisingParser, check_out_folder, refuse
 
+PRIM_COLUMNS = ("box", "coverage", "density", "mass", "parameter", "lower", "upper",
+                "range_lower", "range_upper")
 CALIBRATED = Path(__file__).resolve().parent / "data" / "calibrated.json"
 
 
@@ -312,7 +314,8 @@ def _discovery(args: argparse.Namespace, base: Any, design: Any, names: tuple[st
         extra += ["## PRIM boxes of the concentrating regime", "",
                   "On the Sobol design's mean-field points (`analysis.sensitivity.prim`, "
                   "density threshold 0.8); one row per box and restricted parameter.", "",
-                  report.frame_markdown(boxes) if len(boxes)
+                  report.frame_markdown(boxes[[c for c in PRIM_COLUMNS if c in boxes]])
+                  if len(boxes)
                   else "No box reaches the density threshold.", ""]
     if importlib.util.find_spec("analysis.sensitivity.probability") is not None:
         extra += _probability(args, base, stages, log)
