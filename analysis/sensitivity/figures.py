@@ -76,9 +76,14 @@ def morris_plane(table: pd.DataFrame, path: Path, *, symbols: dict[str, str] | N
                         color=OKABE_ITO["blue"], ecolor=OKABE_ITO["grey"], elinewidth=0.8)
             top = float(max(t["mu_star"].max(), t["sigma"].max(), 1e-12)) * 1.1
             ax.plot([0, top], [0, top], ls="--", lw=0.6, color=OKABE_ITO["grey"])
+            # parameters at the same point (ties are common for a step output) share
+            # one label
+            labels: dict[tuple[float, float], list[str]] = {}
             for _, r in t.iterrows():
-                ax.annotate(symbols.get(r["parameter"], r["parameter"]),
-                            (r["mu_star"], r["sigma"]), xytext=(3, 2),
+                at = (round(float(r["mu_star"]), 12), round(float(r["sigma"]), 12))
+                labels.setdefault(at, []).append(symbols.get(r["parameter"], r["parameter"]))
+            for (mx, sx), names in labels.items():
+                ax.annotate(", ".join(names), (mx, sx), xytext=(3, 2),
                             textcoords="offset points", fontsize=7)
             ax.set_xlim(0, top)
             ax.set_ylim(0, top)
