@@ -26,7 +26,9 @@ fewest restricted parameters, then the earliest). It is the loosest box that is 
 "mostly concentrating" by the stated standard, so its limits mark where the regime
 starts to dominate rather than its core; a higher threshold gives a tighter box. The
 search stops after `max_boxes` boxes, or when no box on the trajectory reaches the
-threshold.
+threshold. Optionally (`max_qp`) restrictions that a binomial test cannot tell from
+chance are then dropped (`drop_weak_limits`), so the box names only parameters that
+matter; its density can then end slightly below the threshold.
 """
 
 from __future__ import annotations
@@ -46,8 +48,10 @@ from analysis.regimes.boundary import axis_range, set_axis
 
 with warnings.catch_warnings():
     # The Workbench warns at import that its optional parallel evaluator (ipyparallel)
-    # is missing; PRIM does not use it.
+    # is missing, and (ImportWarning) when altair, for interactive box inspection, is;
+    # PRIM uses neither.
     warnings.filterwarnings("ignore", message=".*ipyparallel", category=UserWarning)
+    warnings.filterwarnings("ignore", category=ImportWarning)
     from ema_workbench.analysis import prim as _ema_prim
 
 BOX_COLUMNS = ("box", "coverage", "density", "mass", "res_dim", "n", "k", "trajectory_id")
@@ -132,7 +136,7 @@ def _box_rows(box, i: int, number: int, init: pd.DataFrame) -> list[dict]:
 
 def prim_search(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float = 0.8,
                 peel_alpha: float = 0.05, max_boxes: int = 3,
-                mass_min: float = 0.05) -> PrimSearch:
+                mass_min: float = 0.05, max_qp: float | None = None) -> PrimSearch:
     """PRIM boxes for the concentrating regime, with their peeling trajectories.
 
     Args:
@@ -142,6 +146,8 @@ def prim_search(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float 
         peel_alpha: share of the box's points removed per peel, in (0, 0.5).
         max_boxes: at most this many boxes (each searched on the points left over).
         mass_min: PRIM stops peeling at this share of the points.
+        max_qp: if given, drop the kept box's restrictions whose quasi-p values all
+            exceed it (`drop_weak_limits`); None keeps every restriction.
     """
     y = np.asarray(concentrating)
     if y.ndim != 1 or len(y) != len(X):
@@ -155,8 +161,12 @@ def prim_search(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float 
         raise ValueError(f"peel_alpha={peel_alpha!r} is out of range; allowed (0, 0.5)")
     if int(max_boxes) < 1:
         raise ValueError(f"max_boxes={max_boxes!r} must be at least 1")
+    if max_qp is not None and not 0.0 < max_qp < 1.0:
+        raise ValueError(f"max_qp={max_qp!r} is out of range; allowed (0, 1) or None")
     x = pd.DataFrame(X).reset_index(drop=True).astype(float)
     y = y.astype(int)
+    if y.min() == y.max():
+        return _uniform(x, y, threshold, peel_alpha)
     rows, traj = [], []
     with _quiet_workbench():
         prim = _ema_prim.Prim(x, y, threshold=threshold, peel_alpha=peel_alpha,
@@ -170,11 +180,16 @@ def prim_search(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float 
                 break
             pt = box.peeling_trajectory
             i = _choose(pt, threshold)
-            traj.append(pt[["id", "coverage", "density", "mass", "res_dim", "n", "k"]]
-                        .assign(box=number, chosen=lambda d: d["id"] == i))
             if i is None:
+                traj.append(pt[["id", "coverage", "density", "mass", "res_dim", "n", "k"]]
+                            .assign(box=number, chosen=False))
                 break
             box.select(i)
+            if max_qp is not None:
+                i = drop_weak_limits(box, i, max_qp)
+            traj.append(box.peeling_trajectory[
+                ["id", "coverage", "density", "mass", "res_dim", "n", "k"]]
+                .assign(box=number, chosen=lambda d, i=i: d["id"] == i))
             rows.extend(_box_rows(box, i, number, init))
             # the next search starts from the points this box does not hold
             prim._update_yi_remaining(prim)
@@ -186,8 +201,48 @@ def prim_search(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float 
                       n_interest=int(y.sum()), threshold=threshold, peel_alpha=peel_alpha)
 
 
+def _uniform(x: pd.DataFrame, y: np.ndarray, threshold: float, peel_alpha: float
+             ) -> PrimSearch:
+    """One regime everywhere (the Workbench needs both): no box if none is concentrating,
+    else the whole sampled space, restricting nothing."""
+    n, k = len(y), int(y.sum())
+    level = {"box": 1, "coverage": 1.0, "density": 1.0, "mass": 1.0, "res_dim": 0, "n": n,
+             "k": k, "trajectory_id": 0}
+    rows = [] if k == 0 else [{**level, **{c: np.nan for c in LIMIT_COLUMNS},
+                               "parameter": None}]
+    traj = pd.DataFrame([{"id": 0, "coverage": 1.0 if k else np.nan, "density": k / n,
+                          "mass": 1.0, "res_dim": 0, "n": n, "k": k, "box": 1,
+                          "chosen": bool(k)}])
+    return PrimSearch(boxes=pd.DataFrame(rows, columns=[*BOX_COLUMNS, *LIMIT_COLUMNS]),
+                      trajectories=traj, n=n, n_interest=k, threshold=threshold,
+                      peel_alpha=peel_alpha)
+
+
+def drop_weak_limits(box, i: int, max_qp: float) -> int:
+    """Drop restrictions a binomial test cannot tell from chance; the new kept index.
+
+    The Workbench gives each restricted limit a quasi-p value (Bryant & Lempert 2010):
+    the one-sided binomial probability of the box's density if that limit were removed.
+    A restriction whose limits all have quasi-p > `max_qp` is dropped, the weakest
+    first, one at a time (the Workbench's `drop_restriction`, which adds the wider box
+    to the trajectory), until every remaining restriction passes. The kept box sits at
+    the density threshold by the selection rule, so the wider box can fall slightly
+    below it: that is the price of naming only restrictions the data support, and the
+    table reports the density it has.
+    """
+    while True:
+        weak = {name: min(q for q in pair if q >= 0)
+                for name, pair in box.qp[i].items() if any(q >= 0 for q in pair)}
+        weak = {name: q for name, q in weak.items() if q > max_qp}
+        if not weak:
+            return i
+        box.drop_restriction(max(weak, key=weak.get), i=i)
+        i = len(box.peeling_trajectory) - 1
+
+
 def prim_boxes(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float = 0.8,
-               peel_alpha: float = 0.05, max_boxes: int = 3) -> pd.DataFrame:
+               peel_alpha: float = 0.05, max_boxes: int = 3,
+               max_qp: float | None = None) -> pd.DataFrame:
     """Tidy table of the PRIM boxes where the concentrating regime lives.
 
     One row per box × restricted parameter (a box that restricts nothing has one row
@@ -196,7 +251,7 @@ def prim_boxes(X: pd.DataFrame, concentrating: np.ndarray, *, threshold: float =
     See `prim_search` for the arguments and the module docstring for the rule.
     """
     return prim_search(X, concentrating, threshold=threshold, peel_alpha=peel_alpha,
-                       max_boxes=max_boxes).boxes
+                       max_boxes=max_boxes, max_qp=max_qp).boxes
 
 
 def check_ranges(ranges: Mapping[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:

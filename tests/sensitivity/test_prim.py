@@ -87,6 +87,15 @@ def test_no_structure_gives_no_box():
     assert not found.trajectories["chosen"].any()
 
 
+def test_one_regime_everywhere():
+    # all concentrating: the box is the whole space (nothing restricted); none: no box
+    X, _ = _planted(n=200)
+    whole = prim_boxes(X, np.ones(200, dtype=bool))
+    assert len(whole) == 1 and whole["parameter"].isna().all()
+    assert whole.iloc[0][["coverage", "density", "mass"]].tolist() == [1.0, 1.0, 1.0]
+    assert prim_boxes(X, np.zeros(200, dtype=bool)).empty
+
+
 def test_second_box_finds_a_second_planted_region():
     rng = np.random.default_rng(3)
     X = pd.DataFrame(rng.uniform(size=(N, 4)), columns=list("abcd"))
@@ -101,6 +110,27 @@ def test_second_box_finds_a_second_planted_region():
     assert cov.sum() <= 1.0 and cov.sum() > 0.8
 
 
+def test_weak_restrictions_are_dropped_strong_ones_kept():
+    # a smooth regime, P(y) = 0.15 + 0.8·a·(1 − b), with six irrelevant parameters: to
+    # reach density 0.8 PRIM also peels irrelevant ones, by chance (their quasi-p > 0.05)
+    rng = np.random.default_rng(1)
+    X = pd.DataFrame(rng.uniform(size=(1000, 8)), columns=list("abcdefgh"))
+    y = rng.uniform(size=1000) < 0.15 + 0.8 * X["a"] * (1 - X["b"])
+    raw = prim_boxes(X, y, threshold=0.8, max_boxes=1)
+    assert set(raw["parameter"]) - {"a", "b"}                 # spurious restrictions
+    pruned = prim_boxes(X, y, threshold=0.8, max_boxes=1, max_qp=0.05)
+    assert set(pruned["parameter"]) == {"a", "b"}
+    best = pruned[["qp_lower", "qp_upper"]].where(lambda q: q >= 0).min(axis=1)
+    assert (best <= 0.05).all()
+    # the wider box holds more of the regime at a lower density
+    assert pruned["coverage"].iloc[0] > raw["coverage"].iloc[0]
+    assert pruned["density"].iloc[0] < raw["density"].iloc[0]
+    # a planted box's own limits are far from chance (quasi-p ~1e-70): nothing dropped
+    Xp, yp = _planted()
+    kept = prim_boxes(Xp, yp, threshold=0.9, max_qp=0.05, max_boxes=1)
+    assert kept.equals(prim_boxes(Xp, yp, threshold=0.9, max_boxes=1))
+
+
 def test_bad_inputs_refused():
     X, y = _planted(n=50)
     with pytest.raises(ValueError, match="len"):
@@ -111,6 +141,8 @@ def test_bad_inputs_refused():
         prim_boxes(X, y, threshold=0.0)
     with pytest.raises(ValueError, match="peel_alpha"):
         prim_boxes(X, y, peel_alpha=0.5)
+    with pytest.raises(ValueError, match="max_qp"):
+        prim_boxes(X, y, max_qp=1.0)
 
 
 RANGES = {"xi": (0.0, 0.6), "proprietary_share": (0.0, 1.0)}
@@ -155,3 +187,27 @@ def test_design_labels_each_point_by_its_dgini():
                        * (Params().eta0 + Params().eta1))
     with pytest.raises(ValueError, match="not finite"):
         regime_design(RANGES, 10, seed=6, dgini=lambda p: np.nan)
+
+
+def test_figures_draw_the_kept_box(tmp_path):
+    from analysis.sensitivity.prim_figures import (most_restricted, peeling_trajectory,
+                                                   phase_diagram)
+    X, y = _planted()
+    search = prim_search(X, y, threshold=0.9)
+    # a keeps ~0.4 of its range, b ~0.3: b is the most restricted
+    assert most_restricted(search.boxes) == ["b", "a"]
+    design = X.assign(concentrating=y)
+    grid = pd.DataFrame([{"b": b, "a": a, "dgini": float(a >= A_LO and b <= B_HI) - 0.5}
+                         for a in np.linspace(0, 1, 5) for b in np.linspace(0, 1, 5)])
+    fig = phase_diagram(design, search, grid=grid)
+    rect = [p for p in fig.axes[0].patches if p.get_label() != "_nolegend_"][-1]
+    lim = search.boxes.set_index("parameter")
+    assert rect.get_x() == pytest.approx(lim.loc["b", "lower"])     # x axis: b
+    assert rect.get_y() == pytest.approx(lim.loc["a", "lower"])     # y axis: a
+    assert "coverage" in fig.axes[0].get_legend().get_texts()[0].get_text()
+    phase_diagram(design, search, tmp_path / "phase", params=("a", "c"))
+    peeling_trajectory(search, tmp_path / "traj")
+    assert {p.name for p in tmp_path.iterdir()} == {"phase.png", "phase.pdf", "traj.png",
+                                                    "traj.pdf"}
+    with pytest.raises(ValueError, match="no box 2"):
+        phase_diagram(design, search, box=2)
