@@ -48,6 +48,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="workers in each simulated economy (2000)")
     p.add_argument("--periods", type=int, default=30, help="years after period 0, T (30)")
     p.add_argument("--seed", type=int, default=0, help="seed of the designs and bootstraps (0)")
+    p.add_argument("--draws", type=int, default=1000,
+                   help="draws of the regime probability under the calibrated uncertainty "
+                        "(1000; needs the calibrated economy)")
     p.add_argument("--workers", type=int, default=1,
                    help="local Dask worker processes (1: in this process)")
     p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
@@ -67,6 +70,7 @@ def _validate(args: argparse.Namespace) -> None:
                                    ("--sim-workers", args.sim_workers, 100, 50_000),
                                    ("--periods", args.periods, 1, 200),
                                    ("--seed", args.seed, 0, 2**32 - 1),
+                                   ("--draws", args.draws, 10, 100_000),
                                    ("--workers", args.workers, 1, 256)):
         if not low <= value <= high:
             raise BadInput(f"{name}={value} is out of range; allowed {low}..{high}")
@@ -333,14 +337,19 @@ def _probability(args: argparse.Namespace, base: Any, stages: _Stages, log: _Log
     from analysis.sensitivity import probability, report
 
     fit = load_fit(CALIBRATED)
-    key = _key(base.to_dict(), args.seed, "probability")
+    key = _key(base.to_dict(), args.seed, args.draws, "probability",
+               fit.params.to_dict(), fit.cov.to_numpy().tolist())
     path = args.out / "regime_probability.csv"
     if stages.done("probability", key, [path]):
+        log("regime probability: reusing regime_probability.csv")
         table = pd.read_csv(path)
     else:
+        log(f"regime probability: {args.draws} draws from the calibrated estimate's "
+            f"uncertainty, regime at T = {base.n_periods}")
         t0 = time.perf_counter()
-        table = probability.regime_probability(fit.params, fit.cov, base=base, n_draws=1000,
-                                               seed=args.seed)
+        table = probability.regime_probability(fit.params, fit.cov, base=base,
+                                               n_draws=args.draws, seed=args.seed,
+                                               horizon=base.n_periods)
         table.to_csv(path, index=False)
         stages.finish("probability", key, time.perf_counter() - t0)
     return ["## Regime probability under the calibrated uncertainty", "",

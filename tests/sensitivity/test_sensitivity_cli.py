@@ -106,3 +106,41 @@ def test_an_unreachable_scheduler_is_refused_before_output(capsys, tmp_path):
     assert main(["--scheduler", "tcp://127.0.0.1:9", "--out", str(out)]) == 2
     assert "abm: error:" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_calibrated_economy_is_used_when_its_file_exists(tmp_path, capsys, monkeypatch):
+    # a stand-in for analysis.calibration.store (its own branch): load_fit(path) returns
+    # the estimate, its covariance and the economy (CALIB-API.md "The saved estimate")
+    import sys
+    import types
+
+    import numpy as np
+
+    from abm import Params
+
+    class Fit:
+        params = pd.Series({"xi": 0.1, "proprietary_share": 0.6})
+        cov = pd.DataFrame(np.diag([0.02**2, 0.05**2]), index=params.index,
+                           columns=params.index)
+
+        def to_params(self):
+            return Params(n_periods=3, ability_sd=0.45)
+
+    store = types.ModuleType("analysis.calibration.store")
+    store.load_fit = lambda path: Fit()
+    monkeypatch.setitem(sys.modules, "analysis.calibration.store", store)
+    fake = tmp_path / "calibrated.json"
+    fake.write_text("{}")
+    monkeypatch.setattr(sensitivity_cli, "CALIBRATED", fake)
+    three = tuple(r for r in ranges.RANGES if r.name in ("xi", "proprietary_share"))
+    monkeypatch.setattr(ranges, "default_ranges", lambda base: three)
+    out = tmp_path / "run"
+    assert main(["--out", str(out), "--n", "2", "--trajectories", "2", "--sim-points", "0",
+                 "--draws", "10"]) == 0
+    text = capsys.readouterr().out
+    assert "the calibrated economy" in text
+    prob = pd.read_csv(out / "regime_probability.csv")
+    assert len(prob) == 1 and 0 <= prob.loc[0, "p_concentrating"] <= 1
+    assert prob.loc[0, "horizon"] == 30                     # the long run, not the data date
+    assert "## Regime probability" in (out / "report.md").read_text()
+    assert not (out / "simulated_check.csv").exists()      # --sim-points 0 skips it
