@@ -66,7 +66,9 @@ def evaluate(func: Func, X: np.ndarray, *, client: Any = None, cache: Path | Non
         X: the design, one row per evaluation.
         client: None to evaluate in this process, or a `distributed.Client`.
         cache: a folder: each chunk of rows is saved there as it finishes (named by a
-            hash of its rows) and reused by a later call with the same rows.
+            hash of its rows) and reused by a later call with the same rows. A folder
+            belongs to one func: the caller keys it by whatever func depends on (the
+            CLI names it by a hash of the base economy and the ranges).
         chunk: rows per task (and per saved file).
         progress: called with a one-line message as chunks finish.
     """
