@@ -26,6 +26,7 @@ DELEGATED = {
     "viz": ("abm.viz.cli", "step through the economy in the browser (Solara)"),
     "empirics": ("analysis.empirics_cli", "OEWS regressions, simulated occupations, H1-H4"),
     "calibrate": ("analysis.calibrate_cli", "MSM calibration to the targets, its decomposition"),
+    "sensitivity": ("analysis.sensitivity_cli", "Morris and Sobol sensitivity of dGini, PRIM"),
     "policies": ("analysis.policies_cli", "policy levers vs the unchanged economy, paired seeds"),
 }
 
