@@ -71,7 +71,9 @@ def save_fit(fit: Any, path: str | Path, *, base: Any = None, m6: float | None =
     table = fit.moments
     if m6 is None and "dgini" in table.index:
         m6 = float(table.at["dgini", "empirical"])
-    meta = {k: v for k, v in fit.meta.items() if k != "base"}
+    # the evaluation log's path names a folder of the machine that ran the fit: it is
+    # not part of the estimate (a committed estimate must not carry machine paths)
+    meta = {k: v for k, v in fit.meta.items() if k not in ("base", "log")}
     meta.update({"m6": m6, "date": datetime.datetime.now(datetime.UTC).isoformat(
         timespec="seconds"), "criterion": float(fit.criterion),
         "n_evaluations": int(fit.n_evaluations), "seconds": float(fit.seconds),
