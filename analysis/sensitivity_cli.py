@@ -51,6 +51,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--draws", type=int, default=1000,
                    help="draws of the regime probability under the calibrated uncertainty "
                         "(1000; needs the calibrated economy)")
+    p.add_argument("--scenario-fit", action="append", default=[], metavar="LABEL=FILE",
+                   help="another saved estimate (the fit.json of `abm calibrate --m6 VALUE "
+                        "--stages fit --out DIR`) whose regime probability is reported "
+                        "beside the committed one's: the ΔGini target as a scenario "
+                        "(repeatable)")
     p.add_argument("--workers", type=int, default=1,
                    help="local Dask worker processes (1: in this process)")
     p.add_argument("--scheduler", default=None, help="address of a running Dask scheduler")
@@ -96,6 +101,17 @@ def _validate(args: argparse.Namespace) -> None:
     if args.base == "calibrated" and not CALIBRATED.exists():
         raise BadInput(f"--base calibrated: {CALIBRATED} does not exist yet; use "
                        "--base defaults")
+    args.scenario_fits = {}
+    for text in args.scenario_fit:
+        label, sep, path = text.partition("=")
+        if not sep or not label.strip() or not path.strip():
+            raise BadInput(f"--scenario-fit expects LABEL=FILE, got {text!r}")
+        if label.strip() in args.scenario_fits or label.strip() == "committed":
+            raise BadInput(f"--scenario-fit: label {label.strip()!r} is used twice "
+                           "('committed' is the committed estimate's)")
+        if not Path(path).is_file():
+            raise BadInput(f"--scenario-fit {label.strip()}: {path} is not a file")
+        args.scenario_fits[label.strip()] = Path(path)
 
 
 def _base(args: argparse.Namespace) -> tuple[Any, str]:
@@ -103,6 +119,9 @@ def _base(args: argparse.Namespace) -> tuple[Any, str]:
     from abm.params import Params
 
     use = args.base or ("calibrated" if CALIBRATED.exists() else "defaults")
+    if use == "defaults" and getattr(args, "scenario_fits", None):
+        raise BadInput("--scenario-fit needs the calibrated economy as the base "
+                       f"({CALIBRATED.name}); it is not used with the defaults")
     if use == "defaults":
         note = ("the Params() defaults" if args.base else
                 f"the Params() defaults ({CALIBRATED.name} not found)")
@@ -113,6 +132,11 @@ def _base(args: argparse.Namespace) -> tuple[Any, str]:
         base = load_fit(CALIBRATED).to_params()
     except Exception as exc:  # noqa: BLE001 - any failure to read it is bad input
         raise BadInput(f"cannot load {CALIBRATED}: {' '.join(str(exc).split())}") from None
+    for label, path in getattr(args, "scenario_fits", {}).items():
+        try:
+            load_fit(path).to_params()
+        except Exception as exc:  # noqa: BLE001 - any failure to read it is bad input
+            raise BadInput(f"--scenario-fit {label}: {' '.join(str(exc).split())}") from None
     return base.replace(n_periods=args.periods), f"the calibrated economy ({CALIBRATED})"
 
 
@@ -336,20 +360,32 @@ def _probability(args: argparse.Namespace, base: Any, stages: _Stages, log: _Log
     from analysis.calibration.store import load_fit
     from analysis.sensitivity import probability, report
 
-    fit = load_fit(CALIBRATED)
+    fits = {"committed": load_fit(CALIBRATED)}
+    for label, path in args.scenario_fits.items():
+        fits[label] = load_fit(path)     # read once already by _base: it loads
+    bases = {k: base if k == "committed" else f.to_params().replace(n_periods=base.n_periods)
+             for k, f in fits.items()}
     key = _key(base.to_dict(), args.seed, args.draws, "probability",
-               fit.params.to_dict(), fit.cov.to_numpy().tolist())
+               {k: [f.params.to_dict(), f.cov.to_numpy().tolist(), bases[k].to_dict()]
+                for k, f in fits.items()})
     path = args.out / "regime_probability.csv"
     if stages.done("probability", key, [path]):
         log("regime probability: reusing regime_probability.csv")
         table = pd.read_csv(path)
     else:
-        log(f"regime probability: {args.draws} draws from the calibrated estimate's "
-            f"uncertainty, regime at T = {base.n_periods}")
+        log(f"regime probability: {args.draws} draws from each estimate's uncertainty "
+            f"({', '.join(fits)}), regime at T = {base.n_periods}")
         t0 = time.perf_counter()
-        table = probability.regime_probability(fit.params, fit.cov, base=base,
-                                               n_draws=args.draws, seed=args.seed,
-                                               horizon=base.n_periods)
+        rows = []
+        for label, fit in fits.items():
+            row = probability.regime_probability(fit.params, fit.cov, base=bases[label],
+                                                 n_draws=args.draws, seed=args.seed,
+                                                 horizon=base.n_periods)
+            meta = getattr(fit, "meta", None)
+            m6 = meta.get("m6") if isinstance(meta, dict) else None
+            rows.append(row.assign(scenario=label, m6=m6))
+        table = pd.concat(rows, ignore_index=True)
+        table = table[["scenario", "m6", *[c for c in table if c not in ("scenario", "m6")]]]
         table.to_csv(path, index=False)
         stages.finish("probability", key, time.perf_counter() - t0)
     return ["## Regime probability under the calibrated uncertainty", "",

@@ -23,6 +23,9 @@ from analysis.sensitivity_cli import main
     (["--scheduler", "tcp://h:1", "--workers", "2"], "external --scheduler"),
     (["--base", "neither"], "invalid choice"),
     (["--frobnicate"], "unrecognized arguments"),
+    (["--scenario-fit", "nolabel"], "expects LABEL=FILE"),
+    (["--scenario-fit", "neg=/nonexistent/fit.json"], "is not a file"),
+    (["--scenario-fit", "committed=setup.cfg"], "used twice"),
 ])
 def test_bad_input_is_one_line_and_status_2(argv, needle, capsys, tmp_path):
     out = tmp_path / "o"
@@ -135,12 +138,36 @@ def test_a_calibrated_economy_is_used_when_its_file_exists(tmp_path, capsys, mon
     three = tuple(r for r in ranges.RANGES if r.name in ("xi", "proprietary_share"))
     monkeypatch.setattr(ranges, "default_ranges", lambda base: three)
     out = tmp_path / "run"
+    other = tmp_path / "m6neg.json"              # another estimate: the m6 scenario's
+    other.write_text("{}")
     assert main(["--out", str(out), "--n", "2", "--trajectories", "2", "--sim-points", "0",
-                 "--draws", "10"]) == 0
+                 "--draws", "10", "--scenario-fit", f"m6neg={other}"]) == 0
     text = capsys.readouterr().out
     assert "the calibrated economy" in text
     prob = pd.read_csv(out / "regime_probability.csv")
-    assert len(prob) == 1 and 0 <= prob.loc[0, "p_concentrating"] <= 1
+    assert list(prob["scenario"]) == ["committed", "m6neg"]   # one row per estimate
+    assert prob["p_concentrating"].between(0, 1).all()
     assert prob.loc[0, "horizon"] == 30                     # the long run, not the data date
     assert "## Regime probability" in (out / "report.md").read_text()
     assert not (out / "simulated_check.csv").exists()      # --sim-points 0 skips it
+
+
+def test_a_scenario_fit_needs_the_calibrated_base(capsys, tmp_path):
+    fit = tmp_path / "fit.json"
+    fit.write_text("{}")
+    out = tmp_path / "o"
+    assert main(["--base", "defaults", "--scenario-fit", f"neg={fit}", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "needs the calibrated economy" in err
+    assert not out.exists()
+
+
+def test_a_malformed_scenario_fit_is_refused_before_any_work(capsys, tmp_path):
+    fit = tmp_path / "fit.json"
+    fit.write_text("{not json")
+    out = tmp_path / "o"
+    assert main(["--base", "calibrated", "--scenario-fit", f"neg={fit}",
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--scenario-fit neg:" in err and "invalid JSON" in err
+    assert not out.exists()
