@@ -105,7 +105,8 @@ def posted_requirement(count: np.ndarray, mean: np.ndarray, sd: np.ndarray,
                        np.ascontiguousarray(mean, dtype=float),
                        np.ascontiguousarray(sd, dtype=float),
                        np.ascontiguousarray(vacancies, dtype=float),
-                       np.ascontiguousarray(cost, dtype=float), float(max_level))[0]
+                       np.ascontiguousarray(cost, dtype=float), float(max_level),
+                       False)[0]
 
 
 def relax_requirement(posted: np.ndarray, applicant_task: np.ndarray, applicant_e: np.ndarray,
