@@ -6,7 +6,7 @@ records them, one row per period, and builds the result DataFrame in one piece.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 import abm._mesa  # noqa: F401  (first: imports Mesa keeping the start method)
@@ -142,10 +142,23 @@ class MetricsCollector(DataCollector):
         table in one piece.
         """
         index = pd.RangeIndex(self._rows, name="period")
-        floats = [c for c in columns if c in self._float_cols]
+        floats = tuple(c for c in columns if c in self._float_cols)
         picks = [self._float_cols[c] for c in floats]
-        df = pd.DataFrame(self._table[:self._rows, picks], columns=floats, index=index)
+        # a view of the cached labels: a caller who renames them changes only this frame
+        df = pd.DataFrame(self._table[:self._rows, picks],
+                          columns=_column_index(floats).view(), index=index)
         for pos, name in enumerate(columns):
             if name not in self._float_cols:
-                df.insert(pos, name, pd.Series(self._lists[name], index=index))
+                # a list is inferred as `pd.Series(list)` would be, without the Series
+                df.insert(pos, name, self._lists[name])
         return df
+
+
+@lru_cache(maxsize=64)
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """The column labels as a pandas Index, built once per set of names.
+
+    Building it from a list of strings (type inference, an Arrow string array) is most
+    of a small frame's construction; an Index is immutable, so frames may share one.
+    """
+    return pd.Index(list(names))
