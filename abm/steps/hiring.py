@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.fused import hiring as loops
+from abm.fused import layoffs as fused_layoffs
 from abm.fused import matching as fused_matching
 from abm.state import UNEMPLOYED, blocks, draws_at, skip_draws
 from abm.steps import matching, screening
@@ -110,14 +111,10 @@ def run(model: LaborMarketModel) -> None:
     # their cell alone: pass just them (and just their layoff keys; every worker's key
     # is still drawn, so the stream advances as before).
     if at_risk.size:
-        at_risk_cell = w.employer[at_risk] * t.n + w.task[at_risk]
-        out = layoffs(at_risk_cell, target, draws_at(rng, w.n, at_risk))
-        w.employer[at_risk[out]] = UNEMPLOYED
-        fired_cell = at_risk_cell[out]
-        # workers still employed, per cell: counts are integers, so subtracting is exact
-        cell_now = held - np.bincount(fired_cell, minlength=f.n * t.n)
-        fired = np.bincount(fired_cell // t.n, minlength=f.n)
-        del at_risk_cell, out
+        # `layoffs` of the at-risk workers, applied, and the workers still employed per
+        # cell and laid off per firm, in one call
+        cell_now, fired = fused_layoffs.lay_off(at_risk, draws_at(rng, w.n, at_risk),
+                                                w.employer, w.task, target, held, t.n, f.n)
     else:                            # nobody at risk: the layoff keys go unused
         skip_draws(rng, w.n)
         cell_now, fired = held, 0

@@ -1,0 +1,73 @@
+"""Kernels that merge a phase's numpy glue, against the numpy they replace (bit for bit).
+
+Layoffs (`fused.layoffs.lay_off`) against `steps.hiring.layoffs` plus the phase's two
+`bincount`s; team outputs (`fused.production.team_cells`/`team_values`, through
+`steps.production.team_outputs`) against `steps.firm_technology.team_output`. Both are
+state: they must agree exactly, ties and empty cells included.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from abm.fused import layoffs as fl
+from abm.steps import firm_technology, hiring
+from abm.steps.production import team_outputs
+
+RNG = np.random.default_rng(20261202)
+
+
+def _numpy_layoffs(employer, task, target, key_all, n_tasks, n_firms):
+    """The phase's numpy before the kernel: layoffs of the at-risk workers, applied."""
+    employer = employer.copy()
+    emp = employer >= 0
+    cell_all = np.where(emp, employer * n_tasks + task, 0)
+    held = np.bincount(cell_all[emp], minlength=n_firms * n_tasks)
+    at_risk = np.flatnonzero(emp & (held[cell_all] > target[cell_all]))
+    cell = employer[at_risk] * n_tasks + task[at_risk]
+    out = hiring.layoffs(cell, target, key_all[at_risk])
+    employer[at_risk[out]] = -1
+    now = held - np.bincount(cell[out], minlength=n_firms * n_tasks)
+    fired = np.bincount(cell[out] // n_tasks, minlength=n_firms)
+    return employer, now, fired, held, at_risk
+
+
+@pytest.mark.parametrize("distinct_keys", [0, 3])     # continuous keys; keys that tie
+@pytest.mark.parametrize("n_firms,n_tasks", [(40, 6), (4, 3)])   # small cells; cells
+def test_lay_off_equals_the_numpy_layoffs(distinct_keys: int, n_firms: int,  # above SMALL
+                                          n_tasks: int) -> None:
+    n = 3_000
+    employer = RNG.integers(-1, n_firms, n)
+    task = RNG.integers(0, n_tasks, n)
+    per_cell = n // (n_firms * n_tasks)
+    # targets around the cells' sizes: some cells over-full, some not
+    target = RNG.integers(0, 2 * per_cell, n_firms * n_tasks)
+    key = (RNG.random(n) if distinct_keys == 0
+           else RNG.integers(0, distinct_keys, n).astype(float))
+    want_emp, want_now, want_fired, held, at_risk = _numpy_layoffs(employer, task, target,
+                                                                   key, n_tasks, n_firms)
+    assert 0 < (employer != want_emp).sum() < at_risk.size   # both sides: fired and kept
+    got_emp = employer.copy()
+    now, fired = fl.lay_off(at_risk, key[at_risk], got_emp, task, target, held, n_tasks,
+                            n_firms)
+    np.testing.assert_array_equal(got_emp, want_emp)
+    np.testing.assert_array_equal(now, want_now)
+    np.testing.assert_array_equal(fired, want_fired)
+
+
+@pytest.mark.parametrize("lam,r", [(0.25, -2.0 / 3.0), (0.25, 0.5), (0.25, 0.0), (0.0, -1.0)])
+def test_team_outputs_equal_team_output(lam: float, r: float) -> None:
+    n_firms, n_tasks = 30, 7
+    jobs = RNG.integers(0, 4, n_firms * n_tasks)         # empty teams included
+    labour = np.where(jobs > 0, RNG.random(jobs.size) * jobs, 0.0)
+    skill = RNG.random(n_tasks) + 0.5
+    x = RNG.random(n_firms) + 0.2
+    tfp = RNG.random(n_firms) + 0.5
+    want = firm_technology.team_output(labour, jobs, np.tile(skill, n_firms),
+                                       np.repeat(x, n_tasks), np.repeat(tfp, n_tasks),
+                                       lam, r, 0.3)
+    x_r = x ** r if lam != 0.0 and abs(r) >= firm_technology.CD_TOLERANCE else None
+    got = team_outputs(labour, jobs, skill, x, x_r, tfp, lam, r, 0.3)
+    assert (want == 0).any() and (want > 0).any()
+    np.testing.assert_array_equal(got, want)
