@@ -149,9 +149,26 @@ class MetricsCollector(DataCollector):
                           columns=_column_index(floats).view(), index=index)
         for pos, name in enumerate(columns):
             if name not in self._float_cols:
-                # a list is inferred as `pd.Series(list)` would be, without the Series
-                df.insert(pos, name, self._lists[name])
+                df.insert(pos, name, _column_values(self._lists[name]))
         return df
+
+
+def _column_values(values: list[Any]) -> Any:
+    """A non-float column's values as `pd.Series(values)` infers them.
+
+    Strings (the regime labels) take a few distinct sequences across runs, and building
+    their Arrow string array is most of the cost of a small frame when pandas' string
+    code is not in the CPU's caches, so the array is built once per sequence (the frame
+    copies it on insertion). Other values are inferred from the list each time.
+    """
+    if all(type(v) is str for v in values):
+        return _strings(tuple(values))
+    return values
+
+
+@lru_cache(maxsize=256)
+def _strings(values: tuple[str, ...]) -> Any:
+    return pd.Series(list(values)).array
 
 
 @lru_cache(maxsize=64)
