@@ -1,4 +1,4 @@
-"""Fused layoffs of the hiring phase (see the rules in `abm.fused`)."""
+"""Fused layoffs and open vacancies of the hiring phase (see the rules in `abm.fused`)."""
 
 from __future__ import annotations
 
@@ -63,3 +63,25 @@ def lay_off(at_risk: np.ndarray, key: np.ndarray, employer: np.ndarray, task: np
 SMALL = 24
 """Cells up to this many at-risk workers are ranked by insertion sort (no allocation);
 larger ones by numpy's stable merge sort. Both are stable: the same ranks."""
+
+
+@kernel
+def open_vacancies(target: np.ndarray, held: np.ndarray, n_firms: int, n_tasks: int
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Open vacancies per cell, per task and per firm (integers: any order is exact).
+
+    numpy: v = maximum(target − held, 0); v.reshape(J, Z).sum(axis=0) and (axis=1).
+    """
+    vac = np.empty(target.shape[0], dtype=np.int64)
+    per_task = np.zeros(n_tasks, dtype=np.int64)
+    per_firm = np.zeros(n_firms, dtype=np.int64)
+    for j in range(n_firms):
+        for z in range(n_tasks):
+            c = j * n_tasks + z
+            v = target[c] - held[c]
+            if v < 0:
+                v = 0
+            vac[c] = v
+            per_task[z] += v
+            per_firm[j] += v
+    return vac, per_task, per_firm

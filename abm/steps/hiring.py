@@ -132,8 +132,7 @@ def run(model: LaborMarketModel) -> None:
                               np.ascontiguousarray(t.belief, dtype=float), levels, t.n, score)
     w.score = score
     del score
-    vac = np.maximum(target - cell_now, 0)
-    vac_task = vac.reshape(f.n, t.n).sum(axis=0)
+    vac, vac_task, vac_firm = fused_layoffs.open_vacancies(target, cell_now, f.n, t.n)
     screening.set_requirements(model, emp, applicants, vac_task)
 
     # matching: eligible applicants, in worker order. The same pass counts workers by
@@ -167,7 +166,7 @@ def run(model: LaborMarketModel) -> None:
                                                    f.n, t.n)
     del firm_of
 
-    f.vacancies = vac.reshape(f.n, t.n).sum(axis=1)
+    f.vacancies = vac_firm
     f.separations = quits + fired
     # the hired were unemployed and eligible (they meet the requirement)
     t.emp_rate_eligible, t.emp_rate_ineligible = loops.employment_rates(n_meets, k_meets,

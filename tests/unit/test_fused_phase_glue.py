@@ -71,3 +71,16 @@ def test_team_outputs_equal_team_output(lam: float, r: float) -> None:
     got = team_outputs(labour, jobs, skill, x, x_r, tfp, lam, r, 0.3)
     assert (want == 0).any() and (want > 0).any()
     np.testing.assert_array_equal(got, want)
+
+
+def test_open_vacancies_equal_the_numpy_sums() -> None:
+    n_firms, n_tasks = 13, 5
+    target = RNG.integers(0, 6, n_firms * n_tasks)
+    held = RNG.integers(0, 6, n_firms * n_tasks)        # over- and under-staffed cells
+    vac, per_task, per_firm = fl.open_vacancies(target, held, n_firms, n_tasks)
+    want = np.maximum(target - held, 0)
+    assert (target < held).any() and (want > 0).any()
+    np.testing.assert_array_equal(vac, want)
+    np.testing.assert_array_equal(per_task, want.reshape(n_firms, n_tasks).sum(axis=0))
+    np.testing.assert_array_equal(per_firm, want.reshape(n_firms, n_tasks).sum(axis=1))
+    assert vac.dtype == per_task.dtype == per_firm.dtype == want.dtype
