@@ -1,10 +1,39 @@
-"""Fused layoffs and open vacancies of the hiring phase (see the rules in `abm.fused`)."""
+"""Fused job targets, layoffs and open vacancies of the hiring phase (see the rules in
+`abm.fused`)."""
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from abm.fused import hiring as _hiring
 from abm.fused.jit import kernel
+
+_systematic_rounding = _hiring.systematic_rounding.dispatcher
+_one_job_each = _hiring.one_job_each.dispatcher
+_staffing = _hiring.staffing.dispatcher
+
+
+@kernel
+def job_targets(shares: np.ndarray, workers_on: np.ndarray, job_rate: float,
+                employer: np.ndarray, task: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Job targets per cell and the staffing against them, in one call.
+
+    numpy: jobs_z = floor(job_rate·workers_z) as int64; targets by
+    `systematic_rounding`, completed by `one_job_each`, flattened to cells j·Z + z;
+    then `staffing`. Returns (targets, workers held per cell, workers at risk).
+    """
+    n_tasks = workers_on.shape[0]
+    per_task = np.empty(n_tasks, dtype=np.int64)
+    for z in range(n_tasks):
+        per_task[z] = math.floor(job_rate * float(workers_on[z]))
+    target = _systematic_rounding(shares, per_task)
+    _one_job_each(target, shares, per_task)
+    flat = target.reshape(target.size)
+    held, at_risk = _staffing(employer, task, flat, n_tasks)
+    return flat, held, at_risk
 
 
 @kernel

@@ -99,14 +99,13 @@ def run(model: LaborMarketModel) -> None:
     # job targets and layoffs
     k = relative_assets(f.assets)
     size = k ** p.size_elasticity
-    per_task = np.floor(p.job_rate * workers_on).astype(np.int64)
     shares = size / np.add.reduce(size)
-    target = allocate_jobs(shares, per_task)
-    # with unequal jobs per task (workers choose tasks) the rounding can leave a firm
-    # entitled to a job with none: it takes one from the firm rounded up most
-    loops.one_job_each(target, shares, per_task)
-    target = target.ravel()                                                        # (J·Z,)
-    held, at_risk = loops.staffing(w.employer, w.task, target, t.n)
+    # jobs per task ⌊job_rate·workers⌋ split over firms ∝ shares (`allocate_jobs`); with
+    # unequal jobs per task (workers choose tasks) the rounding can leave a firm entitled
+    # to a job with none: it takes one from the firm rounded up most (`one_job_each`);
+    # then the workers held per (J·Z,) cell and those in over-full cells, in one call
+    target, held, at_risk = fused_layoffs.job_targets(shares, workers_on, float(p.job_rate),
+                                                      w.employer, w.task)
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within
     # their cell alone: pass just them (and just their layoff keys; every worker's key
     # is still drawn, so the stream advances as before).

@@ -84,3 +84,24 @@ def test_open_vacancies_equal_the_numpy_sums() -> None:
     np.testing.assert_array_equal(per_task, want.reshape(n_firms, n_tasks).sum(axis=0))
     np.testing.assert_array_equal(per_firm, want.reshape(n_firms, n_tasks).sum(axis=1))
     assert vac.dtype == per_task.dtype == per_firm.dtype == want.dtype
+
+
+def test_job_targets_equal_the_numpy_steps() -> None:
+    from abm.fused import hiring as fh
+
+    n, n_firms, n_tasks = 2_000, 17, 6
+    employer = RNG.integers(-1, n_firms, n)
+    task = RNG.integers(0, n_tasks, n)
+    workers_on = np.bincount(task, minlength=n_tasks)    # unequal jobs per task
+    size = (RNG.random(n_firms) + 0.05) ** 2
+    shares = size / np.add.reduce(size)
+    per_task = np.floor(0.93 * workers_on).astype(np.int64)
+    want = hiring.allocate_jobs(shares, per_task)
+    fh.one_job_each(want, shares, per_task)
+    want = want.ravel()
+    want_held, want_risk = fh.staffing(employer, task, want, n_tasks)
+    target, held, at_risk = fl.job_targets(shares, workers_on, 0.93, employer, task)
+    assert want_risk.size > 0
+    for got, expected in ((target, want), (held, want_held), (at_risk, want_risk)):
+        np.testing.assert_array_equal(got, expected)
+        assert got.dtype == expected.dtype
