@@ -153,17 +153,14 @@ def run(model: LaborMarketModel) -> None:
     # the search friction's draws: every worker's contact draw, then every worker's
     # choice draw, from their own stream (the hiring stream is unchanged)
     search = model.streams["matching"]
-    contacted = draws_at(search, w.n, eligible) < p.contact_rate
-    order = fused_matching.contacted_first(order, app_task, contacted, t.n)
-    del contacted
+    contact = draws_at(search, w.n, eligible)
     draw = draws_at(search, w.n, eligible)
     attraction = matching.choice_weights(f.rent_factor, p.supply_elasticity)
-    firm_of = fused_matching.choose_firms(order, app_task, draw, vac, attraction, t.n,
-                                          matching.WEIGHT_SCALE)
-    del order, app_task, draw
-    f.hires, hired_on = fused_matching.apply_hires(firm_of, eligible, w.employer, w.task,
-                                                   f.n, t.n)
-    del firm_of
+    # the contacted first, the choice of firms and the hires (`fused.matching`), one call
+    f.hires, hired_on = fused_matching.match_and_hire(
+        order, app_task, contact, float(p.contact_rate), draw, vac, attraction, t.n,
+        matching.WEIGHT_SCALE, eligible, w.employer, w.task, f.n)
+    del order, app_task, contact, draw
 
     f.vacancies = vac_firm
     f.separations = quits + fired
