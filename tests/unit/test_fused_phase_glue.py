@@ -131,3 +131,27 @@ def test_match_and_hire_equals_the_three_steps() -> None:
     np.testing.assert_array_equal(got_emp, want_emp)
     for g, w_ in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, w_)
+
+
+def test_requirements_equal_the_three_steps() -> None:
+    from abm.fused import screening as fcut
+    from abm.steps import screening
+
+    n, n_tasks, levels = 2_000, 6, 5
+    task = RNG.integers(0, n_tasks, n)
+    education = RNG.integers(0, levels, n)
+    employed = RNG.random(n) < 0.6
+    score = RNG.normal(1.0 + 0.2 * education, 0.3)
+    applicants = np.bincount(task[~employed] * levels + education[~employed],
+                             minlength=n_tasks * levels).astype(np.int64)
+    vacancies = RNG.integers(5, 60, n_tasks)              # some tasks short of applicants
+    cost = np.full(n_tasks, 0.02)
+    count, mean, sd = fcut.applicant_moments(task, education, employed, score, levels, n_tasks)
+    want_posted = screening.posted_requirement(count, mean, sd, vacancies, cost, levels - 1)
+    want_applied = screening._relax_from_counts(want_posted, applicants.reshape(n_tasks, levels),
+                                                vacancies)
+    posted, applied = fcut.requirements(task, education, employed, score, applicants,
+                                        vacancies, cost, levels, n_tasks)
+    assert (want_posted > 0).any()
+    np.testing.assert_array_equal(posted, want_posted)
+    np.testing.assert_array_equal(applied, want_applied)
