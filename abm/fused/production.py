@@ -236,3 +236,30 @@ def incomes(wage: np.ndarray, capital: np.ndarray, transfer: float,
     for i in range(wage.shape[0]):
         transfer_out[i] = transfer
         income_out[i] = wage[i] + capital[i] + transfer
+
+
+_firm_values = firm_values.dispatcher
+_rent_factor = rent_factor.dispatcher
+_wages = wages.dispatcher
+
+
+@kernel
+def settle_firms(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
+                 labour_price: np.ndarray, outside_output: np.ndarray,
+                 commodity_gain: np.ndarray, team: np.ndarray, team_c: np.ndarray,
+                 markup: float, xi: float, ai_rent_tax: float, wage: np.ndarray,
+                 n_firms: int, n_tasks: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                            np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`firm_values`, `rent_factor` and `wages` (into `wage`) in one call.
+
+    Returns (value added, competitive wage bill, AI rents, vendor fees, rents, taxes,
+    wage factor, owners' income, wage bill), per firm.
+    """
+    va, wc, ai_rents, fees = _firm_values(task, employer, price, labour_price,
+                                          outside_output, commodity_gain, team, team_c,
+                                          markup, n_firms, n_tasks)
+    rents, taxes, factor, owner = _rent_factor(va, wc, ai_rents, fees, xi, ai_rent_tax)
+    bill = _wages(task, employer, labour_price, outside_output, commodity_gain, markup,
+                  factor, wage, n_firms)
+    return va, wc, ai_rents, fees, rents, taxes, factor, owner, bill

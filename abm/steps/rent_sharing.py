@@ -111,13 +111,11 @@ def run(model: LaborMarketModel) -> None:
     """Pay wages, vendors, owners, the state and the unemployed; set every person's income."""
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
-    va, wc, ai_rents, fees = loops.firm_values(
+    # `fused.production.firm_values`, `rent_factor` and `wages`, in one call
+    va, wc, ai_rents, fees, rents, taxes, factor, owner, wage_bill = loops.settle_firms(
         w.task, w.employer, t.price, t.labour_price, w.outside_output, w.commodity_gain,
-        eco.team_output, eco.team_output_c, float(p.ai_markup), f.n, t.n)
-    rents, taxes, factor, owner = loops.rent_factor(va, wc, ai_rents, fees, float(p.xi),
-                                                    float(p.ai_rent_tax))
-    wage_bill = loops.wages(w.task, w.employer, t.labour_price, w.outside_output,
-                            w.commodity_gain, float(p.ai_markup), factor, w.wage, f.n)
+        eco.team_output, eco.team_output_c, float(p.ai_markup), float(p.xi),
+        float(p.ai_rent_tax), w.wage, f.n, t.n)
     f.value_added = va
     f.competitive_wage_bill = wc
     f.rents = rents

@@ -155,3 +155,29 @@ def test_requirements_equal_the_three_steps() -> None:
     assert (want_posted > 0).any()
     np.testing.assert_array_equal(posted, want_posted)
     np.testing.assert_array_equal(applied, want_applied)
+
+
+def test_settle_firms_equals_the_three_steps() -> None:
+    from abm.fused import production as fp
+
+    n, n_firms, n_tasks = 1_200, 9, 4
+    task = RNG.integers(0, n_tasks, n)
+    employer = RNG.integers(-1, n_firms, n)
+    price, labour_price = RNG.random(n_tasks) + 0.5, RNG.random(n_tasks) + 0.3
+    outside, gain = RNG.random(n) + 0.5, RNG.random(n) * 0.1
+    team = RNG.random(n_firms * n_tasks) * 80.0
+    team_c = team * (1.0 - 0.1 * RNG.random(team.size))
+    va, wc, ai_rents, fees = fp.firm_values(task, employer, price, labour_price, outside,
+                                            gain, team, team_c, 0.2, n_firms, n_tasks)
+    rents, taxes, factor, owner = fp.rent_factor(va, wc, ai_rents, fees, 0.4, 0.1)
+    want_wage = np.full(n, np.nan)
+    bill = fp.wages(task, employer, labour_price, outside, gain, 0.2, factor, want_wage,
+                    n_firms)
+    got_wage = np.full(n, np.nan)
+    got = fp.settle_firms(task, employer, price, labour_price, outside, gain, team, team_c,
+                          0.2, 0.4, 0.1, got_wage, n_firms, n_tasks)
+    assert (rents > 0).any() and (rents < 0).any()       # both branches of the factor
+    for g, w_ in zip(got, (va, wc, ai_rents, fees, rents, taxes, factor, owner, bill),
+                     strict=True):
+        np.testing.assert_array_equal(g, w_)
+    np.testing.assert_array_equal(got_wage, want_wage)
