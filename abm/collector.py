@@ -6,7 +6,7 @@ records them, one row per period, and builds the result DataFrame in one piece.
 
 from __future__ import annotations
 
-from functools import partial
+from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
 import abm._mesa  # noqa: F401  (first: imports Mesa keeping the start method)
@@ -142,10 +142,40 @@ class MetricsCollector(DataCollector):
         table in one piece.
         """
         index = pd.RangeIndex(self._rows, name="period")
-        floats = [c for c in columns if c in self._float_cols]
+        floats = tuple(c for c in columns if c in self._float_cols)
         picks = [self._float_cols[c] for c in floats]
-        df = pd.DataFrame(self._table[:self._rows, picks], columns=floats, index=index)
+        # a view of the cached labels: a caller who renames them changes only this frame
+        df = pd.DataFrame(self._table[:self._rows, picks],
+                          columns=_column_index(floats).view(), index=index)
         for pos, name in enumerate(columns):
             if name not in self._float_cols:
-                df.insert(pos, name, pd.Series(self._lists[name], index=index))
+                df.insert(pos, name, _column_values(self._lists[name]))
         return df
+
+
+def _column_values(values: list[Any]) -> Any:
+    """A non-float column's values as `pd.Series(values)` infers them.
+
+    Strings (the regime labels) take a few distinct sequences across runs, and building
+    their Arrow string array is most of the cost of a small frame when pandas' string
+    code is not in the CPU's caches, so the array is built once per sequence (the frame
+    copies it on insertion). Other values are inferred from the list each time.
+    """
+    if all(type(v) is str for v in values):
+        return _strings(tuple(values))
+    return values
+
+
+@lru_cache(maxsize=256)
+def _strings(values: tuple[str, ...]) -> Any:
+    return pd.Series(list(values)).array
+
+
+@lru_cache(maxsize=64)
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """The column labels as a pandas Index, built once per set of names.
+
+    Building it from a list of strings (type inference, an Arrow string array) is most
+    of a small frame's construction; an Index is immutable, so frames may share one.
+    """
+    return pd.Index(list(names))

@@ -238,3 +238,27 @@ def choose_firms(order: np.ndarray, app_task: np.ndarray, draw: np.ndarray,
             left -= 1
         r = end
     return firm_of
+
+
+_contacted_first = contacted_first.dispatcher
+_choose_firms = choose_firms.dispatcher
+_apply_hires = apply_hires.dispatcher
+
+
+@kernel
+def match_and_hire(order: np.ndarray, app_task: np.ndarray, contact_draw: np.ndarray,
+                   contact_rate: float, draw: np.ndarray, vacancies: np.ndarray,
+                   attraction: np.ndarray, n_tasks: int, scale: float,
+                   applicant: np.ndarray, employer: np.ndarray, task: np.ndarray,
+                   n_firms: int) -> tuple[np.ndarray, np.ndarray]:
+    """The matching after the ranking, in one call: `contacted_first` (contacted: the
+    applicant's contact draw below `contact_rate`), `choose_firms`, `apply_hires`.
+
+    Returns (hires per firm, hires per task).
+    """
+    contacted = np.empty(contact_draw.shape[0], dtype=np.bool_)
+    for k in range(contact_draw.shape[0]):
+        contacted[k] = contact_draw[k] < contact_rate
+    order = _contacted_first(order, app_task, contacted, n_tasks)
+    firm_of = _choose_firms(order, app_task, draw, vacancies, attraction, n_tasks, scale)
+    return _apply_hires(firm_of, applicant, employer, task, n_firms, n_tasks)

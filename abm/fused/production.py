@@ -77,6 +77,44 @@ def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
 
 
 @kernel
+def team_cells(labour: np.ndarray, jobs: np.ndarray, skill_intensity: np.ndarray,
+               n_tasks: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Staffed teams (n_jz > 0) in cell order: cell, firm, n·φ_z and u = L/(n·φ_z).
+
+    numpy: has = jobs > 0; scale = jobs[has]·tile(φ, J)[has]; u = labour[has]/scale
+    (the count is converted to a double before the product, as numpy does).
+    """
+    m = 0
+    for c in range(jobs.shape[0]):
+        if jobs[c] > 0:
+            m += 1
+    cell = np.empty(m, dtype=np.int64)
+    firm = np.empty(m, dtype=np.int64)
+    scale = np.empty(m)
+    u = np.empty(m)
+    k = 0
+    for c in range(jobs.shape[0]):
+        if jobs[c] > 0:
+            s = float(jobs[c]) * skill_intensity[c % n_tasks]
+            cell[k] = c
+            firm[k] = c // n_tasks
+            scale[k] = s
+            u[k] = labour[c] / s
+            k += 1
+    return cell, firm, scale, u
+
+
+@kernel
+def team_values(cell: np.ndarray, firm: np.ndarray, scale: np.ndarray, ces: np.ndarray,
+                tfp: np.ndarray, markup: float, n_cells: int) -> np.ndarray:
+    """Q_jz = A_j·(n·φ_z·(1 + m_K)·C) on the staffed cells, 0 elsewhere (numpy's order)."""
+    out = np.zeros(n_cells)
+    for k in range(cell.shape[0]):
+        out[cell[k]] = tfp[firm[k]] * (scale[k] * (1.0 + markup) * ces[k])
+    return out
+
+
+@kernel
 def task_totals(team: np.ndarray, n_firms: int, n_tasks: int) -> np.ndarray:
     """Y_z = Σ_j Q_jz, firms added in index order."""
     total = np.zeros(n_tasks)
@@ -198,3 +236,30 @@ def incomes(wage: np.ndarray, capital: np.ndarray, transfer: float,
     for i in range(wage.shape[0]):
         transfer_out[i] = transfer
         income_out[i] = wage[i] + capital[i] + transfer
+
+
+_firm_values = firm_values.dispatcher
+_rent_factor = rent_factor.dispatcher
+_wages = wages.dispatcher
+
+
+@kernel
+def settle_firms(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
+                 labour_price: np.ndarray, outside_output: np.ndarray,
+                 commodity_gain: np.ndarray, team: np.ndarray, team_c: np.ndarray,
+                 markup: float, xi: float, ai_rent_tax: float, wage: np.ndarray,
+                 n_firms: int, n_tasks: int
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                            np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """`firm_values`, `rent_factor` and `wages` (into `wage`) in one call.
+
+    Returns (value added, competitive wage bill, AI rents, vendor fees, rents, taxes,
+    wage factor, owners' income, wage bill), per firm.
+    """
+    va, wc, ai_rents, fees = _firm_values(task, employer, price, labour_price,
+                                          outside_output, commodity_gain, team, team_c,
+                                          markup, n_firms, n_tasks)
+    rents, taxes, factor, owner = _rent_factor(va, wc, ai_rents, fees, xi, ai_rent_tax)
+    bill = _wages(task, employer, labour_price, outside_output, commodity_gain, markup,
+                  factor, wage, n_firms)
+    return va, wc, ai_rents, fees, rents, taxes, factor, owner, bill

@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 
+from abm.fused.hiring import relax
 from abm.fused.jit import kernel
 
 BISECTIONS = 80          # halvings of the bracket for the hiring standard y*: far below 1 ulp
@@ -123,7 +124,8 @@ _hiring_standard = hiring_standard.dispatcher
 
 @kernel
 def cutoffs(count: np.ndarray, mean: np.ndarray, sd: np.ndarray, vacancies: np.ndarray,
-            cost: np.ndarray, max_level: float) -> tuple[np.ndarray, np.ndarray]:
+            cost: np.ndarray, max_level: float, every_standard: bool = True
+            ) -> tuple[np.ndarray, np.ndarray]:
     """Posted credential requirement of each task from the employer's evaluation problem.
 
     Applicants of level e have predictions ŷ ~ N(m_e, σ_e²) before evaluation (`count`,
@@ -135,6 +137,8 @@ def cutoffs(count: np.ndarray, mean: np.ndarray, sd: np.ndarray, vacancies: np.n
     the credential), so ⌈c⌉ is the lowest level evaluated; 0 if every level pays.
 
     Returns (posted c_z clipped to [0, max_level], hiring standard y* at the cutoff).
+    With `every_standard` False the standard of a task where every level pays is left
+    at −inf: it is one more bisection, which the posted requirement does not use.
     """
     n_tasks, n_levels = count.shape
     posted = np.zeros(n_tasks)
@@ -163,6 +167,30 @@ def cutoffs(count: np.ndarray, mean: np.ndarray, sd: np.ndarray, vacancies: np.n
                 c = level + (last - level) * (-d_next) / (d_last - d_next)
             posted[z] = min(max(c, 0.0), max_level)
             break
-        if last >= 0 and posted[z] == 0.0:        # every level paid (or one level only)
+        if every_standard and last >= 0 and posted[z] == 0.0:   # every level paid (or one)
             standard[z] = _hiring_standard(count[z], mean[z], sd[z], 0, vacancies[z])
     return posted, standard
+
+
+_applicant_moments = applicant_moments.dispatcher
+_cutoffs = cutoffs.dispatcher
+_relax = relax.dispatcher
+
+
+@kernel
+def requirements(task: np.ndarray, education: np.ndarray, employed: np.ndarray,
+                 score: np.ndarray, applicants: np.ndarray, vacancies: np.ndarray,
+                 cost: np.ndarray, n_levels: int, n_tasks: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Posted and applied requirement of every task, in one call.
+
+    `applicant_moments`, the posted cutoff of `cutoffs` (vacancies as doubles; the
+    standard of tasks where every level pays is not computed, being unused) and
+    `relax` of it given the applicants by (task, level) (`applicants`, flat Z·E).
+    Returns (posted c_z, applied integer requirement).
+    """
+    count, mean, sd = _applicant_moments(task, education, employed, score, n_levels,
+                                         n_tasks)
+    posted = _cutoffs(count, mean, sd, vacancies.astype(np.float64), cost,
+                      float(n_levels - 1), False)[0]
+    return posted, _relax(posted, applicants.reshape((n_tasks, n_levels)), vacancies)

@@ -63,6 +63,12 @@ def financing(claims_total: float, wage_bill: float, replacement: float
     return replacement * wage_bill / claims_total, replacement
 
 
+def count_spells(model: LaborMarketModel) -> None:
+    """Count unemployment spells only (`settle`'s first step): the burn-in's settlement."""
+    w = model.economy.workers
+    loops.spells(w.employer, w.unemployment_duration)
+
+
 def settle(model: LaborMarketModel, pool: float, transfer: np.ndarray,
            income: np.ndarray) -> None:
     """Count spells, pay benefits and the payroll tax; fill transfers and incomes.

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.fused import hiring as loops
+from abm.fused import layoffs as fused_layoffs
 from abm.fused import matching as fused_matching
 from abm.state import UNEMPLOYED, blocks, draws_at, skip_draws
 from abm.steps import matching, screening
@@ -98,26 +99,21 @@ def run(model: LaborMarketModel) -> None:
     # job targets and layoffs
     k = relative_assets(f.assets)
     size = k ** p.size_elasticity
-    per_task = np.floor(p.job_rate * workers_on).astype(np.int64)
     shares = size / np.add.reduce(size)
-    target = allocate_jobs(shares, per_task)
-    # with unequal jobs per task (workers choose tasks) the rounding can leave a firm
-    # entitled to a job with none: it takes one from the firm rounded up most
-    loops.one_job_each(target, shares, per_task)
-    target = target.ravel()                                                        # (J·Z,)
-    held, at_risk = loops.staffing(w.employer, w.task, target, t.n)
+    # jobs per task ⌊job_rate·workers⌋ split over firms ∝ shares (`allocate_jobs`); with
+    # unequal jobs per task (workers choose tasks) the rounding can leave a firm entitled
+    # to a job with none: it takes one from the firm rounded up most (`one_job_each`);
+    # then the workers held per (J·Z,) cell and those in over-full cells, in one call
+    target, held, at_risk = fused_layoffs.job_targets(shares, workers_on, float(p.job_rate),
+                                                      w.employer, w.task)
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within
     # their cell alone: pass just them (and just their layoff keys; every worker's key
     # is still drawn, so the stream advances as before).
     if at_risk.size:
-        at_risk_cell = w.employer[at_risk] * t.n + w.task[at_risk]
-        out = layoffs(at_risk_cell, target, draws_at(rng, w.n, at_risk))
-        w.employer[at_risk[out]] = UNEMPLOYED
-        fired_cell = at_risk_cell[out]
-        # workers still employed, per cell: counts are integers, so subtracting is exact
-        cell_now = held - np.bincount(fired_cell, minlength=f.n * t.n)
-        fired = np.bincount(fired_cell // t.n, minlength=f.n)
-        del at_risk_cell, out
+        # `layoffs` of the at-risk workers, applied, and the workers still employed per
+        # cell and laid off per firm, in one call
+        cell_now, fired = fused_layoffs.lay_off(at_risk, draws_at(rng, w.n, at_risk),
+                                                w.employer, w.task, target, held, t.n, f.n)
     else:                            # nobody at risk: the layoff keys go unused
         skip_draws(rng, w.n)
         cell_now, fired = held, 0
@@ -135,8 +131,7 @@ def run(model: LaborMarketModel) -> None:
                               np.ascontiguousarray(t.belief, dtype=float), levels, t.n, score)
     w.score = score
     del score
-    vac = np.maximum(target - cell_now, 0)
-    vac_task = vac.reshape(f.n, t.n).sum(axis=0)
+    vac, vac_task, vac_firm = fused_layoffs.open_vacancies(target, cell_now, f.n, t.n)
     screening.set_requirements(model, emp, applicants, vac_task)
 
     # matching: eligible applicants, in worker order. The same pass counts workers by
@@ -158,19 +153,16 @@ def run(model: LaborMarketModel) -> None:
     # the search friction's draws: every worker's contact draw, then every worker's
     # choice draw, from their own stream (the hiring stream is unchanged)
     search = model.streams["matching"]
-    contacted = draws_at(search, w.n, eligible) < p.contact_rate
-    order = fused_matching.contacted_first(order, app_task, contacted, t.n)
-    del contacted
+    contact = draws_at(search, w.n, eligible)
     draw = draws_at(search, w.n, eligible)
     attraction = matching.choice_weights(f.rent_factor, p.supply_elasticity)
-    firm_of = fused_matching.choose_firms(order, app_task, draw, vac, attraction, t.n,
-                                          matching.WEIGHT_SCALE)
-    del order, app_task, draw
-    f.hires, hired_on = fused_matching.apply_hires(firm_of, eligible, w.employer, w.task,
-                                                   f.n, t.n)
-    del firm_of
+    # the contacted first, the choice of firms and the hires (`fused.matching`), one call
+    f.hires, hired_on = fused_matching.match_and_hire(
+        order, app_task, contact, float(p.contact_rate), draw, vac, attraction, t.n,
+        matching.WEIGHT_SCALE, eligible, w.employer, w.task, f.n)
+    del order, app_task, contact, draw
 
-    f.vacancies = vac.reshape(f.n, t.n).sum(axis=1)
+    f.vacancies = vac_firm
     f.separations = quits + fired
     # the hired were unemployed and eligible (they meet the requirement)
     t.emp_rate_eligible, t.emp_rate_ineligible = loops.employment_rates(n_meets, k_meets,

@@ -234,13 +234,14 @@ def run(model: LaborMarketModel) -> None:
                                   labour, labour_c, jobs, t.n)
     lam = firm_technology.asset_share(p.asset_markup)
     r = firm_technology.exponent(p.asset_elasticity)
-    skill = np.tile(t.skill_intensity, f.n)
-    x = np.repeat(f.asset_productivity, t.n)
-    a = np.repeat(tfp, t.n)
-    team = firm_technology.team_output(labour, jobs, skill, x, a, lam, r, p.asset_markup)
+    x = f.asset_productivity
+    # x^r once per firm, not per team (the same power of the same values)
+    x_r = x ** r if lam != 0.0 and abs(r) >= firm_technology.CD_TOLERANCE else None
+    team = team_outputs(labour, jobs, t.skill_intensity, x, x_r, tfp, lam, r, p.asset_markup)
     # at commodity access: the same teams' output unless some firm's AI exceeds the fringe's
     team_c = (team if np.array_equal(labour, labour_c) else
-              firm_technology.team_output(labour_c, jobs, skill, x, a, lam, r, p.asset_markup))
+              team_outputs(labour_c, jobs, t.skill_intensity, x, x_r, tfp, lam, r,
+                           p.asset_markup))
     eco.team_output, eco.team_output_c = team, team_c
     eco.team_labour = labour
     t.output = loops.task_totals(team, f.n, t.n)
@@ -253,6 +254,24 @@ def run(model: LaborMarketModel) -> None:
         t.price = eco.base_price.copy()
     t.labour_price = labour_price(t.price, sum_c, n_task, t.skill_intensity, p, previous=t.labour_price)
     eco.output_total = float(np.sum(t.price * t.output))
+
+
+def team_outputs(labour: np.ndarray, jobs: np.ndarray, skill: np.ndarray, x: np.ndarray,
+                 x_r: np.ndarray | None, tfp: np.ndarray, lam: float, r: float,
+                 asset_markup: float) -> np.ndarray:
+    """`firm_technology.team_output` over the J·Z cells, from per-firm x, x^r and A.
+
+    The same numbers: only the staffed teams are evaluated, their u = L/(n·φ) found in
+    one loop (`fused.production.team_cells`); the CES's powers stay in numpy (rule 3),
+    x^r (`x_r`, None for the Cobb-Douglas and no-asset forms) taken per firm and
+    gathered, which is the same power of the same values as per team.
+    """
+    cell, firm, scale, u = loops.team_cells(labour, jobs, skill, skill.size)
+    if x_r is None:
+        c = firm_technology.ces(u, x[firm], lam, r)
+    else:
+        c = ((1.0 - lam) * u ** r + lam * x_r[firm]) ** (1.0 / r)
+    return loops.team_values(cell, firm, scale, c, tfp, float(asset_markup), labour.size)
 
 
 def vendor_access(p: Params) -> float:

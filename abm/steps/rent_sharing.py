@@ -110,14 +110,12 @@ def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
 def run(model: LaborMarketModel) -> None:
     """Pay wages, vendors, owners, the state and the unemployed; set every person's income."""
     p, eco = model.params, model.economy
-    w, f, t, own = eco.workers, eco.firms, eco.tasks, eco.ownership
-    va, wc, ai_rents, fees = loops.firm_values(
+    w, f, t = eco.workers, eco.firms, eco.tasks
+    # `fused.production.firm_values`, `rent_factor` and `wages`, in one call
+    va, wc, ai_rents, fees, rents, taxes, factor, owner, wage_bill = loops.settle_firms(
         w.task, w.employer, t.price, t.labour_price, w.outside_output, w.commodity_gain,
-        eco.team_output, eco.team_output_c, float(p.ai_markup), f.n, t.n)
-    rents, taxes, factor, owner = loops.rent_factor(va, wc, ai_rents, fees, float(p.xi),
-                                                    float(p.ai_rent_tax))
-    wage_bill = loops.wages(w.task, w.employer, t.labour_price, w.outside_output,
-                            w.commodity_gain, float(p.ai_markup), factor, w.wage, f.n)
+        eco.team_output, eco.team_output_c, float(p.ai_markup), float(p.xi),
+        float(p.ai_rent_tax), w.wage, f.n, t.n)
     f.value_added = va
     f.competitive_wage_bill = wc
     f.rents = rents
@@ -130,20 +128,32 @@ def run(model: LaborMarketModel) -> None:
     f.prev_va_per_worker = f.va_per_worker
     f.va_per_worker = np.divide(va, f.employment, out=np.zeros(f.n), where=f.employment > 0)
     eco.vendor_income = float(np.add.reduce(fees))
+    if eco.period < 0:
+        # burn-in: persons' incomes (capital income, benefits, transfers) are measured from
+        # period 0 on and no rule reads them (they move income, not choices), so only the
+        # unemployment spells, which carry over, are counted; period 0 sets every income
+        benefits.count_spells(model)
+    else:
+        _incomes(model)
+    # the mean over the employed, summed as numpy sums their wages in worker order
+    wage_e = loops.employed_values(w.employer, w.wage)
+    eco.mean_wage = float(np.add.reduce(wage_e)) / wage_e.size if wage_e.size else eco.mean_wage
 
+
+def _incomes(model: LaborMarketModel) -> None:
+    """Capital income, transfers (benefits, levy, rebates) and income of every person."""
+    p, eco = model.params, model.economy
+    w, f, own = eco.workers, eco.firms, eco.ownership
     capital, public_pool = distribute_owner_income(
         f.owner_income, own.firm, own.person, own.fraction, w.n, p.public_equity)
     vendor_pool = vendor_dividends(capital, eco.compute_owners, eco.vendor_income,
                                    p.public_equity)
     w.capital_income = capital
     transfer, income = np.empty(w.n), np.empty(w.n)
-    pool = (public_pool + vendor_pool + np.add.reduce(taxes)) / w.n
+    pool = (public_pool + vendor_pool + np.add.reduce(f.taxes)) / w.n
     benefits.settle(model, pool, transfer, income)
     benefits.finance_schooling(model, pool, transfer, income)
     w.transfer, w.income = transfer, income
-    # the mean over the employed, summed as numpy sums their wages in worker order
-    wage_e = loops.employed_values(w.employer, w.wage)
-    eco.mean_wage = float(np.add.reduce(wage_e)) / wage_e.size if wage_e.size else eco.mean_wage
 
 
 def vendor_dividends(capital: np.ndarray, owners: np.ndarray, vendor_income: float,

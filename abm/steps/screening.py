@@ -105,7 +105,8 @@ def posted_requirement(count: np.ndarray, mean: np.ndarray, sd: np.ndarray,
                        np.ascontiguousarray(mean, dtype=float),
                        np.ascontiguousarray(sd, dtype=float),
                        np.ascontiguousarray(vacancies, dtype=float),
-                       np.ascontiguousarray(cost, dtype=float), float(max_level))[0]
+                       np.ascontiguousarray(cost, dtype=float), float(max_level),
+                       False)[0]
 
 
 def relax_requirement(posted: np.ndarray, applicant_task: np.ndarray, applicant_e: np.ndarray,
@@ -232,11 +233,10 @@ def set_requirements(model: LaborMarketModel, emp: np.ndarray, applicants: np.nd
         t.requirement = np.zeros(t.n)
         t.requirement_effective = np.zeros(t.n, dtype=np.int64)
         return
-    levels = p.n_edu_levels
-    count, mean, sd = cut.applicant_moments(w.task, w.education, emp, w.score, levels, t.n)
     cost = p.evaluation_cost * t.skill_intensity          # κ in the task's output unit φ_z
-    t.requirement = posted_requirement(count, mean, sd, vacancies, cost, levels - 1)
-    t.requirement_effective = _relax_from_counts(t.requirement,
-                                                 applicants.reshape(t.n, levels), vacancies)
+    # the applicants' predictions by level, `posted_requirement` and `_relax_from_counts`
+    t.requirement, t.requirement_effective = cut.requirements(
+        w.task, w.education, emp, w.score, applicants, vacancies, cost, p.n_edu_levels,
+        t.n)
 
 
