@@ -64,7 +64,8 @@ def test_a_tiny_run_writes_table_figure_and_report(tmp_path, capsys):
                  "per_seed.csv"):
         assert (out / name).stat().st_size > 0, name
     assert "| ai_rent_tax |" in (out / "report.md").read_text()
-    assert "base economy: defaults" in capsys.readouterr().out
+    # the committed estimate exists (scenarios/calibrated.py), so it is the base
+    assert "base economy: calibrated (scenarios/calibrated.py)" in capsys.readouterr().out
     # rerunning resumes: nothing is recomputed and the table is the same
     assert abm_main(argv) == 0
     pd.testing.assert_frame_equal(pd.read_csv(out / "policies.csv"), table)
