@@ -24,7 +24,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from abm.cli_checks import BadInput, RaisingParser, check_out_folder, refuse
+from abm.cli_checks import (BadInput, RaisingParser, check_out_folder, cluster_errors,
+                            run_tool)
 
 STAGE_NAMES = ("fit", "sensitivity", "dgini", "regimes", "m6", "profile")
 
@@ -216,22 +217,13 @@ def _check_previous(out: Path, settings: Any, targets: Any, m6: float | None,
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `abm calibrate` (argv: the arguments after `calibrate`)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in argv):
-        _parser().print_help()
-        return 0
-    try:
-        args = _parser().parse_args(argv)
-        kwargs = _validate(args)
-    except BadInput as exc:
-        return refuse(exc)
-    from abm.sweep import ClusterError
+    return run_tool(_parser, _validate, _run, argv, cluster_errors)
+
+
+def _run(args: argparse.Namespace, kwargs: dict[str, Any]) -> int:
     from analysis.calibration.pipeline import run_calibration
 
-    try:
-        run_calibration(**kwargs)
-    except ClusterError as exc:          # an unreachable scheduler is bad input too
-        return refuse(exc)
+    run_calibration(**kwargs)
     return 0
 
 

@@ -28,7 +28,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from abm.cli_checks import BadInput, RaisingParser, check_out_folder, refuse
+from abm.cli_checks import (BadInput, RaisingParser, check_out_folder, cluster_errors,
+                            run_tool)
 
 MAX_SEEDS = 1000
 
@@ -169,21 +170,8 @@ class _Tee(io.TextIOBase):
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `abm policies` (argv: the arguments after `policies`)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in argv):
-        _parser().print_help()
-        return 0
-    try:
-        args = _parser().parse_args(argv)
-        base, origin, levers = _validate(args)
-    except BadInput as exc:
-        return refuse(exc)
-    from abm.sweep import ClusterError, SpecError
-
-    try:
-        return _execute(args, base, origin, levers)
-    except (ClusterError, SpecError) as exc:    # an unreachable scheduler is bad input too
-        return refuse(" ".join(str(exc).split()))
+    return run_tool(_parser, _validate, lambda args, checked: _execute(args, *checked), argv,
+                    cluster_errors)
 
 
 def _execute(args: argparse.Namespace, base: Any, origin: str,

@@ -18,7 +18,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from abm.cli_checks import BadInput, RaisingParser, check_out_folder, refuse
+from abm.cli_checks import (BadInput, RaisingParser, check_out_folder, cluster_errors,
+                            run_tool)
 
 STANDARD_MAPS = (("xi", "asset_gini"), ("proprietary_share", "xi"))
 
@@ -114,21 +115,8 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `abm regimes` (argv: the arguments after `regimes`)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in argv):
-        _parser().print_help()
-        return 0
-    try:
-        args = _parser().parse_args(argv)
-        base, fixed, maps = _validate(args)
-    except BadInput as exc:
-        return refuse(exc)
-    from abm.sweep import ClusterError
-
-    try:
-        return _execute(args, base, fixed, maps)
-    except ClusterError as exc:          # an unreachable scheduler is bad input too
-        return refuse(exc)
+    return run_tool(_parser, _validate, lambda args, checked: _execute(args, *checked), argv,
+                    cluster_errors)
 
 
 def _execute(args: argparse.Namespace, base: Any, fixed: dict[str, Any], maps: list) -> int:

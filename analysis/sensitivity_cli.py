@@ -25,7 +25,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from abm.cli_checks import BadInput, RaisingParser, check_out_folder, refuse
+from abm.cli_checks import (BadInput, RaisingParser, check_out_folder, cluster_errors,
+                            run_tool)
 
 PRIM_COLUMNS = ("box", "coverage", "density", "mass", "parameter", "lower", "upper",
                 "range_lower", "range_upper")
@@ -142,22 +143,14 @@ def _base(args: argparse.Namespace) -> tuple[Any, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of `abm sensitivity` (argv: the arguments after `sensitivity`)."""
-    argv = list(sys.argv[1:] if argv is None else argv)
-    if any(a in ("-h", "--help") for a in argv):
-        _parser().print_help()
-        return 0
-    try:
-        args = _parser().parse_args(argv)
-        _validate(args)
-        base, note = _base(args)
-    except BadInput as exc:
-        return refuse(exc)
-    from abm.sweep import ClusterError
+    return run_tool(_parser, _checked, lambda args, checked: _execute(args, *checked), argv,
+                    cluster_errors)
 
-    try:
-        return _execute(args, base, note)
-    except ClusterError as exc:          # an unreachable scheduler is bad input too
-        return refuse(exc)
+
+def _checked(args: argparse.Namespace) -> tuple[Any, str]:
+    """Every check, then the base economy and the sentence saying which it is."""
+    _validate(args)
+    return _base(args)
 
 
 class _Log:
