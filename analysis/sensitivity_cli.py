@@ -318,23 +318,33 @@ def _discovery(args: argparse.Namespace, base: Any, design: Any, names: tuple[st
 
     extra: list[str] = []
     if importlib.util.find_spec("analysis.sensitivity.prim") is not None:
-        from analysis.sensitivity import prim
+        from analysis.sensitivity import prim, prim_figures
 
         key = _key(mf_key, args.n, args.seed, "prim")
         path = args.out / "prim_boxes.csv"
+        figures = [args.out / f"prim_{n}.{e}" for n in ("box", "peeling") for e in ("png", "pdf")]
         if stages.done("prim", key, [path]):
             log("prim: reusing prim_boxes.csv")
             boxes = pd.read_csv(path)
         else:
             log(f"prim: boxes of the concentrating regime on the {len(design)} design points")
             t0 = time.perf_counter()
-            boxes = prim.prim_boxes(design[list(names)], design["concentrating"]
-                                    .to_numpy().astype(int))
+            points = design[[*names, "concentrating"]].astype({"concentrating": int})
+            search = prim.prim_search(points[list(names)], points["concentrating"].to_numpy())
+            boxes = search.boxes
             boxes.to_csv(path, index=False)
+            if len(boxes) and boxes["parameter"].notna().any():
+                # the kept box on its two most restricted parameters, and how it was peeled
+                prim_figures.phase_diagram(points, search, args.out / "prim_box",
+                                           title="Concentrating regime: PRIM box 1")
+                prim_figures.peeling_trajectory(search, args.out / "prim_peeling")
             stages.finish("prim", key, time.perf_counter() - t0)
+        drawn = [f.name for f in figures if f.exists()]
         extra += ["## PRIM boxes of the concentrating regime", "",
                   "On the Sobol design's mean-field points (`analysis.sensitivity.prim`, "
-                  "density threshold 0.8); one row per box and restricted parameter.", "",
+                  "density threshold 0.8); one row per box and restricted parameter"
+                  + (f"; the first box on its two most restricted parameters in "
+                     f"{', '.join(drawn)}" if drawn else "") + ".", "",
                   report.frame_markdown(boxes[[c for c in PRIM_COLUMNS if c in boxes]])
                   if len(boxes)
                   else "No box reaches the density threshold.", ""]
