@@ -255,10 +255,11 @@ def _alive(pids: set[int]) -> set[int]:
 
 
 # Slow enough that a signal sent after three stored batches arrives mid-sweep: runs of
-# 4,000 workers take a few hundred ms each, so the five batches left take seconds (with
-# 500 workers the whole sweep could finish within the signal's delivery on a fast core).
+# 20,000 workers over 40 periods take about a quarter of a second each, so the five
+# batches left take seconds (with 4,000 workers a whole sweep took 2 s on a quiet
+# machine and could end before the interrupt was handled).
 SLOW_SPEC = ('scenario = "baseline"\nperiods = 20\nseeds = 8\nroot_seed = 3\n'
-             '[fixed]\nn_workers = 4000\nn_tasks = 5\nn_firms = 10\n'
+             '[fixed]\nn_workers = 20000\nn_tasks = 5\nn_firms = 10\n'
              '[grid]\nxi = [0.05, 0.3]\n')
 
 
