@@ -227,11 +227,18 @@ def test_vanished_worker_does_not_lose_runs(tmp_path, small_spec, external_clust
     assert status(tmp_path / "out").complete
 
 
+def _default_sigint() -> None:
+    """Ctrl-C at its default in the sweep, as in a terminal. A test run started as a
+    background job inherits SIGINT ignored (POSIX shells ignore it for background jobs),
+    and Python then never raises KeyboardInterrupt, so the sweep would run to its end."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_cli(spec: Path, out: Path, *extra: str) -> subprocess.Popen[str]:
     return subprocess.Popen([sys.executable, "-m", "abm.cli", "sweep", str(spec), "--out",
                              str(out), "--workers", "2", *extra], cwd=ROOT, env=subprocess_env(),
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+                            start_new_session=True, preexec_fn=_default_sigint)
 
 
 def _wait_for_files(out: Path, n: int, proc: subprocess.Popen[str]) -> None:
@@ -254,12 +261,10 @@ def _alive(pids: set[int]) -> set[int]:
     return alive
 
 
-# Slow enough that a signal sent after three stored batches arrives mid-sweep: runs of
-# 20,000 workers over 40 periods take about a quarter of a second each, so the five
-# batches left take seconds (with 4,000 workers a whole sweep took 2 s on a quiet
-# machine and could end before the interrupt was handled).
+# Slow enough that a signal sent after three stored batches arrives mid-sweep: the five
+# batches left take about half a second with runs of 4,000 workers.
 SLOW_SPEC = ('scenario = "baseline"\nperiods = 20\nseeds = 8\nroot_seed = 3\n'
-             '[fixed]\nn_workers = 20000\nn_tasks = 5\nn_firms = 10\n'
+             '[fixed]\nn_workers = 4000\nn_tasks = 5\nn_firms = 10\n'
              '[grid]\nxi = [0.05, 0.3]\n')
 
 
