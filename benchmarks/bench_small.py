@@ -16,8 +16,13 @@ once for every period the run computes (burn-in + 1 + 3). Run and floor are inte
 in one process, each repeat with a new seed; the ratio is of the medians of process CPU
 time (the machine is shared: CPU time is less disturbed by other processes than wall
 time; wall-time medians are reported too). ``--agents`` also times runs with Mesa agent
-objects, ``--subset`` runs that ask for three statistics only (``columns=``). The last
-line of output is one JSON object.
+objects, ``--subset`` runs that ask for three statistics only (``columns=``).
+
+A least-squares line through the default rows, run = a + b·N and floor = c + d·N, splits
+a run into its fixed cost a (per run, whatever the size) and its cost per worker b. The
+ratio b/d is what no cut to the fixed cost can lower: with a = 0 a run would still cost
+b·N/(c + d·N) floors, so it bounds from below what removing per-run overhead alone could
+reach at each size. The last line of output is one JSON object.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ for path in (ROOT, ROOT / "benchmarks"):
 for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(var, "1")          # as bench_model: one BLAS thread
 
-SIZES = (1_000, 3_000, 10_000)
+SIZES = (1_000, 3_000, 10_000, 30_000)
 PERIODS = 3
 
 
@@ -85,6 +90,18 @@ def measure_size(n: int, repeats: int, agents: bool | None,
             "run_over_floor_wall": med(run_wall) / med(floor_wall)}
 
 
+def fixed_and_per_worker(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Least-squares lines through (N, run) and (N, floor): fixed and per-worker costs."""
+    import numpy as np
+
+    n = np.array([r["n_workers"] for r in rows], dtype=float)
+    b, a = np.polyfit(n, [r["run_cpu_ms"] for r in rows], 1)
+    d, c = np.polyfit(n, [r["floor_cpu_ms"] for r in rows], 1)
+    return {"fixed_ms": float(a), "per_worker_us": float(b) * 1e3,
+            "floor_per_worker_us": float(d) * 1e3, "per_worker_over_floor": float(b / d),
+            "without_fixed_cost": {int(k): float(b * k / (c + d * k)) for k in n}}
+
+
 def main(argv: list[str] | None = None) -> dict[str, Any]:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeats", type=int, default=15, help="runs per size (median)")
@@ -106,9 +123,15 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                   f"run {r['run_cpu_ms']:7.2f} ms CPU  "
                   f"floor {r['floor_cpu_ms']:6.2f} ms  run/floor {r['run_over_floor']:5.2f} "
                   f"(wall {r['run_over_floor_wall']:5.2f})", flush=True)
-    by_n = {r["n_workers"]: r["run_over_floor"] for r in rows
-            if r["agents"] == "default" and r["columns"] == "all"}
-    result = {"rows": rows, "load_before": load_before, "load_after": list(os.getloadavg()),
+    plain = [r for r in rows if r["agents"] == "default" and r["columns"] == "all"]
+    by_n = {r["n_workers"]: r["run_over_floor"] for r in plain}
+    split = fixed_and_per_worker(plain)
+    print(f"fixed cost per run {split['fixed_ms']:.2f} ms; per worker {split['per_worker_us']:.3f} "
+          f"us against the floor's {split['floor_per_worker_us']:.3f} us "
+          f"(per-worker ratio {split['per_worker_over_floor']:.2f}); with no fixed cost "
+          + ", ".join(f"{n:,}: {v:.2f}" for n, v in split["without_fixed_cost"].items()),
+          flush=True)
+    result = {"rows": rows, "split": split, "load_before": load_before, "load_after": list(os.getloadavg()),
               "goals": {"run_over_floor_3000 <= 2.0": by_n[3_000] <= 2.0,
                         "run_over_floor_1000 <= 4": by_n[1_000] <= 4}}
     line = json.dumps(result)
