@@ -35,7 +35,8 @@ are not polluted by earlier ones. BLAS is pinned to one thread (override with
 measured 5-15x slower than a single-threaded one, and thread count changes the last bits
 of BLAS sums.
 
-Only the standard library, numpy and the project itself are used.
+Only the standard library, numpy and the project itself are used; memory is read
+from /proc by `rss.py`.
 """
 
 from __future__ import annotations
@@ -51,38 +52,13 @@ import time
 from pathlib import Path
 from typing import Any
 
+from rss import peak_rss_bytes, reset_peak_rss, rss_bytes
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))             # the project and tests/reference, uninstalled
 BLAS_VARS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 EXTRA_PAIRS = 2     # pairs of 1e5 / 1e6 children, beyond the throughput pair, for the exponent
-
-
-# ---------------------------------------------------------------------------------------
-# memory from /proc (Linux); peak can be reset so that it covers only the model
-# ---------------------------------------------------------------------------------------
-def _status_kb(field: str) -> int:
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
-    raise RuntimeError(f"{field} not in /proc/self/status")
-
-
-def rss_bytes() -> int:
-    """Current resident set size."""
-    return _status_kb("VmRSS") * 1024
-
-
-def peak_rss_bytes() -> int:
-    """Peak resident set size since start or since the last `reset_peak_rss`."""
-    return _status_kb("VmHWM") * 1024
-
-
-def reset_peak_rss() -> None:
-    """Reset the peak to the current RSS (Linux: write 5 to /proc/self/clear_refs)."""
-    with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-        fh.write("5")
 
 
 # ---------------------------------------------------------------------------------------
