@@ -46,6 +46,7 @@ from scipy.special import ndtri
 from abm.params import SCHOOLING_BASE, Params
 
 from .numerics import _ufunc, power
+from .screening import BISECTIONS, RIDGE, expected_gain, hiring_standard, upper_tail
 from .technology import (_ces_prices_in_logs, ces_output, firm_ces, firm_ces_labour_slope,
                          task_output)
 
@@ -61,50 +62,7 @@ __all__ = ["BISECTIONS", "MIN_RATIO", "RIDGE", "STREAMS", "Employer", "Firm", "R
 
 STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms", "matching",
            "occupations")
-RIDGE = 1e-9          # as abm.steps.screening.RIDGE
-BISECTIONS = 80       # as abm.fused.screening.BISECTIONS
 MIN_RATIO = 1e-12     # as abm.steps.accumulation.MIN_RATIO
-
-
-def upper_tail(y: float, mean: float, sd: float) -> float:
-    """P(ŷ > y) for ŷ ~ N(mean, sd²); a point mass at `mean` when sd = 0."""
-    if sd > 0.0:
-        return 0.5 * math.erfc((y - mean) / (sd * math.sqrt(2.0)))
-    return 1.0 if y < mean else 0.0
-
-
-def expected_gain(y: float, mean: float, sd: float) -> float:
-    """E[(ŷ − y)⁺] for ŷ ~ N(mean, sd²)."""
-    if sd > 0.0:
-        d = (y - mean) / sd
-        return (sd * (1.0 / math.sqrt(2.0 * math.pi)) * math.exp(-0.5 * d * d)
-                + (mean - y) * 0.5 * math.erfc(d / math.sqrt(2.0)))
-    return mean - y if mean > y else 0.0
-
-
-def hiring_standard(count: list[int], mean: list[float], sd: list[float],
-                    evaluated: list[int], vacancies: float) -> float:
-    """The marginal hire's prediction y*: Σ_evaluated n_e·P(ŷ_e > y*) = V, by bisection."""
-    pool, lo, hi = 0.0, math.inf, -math.inf
-    for e in range(min(evaluated), len(count)):
-        if count[e] > 0:
-            pool += float(count[e])
-            lo = min(lo, mean[e] - 8.0 * sd[e])
-            hi = max(hi, mean[e] + 8.0 * sd[e])
-    if pool <= vacancies:
-        return -math.inf
-    lo, hi = lo - 1.0, hi + 1.0
-    for _ in range(BISECTIONS):
-        mid = 0.5 * (lo + hi)
-        above = 0.0
-        for e in range(min(evaluated), len(count)):
-            if count[e] > 0:
-                above += float(count[e]) * upper_tail(mid, mean[e], sd[e])
-        if above > vacancies:
-            lo = mid
-        else:
-            hi = mid
-    return 0.5 * (lo + hi)
 
 
 @dataclass
