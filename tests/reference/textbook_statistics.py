@@ -16,7 +16,7 @@ import math
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .model import Worker
+    from .workers import Worker
 
 
 def _mean(values: list[float]) -> float:
