@@ -1,34 +1,50 @@
 """The labour-market model, one agent at a time: a slow, readable reference for `abm`.
 
-Every rule of a period (docs/MODEL.md; the docstrings of `abm.steps`) is written here as
-a method of the agent that acts, called by the model in plain Python loops over Mesa
-agents:
+Every rule of a period (docs/MODEL.md; the docstrings of `abm.steps`) is written in this
+package as a method of the agent that acts, called by the model in plain Python loops
+over Mesa agents:
 
-- `Worker`: `remember_job`, `choose_education`, `consider_quitting`, `draw_layoff_key`,
-  `produce_work_sample`, `draw_tiebreak`, `draw_contact`, `draw_choice`, `produce`,
-  `count_spell`, `claim_benefit`,
-  `receive_income`.
-- `Employer` (the hiring side of a firm): `lay_off`, `post_vacancies`, `hire`.
-- `Firm`: `draw_productivity`, `adopt_technology`, `produce_with_teams`, `share_rents`,
-  `reinvest`.
+- `Worker` (workers.py): `remember_job`, `choose_education`, `consider_quitting`,
+  `draw_layoff_key`, `produce_work_sample`, `draw_tiebreak`, `draw_contact`,
+  `draw_choice`, `produce`, `count_spell`, `claim_benefit`, `receive_income`.
+- `Employer` (firms.py; the hiring side of a firm): `lay_off`, `post_vacancies`, `hire`.
+- `Firm` (firms.py): `draw_productivity`, `adopt_technology`, `produce_with_teams`,
+  `share_rents`, `reinvest`.
 
 What is market-wide in the model (task prices, the employers' shared screening belief,
 the matching of applicants to vacancies) is a method of `ReferenceModel`, looping over
-tasks and agents.
+tasks and agents; a `Task` (tasks.py) is such a market, not an agent. This module holds
+the model itself: its construction (docs/MODEL.md §3.1), the order of the phases (§1.3),
+AI capability (§3.2) and the phases that only call the agents' rules (education, §3.4;
+accumulation, §3.7). Each longer phase is a mixin it inherits, in a module of its own:
+
+- phases_hiring.py, `HiringPhase` (§3.3), with the plain functions of screening.py
+  (the hiring standard, §3.3.2) and matching.py (§3.3.3);
+- phases_production.py, `ProductionPhase` (§3.5), with technology.py (task output, the
+  firms' CES of labour and assets, the final good's prices);
+- phases_rent_sharing.py, `RentSharingPhase` (§3.6);
+- measurement.py, `Measurement` (§4), with textbook_statistics.py;
+- vectorised_layout.py, `VectorisedLayout`: `from_model` and `export`, the bridge to
+  `abm`'s arrays that the cross-checks use.
+
+Every name this module defined before the rules moved to those modules is still
+importable from here.
 
 The reference is meant to be compared with `abm` bit for bit where the rules are
 deterministic given the random numbers, so it follows three conventions:
 
 1. Random numbers come from the same named streams as `abm` (`population`, `assets`,
-   `ownership`, `education`, `hiring`, `firms`, `matching`), one number per agent, agents in index order,
-   in the order the phases document. With the same seed both models see the same
-   numbers; `ReferenceModel.from_model` copies a vectorised model's state and streams.
+   `ownership`, `education`, `hiring`, `firms`, `matching`, `occupations`), one number
+   per agent, agents in index order, in the order the phases document. With the same
+   seed both models see the same numbers; `ReferenceModel.from_model` copies a
+   vectorised model's state and streams.
 2. Sums over agents are accumulated agent by agent in index order (the order in which
    numpy's `bincount` adds); means and dot products over all agents of a kind use numpy
    on a list built in index order (numpy's pairwise summation).
 3. Elementary functions are numpy's (`np.exp`, `np.log`, `np.sqrt`) and real powers
-   go through `power`, numpy's array power: C's `pow` and numpy's vectorised power can
-   differ in the last bit, which would make the comparison test libm, not the model.
+   go through `power` (numerics.py), numpy's array power: C's `pow` and numpy's
+   vectorised power can differ in the last bit, which would make the comparison test
+   libm, not the model.
 
 Nothing here is optimised; `benchmarks/bench_model.py` measures how much faster `abm` is.
 """
@@ -61,8 +77,8 @@ from .textbook_statistics import (_akm_shares, _between_share, _cv_by_task, _gin
 from .vectorised_layout import VectorisedLayout
 from .workers import Worker
 
-# Everything this module defined before its rules moved to modules of their own is still
-# importable from it (tests import `hiring_standard`, `logit_pairs`, `_lerman_yitzhaki`...).
+# every name this module defined before the split, still importable from it (tests import
+# `hiring_standard`, `logit_pairs`, `_lerman_yitzhaki`... from here)
 __all__ = ["BISECTIONS", "MIN_RATIO", "RIDGE", "STREAMS", "Employer", "Firm", "ReferenceModel",
            "Task", "Worker", "_akm_shares", "_between_share", "_ces_prices_in_logs",
            "_cv_by_task", "_gini", "_income_distribution", "_integer_weights",
