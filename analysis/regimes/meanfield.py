@@ -39,16 +39,16 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.polynomial.hermite_e import hermegauss
 
 from abm.params import Params
 from abm.steps import firm_technology
 from abm.steps.benefits import financing
 from analysis.regimes.incomes import person_incomes
+from analysis.regimes.markets import Firms, share_rents, shock_nodes, task_prices
 from analysis.regimes.population import (MATCHING, BaseBins, Cells, FirmBins, Resolution,
                                          TaskGroup, allocate, base_bins, education_thresholds,
                                          firm_bins, produce, sample_bins, task_groups)
-from analysis.regimes.quadrature import isotonic, wdot, weighted_inequality
+from analysis.regimes.quadrature import wdot, weighted_inequality
 
 __all__ = ["MATCHING", "Resolution", "State", "TaskGroup", "solve_state", "task_groups"]
 
@@ -82,78 +82,6 @@ class State:
 # ---------------------------------------------------------------------------------------
 # the state
 # ---------------------------------------------------------------------------------------
-def _prices(y: np.ndarray, counts: np.ndarray, z: int, sigma: float) -> np.ndarray:
-    """CES task prices p_g = β·(Y/Y_g)^(1/σ) of `abm.steps.production.ces_prices`.
-
-    Args:
-        y: output per task of each group (any common scale: prices are homogeneous of
-            degree 0 in it).
-        counts: tasks per group; z: all tasks (β = 1/z); sigma: σ.
-    """
-    beta = 1.0 / z
-    if abs(sigma - 1.0) < 1e-9:
-        total = math.exp(float(np.sum(counts * beta * np.log(y))))
-        return beta * total / y
-    r = (sigma - 1.0) / sigma
-    total = float(np.sum(counts * beta * y ** r)) ** (1.0 / r)
-    return beta * (total / y) ** (1.0 / sigma)
-
-
-def shock_nodes(p: Params, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Hermite nodes of firm productivity A = e^(a − var/2), a ~ N(0, var).
-
-    var = σ_a²/(1 − ρ_a²), the stationary variance of `abm.steps.firm_technology`; one
-    node A = 1 when σ_a = 0. E[A] = 1 holds exactly at the nodes (rescaled).
-    """
-    sd = p.firm_shock_sd / math.sqrt(1.0 - p.firm_shock_persistence ** 2)
-    if sd == 0.0 or n <= 1:
-        return np.ones(1), np.ones(1)
-    z, w = hermegauss(n)
-    w = w / w.sum()
-    a = np.exp(sd * z)
-    return a / float(wdot(w, a)), w
-
-
-@dataclass
-class Firms:
-    """Per firm bin (sorted by k) and shock node: what rent sharing pays per job."""
-
-    wc: np.ndarray              # outside-option wage bill per job W^c(k)
-    factor: np.ndarray          # wage factor (k, node)
-    owner: np.ndarray           # owners' income per job (k, node), before public equity
-    gross: np.ndarray           # Σ_g s_g p_g Q(k, g) at A = 1
-    fees: np.ndarray            # vendor fees per job
-    tax: np.ndarray             # tax per job at A = 1
-    ai_rent: np.ndarray         # proprietary-AI rents per job at A = 1
-
-
-def share_rents(p: Params, gross: np.ndarray, ai_rent: np.ndarray, fees: np.ndarray,
-                wc: np.ndarray, weight: np.ndarray, nodes: np.ndarray, assortative: bool
-                ) -> Firms:
-    """Rent sharing of `abm.steps.rent_sharing` per job, at each productivity node.
-
-    Net rent N(A) = A·(gross − τ·AI rents) − fees − W^c. Workers rank firms by the
-    premium π = N(1)/W^c, which falls as a firm gets better workers: where PAM by assets
-    would make π decrease with k, the stable allocation pools those firms at one premium
-    (isotonic fit, weights = employment·W^c, which keeps Σ N). The shock moves N around
-    the pooled premium; with N ≥ 0 workers get w^c·(1 + ξN/W^c) and owners (1 − ξ)N,
-    with N < 0 (limited liability) workers take N and owners 0.
-    """
-    tax = p.ai_rent_tax * ai_rent
-    net1 = gross - tax - fees - wc
-    staffed = wc > 0
-    wc = np.where(staffed, wc, 1.0)          # an empty bin: no wages, weight 0 below
-    premium = np.where(staffed, net1 / wc, 0.0)
-    weight = np.where(staffed, weight, 1e-300)     # positive: isotonic fits need it
-    if assortative:
-        premium = isotonic(premium, weight * wc)
-    net = premium[:, None] * wc[:, None] + (nodes[None, :] - 1.0) * (gross - tax)[:, None]
-    pos = net >= 0.0
-    factor = 1.0 + np.where(pos, p.xi, 1.0) * net / wc[:, None]
-    owner = np.where(pos, (1.0 - p.xi) * net, 0.0)
-    return Firms(wc, factor, owner, gross, fees, tax, ai_rent)
-
-
 def steady_state_active(p: Params) -> bool:
     """Whether assets move from their anchor in the simulation (`abm.steps.accumulation`)."""
     return p.concentration and p.reinvest_rate > 0.0
@@ -238,7 +166,8 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
                          produce(p, c.h_phi, ai_v, scale) - produce(p, c.h_phi, 0.0, scale)))
         team = _teams(p, groups, cells, outs, firms, lam, r)
         task_y = jr * (firms.p_emp @ team.q)                 # per person of each group
-        new_prices = (prices if fixed_prices else _prices(task_y, counts, p.n_tasks, p.sigma))
+        new_prices = (prices if fixed_prices else task_prices(task_y, counts, p.n_tasks,
+                                                                  p.sigma))
         new_omega = new_prices * (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
             team.u_c_task, np.full(len(groups), x_f), lam, r)
         fee_unit = p.ai_markup * new_omega                    # fee per unit of vendors' gain
