@@ -64,26 +64,53 @@ class Firms:
     ai_rent: np.ndarray         # proprietary-AI rents per job at A = 1
 
 
+def premia(p: Params, gross: np.ndarray, ai_rent: np.ndarray, fees: np.ndarray,
+           wc: np.ndarray, weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Premium rate π = N(1)/W^c per firm bin, before any pooling.
+
+    Returns (π, the pooling weight employment·W^c, W^c with empty bins set to 1): an
+    empty bin pays nothing and gets a vanishing positive weight (isotonic fits need it).
+    """
+    net1 = gross - p.ai_rent_tax * ai_rent - fees - wc
+    staffed = wc > 0
+    wc = np.where(staffed, wc, 1.0)
+    premium = np.where(staffed, net1 / wc, 0.0)
+    return premium, np.where(staffed, weight, 1e-300) * wc, wc
+
+
+def pools_of(premium: np.ndarray, weight: np.ndarray) -> np.ndarray:
+    """Pool label of each firm bin (sorted by k): the blocks of the isotonic fit of π.
+
+    Adjacent bins whose fitted premia are equal form one pool (labels 0, 1, … in k
+    order); where π already rises with k every bin is its own pool.
+    """
+    fit = isotonic(premium, weight)
+    scale = max(float(np.max(np.abs(fit))), 1e-300) if fit.size else 1.0
+    return np.cumsum(np.r_[True, np.abs(np.diff(fit)) > 1e-12 * scale]) - 1
+
+
 def share_rents(p: Params, gross: np.ndarray, ai_rent: np.ndarray, fees: np.ndarray,
-                wc: np.ndarray, weight: np.ndarray, nodes: np.ndarray, assortative: bool
-                ) -> Firms:
+                wc: np.ndarray, weight: np.ndarray, nodes: np.ndarray, assortative: bool,
+                pools: np.ndarray | None = None) -> Firms:
     """Rent sharing of `abm.steps.rent_sharing` per job, at each productivity node.
 
     Net rent N(A) = A·(gross − τ·AI rents) − fees − W^c. Workers rank firms by the
     premium π = N(1)/W^c, which falls as a firm gets better workers: where PAM by assets
     would make π decrease with k, the stable allocation pools those firms at one premium
-    (isotonic fit, weights = employment·W^c, which keeps Σ N). The shock moves N around
-    the pooled premium; with N ≥ 0 workers get w^c·(1 + ξN/W^c) and owners (1 − ξ)N,
-    with N < 0 (limited liability) workers take N and owners 0.
+    (isotonic fit, weights = employment·W^c, which keeps Σ N). Given `pools` (labels of
+    `pools_of`, found under the assets-sorted allocation while the allocation itself
+    mixes workers within pools), each pool pays its weighted mean premium, and the
+    isotonic fit of those keeps the pools' premia in asset order. The shock moves N
+    around the pooled premium; with N ≥ 0 workers get w^c·(1 + ξN/W^c) and owners
+    (1 − ξ)N, with N < 0 (limited liability) workers take N and owners 0.
     """
     tax = p.ai_rent_tax * ai_rent
-    net1 = gross - tax - fees - wc
-    staffed = wc > 0
-    wc = np.where(staffed, wc, 1.0)          # an empty bin: no wages, weight 0 below
-    premium = np.where(staffed, net1 / wc, 0.0)
-    weight = np.where(staffed, weight, 1e-300)     # positive: isotonic fits need it
+    premium, pool_weight, wc = premia(p, gross, ai_rent, fees, wc, weight)
+    if pools is not None:
+        total = np.bincount(pools, weights=pool_weight)
+        premium = (np.bincount(pools, weights=pool_weight * premium) / total)[pools]
     if assortative:
-        premium = isotonic(premium, weight * wc)
+        premium = isotonic(premium, pool_weight)
     net = premium[:, None] * wc[:, None] + (nodes[None, :] - 1.0) * (gross - tax)[:, None]
     pos = net >= 0.0
     factor = 1.0 + np.where(pos, p.xi, 1.0) * net / wc[:, None]

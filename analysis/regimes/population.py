@@ -22,7 +22,7 @@ from abm.params import Params
 from abm.steps.technology import task_output
 from analysis.regimes.quadrature import power_mean, prob, quantile_edges, split_edges, wdot
 
-MATCHING = ("assortative", "random")
+MATCHING = ("assortative", "random", "assortative_pooled", "assortative_equalised")
 
 
 @dataclass(frozen=True)
@@ -270,3 +270,4 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
                   np.r_[h_phi[rep], h_phi[une]], np.r_[edu[rep], edu[une]],
                   np.r_[np.ones(rep.size, bool), np.zeros(une.size, bool)],
                   np.r_[fb, -np.ones(une.size, np.int64)])
+

@@ -1,0 +1,115 @@
+"""Workers within pooled premia: the allocation where premia pool, and its premia.
+
+Where sorting workers by assets would make the premium rate π fall with assets, the
+mean field pools those firms at one premium (`analysis.regimes.markets.pools_of`). The
+simulation's matching (docs/MODEL.md §3.3.3) gives firms paying equal premia no
+further claim on the best applicants, assets included, so inside a pool the allocation
+is not by assets. Two stationary forms of it, both keeping pools sorted among
+themselves and each firm's employment:
+
+- "assortative_pooled": every firm bin of a pool holds the same mixture of the pool's
+  workers (`pool_cells`);
+- "assortative_equalised": a mixture, per pool, of that and of the workers sorted by
+  technology (identical firms, e.g. all below the fringe's assets, share their workers:
+  `technology_classes`), with the weight that makes the pool's premia as equal as the
+  mixture allows (`equalise`). A firm with more assets needs better workers to pay the
+  same premium; the simulation's firms reach it by hiring the best applicants whenever
+  their premium is above the others'.
+
+docs/REGIMES.md ('Hiring') states the rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from analysis.regimes.population import Cells, FirmBins
+
+GOLDEN = 0.5 * (np.sqrt(5.0) - 1.0)
+
+
+def pool_cells(c: Cells, pools: np.ndarray, p_emp: np.ndarray) -> Cells:
+    """Assortative cells with every firm bin of a pool given the same mixture of workers.
+
+    `c` is the assets-sorted allocation (`allocate`, "assortative"); `pools` labels each
+    firm bin (sorted by k, labels non-decreasing) with its pool. Each employed cell of a
+    pool is spread over the pool's bins in proportion to their employment, so every bin
+    keeps its employment; a pool of one bin keeps its cells as they are.
+    """
+    pools = np.asarray(pools)
+    if np.all(np.diff(pools) > 0):            # every bin its own pool: PAM unchanged
+        return c
+    size = np.bincount(pools)
+    members = np.argsort(pools, kind="stable")
+    start = np.r_[0, np.cumsum(size)[:-1]]
+    within = p_emp / np.bincount(pools, weights=p_emp)[pools]
+    emp, une = np.flatnonzero(c.employed), np.flatnonzero(~c.employed)
+    q = pools[c.firm[emp]]
+    n = size[q]
+    rep = np.repeat(emp, n)
+    offset = np.arange(rep.size) - np.repeat(np.cumsum(n) - n, n)
+    fb = members[np.repeat(start[q], n) + offset]
+    return Cells(np.r_[c.mass[rep] * within[fb], c.mass[une]],
+                 np.r_[c.h_phi[rep], c.h_phi[une]], np.r_[c.education[rep], c.education[une]],
+                 np.r_[np.ones(rep.size, bool), np.zeros(une.size, bool)],
+                 np.r_[fb, -np.ones(une.size, np.int64)])
+
+
+def technology_classes(firms: FirmBins, pools: np.ndarray) -> np.ndarray:
+    """Labels of runs of adjacent bins of one pool with the same technology (x, access).
+
+    Firms below the fringe's assets all operate as the fringe: the matching cannot tell
+    them apart, so sorting "by technology" gives them one mixture of workers.
+    """
+    new = np.r_[True, (np.diff(firms.x) != 0) | (np.diff(firms.access) != 0)
+                | (np.diff(pools) != 0)]
+    return np.cumsum(new) - 1
+
+
+def mix_cells(a: Cells, b: Cells, weight_a: np.ndarray) -> Cells:
+    """Allocation a with weight w_j at firm bin j and b with 1 − w_j (same employment).
+
+    Both must give every bin the same employment and hold the same unemployed cells
+    (those of `a` are kept); a bin's team means are then w_j·(a's) + (1 − w_j)·(b's).
+    """
+    ea, eb, ua = a.employed, b.employed, ~a.employed
+    wa = weight_a[a.firm[ea]]
+    wb = 1.0 - weight_a[b.firm[eb]]
+    return Cells(np.r_[a.mass[ea] * wa, b.mass[eb] * wb, a.mass[ua]],
+                 np.r_[a.h_phi[ea], b.h_phi[eb], a.h_phi[ua]],
+                 np.r_[a.education[ea], b.education[eb], a.education[ua]],
+                 np.r_[np.ones(int(ea.sum() + eb.sum()), bool), np.zeros(int(ua.sum()), bool)],
+                 np.r_[a.firm[ea], b.firm[eb], a.firm[ua]])
+
+
+def equalise(premium_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
+             pools: np.ndarray, iterations: int = 40) -> np.ndarray:
+    """Weight on the technology-sorted allocation, per pool, that best equalises premia.
+
+    `premium_at(w)` returns (π, weight) per firm bin for weights w per bin. Each pool's
+    weight minimises the weighted variance of π within the pool over [0, 1] (golden
+    section, all pools at once: given prices, pools do not interact). Premia are close
+    to linear in the weight (team means are), so the variance is close to quadratic
+    and unimodal.
+    """
+    n = int(pools.max()) + 1
+    lo, hi = np.zeros(n), np.ones(n)
+
+    def spread(w: np.ndarray) -> np.ndarray:
+        pi, wt = premium_at(w[pools])
+        tot = np.bincount(pools, weights=wt, minlength=n)
+        mean = np.bincount(pools, weights=wt * pi, minlength=n) / tot
+        return np.bincount(pools, weights=wt * (pi - mean[pools]) ** 2, minlength=n) / tot
+
+    x1, x2 = hi - GOLDEN * (hi - lo), lo + GOLDEN * (hi - lo)
+    f1, f2 = spread(x1), spread(x2)
+    for _ in range(iterations):
+        left = f1 <= f2                       # the minimum lies in [lo, x2]
+        hi = np.where(left, x2, hi)
+        lo = np.where(left, lo, x1)
+        x1n, x2n = hi - GOLDEN * (hi - lo), lo + GOLDEN * (hi - lo)
+        x1, x2 = x1n, x2n
+        f1, f2 = spread(x1), spread(x2)
+    return 0.5 * (lo + hi)
