@@ -190,10 +190,11 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
                                       new_prices, new_omega, lam, r)
             pools_settled = bool(np.array_equal(new_pools, pools))
         if equalised:   # the weight that equalises premia at these prices, these pools
-            new_weight = _equalising_weight(p, groups, by_tech, mixed, pools, firms,
-                                            capability, share, new_prices, new_omega, lam, r)
-            if pools_settled:
-                change = max(change, float(np.max(np.abs(new_weight - sorted_weight))))
+            new_weight = _equalising_weight(p, groups, by_tech, mixed, pools, sorted_weight,
+                                            firms, capability, share, new_prices, new_omega,
+                                            lam, r)
+            weight_step = (float(np.max(np.abs(new_weight - sorted_weight)))
+                           if pools_settled else 0.0)
             first = np.flatnonzero(np.r_[True, np.diff(new_pools) != 0])
             sorted_weight = new_weight[pools[first]]    # a new pool: its first bin's
         if pooled:
@@ -207,6 +208,8 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
         change = max(float(np.max(np.abs(new_prices / prices - 1.0))),
                      float(np.max(np.abs(new_omega / omega - 1.0))),
                      abs(new_mean_wage / mean_wage - 1.0))
+        if equalised:
+            change = max(change, weight_step)
         if moving:
             income = _firm_owner_income(firms, rents, node_w, jr)      # base order
             has = anchor > 0
@@ -270,7 +273,8 @@ def _sorted_pools(p: Params, groups: list[TaskGroup], cells: list[Cells], firms:
 
 
 def _equalising_weight(p: Params, groups: list[TaskGroup], by_tech: list[Cells],
-                       mixed: list[Cells], pools: np.ndarray, firms: FirmBins,
+                       mixed: list[Cells], pools: np.ndarray, weight: np.ndarray,
+                       firms: FirmBins,
                        capability: float, share: np.ndarray, prices: np.ndarray,
                        omega: np.ndarray, lam: float, r: float) -> np.ndarray:
     """`pools.equalise` at the state's prices: team means are linear in the weight."""
@@ -290,7 +294,7 @@ def _equalising_weight(p: Params, groups: list[TaskGroup], by_tech: list[Cells],
                                wc=team.y_c @ (share * omega) - fees, weight=firms.p_emp)
         return pi, weight
 
-    return equalise(premium_at, pools)
+    return equalise(premium_at, pools, weight)
 
 
 @dataclass

@@ -27,9 +27,6 @@ import numpy as np
 
 from analysis.regimes.population import Cells, FirmBins
 
-GOLDEN = 0.5 * (np.sqrt(5.0) - 1.0)
-
-
 def pool_cells(c: Cells, pools: np.ndarray, p_emp: np.ndarray) -> Cells:
     """Assortative cells with every firm bin of a pool given the same mixture of workers.
 
@@ -74,6 +71,8 @@ def mix_cells(a: Cells, b: Cells, weight_a: np.ndarray) -> Cells:
     Both must give every bin the same employment and hold the same unemployed cells
     (those of `a` are kept); a bin's team means are then w_j·(a's) + (1 − w_j)·(b's).
     """
+    if a is b:                       # every bin its own pool: nothing to mix
+        return a
     ea, eb, ua = a.employed, b.employed, ~a.employed
     wa = weight_a[a.firm[ea]]
     wb = 1.0 - weight_a[b.firm[eb]]
@@ -85,31 +84,34 @@ def mix_cells(a: Cells, b: Cells, weight_a: np.ndarray) -> Cells:
 
 
 def equalise(premium_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
-             pools: np.ndarray, iterations: int = 40) -> np.ndarray:
+             pools: np.ndarray, weight: np.ndarray, steps: int = 3) -> np.ndarray:
     """Weight on the technology-sorted allocation, per pool, that best equalises premia.
 
-    `premium_at(w)` returns (π, weight) per firm bin for weights w per bin. Each pool's
-    weight minimises the weighted variance of π within the pool over [0, 1] (golden
-    section, all pools at once: given prices, pools do not interact). Premia are close
-    to linear in the weight (team means are), so the variance is close to quadratic
-    and unimodal.
+    `premium_at(w)` returns (π, pooling weight) per firm bin for weights w per bin; the
+    result minimises, per pool, the weighted variance of π within the pool over
+    w ∈ [0, 1]. Team means are linear in w, so π is close to linear in it and the
+    variance close to quadratic: Newton steps from `weight` (per pool) on the
+    linearisation π ≈ π(w) + π'(w)·Δ, Δ = −Cov(π, π')/Var(π'), clipped to [0, 1]
+    (pools do not interact given prices, so all take their steps at once). A pool of
+    one bin, or one whose premia do not move with w, keeps its weight.
     """
     n = int(pools.max()) + 1
-    lo, hi = np.zeros(n), np.ones(n)
+    w = np.asarray(weight, dtype=float).copy()
+    h = 1e-6
 
-    def spread(w: np.ndarray) -> np.ndarray:
-        pi, wt = premium_at(w[pools])
+    def moments(a: np.ndarray, b: np.ndarray, wt: np.ndarray) -> tuple[np.ndarray, ...]:
         tot = np.bincount(pools, weights=wt, minlength=n)
-        mean = np.bincount(pools, weights=wt * pi, minlength=n) / tot
-        return np.bincount(pools, weights=wt * (pi - mean[pools]) ** 2, minlength=n) / tot
+        ma = np.bincount(pools, weights=wt * a, minlength=n) / tot
+        mb = np.bincount(pools, weights=wt * b, minlength=n) / tot
+        da, db = a - ma[pools], b - mb[pools]
+        return (np.bincount(pools, weights=wt * da * db, minlength=n) / tot,
+                np.bincount(pools, weights=wt * db * db, minlength=n) / tot)
 
-    x1, x2 = hi - GOLDEN * (hi - lo), lo + GOLDEN * (hi - lo)
-    f1, f2 = spread(x1), spread(x2)
-    for _ in range(iterations):
-        left = f1 <= f2                       # the minimum lies in [lo, x2]
-        hi = np.where(left, x2, hi)
-        lo = np.where(left, lo, x1)
-        x1n, x2n = hi - GOLDEN * (hi - lo), lo + GOLDEN * (hi - lo)
-        x1, x2 = x1n, x2n
-        f1, f2 = spread(x1), spread(x2)
-    return 0.5 * (lo + hi)
+    for _ in range(steps):
+        step = np.where(w > 0.5, -h, h)                    # stay inside [0, 1]
+        pi, wt = premium_at(w[pools])
+        slope = (premium_at((w + step)[pools])[0] - pi) / step[pools]
+        cov, var = moments(pi, slope, wt)
+        move = var > 1e-24 * np.maximum(np.bincount(pools, minlength=n), 1)
+        w = np.where(move, np.clip(w - cov / np.where(move, var, 1.0), 0.0, 1.0), w)
+    return w
