@@ -12,7 +12,8 @@ equations the simulation steps through (docs/REGIMES.md derives each one):
   productivity: within each task the bottom 1 − job_rate
   of workers are unemployed and the r-th best employed worker holds the r-th best-paying
   job (positive assortative matching, PAM). `matching="random"` assigns jobs at random
-  instead (the opposite bound);
+  instead (the opposite bound); `"assortative_equalised"` and `"assortative_pooled"`
+  keep PAM between pooled premia but not by assets within them (`analysis.regimes.pools`);
 - firms: relative assets k lognormal (mean 1, Gini `asset_gini`), one bin per firm
   quantile, employment ∝ k^ν, asset services per job x = max(k^(1−ν), x_f), AI access
   η0 + η1·k^ψ/E_L[k^ψ], productivity A lognormal (mean 1, Gauss-Hermite nodes);
@@ -44,12 +45,13 @@ from abm.params import Params
 from abm.steps import firm_technology
 from abm.steps.benefits import financing
 from analysis.regimes.incomes import person_incomes
-from analysis.regimes.markets import (Firms, premia, pools_of, share_rents, shock_nodes,
-                                      task_prices)
+from analysis.regimes.markets import Firms, share_rents, shock_nodes, task_prices
 from analysis.regimes.population import (MATCHING, BaseBins, Cells, FirmBins, Resolution,
                                          TaskGroup, allocate, base_bins, education_thresholds,
                                          firm_bins, produce, sample_bins, task_groups)
-from analysis.regimes.pools import equalise, mix_cells, pool_cells, technology_classes
+from analysis.regimes.pools import (equalising_weight, mix_cells, pool_cells, sorted_pools,
+                                    technology_classes)
+from analysis.regimes.teams import outputs, teams
 from analysis.regimes.quadrature import wdot, weighted_inequality
 
 __all__ = ["MATCHING", "Resolution", "State", "TaskGroup", "solve_state", "task_groups"]
@@ -169,8 +171,8 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
                        for c in sorted_cells]
             mixed = cells
             cells = [mix_cells(a, b, sorted_weight[pools]) for a, b in zip(by_tech, mixed)]
-        outs, scales_new = _outputs(p, groups, cells, firms, capability)
-        team = _teams(p, groups, cells, outs, firms, lam, r)
+        outs, scales_new = outputs(p, groups, cells, firms, capability)
+        team = teams(p, groups, cells, outs, firms, lam, r)
         task_y = jr * (firms.p_emp @ team.q)                 # per person of each group
         new_prices = (prices if fixed_prices else task_prices(task_y, counts, p.n_tasks,
                                                                   p.sigma))
@@ -186,11 +188,11 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
             pools=pools if pooled else None)
         pools_settled = True
         if pooled:      # next pools: where sorting by assets would make π fall, at these prices
-            new_pools = _sorted_pools(p, groups, sorted_cells, firms, capability, share,
+            new_pools = sorted_pools(p, groups, sorted_cells, firms, capability, share,
                                       new_prices, new_omega, lam, r)
             pools_settled = bool(np.array_equal(new_pools, pools))
         if equalised:   # the weight that equalises premia at these prices, these pools
-            new_weight = _equalising_weight(p, groups, by_tech, mixed, pools, sorted_weight,
+            new_weight = equalising_weight(p, groups, by_tech, mixed, pools, sorted_weight,
                                             firms, capability, share, new_prices, new_omega,
                                             lam, r)
             weight_step = (float(np.max(np.abs(new_weight - sorted_weight)))
@@ -232,124 +234,6 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
     return _assemble(p, capability, groups, cells, outs, wc_cell, firms, rents, share,
                      new_prices, new_mean_wage, nodes, node_w, shift, base,
                      converged=change < res.tol and pools_settled, iterations=it, res=res)
-
-
-def _outputs(p: Params, groups: list[TaskGroup], cells: list[Cells], firms: FirmBins,
-             capability: float) -> tuple[list, dict[str, float | None]]:
-    """Per cell: output at the employer's access, at the fringe's, the vendors' AI gain.
-
-    Also the neutral form's scale m_z per group (None under homogenization).
-    """
-    outs, scales = [], {}
-    for g, c in zip(groups, cells, strict=True):
-        scale = (float(wdot(c.mass, c.h_phi) / c.mass.sum())
-                 if not p.homogenization else None)
-        scales[g.name] = scale
-        a_firm = np.where(c.employed, firms.access[np.maximum(c.firm, 0)], 0.0)
-        ai = g.alpha * capability * a_firm if g.exposed else np.zeros(c.mass.size)
-        ai_c = g.alpha * capability * firms.fringe if g.exposed else 0.0
-        ai_v = g.alpha * capability * firms.vendor if g.exposed else 0.0
-        outs.append((produce(p, c.h_phi, ai, scale), produce(p, c.h_phi, ai_c, scale),
-                     produce(p, c.h_phi, ai_v, scale) - produce(p, c.h_phi, 0.0, scale)))
-    return outs, scales
-
-
-def _sorted_pools(p: Params, groups: list[TaskGroup], cells: list[Cells], firms: FirmBins,
-                  capability: float, share: np.ndarray, prices: np.ndarray,
-                  omega: np.ndarray, lam: float, r: float) -> np.ndarray:
-    """Pools (`markets.pools_of`) of the premia the assets-sorted allocation would pay.
-
-    `cells` is that allocation; prices and labour prices are the state's, so at the
-    fixed point the pools are where PAM by assets would make π fall with k, the same
-    criterion as `matching="assortative"`.
-    """
-    outs, _ = _outputs(p, groups, cells, firms, capability)
-    team = _teams(p, groups, cells, outs, firms, lam, r)
-    fees = team.gain @ (share * p.ai_markup * omega)
-    premium, weight, _ = premia(p, gross=team.q @ (share * prices),
-                                ai_rent=(team.q - team.q_c) @ (share * prices), fees=fees,
-                                wc=team.y_c @ (share * omega) - fees, weight=firms.p_emp)
-    return pools_of(premium, weight)
-
-
-def _equalising_weight(p: Params, groups: list[TaskGroup], by_tech: list[Cells],
-                       mixed: list[Cells], pools: np.ndarray, weight: np.ndarray,
-                       firms: FirmBins,
-                       capability: float, share: np.ndarray, prices: np.ndarray,
-                       omega: np.ndarray, lam: float, r: float) -> np.ndarray:
-    """`pools.equalise` at the state's prices: team means are linear in the weight."""
-    n_k = firms.p_emp.size
-    outs_t, _ = _outputs(p, groups, by_tech, firms, capability)
-    outs_m, _ = _outputs(p, groups, mixed, firms, capability)
-    mt = _means(by_tech, outs_t, n_k)
-    mm = _means(mixed, outs_m, n_k)
-    u_task = np.zeros(len(groups))           # not used by the premia
-
-    def premium_at(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        means = [(w[:, None] * a + (1.0 - w[:, None]) * b) for a, b in zip(mt, mm)]
-        team = _ces_teams(p, groups, means, firms, lam, r, u_task)
-        fees = team.gain @ (share * p.ai_markup * omega)
-        pi, weight, _ = premia(p, gross=team.q @ (share * prices),
-                               ai_rent=(team.q - team.q_c) @ (share * prices), fees=fees,
-                               wc=team.y_c @ (share * omega) - fees, weight=firms.p_emp)
-        return pi, weight
-
-    return equalise(premium_at, pools, weight)
-
-
-@dataclass
-class Teams:
-    """Per job of each firm bin (rows) and task group (columns)."""
-
-    q: np.ndarray               # team output per job, Q/n at A = 1
-    q_c: np.ndarray             # the same at the fringe's access (outside outputs)
-    y_c: np.ndarray             # mean outside-option output y^c (fringe's access)
-    gain: np.ndarray            # mean gain from the vendors' AI f(hφ, αAη0) − f(hφ, 0)
-    u_c_task: np.ndarray        # ū^c_g: the task's mean y^c per unit of φ (the fringe's u)
-
-
-def _teams(p: Params, groups: list[TaskGroup], cells: list[Cells], outs: list,
-           firms: FirmBins, lam: float, r: float) -> Teams:
-    """Team outputs Q = n·φ·(1 + m_K)·C(L/(nφ), x) of `abm.steps.firm_technology`."""
-    u_task = np.array([wdot(c.mass * c.employed, o[1]) / float(np.sum(c.mass * c.employed))
-                       / g.phi for g, c, o in zip(groups, cells, outs, strict=True)])
-    return _ces_teams(p, groups, _means(cells, outs, firms.p_emp.size), firms,
-                      lam, r, u_task)
-
-
-def _means(cells: list[Cells], outs: list, n_k: int
-           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Team means per firm bin (rows) and group: ȳ, ȳ^c and the vendors' AI gain."""
-    cols: dict[str, list[np.ndarray]] = {"y": [], "y_c": [], "gain": []}
-    for c, (y, yc, gain) in zip(cells, outs, strict=True):
-        e = c.employed
-        fm_raw = np.bincount(c.firm[e], weights=c.mass[e], minlength=n_k)
-        fm = np.where(fm_raw > 0, fm_raw, 1.0)
-
-        def mean(v: np.ndarray, c: Cells = c, e: np.ndarray = e, fm: np.ndarray = fm
-                 ) -> np.ndarray:
-            return np.bincount(c.firm[e], weights=c.mass[e] * v[e], minlength=n_k) / fm
-
-        ybar, ycbar = mean(y), mean(yc)
-        empty = fm_raw <= 0      # a sliver bin (e.g. cut at the fringe) may hold nobody
-        if empty.any():          # its value carries no weight: keep the CES finite
-            ybar, ycbar = (np.where(empty, 1.0, v) for v in (ybar, ycbar))
-        cols["y"].append(ybar)
-        cols["y_c"].append(ycbar)
-        cols["gain"].append(mean(gain))
-    y, y_c, gain = (np.column_stack(v) for v in cols.values())
-    return y, y_c, gain
-
-
-def _ces_teams(p: Params, groups: list[TaskGroup], means: tuple | list, firms: FirmBins,
-               lam: float, r: float, u_task: np.ndarray) -> Teams:
-    """`Teams` from team means (`_means`)."""
-    ybar, ycbar, gain = means
-    phi = np.array([g.phi for g in groups])
-    unit = phi * (1.0 + p.asset_markup)
-    x = firms.x[:, None]
-    return Teams(unit * firm_technology.ces(ybar / phi, x, lam, r),
-                 unit * firm_technology.ces(ycbar / phi, x, lam, r), ycbar, gain, u_task)
 
 
 def _firm_owner_income(firms: FirmBins, rents: Firms, node_w: np.ndarray, jr: float

@@ -25,7 +25,10 @@ from collections.abc import Callable
 
 import numpy as np
 
-from analysis.regimes.population import Cells, FirmBins
+from abm.params import Params
+from analysis.regimes.markets import premia, pools_of
+from analysis.regimes.population import Cells, FirmBins, TaskGroup
+from analysis.regimes.teams import ces_teams, means, outputs, teams
 
 def pool_cells(c: Cells, pools: np.ndarray, p_emp: np.ndarray) -> Cells:
     """Assortative cells with every firm bin of a pool given the same mixture of workers.
@@ -115,3 +118,50 @@ def equalise(premium_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
         move = var > 1e-24 * np.maximum(np.bincount(pools, minlength=n), 1)
         w = np.where(move, np.clip(w - cov / np.where(move, var, 1.0), 0.0, 1.0), w)
     return w
+
+
+def sorted_pools(p: Params, groups: list[TaskGroup], cells: list[Cells], firms: FirmBins,
+                 capability: float, share: np.ndarray, prices: np.ndarray,
+                 omega: np.ndarray, lam: float, r: float) -> np.ndarray:
+    """Pools (`markets.pools_of`) of the premia the assets-sorted allocation would pay.
+
+    `cells` is that allocation; prices and labour prices are the state's, so at the
+    fixed point the pools are where PAM by assets would make π fall with k, the same
+    criterion as `matching="assortative"`.
+    """
+    outs, _ = outputs(p, groups, cells, firms, capability)
+    team = teams(p, groups, cells, outs, firms, lam, r)
+    fees = team.gain @ (share * p.ai_markup * omega)
+    premium, weight, _ = premia(p, gross=team.q @ (share * prices),
+                                ai_rent=(team.q - team.q_c) @ (share * prices), fees=fees,
+                                wc=team.y_c @ (share * omega) - fees, weight=firms.p_emp)
+    return pools_of(premium, weight)
+
+
+def equalising_weight(p: Params, groups: list[TaskGroup], by_tech: list[Cells],
+                      mixed: list[Cells], pools: np.ndarray, weight: np.ndarray,
+                      firms: FirmBins, capability: float, share: np.ndarray,
+                      prices: np.ndarray, omega: np.ndarray, lam: float, r: float
+                      ) -> np.ndarray:
+    """`equalise` at the state's prices, from the weight per pool it had.
+
+    `by_tech` and `mixed` are the technology-sorted and the mixed allocations; team
+    means are linear in the weight, so each trial weight costs only the CES.
+    """
+    n_k = firms.p_emp.size
+    outs_t, _ = outputs(p, groups, by_tech, firms, capability)
+    outs_m, _ = outputs(p, groups, mixed, firms, capability)
+    mt = means(by_tech, outs_t, n_k)
+    mm = means(mixed, outs_m, n_k)
+    u_task = np.zeros(len(groups))           # not used by the premia
+
+    def premium_at(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        mixture = [(w[:, None] * a + (1.0 - w[:, None]) * b) for a, b in zip(mt, mm)]
+        team = ces_teams(p, groups, mixture, firms, lam, r, u_task)
+        fees = team.gain @ (share * p.ai_markup * omega)
+        pi, wt, _ = premia(p, gross=team.q @ (share * prices),
+                           ai_rent=(team.q - team.q_c) @ (share * prices), fees=fees,
+                           wc=team.y_c @ (share * omega) - fees, weight=firms.p_emp)
+        return pi, wt
+
+    return equalise(premium_at, pools, weight)

@@ -109,7 +109,9 @@ def predict(params: Params | None = None, *, matching: str = "assortative",
         params: model parameters (default `Params()`); n_workers, n_firms and the
             random seed play no role except through the owners' stake structure.
         matching: "assortative" (the stationary limit of the model's hiring rule) or
-            "random" (no sorting of workers over firms), to bound the role of sorting.
+            "random" (no sorting of workers over firms), to bound the role of sorting;
+            "assortative_equalised" and "assortative_pooled" do not sort workers by
+            assets within pooled premia (`analysis.regimes.pools`).
         resolution: quadrature sizes (`meanfield.Resolution`).
         firm_assets: the initial assets of a realised set of firms (for example those a
             simulation drew) to condition on, instead of the lognormal of `asset_gini`.
