@@ -270,4 +270,3 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
                   np.r_[h_phi[rep], h_phi[une]], np.r_[edu[rep], edu[une]],
                   np.r_[np.ones(rep.size, bool), np.zeros(une.size, bool)],
                   np.r_[fb, -np.ones(une.size, np.int64)])
-
