@@ -2,6 +2,8 @@
 
 - `predict(params)`: mean-field income Gini before and after AI, `dgini`, its split into
   compression, concentration and redistribution terms, and the regime label;
+  `predict(params, **WITH_CHOICE)` adds occupational choice from the burn-in's
+  allocation at the matching bound the search friction is near;
 - `boundary(params, along=...)`: the value of xi, asset_gini, the proprietary share
   eta1/(eta0+eta1) or psi at which the predicted dgini is zero, by root-finding;
 - `analysis.regimes.simulated` and `maps`: simulated dgini over seeds (through the sweep
@@ -13,7 +15,8 @@ docs/REGIMES.md derives every formula and lists what the mean field abstracts fr
 
 from analysis.regimes.boundary import AXES, Boundary, boundary
 from analysis.regimes.meanfield import Resolution
-from analysis.regimes.prediction import CONCENTRATING, EQUALIZING, Prediction, predict
+from analysis.regimes.prediction import (CONCENTRATING, EQUALIZING, WITH_CHOICE, Prediction,
+                                         predict)
 
-__all__ = ["AXES", "CONCENTRATING", "EQUALIZING", "Boundary", "Prediction", "Resolution",
-           "boundary", "predict"]
+__all__ = ["AXES", "CONCENTRATING", "EQUALIZING", "WITH_CHOICE", "Boundary", "Prediction",
+           "Resolution", "boundary", "predict"]

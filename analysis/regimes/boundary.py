@@ -104,7 +104,8 @@ class Boundary:
 
 def boundary(params: Params | None = None, along: str = "xi", *,
              bounds: tuple[float, float] | None = None, xtol: float = 1e-4,
-             n_scan: int = 12, matching: str = "assortative",
+             n_scan: int = 12, matching: str | None = "assortative",
+             occupations: bool = False, burn_in: bool = False,
              resolution: Resolution | None = None) -> Boundary:
     """Value of `along` at which the predicted dgini is zero, holding the rest fixed.
 
@@ -115,7 +116,9 @@ def boundary(params: Params | None = None, along: str = "xi", *,
         xtol: absolute tolerance on the root (Brent's method).
         n_scan: intervals of the bracketing scan; a pair of roots closer than
             (hi − lo)/n_scan can be missed, and is then reported as no root.
-        matching, resolution: passed to `predict`.
+        matching, occupations, burn_in, resolution: passed to `predict`
+            (`boundary(p, along, **WITH_CHOICE)`: the mean field with occupational
+            choice).
 
     Returns:
         A `Boundary`; `.value` is None when dgini keeps one sign over the range.
@@ -127,7 +130,8 @@ def boundary(params: Params | None = None, along: str = "xi", *,
     set_axis(p, along, lo), set_axis(p, along, hi)         # validate the range up front
 
     def f(x: float) -> float:
-        return predict(set_axis(p, along, x), matching=matching, resolution=resolution).dgini
+        return predict(set_axis(p, along, x), matching=matching, occupations=occupations,
+                       burn_in=burn_in, resolution=resolution).dgini
 
     grid = np.linspace(lo, hi, n_scan + 1)
     vals = np.array([f(x) for x in grid])

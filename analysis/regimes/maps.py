@@ -100,13 +100,18 @@ def sweep_folder(root: Path, label: str, spec: dict[str, Any]) -> Path:
 
 def simulate_points(points: list[dict[str, Any]], *, base: Params, fixed: dict[str, Any],
                     seeds: int, periods: int, root_seed: int, out: Path, label: str,
-                    client: Any = None, scenario: str = "baseline") -> pd.DataFrame:
-    """Simulated dgini (mean, standard error over seeds) and the analytic dgini per point."""
+                    client: Any = None, scenario: str = "baseline",
+                    mean_field: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Simulated dgini (mean, standard error over seeds) and the analytic dgini per point.
+
+    `mean_field`: options of `predict` for the analytic column (for example
+    `prediction.WITH_CHOICE`); None: its defaults.
+    """
     spec = build_spec(points, base=base, fixed=fixed, seeds=seeds, periods=periods,
                       root_seed=root_seed, scenario=scenario)
     df = run_spec(spec, sweep_folder(out, label, spec), client=client)
     table = summarize(df, points, base, periods)
-    preds = [predict(_point(base, v)) for v in points]
+    preds = [predict(_point(base, v), **(mean_field or {})) for v in points]
     table["dgini"] = [pr.dgini for pr in preds]
     table["compression"] = [pr.compression for pr in preds]
     table["concentration"] = [pr.concentration for pr in preds]

@@ -4,9 +4,11 @@
 factor shares and within-task dispersion at a given AI capability A, from the same
 equations the simulation steps through (docs/REGIMES.md derives each one):
 
-- workers: ability θ lognormal (mean 1, log-sd `ability_sd`), spread evenly over tasks;
-  education e*(θ) chosen as in `abm.steps.education` with the employment probability
-  equal to the job rate (no credential requirement);
+- workers: ability θ lognormal (mean 1, log-sd `ability_sd`), spread evenly over tasks,
+  or (`occupations=True`) allocated to task groups by the stationary occupational
+  choice of `abm.steps.education` (`analysis.regimes.occupations`); education e*(θ)
+  chosen as in `abm.steps.education` with the employment probability equal to the job
+  rate (no credential requirement);
 - hiring: the stationary limit of the matching of `abm.steps.matching` with
   β_L → ∞ and no random contacts (assortative) when employers rank applicants by
   productivity: within each task the bottom 1 − job_rate
@@ -46,6 +48,8 @@ from abm.steps import firm_technology
 from abm.steps.benefits import financing
 from analysis.regimes.incomes import person_incomes
 from analysis.regimes.markets import Firms, share_rents, shock_nodes, task_prices
+from analysis.regimes.choice import clear_occupations
+from analysis.regimes.occupations import Allocation, uniform
 from analysis.regimes.population import (MATCHING, BaseBins, Cells, FirmBins, Resolution,
                                          TaskGroup, allocate, base_bins, education_thresholds,
                                          firm_bins, produce, sample_bins, task_groups)
@@ -81,6 +85,8 @@ class State:
     converged: bool = True              # prices, wages and (if moving) assets settled
     gini_assets: float = float("nan")   # Gini of firms' relative assets
     output: float = float("nan")        # output per person
+    allocation: Allocation | None = field(default=None, repr=False)   # occupational choice
+    labour_prices: dict[str, float] = field(default_factory=dict)      # ω_g
 
 
 # ---------------------------------------------------------------------------------------
@@ -95,7 +101,9 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
                 fixed_prices: dict[str, float] | None = None, matching: str = "assortative",
                 resolution: Resolution | None = None,
                 anchor: np.ndarray | None = None,
-                assets: tuple[float, ...] | None = None) -> State:
+                assets: tuple[float, ...] | None = None,
+                occupations: bool = False, origin: Allocation | None = None,
+                guess: State | None = None) -> State:
     """Stationary income distribution of the economy at AI capability `capability`.
 
     Args:
@@ -114,6 +122,14 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
             their initial distribution.
         assets: a realised set of firms' initial assets (one bin per firm) instead of
             the lognormal quantiles of `asset_gini`.
+        occupations: workers choose their task group as the simulation's retooling
+            workers do (`analysis.regimes.occupations`): the state's allocation is the
+            stationary one at its prices, reached from `origin`. False: workers stay
+            where `origin` puts them (None: every task holds N/Z workers of the
+            population's ability distribution).
+        origin: the allocation workers start from (`State.allocation` of the pre-AI
+            state); None: equal numbers on every task, as in the initial economy.
+        guess: a solved state whose prices and mean wage start the iteration.
     """
     if matching not in MATCHING:
         raise ValueError(f"matching={matching!r} must be one of {list(MATCHING)}")
@@ -128,11 +144,22 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
     jr = p.job_rate
     counts = np.array([g.count for g in groups], dtype=float)
     share = counts / p.n_tasks
+    start = origin if origin is not None else uniform(share)
+    alloc = start if occupations or origin is not None else None    # else: equal shares
+    densities: list = [None] * len(groups)
+    memo: dict = {}                       # the allocation's Jacobian, kept between iterations
+    codifiable = np.array([g.codifiable for g in groups])
+    draw = np.where(codifiable, counts, 0.0) / max(float(counts[codifiable].sum()), 1.0)
+    social = int(np.flatnonzero(~codifiable)[0]) if occupations else 0
     phi = np.array([g.phi for g in groups])
     prices = (np.array([fixed_prices[g.name] for g in groups]) if fixed_prices
               else np.full(len(groups), 1.0 / p.n_tasks))
     mean_wage = float(np.sum(share * prices * phi))
     omega = prices.copy()                 # labour prices ω_z (education is priced in them)
+    if guess is not None:                 # start from a solved state (same groups)
+        omega = np.array([guess.labour_prices[g.name] for g in groups])
+        prices = prices if fixed_prices else np.array([guess.prices[g.name] for g in groups])
+        mean_wage = guess.mean_wage
     x_f = p.fringe_assets ** (1.0 - p.size_elasticity)
     scales = {g.name: None for g in groups}
     unit = p.edu_cost * (1.0 - p.edu_subsidy)
@@ -147,6 +174,9 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
 
     damp, last_change = 0.9, math.inf
     for it in range(1, res.max_iter + 1):
+        if alloc is not None:
+            share = alloc.shares()
+            densities = [alloc.density(k) for k in range(len(groups))]
         cells: list[Cells] = []
         for k, g in enumerate(groups):
             ai_c = g.alpha * capability * firms.fringe if g.exposed else 0.0
@@ -162,7 +192,8 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
                 return np.argmax(pay, axis=1)
 
             cells.append(allocate(p, g, sz, level, res, firms,
-                                  "assortative" if pooled else matching, mu_t, s_t, jr))
+                                  "assortative" if pooled else matching, mu_t, s_t, jr,
+                                  densities[k]))
         sorted_cells = cells
         if pooled:
             cells = [pool_cells(c, pools, firms.p_emp) for c in sorted_cells]
@@ -174,10 +205,18 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
         outs, scales_new = outputs(p, groups, cells, firms, capability)
         team = teams(p, groups, cells, outs, firms, lam, r)
         task_y = jr * (firms.p_emp @ team.q)                 # per person of each group
-        new_prices = (prices if fixed_prices else task_prices(task_y, counts, p.n_tasks,
-                                                                  p.sigma))
-        new_omega = new_prices * (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
-            team.u_c_task, np.full(len(groups), x_f), lam, r)
+        ratio = (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
+            team.u_c_task, np.full(len(groups), x_f), lam, r)       # ω_g / p_g
+        if occupations:               # workers and task prices clear together
+            next_alloc, new_prices = clear_occupations(
+                p, groups, alloc, start, scales_new, omega, prices, fixed_prices, mean_wage,
+                task_y, share, counts, team.u_c_task, capability * firms.fringe,
+                unit, x_f, lam, r, 0.01 * res.tol, draw, social, memo)
+        else:             # task output per person of the group's tasks at its share
+            y_task = task_y if alloc is None else task_y * share * p.n_tasks / counts
+            new_prices = (prices if fixed_prices
+                          else task_prices(y_task, counts, p.n_tasks, p.sigma))
+        new_omega = new_prices * ratio
         fee_unit = p.ai_markup * new_omega                    # fee per unit of vendors' gain
         fees = team.gain @ (share * fee_unit)
         rents = share_rents(
@@ -212,6 +251,9 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
                      abs(new_mean_wage / mean_wage - 1.0))
         if equalised:
             change = max(change, weight_step)
+        if occupations:
+            change = max(change, float(np.max(np.abs(next_alloc.shares() - share))))
+            alloc = next_alloc
         if moving:
             income = _firm_owner_income(firms, rents, node_w, jr)      # base order
             has = anchor > 0
@@ -231,9 +273,12 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
             break
         if moving:
             firms = firm_bins(p, base, shift)
-    return _assemble(p, capability, groups, cells, outs, wc_cell, firms, rents, share,
-                     new_prices, new_mean_wage, nodes, node_w, shift, base,
-                     converged=change < res.tol and pools_settled, iterations=it, res=res)
+    state = _assemble(p, capability, groups, cells, outs, wc_cell, firms, rents, share,
+                      new_prices, new_mean_wage, nodes, node_w, shift, base,
+                      converged=change < res.tol and pools_settled, iterations=it, res=res,
+                      allocation=alloc)
+    state.labour_prices = {g.name: float(w) for g, w in zip(groups, new_omega, strict=True)}
+    return state
 
 
 def _firm_owner_income(firms: FirmBins, rents: Firms, node_w: np.ndarray, jr: float
@@ -252,7 +297,7 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
               outs: list, wc_cell: list[np.ndarray], firms: FirmBins, rents: Firms,
               share: np.ndarray, prices: np.ndarray, mean_wage: float, nodes: np.ndarray,
               node_w: np.ndarray, shift: np.ndarray, base: BaseBins, *, converged: bool,
-              iterations: int, res: Resolution) -> State:
+              iterations: int, res: Resolution, allocation: Allocation | None) -> State:
     """Persons' income distribution of a converged state, its Gini and source split."""
     jr = p.job_rate
     pe = p.public_equity
@@ -314,7 +359,7 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
         employment_rate=jr, iterations=iterations, group_education=edu,
         anchor_income=_firm_owner_income(firms, rents, node_w, jr),
         asset_shift=shift.copy(), converged=converged,
-        gini_assets=_gini_of(k_sorted, firms.p_unw), output=output)
+        gini_assets=_gini_of(k_sorted, firms.p_unw), output=output, allocation=allocation)
 
 
 def _gini_of(values: np.ndarray, weights: np.ndarray) -> float:

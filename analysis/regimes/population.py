@@ -20,6 +20,7 @@ from scipy.special import ndtr, ndtri
 from abm.metrics import lognormal_sigma_for_gini
 from abm.params import Params
 from abm.steps.technology import task_output
+from analysis.regimes.occupations import Density
 from analysis.regimes.quadrature import power_mean, prob, quantile_edges, split_edges, wdot
 
 MATCHING = ("assortative", "random", "assortative_pooled", "assortative_equalised")
@@ -233,22 +234,37 @@ class Cells:
 
 def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
              edu_level: Callable[[np.ndarray], np.ndarray], res: Resolution,
-             firms: FirmBins, matching: str, mu: float, s: float, job_rate: float) -> Cells:
+             firms: FirmBins, matching: str, mu: float, s: float, job_rate: float,
+             density: Density | None = None) -> Cells:
     """Cells of one task group: ability bins split at education switches and job edges.
 
     Unemployed: the bottom 1 − job_rate of the task. Assortative: the employed worker of
     rank u is at the firm bin holding employment rank u. Random: each employed cell is
-    spread over all firm bins in proportion to their employment.
+    spread over all firm bins in proportion to their employment. `density`: the group's
+    distribution of z when occupational choice makes it differ from the population's
+    (`analysis.regimes.occupations`); ranks are then taken within it.
     """
-    z_u = float(ndtri(1.0 - job_rate)) if job_rate < 1.0 else -np.inf
+    if density is None:
+        quantile, cdf = ndtri, ndtr
+    else:
+        quantile, cdf = density.quantile, density.cdf
+    z_u = float(quantile(1.0 - job_rate)) if job_rate < 1.0 else -np.inf
     n_k = firms.p_emp.size
     extra = [edu_z, np.array([z_u])]
+    if density is not None:
+        extra.append(density.cuts)
     if matching == "assortative":
         u_edges = np.cumsum(firms.p_emp)[:-1]
-        extra.append(ndtri(np.clip(1.0 - job_rate + job_rate * u_edges, 0.0, 1.0)))
+        extra.append(quantile(np.clip(1.0 - job_rate + job_rate * u_edges, 0.0, 1.0)))
     edges = split_edges(quantile_edges(res.n_theta), np.concatenate(extra))
     a, b = edges[:-1], edges[1:]
     mass = prob(a, b)
+    if density is not None:           # only the intervals where the group has workers
+        mid0 = np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b),
+                        np.where(np.isfinite(a), a + 1.0, b - 1.0))
+        mass = mass * density.weight_at(mid0)
+        keep = mass > 0
+        a, b, mass = a[keep], b[keep], mass[keep]
     theta = power_mean(a, b, mu, s, 1.0) if s > 0 else np.ones(a.size)
     mid = np.where(np.isfinite(a) & np.isfinite(b), 0.5 * (a + b),
                    np.where(np.isfinite(a), a + 1.0, b - 1.0))
@@ -256,7 +272,7 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
     employed = a >= z_u - 1e-12
     h_phi = theta * np.exp(p.edu_return * p.years_per_level * edu) * g.phi
     if matching == "assortative":
-        u_mid = (ndtr(mid) - (1.0 - job_rate)) / job_rate
+        u_mid = (cdf(mid) - (1.0 - job_rate)) / job_rate
         cum = np.r_[0.0, np.cumsum(firms.p_emp)]
         firm = np.clip(np.searchsorted(cum, u_mid, side="right") - 1, 0, n_k - 1)
         firm = np.where(employed, firm, -1)
@@ -270,3 +286,24 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
                   np.r_[h_phi[rep], h_phi[une]], np.r_[edu[rep], edu[une]],
                   np.r_[np.ones(rep.size, bool), np.zeros(une.size, bool)],
                   np.r_[fb, -np.ones(une.size, np.int64)])
+
+
+def task_values(p: Params, groups: list[TaskGroup], omega: np.ndarray, ai_c: list[float],
+                scales: dict, unit_cost: float, mu: float, s: float
+                ) -> Callable[[np.ndarray], np.ndarray]:
+    """V_g(z): the net income a retooling worker compares on each group (`choose_jobs`).
+
+    P·ω_g·y(θ·e^(γ·y_e·e)·φ_g, α_g·A·c_f) − κ(1 − s)·e²·w̄/θ at her best level, P the
+    job rate (no credential requirement in the mean field), as in `education_thresholds`.
+    """
+    levels = np.arange(p.n_edu_levels)
+    growth = np.exp(p.edu_return * p.years_per_level * levels)[None, :]
+
+    def values(z: np.ndarray) -> np.ndarray:
+        theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None]
+        cost = unit_cost * levels[None, :] ** 2 / theta
+        return np.column_stack([
+            np.max(p.job_rate * omega[k] * produce(p, theta * growth * g.phi, ai_c[k],
+                                                   scales[g.name]) - cost, axis=1)
+            for k, g in enumerate(groups)])
+    return values

@@ -29,6 +29,14 @@ whatever s_K > 0 and δ), solved jointly with prices and education; with
 `reinvest_rate=0` or the concentrating channel off they keep their initial
 distribution, as in the simulation.
 
+By default the mean field holds every task at N/Z workers and matches by PAM: fast
+(0.03 s a prediction), the form the maps and the variance decomposition use.
+`predict(p, **WITH_CHOICE)` is the mean field with what the default simulation adds:
+workers choose their tasks (`occupations`) from where the burn-in leaves them
+(`burn_in`), and jobs are matched at the random bound the defaults' search friction is
+near (`default_matching`); about 1.5 s a prediction (docs/REGIMES.md, 'Occupational
+choice').
+
 The simulated counterpart is the final-period income Gini of a run minus that of its
 no-AI counterfactual (same seed); `analysis.regimes.simulated` computes it.
 """
@@ -42,6 +50,7 @@ import numpy as np
 
 from abm.params import Params
 from abm.steps.ai_path import capability as capability_at
+from analysis.regimes.burnin import burn_in_allocation
 from analysis.regimes.meanfield import (Resolution, State, solve_state, steady_state_active,
                                         task_groups)
 
@@ -65,6 +74,7 @@ class Prediction:
     before: State = field(repr=False)
     after: State = field(repr=False)
     matching: str = "assortative"
+    occupations: bool = False
 
     @property
     def cv_before(self) -> float:
@@ -100,7 +110,32 @@ def regime_of(dgini: float) -> str:
     return CONCENTRATING if dgini > 0 else EQUALIZING
 
 
-def predict(params: Params | None = None, *, matching: str = "assortative",
+ASSORTATIVE_ELASTICITY = 100.0
+
+
+def default_matching(p: Params) -> str:
+    """The bound of `matching` the simulation's hiring rule is near (docs/REGIMES.md, 'Hiring').
+
+    Workers choose among vacancies with logit weights (1 + ξπ_j)^β_L, and a share c of
+    applicants reaches them in random order. The allocation is assortative only when a
+    premium gap decides the choice (β_L ≥ `ASSORTATIVE_ELASTICITY`: a 5% premium gap
+    moves the odds 1.05^100 ≈ 130-fold) and the best applicants choose first (c = 0);
+    otherwise (defaults β_L = 4, c = 0.5: the same gap moves the odds by 22% and half of
+    the applicants come in random order) it is near random: the sorting share of
+    log-wage variance is 0.0005 ± 0.0008 at the defaults (docs/MODEL.md §3.3.3).
+    """
+    if p.contact_rate == 0.0 and p.supply_elasticity >= ASSORTATIVE_ELASTICITY:
+        return "assortative_equalised"
+    return "random"
+
+
+#: `predict(p, **WITH_CHOICE)`: the mean field with occupational choice from the
+#: burn-in's allocation, at the matching bound `default_matching` picks.
+WITH_CHOICE = {"matching": None, "occupations": True, "burn_in": True}
+
+
+def predict(params: Params | None = None, *, matching: str | None = "assortative",
+            occupations: bool = False, burn_in: bool = False,
             resolution: Resolution | None = None,
             firm_assets: np.ndarray | None = None) -> Prediction:
     """Predicted income Gini before and after AI, its change and decomposition.
@@ -111,7 +146,14 @@ def predict(params: Params | None = None, *, matching: str = "assortative",
         matching: "assortative" (the stationary limit of the model's hiring rule) or
             "random" (no sorting of workers over firms), to bound the role of sorting;
             "assortative_equalised" and "assortative_pooled" do not sort workers by
-            assets within pooled premia (`analysis.regimes.pools`).
+            assets within pooled premia (`analysis.regimes.pools`); None:
+            `default_matching(params)`, the bound the search friction is near.
+        occupations: workers choose their task group as the simulation's retooling
+            workers do (`analysis.regimes.occupations`); False holds every task at N/Z
+            workers. Only with `occupational_choice` on (otherwise ignored).
+        burn_in: with occupations, start the pre-AI allocation where the burn-in's
+            re-choices at last period's prices leave workers
+            (`burnin.burn_in_allocation`) instead of at equal numbers on every task.
         resolution: quadrature sizes (`meanfield.Resolution`).
         firm_assets: the initial assets of a realised set of firms (for example those a
             simulation drew) to condition on, instead of the lognormal of `asset_gini`.
@@ -123,14 +165,21 @@ def predict(params: Params | None = None, *, matching: str = "assortative",
     if not isinstance(p, Params):
         raise TypeError(f"params must be a Params, got {type(p).__name__}")
     assets = None if firm_assets is None else tuple(float(a) for a in firm_assets)
-    return _predict(p, matching, resolution or Resolution(), assets)
+    matching = default_matching(p) if matching is None else matching
+    occupations = bool(occupations) and p.occupational_choice
+    return _predict(p, matching, occupations, resolution or Resolution(), assets,
+                    bool(burn_in) and occupations)
 
 
 @lru_cache(maxsize=4096)
-def _pre_state(p: Params, matching: str, res: Resolution, groups: tuple,
-               assets: tuple | None) -> State:
+def _pre_state(p: Params, matching: str, occupations: bool, res: Resolution, groups: tuple,
+               assets: tuple | None, burn_in: bool) -> State:
+    """The pre-AI state; with `burn_in`, reached from where the burn-in's re-choices at
+    last period's prices leave workers (`burnin.burn_in_allocation`)."""
+    origin = (burn_in_allocation(p, list(groups), matching, res, assets) if burn_in
+              else None)
     return solve_state(p, 0.0, groups=list(groups), matching=matching, resolution=res,
-                       assets=assets)
+                       assets=assets, occupations=occupations, origin=origin)
 
 
 def _pre_params(p: Params) -> Params:
@@ -139,14 +188,18 @@ def _pre_params(p: Params) -> Params:
 
 
 @lru_cache(maxsize=4096)
-def _predict(p: Params, matching: str, res: Resolution, assets: tuple | None) -> Prediction:
+def _predict(p: Params, matching: str, occupations: bool, res: Resolution,
+             assets: tuple | None, burn_in: bool) -> Prediction:
     a_t = capability_at(p.n_periods, p.ai_max, p.ai_growth, p.ai_enabled)
     groups = task_groups(p, a_t)
-    before = _pre_state(_pre_params(p), matching, res, tuple(groups), assets)
+    before = _pre_state(_pre_params(p), matching, occupations, res, tuple(groups), assets,
+                        burn_in)
     anchor = before.anchor_income if steady_state_active(p) and a_t > 0 else None
     after = solve_state(p, a_t, groups=groups, matching=matching, resolution=res,
                         fixed_prices=None if p.price_effects else before.prices,
-                        anchor=anchor, assets=assets)
+                        anchor=anchor, assets=assets, occupations=occupations,
+                        origin=before.allocation if a_t > 0 else None,
+                        guess=before if occupations and a_t > 0 else None)
     terms = decompose(before, after)
     dgini = after.gini - before.gini
     return Prediction(
@@ -156,7 +209,7 @@ def _predict(p: Params, matching: str, res: Resolution, assets: tuple | None) ->
         redistribution=terms["shift_to_transfers"] + terms["transfer_concentration"],
         vendors=terms["shift_to_compute"] + terms["compute_concentration"],
         regime=regime_of(dgini), terms=terms, before=before, after=after,
-        matching=matching)
+        matching=matching, occupations=occupations)
 
 
 def decompose(before: State, after: State) -> dict[str, float]:

@@ -19,6 +19,7 @@ import pytest
 from abm import Params, branch
 from abm.uncertainty import distinguishable
 from analysis.regimes import boundary
+from analysis.regimes.prediction import WITH_CHOICE
 
 T = 60
 SEEDS = range(1, 17)
@@ -84,3 +85,43 @@ def test_proprietary_share_root_of_the_stationary_simulation_with_tasks_held():
     sim = simulated(points, lambda s, seed: dgini(
         p, {"eta0": (1.0 - s) * total, "eta1": s * total}, seed))
     check(points, star, 1, sim)
+
+
+# ---------------------------------------------------------------------------------------
+# the defaults: occupational choice on, against the mean field that has it
+# ---------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_proprietary_share_root_of_the_stationary_simulation_at_the_defaults():
+    """The same check with occupational choice, against `predict(p, **WITH_CHOICE)`.
+
+    Its analytic root (0.092) comes from the mean field with workers choosing their
+    tasks from where the burn-in leaves them (docs/REGIMES.md, 'Occupational choice').
+    """
+    p = Params(n_workers=N)
+    star = boundary(p, along="proprietary_share", **WITH_CHOICE).value
+    points = [round(star + k, 4) for k in (-0.05, -0.025, 0.025, 0.05)]
+    total = p.eta0 + p.eta1
+    sim = simulated(points, lambda s, seed: dgini(
+        p, {"eta0": (1.0 - s) * total, "eta1": s * total}, seed))
+    check(points, star, 1, sim)
+
+
+@pytest.mark.slow
+def test_xi_signs_of_the_stationary_simulation_at_the_defaults():
+    """Along ξ at Gini(K) = 0.2 with occupational choice: decisive signs on the analytic
+    side at ξ* ± 0.05 and ± 0.1 (ξ* = 0.306 from the mean field with choice).
+
+    Only signs are required along ξ; the simulated root sits below the analytic one
+    (0.273 ± 0.011 against 0.306, docs/REGIMES.md item 5), so the point ξ* − 0.05 may
+    be indistinguishable from zero, and then it does not count.
+    """
+    p = Params(n_workers=N, asset_gini=0.2)
+    star = boundary(p, along="xi", **WITH_CHOICE).value
+    points = [round(star + k, 4) for k in (-0.1, -0.05, 0.05, 0.1)]
+    mean, se, root, root_se = simulated(points, lambda x, seed: dgini(p.replace(xi=x), {}, seed))
+    n = len(SEEDS)
+    decisive = [distinguishable(m, s, n) for m, s in zip(mean, se, strict=True)]
+    for x, m, d in zip(points, mean, decisive, strict=True):
+        if d:
+            assert np.sign(m) == -np.sign(x - star), (x, m)
+    assert decisive[0] and decisive[-1], (mean, se)      # ± 0.1: both sides are decisive

@@ -1,0 +1,53 @@
+"""Occupational choice inside the mean field's fixed point: allocation and prices together.
+
+At given labour prices ω a retooling worker compares `task_values` across task groups
+(`analysis.regimes.occupations` turns the comparison into an allocation); the
+allocation changes task outputs, hence task prices and ω. `clear_occupations` solves
+both at once for one iteration of `analysis.regimes.meanfield.solve_state`
+(docs/REGIMES.md, 'Occupational choice').
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from abm.params import Params
+from abm.steps import firm_technology
+from analysis.regimes.markets import task_prices
+from analysis.regimes.occupations import Allocation, clear, mean_ability
+from analysis.regimes.population import TaskGroup, task_values
+
+
+def clear_occupations(p: Params, groups: list[TaskGroup], alloc: Allocation,
+                       start: Allocation, scales: dict, omega: np.ndarray,
+                       prices: np.ndarray, fixed_prices: dict | None, mean_wage: float,
+                       task_y: np.ndarray, share: np.ndarray, counts: np.ndarray,
+                       u_c_task: np.ndarray, fringe_ai: float, unit: float, x_f: float,
+                       lam: float, r: float, tol: float, draw: np.ndarray, social: int,
+                       memo: dict) -> tuple[Allocation, np.ndarray]:
+    """The allocation and task prices at which workers' choices and prices agree.
+
+    Workers compare `task_values` at labour prices ω; task output, and so prices and
+    ω, move with the ability a group gains or loses (exact at the fixed point, where the
+    allocation is the held one). `occupations.clear` solves the two together.
+    """
+    ai_cs = [g.alpha * fringe_ai if g.exposed else 0.0 for g in groups]
+    s_t = p.ability_sd
+
+    def values_at(om: np.ndarray):
+        return task_values(p, groups, om, ai_cs, scales, unit * mean_wage, -0.5 * s_t * s_t,
+                           s_t)
+
+    held = mean_ability(alloc, s_t)
+
+    def implied(a: Allocation) -> tuple[np.ndarray, np.ndarray]:
+        gain = np.maximum(mean_ability(a, s_t), 1e-300) / held
+        pr = (prices if fixed_prices else task_prices(
+            task_y * share * gain * p.n_tasks / counts, counts, p.n_tasks, p.sigma))
+        per_worker = share / np.maximum(a.shares(), 1e-300) * gain
+        return pr, pr * (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
+            u_c_task * per_worker, np.full(len(groups), x_f), lam, r)
+
+    next_alloc, new_prices, _ = clear(start, values_at, p.switch_cost * mean_wage, omega,
+                                      implied, tol, draw, social, memo)
+    return next_alloc, new_prices

@@ -1,0 +1,290 @@
+"""Occupational choice in the mean field: the stationary allocation of workers to task groups.
+
+The simulation's retooling workers (`abm.steps.education`, `choose_jobs`) take the task
+and education of highest expected net income among their own task and one random task
+of each type, paying the switch cost c_s·w̄ for a move. In a stationary state every
+worker has had her chance (by T = 30 at retooling rate 0.1, 96% have), and a candidate
+of every group has been drawn, so a worker of ability θ who started on group o ends on
+
+    d_o(θ) = argmax_g  V_g(θ) − c_s·w̄·[g ≠ o],
+    V_g(θ) = max_e  P·ω_g·y(θ·e^(γ·y_e·e)·φ_g, α_g·A·c_f) − κ(1 − s)·e²·w̄/θ,
+
+her own group winning ties, whenever d_o is the only group that beats staying. If
+d_o ≠ o then V_{d_o} − c_s·w̄ is at least every V_g − c_s·w̄ and V_o, so from d_o she does
+not move again. Where two groups both pay (the two codifiable groups are identical
+before AI), she takes the first she is offered: the chain of chances (`stationary`)
+splits her between them by their draws. Because the switch cost is an inaction band,
+the allocation depends on where workers start: the pre-AI state starts from the
+simulation's initial allocation (equal numbers of workers on every task, whatever their
+ability), the AI state from the pre-AI state's allocation.
+
+An `Allocation` is piecewise constant in z = standardised log ability: `cuts` split the
+line into intervals and `weights[g, i]` is the share of the persons in interval i who
+work on group g (each column sums to 1). The cuts are the roots of V_g − V_h − δ,
+δ ∈ {−c_s·w̄, 0, c_s·w̄}, found on a grid and refined by false position to 1e-13, so the
+shares move continuously with prices.
+docs/REGIMES.md ('Occupational choice') states the derivation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtr, ndtri
+
+from analysis.regimes.quadrature import prob
+
+GRID = np.linspace(-8.5, 8.5, 171)       # 0.1 apart: switch points closer are not split
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """Share of each ability interval on each task group (groups × intervals)."""
+
+    cuts: np.ndarray
+    weights: np.ndarray
+
+    @property
+    def edges(self) -> np.ndarray:
+        return np.r_[-np.inf, self.cuts, np.inf]
+
+    def shares(self) -> np.ndarray:
+        """Share of all persons on each group."""
+        e = self.edges
+        return self.weights @ prob(e[:-1], e[1:])
+
+    def density(self, g: int) -> Density:
+        """The within-group distribution of z on group g (integrates to 1)."""
+        e = self.edges
+        w = self.weights[g]
+        total = float(w @ prob(e[:-1], e[1:]))
+        return Density(self.cuts, w / max(total, 1e-300))
+
+
+def uniform(shares: np.ndarray) -> Allocation:
+    """Every ability on every group in proportion to its tasks (the initial economy)."""
+    return Allocation(np.empty(0), np.asarray(shares, dtype=float)[:, None].copy())
+
+
+@dataclass(frozen=True)
+class Density:
+    """A piecewise-constant multiple of the standard normal density (mass 1)."""
+
+    cuts: np.ndarray
+    w: np.ndarray
+
+    def _cum(self) -> tuple[np.ndarray, np.ndarray]:
+        e = np.r_[-np.inf, self.cuts, np.inf]
+        return e, np.r_[0.0, np.cumsum(self.w * prob(e[:-1], e[1:]))]
+
+    def weight_at(self, z: np.ndarray) -> np.ndarray:
+        """The multiple w at each z (interval of z; a cut belongs to the interval above)."""
+        return self.w[np.searchsorted(self.cuts, z, side="right")]
+
+    def cdf(self, z: np.ndarray) -> np.ndarray:
+        e, cum = self._cum()
+        i = np.searchsorted(self.cuts, z, side="right")
+        return cum[i] + self.w[i] * prob(e[i], z)
+
+    def quantile(self, q: np.ndarray) -> np.ndarray:
+        """z with cdf(z) = q (q in [0, 1]); inside an interval the normal quantile."""
+        e, cum = self._cum()
+        q = np.asarray(q, dtype=float)
+        i = np.clip(np.searchsorted(cum[1:], q, side="left"), 0, self.w.size - 1)
+        wi = self.w[i]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inside = np.clip(ndtr(e[i]) + (q - cum[i]) / np.where(wi > 0, wi, 1.0), 0.0, 1.0)
+        return np.where(wi > 0, ndtri(inside), e[i])
+
+
+def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
+               cost: float, draw: np.ndarray, social: int,
+               share: float | None = None) -> Allocation:
+    """Where the workers of `origin` end up after every worker has re-chosen (module docstring).
+
+    Each chance offers her own group, one codifiable group (group g with probability
+    `draw[g]`, its share of the codifiable tasks) and the social group `social`; she takes
+    the best net of the switch cost, her own group first, the codifiable candidate next
+    (the simulation's order: the first strict maximum wins). Every move raises V by more
+    than the cost, so the chain of chances is absorbing: its limit is where she ends.
+    A worker for whom two codifiable groups both pay ends on each in proportion to its
+    draw (and stays: the other is no better by the cost), which keeps the
+    allocation continuous where two groups are identical (both codifiable groups before
+    AI). Within each interval between the roots of V_g − V_h − δ (δ ∈ {−c, 0, c}) the
+    matrix is constant.
+
+    Args:
+        origin: the allocation workers start from.
+        values: z (n,) ↦ V (n, groups), each group's expected net income at ability z.
+        cost: the switch cost c_s·w̄ (in the units of V).
+        draw: probability of each group being the codifiable candidate (0 for social).
+        social: index of the social group.
+        share: None for the limit of many chances; a number for one round in which
+            that share of the workers has a chance (one period of the burn-in, where
+            prices are last period's and move between rounds: `analysis.regimes.burnin`).
+    """
+    n_g = origin.weights.shape[0]
+    pairs = [(g, h, d) for g in range(n_g) for h in range(g + 1, n_g)
+             for d in (-cost, 0.0, cost)]
+    v_grid = values(GRID)
+    fg = np.stack([v_grid[:, g] - v_grid[:, h] - d for g, h, d in pairs], axis=1)
+    k, at = np.nonzero((np.sign(fg[1:]) != np.sign(fg[:-1])).T)
+    cuts = [origin.cuts]
+    if k.size:
+        gi = np.array([pairs[j][0] for j in k])
+        hi = np.array([pairs[j][1] for j in k])
+        di = np.array([pairs[j][2] for j in k])
+        lo_, hi_ = GRID[at].copy(), GRID[at + 1].copy()
+        f_lo, f_hi = fg[at, k].copy(), fg[at + 1, k].copy()
+        rows = np.arange(k.size)
+
+        def diff(z: np.ndarray) -> np.ndarray:
+            v = values(z)
+            return v[rows, gi] - v[rows, hi] - di
+
+        x = lo_
+        last_side = np.zeros(k.size, dtype=np.int64)   # 1: lo moved last, −1: hi did
+        for _ in range(40):     # Illinois false position: superlinear, keeps the bracket
+            last = x
+            den = np.where(f_hi != f_lo, f_hi - f_lo, 1.0)
+            x = np.clip(lo_ - f_lo * (hi_ - lo_) / den, lo_, hi_)
+            if np.all(np.abs(x - last) < 1e-13):
+                break
+            fx = diff(x)
+            left = np.sign(fx) == np.sign(f_lo)
+            f_hi = np.where(left, np.where(last_side == 1, 0.5 * f_hi, f_hi), fx)
+            f_lo = np.where(left, fx, np.where(last_side == -1, 0.5 * f_lo, f_lo))
+            hi_ = np.where(left, hi_, x)
+            lo_ = np.where(left, x, lo_)
+            last_side = np.where(left, 1, -1)
+            if np.all(hi_ - lo_ < 1e-13):
+                break
+        cuts.append(x)
+    all_cuts = np.unique(np.concatenate(cuts))
+    if all_cuts.size:
+        all_cuts = all_cuts[np.r_[True, np.diff(all_cuts) > 1e-12]]
+    e = np.r_[-np.inf, all_cuts, np.inf]
+    mid = _midpoints(e)
+    step = _one_chance(values(mid), cost, np.asarray(draw, dtype=float), social)
+    start = origin.weights[:, np.searchsorted(origin.cuts, mid, side="right")]
+    if share is not None:
+        moved = np.einsum("oi,iog->gi", start, step)
+        return Allocation(all_cuts, (1.0 - share) * start + share * moved)
+    # the limit of many chances: a worker may wait for the candidate that pays, and each
+    # squaring doubles the chances (2^40: exact unless a group is drawn with p ~ 1e-11)
+    absorb = step
+    for _ in range(40):
+        absorb = absorb @ absorb
+    return Allocation(all_cuts, np.einsum("oi,iog->gi", start, absorb))
+
+
+def _one_chance(v: np.ndarray, cost: float, draw: np.ndarray, social: int) -> np.ndarray:
+    """(n, G, G): where a worker on group o goes at one chance, at each of n abilities."""
+    n, n_g = v.shape
+    step = np.zeros((n, n_g, n_g))
+    idx = np.arange(n)
+    for o in range(n_g):
+        for k in np.flatnonzero(draw > 0):
+            cand = [o, k, social]
+            net = np.stack([v[:, c] - (0.0 if c == o else cost) for c in cand], axis=1)
+            best = np.argmax(net, axis=1)            # first maximum: own, then k, then social
+            # her own group wins near-ties (rounding of identical groups' values)
+            keep = net[:, 0] >= net[idx, best] - 1e-12 * np.abs(net[:, 0])
+            dest = np.where(keep, o, np.array(cand)[best])
+            np.add.at(step, (idx, o, dest), draw[k])
+    return step
+
+
+def _midpoints(e: np.ndarray) -> np.ndarray:
+    """A point inside each interval of the edges e (1 inside an infinite end; 0 if both)."""
+    a, b = e[:-1], e[1:]
+    fa, fb = np.isfinite(a), np.isfinite(b)
+    out = np.zeros(a.size)
+    both = fa & fb
+    out[both] = 0.5 * (a[both] + b[both])
+    out[fa & ~fb] = a[fa & ~fb] + 1.0
+    out[~fa & fb] = b[~fa & fb] - 1.0
+    return out
+
+
+def clear(start: Allocation, values_at: Callable[[np.ndarray], Callable], cost: float,
+          omega: np.ndarray, implied: Callable[[Allocation], tuple[np.ndarray, np.ndarray]],
+          tol: float, draw: np.ndarray, social: int, memo: dict | None = None
+          ) -> tuple[Allocation, np.ndarray, np.ndarray]:
+    """The allocation and labour prices that clear together, the rest of the economy held.
+
+    Workers' moves respond sharply to labour prices (the income gap between two groups
+    is proportional to ability, so a small price gap moves every able worker), and the
+    prices respond to who moves; a damped iteration of the two does not settle. This
+    solves log ω = log ω(allocation(ω)) for the labour prices ω (`newton`), where
+    `implied(allocation)` returns the task prices and labour prices that the rest of
+    the economy, held, gives that allocation (output moving with the ability each group
+    gains, `mean_ability`); the enclosing fixed point then updates what was held.
+    `memo` carries the Jacobian from one call to the next (the enclosing iteration
+    changes what is held only a little). `draw`, `social`: the candidates (`stationary`).
+
+    Returns: the allocation, the task prices and the labour prices.
+    """
+    def gap(x: np.ndarray) -> np.ndarray:
+        return np.log(implied(stationary(start, values_at(np.exp(x)), cost, draw, social))[1]) - x
+
+    x = newton(gap, np.log(omega), tol, memo=memo)
+    alloc = stationary(start, values_at(np.exp(x)), cost, draw, social)
+    prices, om = implied(alloc)
+    return alloc, prices, om
+
+
+def mean_ability(alloc: Allocation, s: float) -> np.ndarray:
+    """E[θ; group] per person: Σ_i w_gi·E[θ; interval i] (θ lognormal, mean 1, log-sd s)."""
+    e = alloc.edges
+    return alloc.weights @ prob(e[:-1] - s, e[1:] - s)
+
+
+def newton(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, tol: float,
+           max_step: float = 0.5, max_iter: int = 60, memo: dict | None = None
+           ) -> np.ndarray:
+    """A root of f by Newton's method with a forward-difference Jacobian, steps capped at
+    `max_step` per component and halved until |f| falls (backtracking).
+
+    f is continuous but kinked where a group empties or a switch point leaves the
+    ability range, and far from the root it can be nearly flat; the cap and the
+    backtracking keep the iterate where f is informative (a general-purpose solver,
+    `scipy.optimize.root`'s hybrid method, wanders off to prices e^160 there). A
+    Jacobian in `memo` is tried first and kept while each step at least halves |f|.
+    """
+    x = np.asarray(x, dtype=float).copy()
+    r = f(x)
+    h = 1e-7
+    memo = {} if memo is None else memo
+    jac = memo.get("jac")
+    fresh = False
+    for _ in range(max_iter):
+        norm = float(np.max(np.abs(r)))
+        if norm < tol:
+            break
+        if jac is None or jac.shape != (x.size, x.size) or not fresh and memo.get("stale"):
+            jac = np.empty((x.size, x.size))
+            for j in range(x.size):
+                xp = x.copy()
+                xp[j] += h
+                jac[:, j] = (f(xp) - r) / h
+            memo["jac"], memo["stale"], fresh = jac, False, True
+        try:
+            dx = np.linalg.solve(jac, -r)
+        except np.linalg.LinAlgError:
+            dx = r.copy()
+        big = float(np.max(np.abs(dx)))
+        if big > max_step:
+            dx *= max_step / big
+        t = 1.0
+        for _ in range(30):
+            trial = f(x + t * dx)
+            if float(np.max(np.abs(trial))) < norm:
+                break
+            t *= 0.5
+        memo["stale"] = float(np.max(np.abs(trial))) > 0.5 * norm
+        fresh = False
+        x, r = x + t * dx, trial
+    return x
