@@ -47,6 +47,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="scenario the points differ from (baseline)")
     p.add_argument("--client", default=None,
                    help="Dask scheduler address, or 'serial' (default: a local Dask cluster)")
+    p.add_argument("--mean-field", choices=("fast", "choice"), default="fast",
+                   help="analytic side: 'fast' (tasks held, PAM; 0.03 s a point) or "
+                        "'choice' (occupational choice from the burn-in, matching at the "
+                        "search friction's bound; about 1.4 s a point) (fast)")
     p.add_argument("--knockouts", action="store_true",
                    help="also the knock-out table (each link off) and dgini along ξ and "
                         "Gini(K), simulated at --seeds seeds (knockouts.md / .csv)")
@@ -127,7 +131,8 @@ def _execute(args: argparse.Namespace, base: Any, fixed: dict[str, Any], maps: l
     out.mkdir(parents=True, exist_ok=True)
     run = report.Run(base=base, fixed=fixed, seeds=args.seeds, periods=args.periods,
                      root_seed=args.root_seed, out=out,
-                     client=args.client, scenario=args.scenario)
+                     client=args.client, scenario=args.scenario,
+                     mean_field=_mean_field(args.mean_field))
     standard = args.x is None
     frames, sims = [], {}
     for x, y in maps:
@@ -136,7 +141,7 @@ def _execute(args: argparse.Namespace, base: Any, fixed: dict[str, Any], maps: l
         analytic, sim = report.run_map(run, x, y, fine=args.fine, coarse=args.coarse)
         frames += [analytic, sim]
         sims[f"map {x.name} x {y.name}"] = sim
-    bounds = report.boundary_table(base)
+    bounds = report.boundary_table(base, mean_field=run.mean_field)
     report.write_boundaries(out, bounds)
     if standard:
         print("boundary profiles ...", flush=True)
@@ -180,11 +185,19 @@ def _knockouts(run: Any, out: Path) -> None:
             ("Along ξ and Gini(K)", knockouts.dependence_points(), "dependence")):
         t = knockouts.simulated_rows(run.base, points, seeds=run.seeds, periods=run.periods,
                                      root_seed=run.root_seed, out=out / "sims",
-                                     client=run.client, label=label, fixed=run.fixed)
+                                     client=run.client, label=label, fixed=run.fixed,
+                                     mean_field=run.mean_field)
         parts.append(t.assign(table=label))
         text += [f"## {title}", "", knockouts.markdown(t)]
     (out / "knockouts.md").write_text("\n".join(text))
     _concat(parts).to_csv(out / "knockouts.csv", index=False)
+
+
+def _mean_field(name: str) -> dict[str, Any]:
+    """`predict` options of the --mean-field choice (docs/REGIMES.md, 'The two mean fields')."""
+    from analysis.regimes.prediction import WITH_CHOICE
+
+    return dict(WITH_CHOICE) if name == "choice" else {}
 
 
 def _concat(frames: list) -> Any:

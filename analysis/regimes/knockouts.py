@@ -36,11 +36,13 @@ XI_VALUES = (0.05, 0.10, 0.15)
 ASSET_GINI_VALUES = (0.5, 0.6, 0.7, 0.8, 0.9)
 
 
-def analytic_rows(base: Params, points: list[tuple[str, dict[str, Any]]]) -> pd.DataFrame:
-    """Predicted dgini and its terms at each labelled point."""
+def analytic_rows(base: Params, points: list[tuple[str, dict[str, Any]]],
+                  mean_field: dict[str, Any] | None = None) -> pd.DataFrame:
+    """Predicted dgini and its terms at each labelled point (`mean_field`: `predict`'s
+    options)."""
     rows = []
     for label, changes in points:
-        pr = predict(base.replace(**changes))
+        pr = predict(base.replace(**changes), **(mean_field or {}))
         rows.append({"label": label, **changes, "dgini": pr.dgini,
                      "compression": pr.compression, "concentration": pr.concentration,
                      "vendors": pr.vendors, "redistribution": pr.redistribution,
@@ -51,8 +53,8 @@ def analytic_rows(base: Params, points: list[tuple[str, dict[str, Any]]]) -> pd.
 
 def simulated_rows(base: Params, points: list[tuple[str, dict[str, Any]]], *, seeds: int,
                    periods: int, root_seed: int, out: Path, client: Any = "serial",
-                   label: str = "knockouts", fixed: dict[str, Any] | None = None
-                   ) -> pd.DataFrame:
+                   label: str = "knockouts", fixed: dict[str, Any] | None = None,
+                   mean_field: dict[str, Any] | None = None) -> pd.DataFrame:
     """Simulated dgini (mean, SE; paired no-AI runs) beside the analytic one, per point.
 
     Each point is its own sweep (points switch different parameters), stored under
@@ -65,7 +67,7 @@ def simulated_rows(base: Params, points: list[tuple[str, dict[str, Any]]], *, se
         held = {k: v for k, v in (fixed or {}).items() if k not in changes}
         t = simulate_points([changes], base=base, fixed=held, seeds=seeds, periods=periods,
                             root_seed=root_seed, out=out, label=f"{label}-{tag}",
-                            client=client)
+                            client=client, mean_field=mean_field)
         frames.append(t.assign(label=name))
     return pd.concat(frames, ignore_index=True)
 

@@ -17,7 +17,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,7 @@ class Run:
     out: Path
     client: Any = None
     scenario: str = "baseline"
+    mean_field: dict[str, Any] = field(default_factory=dict)    # options of `predict`
 
     def simulate(self, points: list[dict[str, Any]], label: str,
                  extra_fixed: dict[str, Any] | None = None) -> pd.DataFrame:
@@ -71,13 +72,13 @@ class Run:
         return simulate_points(points, base=base, fixed=fixed, seeds=self.seeds,
                                periods=self.periods, root_seed=self.root_seed,
                                out=self.out / "sims", label=label, client=self.client,
-                               scenario=self.scenario)
+                               scenario=self.scenario, mean_field=self.mean_field)
 
 
 def run_map(run: Run, x: Axis, y: Axis, *, fine: int, coarse: int
             ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Analytic fine grid, simulated coarse grid and the phase diagram of one map."""
-    analytic = analytic_grid(run.base, x, y, fine)
+    analytic = analytic_grid(run.base, x, y, fine, mean_field=run.mean_field)
     sim = run.simulate(coarse_points(x, y, coarse), label=f"map-{x.name}-{y.name}")
     name = f"{x.name}__{y.name}"
     figures.phase_diagram(analytic, sim, x.name, y.name, run.out / f"phase_{name}",
@@ -99,23 +100,27 @@ def _subtitle(run: Run, axes: tuple[str, ...]) -> str:
                        ("psi", f"ψ = {p.psi:g}")):
         if name not in axes:
             held.append(text)
-    return (f"Held at: {', '.join(held)}; AI state after T = {run.periods} years.\n"
+    form = "with occupational choice" if run.mean_field.get("occupations") else "tasks held"
+    return (f"Held at: {', '.join(held)}; AI state after T = {run.periods} years; "
+            f"mean field {form}.\n"
             f"Markers: simulation, {run.seeds} seeds × {p.n_workers:,} workers; "
             "labels: mean ± SE (Gini points).")
 
 
 def boundary_table(base: Params, contexts: tuple[tuple[str, dict[str, Any]], ...] = (
-        ("baseline", {}), ("Gini(K) = 0.2", {"asset_gini": 0.2}))) -> pd.DataFrame:
+        ("baseline", {}), ("Gini(K) = 0.2", {"asset_gini": 0.2})),
+        mean_field: dict[str, Any] | None = None) -> pd.DataFrame:
     """Boundary value along each axis (root-finder), at the baseline and variants."""
+    mf = mean_field or {}
     rows = []
     for context, changes in contexts:
         p = base.replace(**changes)
         for along in ("xi", "asset_gini", "proprietary_share", "psi"):
             if along in changes:
                 continue
-            b = boundary(p, along=along)
+            b = boundary(p, along=along, **mf)
             rows.append({"context": context, **describe(b), "exists": b.exists,
-                         "dgini_at_current": predict(p).dgini})
+                         "dgini_at_current": predict(p, **mf).dgini})
     return pd.DataFrame(rows)
 
 
@@ -126,13 +131,14 @@ def profile_panels(run: Run, *, n_curve: int = 61, n_sim: int = 5
     for axis_name, changes, note in PROFILE_PANELS:
         base = run.base.replace(**changes)
         ax = Axis.of(axis_name)
-        curve = pd.DataFrame([{axis_name: v, **predict(set_axis(base, axis_name, v)).as_dict()}
+        curve = pd.DataFrame([{axis_name: v, **predict(set_axis(base, axis_name, v),
+                                                       **run.mean_field).as_dict()}
                               for v in ax.values(n_curve)])
         pts = [{**changes, axis_name: float(v)} for v in ax.values(n_sim)]
         label = f"profile-{axis_name}-" + "-".join(f"{k}{v}" for k, v in changes.items())
         sim = run.simulate(pts, label=label)
         frozen = run.simulate(pts, label=label + "-frozen", extra_fixed=CAUSES[0][1])
-        b = boundary(base, along=axis_name)
+        b = boundary(base, along=axis_name, **run.mean_field)
         panels.append({"axis": axis_name, "curve": curve, "sim": sim, "sim_frozen": frozen,
                        "root": b.value, "note": note})
         for df, variant in ((sim, "full model"), (frozen, CAUSES[0][0])):

@@ -23,6 +23,7 @@ BAD = [
     (["--fine", "many"], "invalid int value"),
     (["--bogus"], "unrecognized arguments"),
     (["--client", "nowhere"], "scheduler address"),
+    (["--mean-field", "exact"], "invalid choice"),
 ]
 
 
@@ -93,3 +94,26 @@ def test_analytic_grid_reports_progress_in_logs(capsys, monkeypatch):
     err = capsys.readouterr().err
     assert "analytic map xi × asset_gini: 1/4 (25%)" in err
     assert "analytic map xi × asset_gini: 4/4 (100%)" in err
+
+
+def test_the_mean_field_option_reaches_the_analytic_side():
+    """--mean-field choice: the analytic map and the points' analytic column are
+    `predict(p, **WITH_CHOICE)`; 'fast' is `predict(p)`. (End to end the choice form
+    takes minutes: its boundary table alone needs some 150 predictions.)"""
+    from abm import Params
+    from analysis.regimes import WITH_CHOICE, predict
+    from analysis.regimes.boundary import set_axis
+    from analysis.regimes.maps import Axis, analytic_grid
+    from analysis.regimes_cli import _mean_field, _parser
+
+    assert _mean_field(_parser().parse_args([]).mean_field) == {}
+    assert _mean_field(_parser().parse_args(["--mean-field", "choice"]).mean_field) == \
+        WITH_CHOICE
+    base = Params(n_workers=1000, n_firms=20)
+    grid = analytic_grid(base, Axis.of("proprietary_share"), Axis.of("xi"), 2,
+                         mean_field=_mean_field("choice"))
+    row = grid.iloc[0]
+    p = set_axis(base, "proprietary_share", float(row["proprietary_share"])).replace(
+        xi=float(row["xi"]))
+    assert row["dgini"] == pytest.approx(predict(p, **WITH_CHOICE).dgini, abs=1e-12)
+    assert abs(row["dgini"] - predict(p).dgini) > 1e-4          # not the fast form
