@@ -253,6 +253,9 @@ def newton(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, tol: float,
     backtracking keep the iterate where f is informative (a general-purpose solver,
     `scipy.optimize.root`'s hybrid method, wanders off to prices e^160 there). A
     Jacobian in `memo` is tried first and kept while each step at least halves |f|.
+    Where 30 halvings of a step from a fresh Jacobian do not lower |f| (a kink or a
+    plateau: the finite-difference direction is not a descent direction), x is
+    returned as it is; iterating on would only repeat that search.
     """
     x = np.asarray(x, dtype=float).copy()
     r = f(x)
@@ -284,6 +287,11 @@ def newton(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, tol: float,
             if float(np.max(np.abs(trial))) < norm:
                 break
             t *= 0.5
+        else:        # no step along dx lowers |f|: f is flat or kinked at x
+            if fresh:
+                break                          # a new Jacobian would be the same one
+            memo["stale"], fresh = True, False
+            continue                           # retry from x with a fresh Jacobian
         memo["stale"] = float(np.max(np.abs(trial))) > 0.5 * norm
         fresh = False
         x, r = x + t * dx, trial
