@@ -38,6 +38,7 @@ import numpy as np
 
 from abm.params import Params
 from abm.steps.education import retooling_share
+from analysis.regimes.choice import candidates
 from analysis.regimes.meanfield import solve_state
 from analysis.regimes.occupations import Allocation, stationary, uniform
 from analysis.regimes.population import Resolution, TaskGroup, task_values
@@ -56,8 +57,7 @@ def burn_in_allocation(p: Params, groups: list[TaskGroup], matching: str,
     alloc = uniform(counts / p.n_tasks)
     if p.burn_in < 1 or codifiable.all() or not codifiable.any():
         return alloc
-    draw = np.where(codifiable, counts, 0.0) / float(counts[codifiable].sum())
-    social = int(np.flatnonzero(~codifiable)[0])
+    draw, social = candidates(groups)
     s = p.ability_sd
     unit = p.edu_cost * (1.0 - p.edu_subsidy)
     state = None

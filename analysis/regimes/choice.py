@@ -18,13 +18,25 @@ from analysis.regimes.occupations import Allocation, clear, mean_ability
 from analysis.regimes.population import TaskGroup, task_values
 
 
+def candidates(groups: list[TaskGroup]) -> tuple[np.ndarray, int]:
+    """Who a retooling worker is offered (`occupations.stationary`'s `draw`, `social`).
+
+    One random codifiable task, so each codifiable group with its share of the
+    codifiable tasks, and one random social task (all social tasks form one group).
+    """
+    codifiable = np.array([g.codifiable for g in groups])
+    counts = np.array([g.count for g in groups], dtype=float)
+    draw = np.where(codifiable, counts, 0.0) / float(counts[codifiable].sum())
+    return draw, int(np.flatnonzero(~codifiable)[0])
+
+
 def clear_occupations(p: Params, groups: list[TaskGroup], alloc: Allocation,
                        start: Allocation, scales: dict, omega: np.ndarray,
                        prices: np.ndarray, fixed_prices: dict | None, mean_wage: float,
                        task_y: np.ndarray, share: np.ndarray, counts: np.ndarray,
                        u_c_task: np.ndarray, fringe_ai: float, unit: float, x_f: float,
-                       lam: float, r: float, tol: float, draw: np.ndarray, social: int,
-                       memo: dict) -> tuple[Allocation, np.ndarray]:
+                       lam: float, r: float, tol: float, memo: dict
+                       ) -> tuple[Allocation, np.ndarray]:
     """The allocation and task prices at which workers' choices and prices agree.
 
     Workers compare `task_values` at labour prices ω; task output, and so prices and
@@ -49,5 +61,5 @@ def clear_occupations(p: Params, groups: list[TaskGroup], alloc: Allocation,
             u_c_task * per_worker, np.full(len(groups), x_f), lam, r)
 
     next_alloc, new_prices, _ = clear(start, values_at, p.switch_cost * mean_wage, omega,
-                                      implied, tol, draw, social, memo)
+                                      implied, tol, *candidates(groups), memo)
     return next_alloc, new_prices

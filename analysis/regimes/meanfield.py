@@ -52,7 +52,8 @@ from analysis.regimes.choice import clear_occupations
 from analysis.regimes.occupations import Allocation, uniform
 from analysis.regimes.population import (MATCHING, BaseBins, Cells, FirmBins, Resolution,
                                          TaskGroup, allocate, base_bins, education_thresholds,
-                                         firm_bins, produce, sample_bins, task_groups)
+                                         firm_bins, level_pay, produce, sample_bins,
+                                         task_groups)
 from analysis.regimes.pools import (equalising_weight, mix_cells, pool_cells, sorted_pools,
                                     technology_classes)
 from analysis.regimes.teams import outputs, teams
@@ -148,9 +149,6 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
     alloc = start if occupations or origin is not None else None    # else: equal shares
     densities: list = [None] * len(groups)
     memo: dict = {}                       # the allocation's Jacobian, kept between iterations
-    codifiable = np.array([g.codifiable for g in groups])
-    draw = np.where(codifiable, counts, 0.0) / max(float(counts[codifiable].sum()), 1.0)
-    social = int(np.flatnonzero(~codifiable)[0]) if occupations else 0
     phi = np.array([g.phi for g in groups])
     prices = (np.array([fixed_prices[g.name] for g in groups]) if fixed_prices
               else np.full(len(groups), 1.0 / p.n_tasks))
@@ -163,7 +161,6 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
     x_f = p.fringe_assets ** (1.0 - p.size_elasticity)
     scales = {g.name: None for g in groups}
     unit = p.edu_cost * (1.0 - p.edu_subsidy)
-    levels = np.arange(p.n_edu_levels)
     lam, r = firm_technology.asset_share(p.asset_markup), firm_technology.exponent(
         p.asset_elasticity)
     moving = anchor is not None
@@ -185,11 +182,8 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
 
             def level(z: np.ndarray, g: TaskGroup = g, k: int = k, ai_c: float = ai_c
                       ) -> np.ndarray:
-                theta = np.exp(mu_t + s_t * z)[:, None]
-                h_phi = theta * np.exp(p.edu_return * p.years_per_level * levels[None, :]) * g.phi
-                pay = (jr * omega[k] * produce(p, h_phi, ai_c, scales[g.name])
-                       - unit * mean_wage * levels[None, :] ** 2 / theta)
-                return np.argmax(pay, axis=1)
+                return np.argmax(level_pay(p, g, omega[k], ai_c, scales[g.name],
+                                           unit * mean_wage, mu_t, s_t, z), axis=1)
 
             cells.append(allocate(p, g, sz, level, res, firms,
                                   "assortative" if pooled else matching, mu_t, s_t, jr,
@@ -211,7 +205,7 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
             next_alloc, new_prices = clear_occupations(
                 p, groups, alloc, start, scales_new, omega, prices, fixed_prices, mean_wage,
                 task_y, share, counts, team.u_c_task, capability * firms.fringe,
-                unit, x_f, lam, r, 0.01 * res.tol, draw, social, memo)
+                unit, x_f, lam, r, 0.01 * res.tol, memo)
         else:             # task output per person of the group's tasks at its share
             y_task = task_y if alloc is None else task_y * share * p.n_tasks / counts
             new_prices = (prices if fixed_prices

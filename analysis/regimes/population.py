@@ -288,22 +288,29 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
                   np.r_[fb, -np.ones(une.size, np.int64)])
 
 
+def level_pay(p: Params, g: TaskGroup, omega: float, ai_c: float, scale: float | None,
+              unit_cost: float, mu: float, s: float, z: np.ndarray) -> np.ndarray:
+    """Net income at each education level (columns) of workers at log-ability z (rows).
+
+    P·ω_g·y(θ·e^(γ·y_e·e)·φ_g, α_g·A·c_f) − κ(1 − s)·e²·w̄/θ, P the job rate (no
+    credential requirement in the mean field), `unit_cost` = κ(1 − s)·w̄: what the
+    education choice maximises (`education_thresholds` finds its switch points).
+    """
+    levels = np.arange(p.n_edu_levels)
+    theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None]
+    h_phi = theta * np.exp(p.edu_return * p.years_per_level * levels[None, :]) * g.phi
+    return (p.job_rate * omega * produce(p, h_phi, ai_c, scale)
+            - unit_cost * levels[None, :] ** 2 / theta)
+
+
 def task_values(p: Params, groups: list[TaskGroup], omega: np.ndarray, ai_c: list[float],
                 scales: dict, unit_cost: float, mu: float, s: float
                 ) -> Callable[[np.ndarray], np.ndarray]:
-    """V_g(z): the net income a retooling worker compares on each group (`choose_jobs`).
-
-    P·ω_g·y(θ·e^(γ·y_e·e)·φ_g, α_g·A·c_f) − κ(1 − s)·e²·w̄/θ at her best level, P the
-    job rate (no credential requirement in the mean field), as in `education_thresholds`.
-    """
-    levels = np.arange(p.n_edu_levels)
-    growth = np.exp(p.edu_return * p.years_per_level * levels)[None, :]
-
+    """V_g(z): the net income a retooling worker compares on each group (`choose_jobs`),
+    `level_pay` at her best level."""
     def values(z: np.ndarray) -> np.ndarray:
-        theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None]
-        cost = unit_cost * levels[None, :] ** 2 / theta
         return np.column_stack([
-            np.max(p.job_rate * omega[k] * produce(p, theta * growth * g.phi, ai_c[k],
-                                                   scales[g.name]) - cost, axis=1)
+            np.max(level_pay(p, g, omega[k], ai_c[k], scales[g.name], unit_cost, mu, s, z),
+                   axis=1)
             for k, g in enumerate(groups)])
     return values
