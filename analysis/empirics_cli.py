@@ -80,8 +80,10 @@ def _execute(args: argparse.Namespace, oews_df, exposures) -> int:  # noqa: ANN0
     start = time.perf_counter()
     table = report.write_real(oews_df, exposures, out)
     _print_real(table)
+    _print_variance(out)
     if args.real_only:
-        print(f"\nwrote {out}/oews_regressions.csv, coverage_by_*.csv, oews_binscatter.png")
+        print(f"\nwrote {out}/oews_regressions.csv, coverage_by_*.csv, oews_variance.csv, "
+              "oews_binscatter.png")
         return 0
     grid = simulated.aggregation_cells()
     cells = list({c.name: c for c in grid + hypotheses.cells()}.values())
@@ -111,6 +113,16 @@ def _print_real(table) -> None:  # noqa: ANN001
     print("OEWS, Eloundou β (per sd), unconditional, HC3 se:")
     for _, r in t.iterrows():
         print(f"  {r['window']}  {r['outcome']:<13} {r['coef']:+.4f} ({r['se']:.4f})  n={r['n']}")
+
+
+def _print_variance(out: Path) -> None:
+    import pandas as pd
+
+    t = pd.read_csv(out / "oews_variance.csv")
+    print("OEWS, share of the variance of log annual wages between occupations:")
+    for _, r in t.iterrows():
+        print(f"  {r['year']}  {r['level']:<8} {r['between_share']:.3f} of {r['total']:.3f}"
+              f"  ({r['groups']} groups)")
 
 
 def _print_simulated(agg, hyp) -> None:  # noqa: ANN001

@@ -21,11 +21,11 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                         education: np.ndarray, codifiable: np.ndarray, n_tasks: int,
                         n_firms: int, rounding: float, log_factor: np.ndarray
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float, float,
-                                   float, float]:
+                                   float, float, float]:
     """Statistics over the employed, from one pass of sums by task and by firm.
 
     Returns (cv, cv_real, premia, level_slopes, codifiable_share, between,
-    firm_premium_share, sorting_share):
+    firm_premium_share, sorting_share, between_task):
 
     - the within-task CV of output at the common access (`ai_per_task` is the AI input
       at η0+η1) and of realised output, as `technology.cv_from_sums`:
@@ -41,7 +41,9 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
       0 with fewer than two employed or a variance below `rounding`² of the mean square);
     - the AKM-style split of that variance with the premium the model knows,
       ψ_i = `log_factor` of the worker's firm (log of w_i / w^c_i) and α_i = log w_i − ψ_i:
-      var(ψ)/var(log w) and 2·cov(α, ψ)/var(log w) (0 where the share above is 0).
+      var(ψ)/var(log w) and 2·cov(α, ψ)/var(log w) (0 where the share above is 0);
+    - the between-task share of the same variance (tasks are the model's occupations),
+      under the same rules as the between-firm share.
 
     Within-task (co)variances of the regressions come from the sums as Σxy − Σx·Σy/n:
     education takes five small integer values and log wages are of order one, so the
@@ -123,12 +125,14 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
             levels[g] = sums[4 * g + 3] / sums[4 * g]
     share = sums[2] / (sums[2] + sums[6]) if sums[2] + sums[6] > 0 else np.nan
     between_share = 0.0              # no variance to split: fewer than two, or all equal
+    between_task_share = 0.0
     premium_share = 0.0
     sorting_share = 0.0
     if m >= 2:
         mean = total / m
         variance = total_sq - total * mean
         between = 0.0
+        between_task = 0.0
         if variance < 1e-6 * total_sq:
             # log wages nearly equal: the one-pass difference has lost most of its digits
             # to cancellation, and firm means of the levels lose the rest. Both sums of
@@ -136,6 +140,7 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
             # between part cannot exceed the total by more than rounding
             variance = 0.0
             dev_by_firm = np.zeros(n_firms)
+            dev_by_task = np.zeros(n_tasks)
             k = 0
             for i in range(task.shape[0]):
                 j = employer[i]
@@ -145,22 +150,32 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                 k += 1
                 variance += d * d
                 dev_by_firm[j] += d
+                dev_by_task[task[i]] += d
             for j in range(n_firms):
                 if by_firm[2 * j] > 0:
                     between += dev_by_firm[j] * dev_by_firm[j] / by_firm[2 * j]
+            for z in range(n_tasks):
+                if acc[16 * z] > 0:
+                    between_task += dev_by_task[z] * dev_by_task[z] / acc[16 * z]
         else:
             for j in range(n_firms):
                 if by_firm[2 * j] > 0:
                     d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
                     between += by_firm[2 * j] * d * d
+            for z in range(n_tasks):
+                if acc[16 * z] > 0:
+                    d = acc[16 * z + 5] / acc[16 * z] - mean
+                    between_task += acc[16 * z] * d * d
         if variance > rounding * rounding * total_sq:
             between_share = between / variance
+            between_task_share = between_task / variance
             mean_psi = sum_psi / m
             var_psi = max(sum_psi_sq / m - mean_psi * mean_psi, 0.0)
             cov_lw_psi = sum_lw_psi / m - mean * mean_psi
             premium_share = var_psi * m / variance
             sorting_share = 2.0 * (cov_lw_psi - var_psi) * m / variance
-    return cv[0], cv[1], slopes, levels, share, between_share, premium_share, sorting_share
+    return (cv[0], cv[1], slopes, levels, share, between_share, premium_share, sorting_share,
+            between_task_share)
 
 
 @kernel

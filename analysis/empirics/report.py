@@ -1,7 +1,7 @@
 """The files `abm empirics` writes, and the simulated-aggregation table with its verdicts.
 
 Real data: oews_regressions.csv, coverage_by_window.csv, coverage_by_year.csv,
-oews_binscatter.png. Simulated: sim_regressions.csv (every regression, mean over seeds),
+oews_variance.csv (log-wage variance between and within occupations), oews_binscatter.png. Simulated: sim_regressions.csv (every regression, mean over seeds),
 sim_aggregation.csv and sim_aggregation.png (occupation-level coefficient beside the
 task-level truth per cell), sim_gains.csv and h1_gains.png, hypotheses.csv.
 """
@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analysis.empirics import figures, hypotheses, oews
+from analysis.empirics import figures, hypotheses, oews, variance
 from analysis.empirics.simulated import Cell, Results, seed_mean
 
 HEADLINE_OUTCOME = "dlog_p90_p10"
@@ -25,6 +25,7 @@ def write_real(oews_df: pd.DataFrame, exposures: pd.DataFrame, out: Path) -> pd.
     table.to_csv(out / "oews_regressions.csv", index=False)
     oews.coverage(oews_df, exposures).to_csv(out / "coverage_by_window.csv", index=False)
     oews.year_coverage(oews_df, exposures).to_csv(out / "coverage_by_year.csv", index=False)
+    variance.table(oews_df).to_csv(out / "oews_variance.csv", index=False)
     panels = {oews.window_name(s, e): oews.panel(oews_df, exposures, s, e)
               for s, e in ((2019, 2023), (2019, 2022))}
     figures.binned_scatter(panels, out / "oews_binscatter")

@@ -69,7 +69,8 @@ def test_dispatch_from_the_abm_command(capsys, tmp_path):
 def test_real_only_writes_the_tables_and_figure(tmp_path, capsys):
     out = tmp_path / "emp"
     assert main(["--out", str(out), "--real-only"]) == 0
-    assert "2019-2022" in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    assert "2019-2022" in printed and "between occupations" in printed
     t = pd.read_csv(out / "oews_regressions.csv")
     assert list(t.columns) == ["exposure", "window", "spec", "outcome", "coef", "se",
                                "pvalue", "n"]
@@ -79,4 +80,6 @@ def test_real_only_writes_the_tables_and_figure(tmp_path, capsys):
     cov = pd.read_csv(out / "coverage_by_window.csv")
     assert len(cov) == 20 and (cov["n_matched"] <= cov["n_both_years"]).all()
     assert (out / "oews_binscatter.png").stat().st_size > 10_000
+    var = pd.read_csv(out / "oews_variance.csv")
+    assert len(var) == 10 and var["between_share"].between(0, 1).all()
     assert not (out / "hypotheses.csv").exists()

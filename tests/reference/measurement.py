@@ -113,6 +113,8 @@ class Measurement:
                                                     for z in unexposed]),
             "between_firm_wage_share": _between_share(
                 [(w.employer.index, lw) for w, lw in zip(employed, log_w, strict=True)]),
+            "between_task_wage_share": _between_share(
+                [(w.task, lw) for w, lw in zip(employed, log_w, strict=True)]),
             **_akm_shares([(math.log(max(w.employer.rent_factor, 1e-300)), lw)
                            for w, lw in zip(employed, log_w, strict=True)]),
             "employment_rate": len(employed) / len(self.workers),

@@ -99,7 +99,7 @@ def _mincer(rows: list[tuple[int, float, float]]) -> float:
 
 
 def _between_share(rows: list[tuple[int, float]]) -> float:
-    """Share of the variance of log wages between firms (employment-weighted)."""
+    """Share of the variance of log wages between groups (firms or tasks; employment-weighted)."""
     if len(rows) < 2:                          # no variance to split (abm.metrics)
         return 0.0
     n = len(rows)

@@ -309,7 +309,8 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     log_w = np.log(wage[emp])
     # firms' premia from their own generator, so the data above are the module stream's
     log_factor = np.log(np.random.default_rng(11).uniform(0.9, 1.3, n_firms))
-    cv, cv_real, premia, levels, share, between, premium_share, sorting_share = (
+    (cv, cv_real, premia, levels, share, between, premium_share, sorting_share,
+     between_task) = (
         fme.employed_statistics(task, employer, h, phi, ai, np.zeros(0), ADDITIVE, np.zeros(0),
                                 output, log_w, wage, edu, codifiable, n_tasks, n_firms,
                                 m.ROUNDING, log_factor))
@@ -321,8 +322,9 @@ def test_measurement_kernels_agree_with_the_numpy_statistics() -> None:
     expected = (m.mincer_slope(log_w, ee, te, n_tasks),
                 m.mincer_slope(log_w[on_c], ee[on_c], te[on_c], n_tasks),
                 m.mincer_slope(log_w[~on_c], ee[~on_c], te[~on_c], n_tasks),
-                m.between_share(log_w, employer[emp], n_firms))
-    np.testing.assert_allclose([*premia, between], expected, rtol=1e-12)
+                m.between_share(log_w, employer[emp], n_firms),
+                m.between_share(log_w, te, n_tasks))
+    np.testing.assert_allclose([*premia, between, between_task], expected, rtol=1e-12)
     # wage levels on education, task fixed effects, by type; the codifiable share
     w_e = wage[emp]
     np.testing.assert_allclose(levels, [m.mincer_slope(w_e[on_c], ee[on_c], te[on_c], n_tasks),
