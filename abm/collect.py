@@ -23,7 +23,7 @@ from abm.fused import measure as loops
 from abm.fused.production import employed_values
 from abm.params import ParameterError
 from abm.state import blocks
-from abm.steps.production import neutral_scale
+from abm.steps.production import human_input, neutral_scale
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
@@ -212,14 +212,15 @@ def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
                    ).astype(float)
     code = fused.form_code(p.augmentation, scale is not None)
     same = fused.EMPTY
+    h = human_input(eco)
     if code is None:                 # CES or multiplicative: power stays in numpy
         code = fused.PRECOMPUTED
         same = np.empty(w.n)
         for b in blocks(w.n):
-            same[b] = task_output(w.human_capital[b] * t.skill_intensity[w.task[b]],
+            same[b] = task_output(h[b] * t.skill_intensity[w.task[b]],
                                   ai_per_task[w.task[b]], form=p.augmentation, rho=p.rho,
                                   mult_elasticity=p.mult_elasticity, tool_base=p.tool_base)
-    return loops.employed_statistics(w.task, w.employer, w.human_capital, t.skill_intensity,
+    return loops.employed_statistics(w.task, w.employer, h, t.skill_intensity,
                                      ai_per_task, fused.EMPTY if scale is None else scale,
                                      code, same, w.output, log_wage, w.wage, w.education,
                                      t.codifiable, t.n, f.n, m.ROUNDING,

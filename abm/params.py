@@ -67,6 +67,14 @@ class Params:
     skill_intensity: float = _p(1.25, 0.1, 10.0, symbol="φ_C", unit="output per unit h",
                                 doc="human-skill intensity φ(z) of codifiable tasks (social tasks: 1); "
                                     "AI targets tasks that were skill intensive")
+    skill_return_spread: float = _p(0.0, -0.9, 0.9, symbol="s_λ",
+                                    doc="spread of the returns to skill across tasks (comparative "
+                                        "advantage, Roy 1951; Acemoglu & Autor 2011, Handbook of "
+                                        "Labor Economics 4B ch. 12): task k of a type's n tasks "
+                                        "uses h^λ_k with λ_k = 1 + s_λ·(2k/(n − 1) − 1), mean 1; "
+                                        "> 0: the codifiable tasks AI reaches later reward skill "
+                                        "more, < 0: those it reaches first; 0 = output ∝ h on "
+                                        "every task (the analytic regimes need 0)")
     frontier_spread: float = _p(0.8, 0.0, 1.0, unit="share of A_max",
                                 doc="capability thresholds of codifiable tasks are spread evenly on "
                                     "[0, frontier_spread·A_max]; S(A_t) widens as A_t grows",

@@ -11,6 +11,7 @@ import numpy as np
 from abm.metrics import lognormal_sigma_for_gini
 from abm.params import Params
 from abm.state import UNEMPLOYED, Economy, Firms, Ownership, Tasks, Workers
+from abm.steps import technology
 
 
 def build_tasks(p: Params) -> Tasks:
@@ -24,6 +25,7 @@ def build_tasks(p: Params) -> Tasks:
     return Tasks(
         codifiable=codifiable,
         skill_intensity=np.where(codifiable, p.skill_intensity, 1.0),
+        skill_return=technology.skill_returns(z, n_c, p.skill_return_spread),
         ai_weight=np.where(codifiable, p.ai_weight * _weight_profile(z, n_c, p.ai_weight_spread),
                            0.0),
         threshold=threshold, weight=weight, price=weight.copy(), output=np.zeros(z),
@@ -132,5 +134,7 @@ def build_economy(p: Params, streams: dict[str, np.random.Generator]) -> Economy
     firms.rent_factor = 1.0 + p.xi * p.asset_markup * k ** (1.0 - p.size_elasticity)
     # the wage scale education costs are quoted in, before any wage has been paid
     eco.mean_wage = float(np.mean(tasks.price[workers.task]
-                                  * tasks.skill_intensity[workers.task] * workers.ability))
+                                  * tasks.skill_intensity[workers.task]
+                                  * technology.skill_input(workers.ability, workers.task,
+                                                           tasks.skill_return)))
     return eco

@@ -138,6 +138,7 @@ class Tasks:
 
     codifiable: np.ndarray         # bool: codifiable cognitive (AI-exposed) vs social
     skill_intensity: np.ndarray    # φ(z)
+    skill_return: np.ndarray       # λ(z): output uses h^λ(z) (1 everywhere by default)
     ai_weight: np.ndarray          # α(z) (0 on social tasks)
     threshold: np.ndarray          # task enters S(A_t) once A_t > threshold
     weight: np.ndarray             # β_z in the final-good CES

@@ -94,6 +94,9 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
     try:
         fixed = dict(parse_assignment(s) for s in args.fix)
         base = module.build_params().replace(**fixed, n_periods=args.periods)
+        from analysis.regimes.population import check_supported
+
+        check_supported(base)
         # the axes' ranges come from the analytic model (numpy, scipy, the sweep runner):
         # imported only once every cheaper check has passed
         from analysis.regimes.maps import Axis

@@ -44,8 +44,8 @@ def subsidy_paid(draws: np.ndarray, share: float, cost_shift: np.ndarray,
 
 @kernel
 def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability: np.ndarray,
-                cost_shift: np.ndarray, skill_intensity: np.ndarray, ai_per_task: np.ndarray,
-                access: float,
+                cost_shift: np.ndarray, skill_intensity: np.ndarray, skill_return: np.ndarray,
+                ai_per_task: np.ndarray, access: float,
                 scale_by_task: np.ndarray, form: int, growth: np.ndarray, pay: np.ndarray,
                 unit_cost: float, switch_cost: float, precomputed: np.ndarray,
                 task: np.ndarray, education: np.ndarray, human_capital: np.ndarray,
@@ -54,8 +54,8 @@ def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability
 
     Candidates c = 0.. (`candidates[i, c]`; column 0 is her own task) are tried in order,
     levels e ascending within each; the first strict maximum wins (so a tie keeps her
-    task and the lower level). For task z and level e: hφ = θ·exp(γ·years)·φ[z] with
-    `growth[e]` from numpy; y = f(hφ, (αA)[z]·access) inline for the additive and
+    task and the lower level). For task z and level e: hφ = (θ·exp(γ·years))^λ[z]·φ[z]
+    with `growth[e]` from numpy (the power taken only where λ[z] ≠ 1); y = f(hφ, (αA)[z]·access) inline for the additive and
     skill-neutral forms, else `precomputed[i, c, e]` (numpy's power); net income
     pay[e, z]·y − κ·c_i·e²/θ (c_i = `cost_shift[i]`, or 1 if it is empty), less
     `switch_cost` if z is not her task. Writes the level, the
@@ -81,7 +81,10 @@ def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability
                 if form == PRECOMPUTED:
                     y = precomputed[i, c, e]
                 else:
-                    h_phi = theta * growth[e] * skill_intensity[z]
+                    h = theta * growth[e]
+                    if skill_return[z] != 1.0:
+                        h = h ** skill_return[z]
+                    h_phi = h * skill_intensity[z]
                     if form == ADDITIVE:
                         y = h_phi + ai
                     else:

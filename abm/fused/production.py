@@ -20,6 +20,21 @@ def employment(employer: np.ndarray, n_firms: int) -> np.ndarray:
 
 
 @kernel
+def skill_powers(human_capital: np.ndarray, task: np.ndarray, skill_return: np.ndarray
+                 ) -> np.ndarray:
+    """h_i^λ[task_i] by the scalar power, element by element.
+
+    numpy's vectorised `power` may differ from the scalar C `pow` in the last bit; the
+    scalar one is what the per-agent reference and the education kernel take, so every
+    h^λ in the model is the same number however it is reached.
+    """
+    out = np.empty(human_capital.shape[0])
+    for i in range(human_capital.shape[0]):
+        out[i] = human_capital[i] ** skill_return[task[i]]
+    return out
+
+
+@kernel
 def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
             skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: np.ndarray,
             fringe: float, commodity: float, neutral_scale: np.ndarray, form: int,

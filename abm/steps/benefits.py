@@ -41,7 +41,7 @@ import numpy as np
 from abm import fused
 from abm.fused import benefits as loops
 from abm.fused import production as production_loops
-from abm.steps.production import neutral_scale, vendor_access
+from abm.steps.production import human_input, neutral_scale, vendor_access
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
@@ -89,12 +89,13 @@ def settle(model: LaborMarketModel, pool: float, transfer: np.ndarray,
     fringe, commodity = float(eco.fringe_access), float(vendor_access(p))
     code = fused.form_code(p.augmentation, scale is not None)
     outside_u = gain_u = fused.EMPTY
+    h = human_input(eco)
     if code is None:                  # CES or multiplicative: power stays in numpy
         code = fused.PRECOMPUTED
-        outside_u, gain_u = outside_options(p, w.human_capital, w.task, w.employer,
+        outside_u, gain_u = outside_options(p, h, w.task, w.employer,
                                             t.skill_intensity, ai_per_task, fringe, commodity)
     claims_total, wage_bill = loops.claims(
-        w.task, w.employer, w.human_capital, t.skill_intensity, ai_per_task, fringe,
+        w.task, w.employer, h, t.skill_intensity, ai_per_task, fringe,
         commodity, fused.EMPTY if scale is None else scale, code, outside_u, gain_u,
         t.labour_price, float(p.ai_markup), b, w.wage, transfer)
     paid, tax = financing(claims_total, wage_bill, b)
@@ -136,7 +137,8 @@ def outside_options(p: Params, human_capital: np.ndarray, task: np.ndarray, empl
                     skill_intensity: np.ndarray, ai_per_task: np.ndarray, fringe: float,
                     commodity: float) -> tuple[np.ndarray, np.ndarray]:
     """y^c and g of the unemployed, in worker order, by numpy (the CES and
-    multiplicative forms), as the production phase computes them for the employed."""
+    multiplicative forms), as the production phase computes them for the employed.
+    `human_capital` is h^λ(z) on each worker's task (`production.human_input`)."""
     sel = np.flatnonzero(employer < 0)
     z = task[sel]
     h_phi = human_capital[sel] * skill_intensity[z]

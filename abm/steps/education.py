@@ -6,7 +6,7 @@ may re-choose education e ∈ {0..E−1}, level e being 10 + y_e·e years of sch
 she also chooses her task, among her own and one random task of each type (codifiable,
 social; drawn from the `occupations` stream). A worker knows her ability θ and picks
 
-    (z*, e*) = argmax  P_z(e)·ω_z·y(θ·exp(γ·y_e·e)·φ_z, the fringe's AI on z)
+    (z*, e*) = argmax  P_z(e)·ω_z·y((θ·exp(γ·y_e·e))^λ_z·φ_z, the fringe's AI on z)
                        − κ·c_i·(1 − subsidy)·e²·w̄/θ  −  c_s·w̄·[z ≠ her task],
 
 where P_z(e) is the employment rate last period of workers on task z who met (or did
@@ -37,7 +37,7 @@ from abm.fused import education as loops
 from abm.params import Params
 from abm.state import Tasks, blocks
 from abm.steps.production import neutral_scale_by_task
-from abm.steps.technology import task_output
+from abm.steps.technology import skill_input, task_output
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -110,7 +110,7 @@ def run(model: LaborMarketModel) -> None:
             precomputed = _outputs(p, candidates, draws < share, w.ability[b], t,
                                    ai_per_task * access, growth)
         loops.choose_jobs(draws, float(share), candidates, w.ability[b], shift,
-                          t.skill_intensity, ai_per_task, float(access),
+                          t.skill_intensity, t.skill_return, ai_per_task, float(access),
                           fused.EMPTY if scale is None else scale,
                           fused.PRECOMPUTED if code is None else code, growth, pay,
                           float(unit_cost), float(switch_cost), precomputed, w.task[b],
@@ -130,7 +130,8 @@ def _outputs(p: Params, candidates: np.ndarray, choosing: np.ndarray, ability: n
     for c in range(candidates.shape[1]):
         task = candidates[idx, c]
         for e in range(growth.size):
-            out[idx, c, e] = task_output(theta * growth[e] * t.skill_intensity[task], ai[task],
+            h = skill_input(theta * growth[e], task, t.skill_return)
+            out[idx, c, e] = task_output(h * t.skill_intensity[task], ai[task],
                                          form=p.augmentation, rho=p.rho,
                                          mult_elasticity=p.mult_elasticity,
                                          tool_base=p.tool_base)

@@ -27,7 +27,7 @@ from abm.fused import production as loops
 from abm.metrics import dot
 from abm.state import blocks
 from abm.steps import firm_technology
-from abm.steps.technology import task_output
+from abm.steps.technology import skill_input, task_output
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -144,6 +144,15 @@ def ai_input(tasks_ai_weight: np.ndarray, augmentable: np.ndarray, task: np.ndar
     return per_task[task] * access
 
 
+def human_input(eco: Economy) -> np.ndarray:
+    """h^λ(z) of every worker on her current task (`technology.skill_input`).
+
+    The workers' `human_capital` array itself when every task's λ is 1 (the default).
+    """
+    w = eco.workers
+    return skill_input(w.human_capital, w.task, eco.tasks.skill_return)
+
+
 def neutral_scale_by_task(params: Params, eco: Economy) -> np.ndarray | None:
     """m_z, mean hφ of the workers on task z, when homogenization is off, else None.
 
@@ -153,7 +162,7 @@ def neutral_scale_by_task(params: Params, eco: Economy) -> np.ndarray | None:
     if params.homogenization:
         return None
     w, t = eco.workers, eco.tasks
-    h_phi = w.human_capital * t.skill_intensity[w.task]
+    h_phi = human_input(eco) * t.skill_intensity[w.task]
     total = np.bincount(w.task, weights=h_phi, minlength=t.n)
     count = np.bincount(w.task, minlength=t.n)
     with np.errstate(invalid="ignore"):
@@ -171,7 +180,8 @@ def outputs(params: Params, eco: Economy, access: np.ndarray | float,
     """Task output of workers `sel` (all if None) at the given AI access."""
     w, t = eco.workers, eco.tasks
     task = w.task if sel is None else w.task[sel]
-    h_phi = (w.human_capital if sel is None else w.human_capital[sel]) * t.skill_intensity[task]
+    h = human_input(eco)
+    h_phi = (h if sel is None else h[sel]) * t.skill_intensity[task]
     ai = ai_input(t.ai_weight, t.augmentable, task, eco.ai_capability, access)
     scale = neutral_scale(params, eco)
     if scale is not None and sel is not None:
@@ -213,11 +223,12 @@ def run(model: LaborMarketModel) -> None:
     ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
     access = f.ai_access
     code = fused.form_code(p.augmentation, scale is not None)
+    h = human_input(eco)
     if code is None:               # CES or multiplicative: power stays in numpy
         code = fused.PRECOMPUTED
         for b in blocks(w.n):
             task = w.task[b]
-            h_phi = w.human_capital[b] * t.skill_intensity[task]
+            h_phi = h[b] * t.skill_intensity[task]
             ai_task = ai_per_task[task]
             w.output[b] = task_output(h_phi, ai_task * access[w.employer[b]], **form)
             w.outside_output[b] = task_output(h_phi, ai_task * fringe, **form)
@@ -226,7 +237,7 @@ def run(model: LaborMarketModel) -> None:
     cells = f.n * t.n
     labour, labour_c = np.empty(cells), np.empty(cells)
     jobs = np.empty(cells, dtype=np.int64)
-    n_task, sum_c = loops.outputs(w.task, w.employer, w.human_capital, t.skill_intensity,
+    n_task, sum_c = loops.outputs(w.task, w.employer, h, t.skill_intensity,
                                   ai_per_task.astype(float), access, float(fringe),
                                   float(commodity),
                                   fused.EMPTY if scale is None else scale, code, w.output,

@@ -33,7 +33,7 @@ from abm import fused
 from abm.fused import hiring as loops
 from abm.fused import screening as cut
 from abm.state import blocks
-from abm.steps.production import neutral_scale
+from abm.steps.production import human_input, neutral_scale
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
@@ -169,18 +169,19 @@ def signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]
     fused_form = fused.form_code(p.augmentation, scale is not None)
     constant = p.signal_noise_form == "constant"
     signal = np.empty(w.n)
+    h = human_input(eco)
     first = np.zeros(4 * t.n)                # workers, Σ s, Σ θ by task (see below)
     for b in blocks(w.n):
         eps = noise(b)
         if fused_form is not None:
-            loops.signals(w.task[b], w.human_capital[b], t.skill_intensity,
+            loops.signals(w.task[b], h[b], t.skill_intensity,
                           ai_per_task.astype(float), float(access),
                           fused.EMPTY if scale is None else scale[b], fused_form,
                           float(p.skills_assessment), eps, float(p.signal_noise),
                           constant, bool(p.screening), signal[b], w.ability[b], first)
             continue
         task = w.task[b]
-        h_phi = w.human_capital[b] * t.skill_intensity[task]
+        h_phi = h[b] * t.skill_intensity[task]
         s = None if scale is None else scale[b]
         with_ai = task_output(h_phi, ai_per_task[task] * access, neutral_scale=s, **form)
         if p.skills_assessment > 0:

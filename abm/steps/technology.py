@@ -1,8 +1,9 @@
 """Within-task production: how a worker's human capital and AI input make task output.
 
 Pure kernels of arrays; no Mesa, no randomness. These are link 1 of the mechanism
-(skill homogenization). `h_phi` is the worker's human input h·φ(z); `ai` is the AI input
-α(z)·A_t·access, zero on tasks outside S(A_t).
+(skill homogenization). `h_phi` is the worker's human input h^λ(z)·φ(z) (`skill_input`;
+λ = 1 on every task by default); `ai` is the AI input α(z)·A_t·access, zero on tasks
+outside S(A_t).
 
 Forms (docs/MODEL.md, "Task output"):
 - additive:        y = hφ + ai                        (an ability-independent floor)
@@ -17,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from abm.fused.production import skill_powers
+
 RHO_GEOMETRIC = 0.1
 """|ρ| below which the CES form is evaluated as 2^(1/ρ)·M_ρ with M_ρ from expm1/log1p.
 
@@ -25,6 +28,39 @@ error by 1/ρ; the power-mean form keeps full precision down to the geometric li
 M_0 = √(hφ·(T0 + ai)), leaving the exactly rounded factor 2^(1/ρ) apart (it has no
 finite limit, which is why `Params` keeps |ρ| away from 0).
 """
+
+
+def skill_returns(n_tasks: int, n_codifiable: int, spread: float) -> np.ndarray:
+    """λ_z: the return to human capital of each task (comparative advantage).
+
+    Task k of a type with n tasks (codifiable tasks 0..n_C−1, then the social ones) has
+    λ_k = 1 + spread·(2k/(n − 1) − 1): evenly spread over [1 − |s|, 1 + |s|] with mean 1
+    in each type, rising in k for spread > 0 (codifiable tasks are ordered by when AI
+    reaches them, so the tasks reached later reward skill more) and falling for
+    spread < 0. One task in a type has λ = 1.
+    """
+    out = np.ones(n_tasks)
+    for lo, hi in ((0, n_codifiable), (n_codifiable, n_tasks)):
+        n = hi - lo
+        if n > 1 and spread != 0.0:
+            out[lo:hi] = 1.0 + spread * (2.0 * np.arange(n) / (n - 1) - 1.0)
+    return out
+
+
+def skill_input(human_capital: np.ndarray, task: np.ndarray, skill_return: np.ndarray
+                ) -> np.ndarray:
+    """h^λ(z) of each worker on her task: `human_capital` itself when every λ is 1.
+
+    With λ_z differing across tasks, log output is λ_z·log h + log φ_z + ...: the able
+    have a comparative advantage on the tasks with high λ and choose them (Roy 1951).
+    Returning the same array when every λ is 1 keeps the default economy's numbers
+    exactly those of output ∝ h.
+    """
+    if np.all(skill_return == 1.0):
+        return human_capital
+    return skill_powers(np.ascontiguousarray(human_capital, dtype=np.float64),
+                        np.ascontiguousarray(task, dtype=np.int64),
+                        np.ascontiguousarray(skill_return, dtype=np.float64))
 
 
 def task_output(h_phi: np.ndarray, ai: np.ndarray, *, form: str, rho: float,

@@ -51,8 +51,21 @@ class TaskGroup:
     exposed: bool               # in S(A) at the AI state's capability
 
 
+def check_supported(p: Params) -> None:
+    """One line naming what the mean field cannot represent, before any work starts."""
+    if p.skill_return_spread != 0.0:
+        raise ValueError(f"skill_return_spread={p.skill_return_spread!r}: the analytic "
+                         "regimes give every task of a group the same return to skill; "
+                         "allowed value 0 (simulate other values)")
+
+
 def task_groups(p: Params, capability: float) -> list[TaskGroup]:
-    """Codifiable tasks in S(A), codifiable tasks not (yet) in S(A), social tasks."""
+    """Codifiable tasks in S(A), codifiable tasks not (yet) in S(A), social tasks.
+
+    Tasks in a group are alike, so the mean field needs the same return to skill on
+    every task: it refuses `skill_return_spread` ≠ 0 (`check_supported`).
+    """
+    check_supported(p)
     z = p.n_tasks
     n_c = min(max(int(round(p.codifiable_share * z)), 1), z - 1)
     threshold = p.frontier_spread * p.ai_max * np.arange(n_c) / n_c

@@ -153,7 +153,8 @@ class ReferenceModel(HiringPhase, ProductionPhase, RentSharingPhase, Measurement
                 skill_intensity=p.skill_intensity if codifiable else 1.0,
                 ai_weight=p.ai_weight * profile if codifiable else 0.0,
                 threshold=p.frontier_spread * p.ai_max * z / n_c if codifiable else math.inf,
-                weight=1.0 / p.n_tasks, price=1.0 / p.n_tasks, labour_price=1.0 / p.n_tasks))
+                weight=1.0 / p.n_tasks, price=1.0 / p.n_tasks, labour_price=1.0 / p.n_tasks,
+                skill_return=_skill_return(z, n_c, p)))
         rng = self.streams["population"]
         s = p.ability_sd
         abilities = [np.exp(s * rng.standard_normal() - 0.5 * s * s)
@@ -188,7 +189,7 @@ class ReferenceModel(HiringPhase, ProductionPhase, RentSharingPhase, Measurement
             k = f.assets / mean_assets
             f.rent_factor = 1.0 + p.xi * p.asset_markup * power(k, 1.0 - p.size_elasticity)
         self.mean_wage = float(np.mean([self.tasks[w.task].price
-                                        * self.tasks[w.task].skill_intensity * w.ability
+                                        * self.tasks[w.task].human_input(w.ability)
                                         for w in self.workers]))
 
     # -- small shared quantities ----------------------------------------------------
@@ -215,7 +216,7 @@ class ReferenceModel(HiringPhase, ProductionPhase, RentSharingPhase, Measurement
         total = [0.0] * len(self.tasks)
         count = [0] * len(self.tasks)
         for w in self.workers:
-            total[w.task] += w.human_capital * self.tasks[w.task].skill_intensity
+            total[w.task] += self.tasks[w.task].human_input(w.human_capital)
             count[w.task] += 1
         self._scales = [total[z] / count[z] if count[z] else math.nan
                         for z in range(len(self.tasks))]
@@ -256,3 +257,12 @@ class ReferenceModel(HiringPhase, ProductionPhase, RentSharingPhase, Measurement
     def accumulation_phase(self) -> None:
         """Phase 6: firms reinvest owners' income in their assets."""
         self.agents_by_type[Firm].do("reinvest")
+
+
+def _skill_return(z: int, n_codifiable: int, p: Params) -> float:
+    """λ of task z: 1 + s·(2k/(n − 1) − 1) for task k of its type's n tasks (1 if n = 1)."""
+    k, n = (z, n_codifiable) if z < n_codifiable else (z - n_codifiable,
+                                                       p.n_tasks - n_codifiable)
+    if n < 2:
+        return 1.0
+    return 1.0 + p.skill_return_spread * (2.0 * k / (n - 1) - 1.0)

@@ -32,6 +32,12 @@ class Task:
     emp_rate_eligible: float = 1.0
     emp_rate_ineligible: float = 0.0
     labour_price: float = 0.0
+    skill_return: float = 1.0
+
+    def human_input(self, human_capital: float) -> float:
+        """h^λ·φ: a worker's human input on this task (λ = 1: h·φ)."""
+        h = human_capital if self.skill_return == 1.0 else human_capital ** self.skill_return
+        return h * self.skill_intensity
 
     def ai_per_access(self, capability: float) -> float:
         """α(z)·A_t on augmentable tasks (0 elsewhere), per unit of AI access."""

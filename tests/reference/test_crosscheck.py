@@ -100,6 +100,11 @@ CONFIGS = {
     # sorting on premia alone (weights below 2^-26 of the best, taken again as firms fill)
     "random_search": dict(supply_elasticity=0.0, contact_rate=1.0),
     "assortative_limit": dict(supply_elasticity=1000.0, contact_rate=0.0, xi=0.5),
+    # comparative advantage: returns to skill that differ across tasks, both orders,
+    # with the inline (additive) and the numpy (CES, homogenization off) output forms
+    "skill_returns": dict(skill_return_spread=0.6),
+    "skill_returns_reversed_ces": dict(skill_return_spread=-0.5, augmentation="ces", rho=-1.0),
+    "skill_returns_neutral_ai": dict(skill_return_spread=0.4, homogenization=False),
 }
 
 REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",
@@ -369,7 +374,7 @@ def test_job_choice_is_the_first_maximiser(seed: int) -> None:
     education = np.zeros(n, dtype=np.int8)
     employer = np.zeros(n, dtype=np.int64)
     choose_jobs(np.zeros(n), 1.0, candidates, theta, np.zeros(0), np.ones(n_tasks),
-                np.zeros(n_tasks), 0.0, np.zeros(0), PRECOMPUTED, np.ones(levels), pay, unit,
+                np.ones(n_tasks), np.zeros(n_tasks), 0.0, np.zeros(0), PRECOMPUTED, np.ones(levels), pay, unit,
                 switch, y, task, education, np.zeros(n), employer)
     for i in range(n):
         nets = [(y[i, c, e] - unit * float(e) ** 2 / theta[i]

@@ -42,6 +42,7 @@ class VectorisedLayout:
             ref.tasks.append(Task(
                 index=z, codifiable=bool(t.codifiable[z]),
                 skill_intensity=float(t.skill_intensity[z]), ai_weight=float(t.ai_weight[z]),
+                skill_return=float(t.skill_return[z]),
                 threshold=float(t.threshold[z]), weight=float(t.weight[z]),
                 price=float(t.price[z]), output=float(t.output[z]),
                 augmentable=bool(t.augmentable[z]), requirement=float(t.requirement[z]),

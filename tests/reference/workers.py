@@ -50,7 +50,7 @@ class Worker(mesa.Agent):
         m = self.model
         t = m.tasks[self.task]
         ai = t.ai_per_access(m.ai_capability) * access
-        return task_output(self.human_capital * t.skill_intensity, ai, m.params,
+        return task_output(t.human_input(self.human_capital), ai, m.params,
                            m.neutral_scale(self.task))
 
     def leave_job(self) -> None:
@@ -94,8 +94,8 @@ class Worker(mesa.Agent):
             ai = t.ai_per_access(m.ai_capability) * m.fringe_access
             cost = 0.0 if z == self.task else switch_cost
             for e in range(p.n_edu_levels):
-                h_phi = self.ability * np.exp(p.edu_return * p.years_per_level * e) \
-                    * t.skill_intensity
+                h_phi = t.human_input(self.ability
+                                      * np.exp(p.edu_return * p.years_per_level * e))
                 y = task_output(h_phi, ai, p, m.neutral_scale(z))
                 rate = (t.emp_rate_eligible if e >= t.requirement_effective
                         else t.emp_rate_ineligible)
@@ -160,7 +160,7 @@ class Worker(mesa.Agent):
             self.output = self.outside_output = self.commodity_gain = self.ai_use = 0.0
             return
         t = m.tasks[self.task]
-        h_phi = self.human_capital * t.skill_intensity
+        h_phi = t.human_input(self.human_capital)
         ai_task = t.ai_per_access(m.ai_capability)
         self.ai_use = ai_task * self.employer.ai_access
         scale = m.neutral_scale(self.task)
@@ -184,7 +184,7 @@ class Worker(mesa.Agent):
         if self.employer is not None:
             return
         t = m.tasks[self.task]
-        h_phi = self.human_capital * t.skill_intensity
+        h_phi = t.human_input(self.human_capital)
         ai_task = t.ai_per_access(m.ai_capability)
         scale = m.neutral_scale(self.task)
         outside = task_output(h_phi, ai_task * m.fringe_access, p, scale)

@@ -24,6 +24,7 @@ BAD = [
     (["--bogus"], "unrecognized arguments"),
     (["--client", "nowhere"], "scheduler address"),
     (["--mean-field", "exact"], "invalid choice"),
+    (["--fix", "skill_return_spread=0.3"], "allowed value 0"),
 ]
 
 

@@ -265,7 +265,7 @@ def test_education_choice_trades_income_against_cost_falling_with_ability():
     level = np.zeros(2, dtype=np.int8)
     # cost of level e: 0.6·e²/θ -> net [1, 0.3, -2.3] at θ=0.5 and [1, 1.2, 1.3] at θ=2
     choose_jobs(np.zeros(2), 1.0, np.zeros((2, 1), dtype=np.int64), theta, np.zeros(0),
-                np.ones(1), np.zeros(1), 0.0, np.zeros(0), PRECOMPUTED, np.ones(3),
+                np.ones(1), np.ones(1), np.zeros(1), 0.0, np.zeros(0), PRECOMPUTED, np.ones(3),
                 np.ones((3, 1)), 0.6, 0.0, y, np.zeros(2, dtype=np.int64), level, np.ones(2),
                 np.zeros(2, dtype=np.int64))
     assert level.tolist() == [0, 2]

@@ -43,7 +43,8 @@ def _choose(y_own, y_other, switch_cost):
     employer = np.array([4])
     candidates = np.array([[0, 1, 0]])
     pay = np.array([[y_own, y_other]])       # P·ω per task; y = θ·φ = 1 (no AI)
-    choose_jobs(np.zeros(1), 1.0, candidates, np.ones(1), np.zeros(0), np.ones(2), np.zeros(2), 0.0,
+    choose_jobs(np.zeros(1), 1.0, candidates, np.ones(1), np.zeros(0), np.ones(2), np.ones(2),
+                np.zeros(2), 0.0,
                 np.zeros(0), ADDITIVE, np.ones(1), pay, 0.0, switch_cost,
                 np.zeros((0, 0, 0)), task, np.zeros(1, dtype=np.int8), np.ones(1), employer)
     return int(task[0]), int(employer[0])
