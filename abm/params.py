@@ -208,6 +208,18 @@ class Params:
                            doc="initial Gini of firms' complementary assets (lognormal)")
     size_elasticity: float = _p(0.5, 0.0, 1.0, symbol="ν",
                                 doc="firm employment ∝ k^ν (k = K/mean K)")
+    n_industries: int = _p(5, 1, 1000, symbol="G", unit="industries",
+                           doc="industries: firm j is in industry j mod G, and industry g's "
+                               "tasks are band g of each type's tasks (in their order); at "
+                               "most the tasks of either type and the firms")
+    industry_concentration: float = _p(0.0, 0.0, 1.0, symbol="c_G", unit="share",
+                                       doc="how much firms specialise in their industry's "
+                                           "tasks: task z's jobs go to firms ∝ k^ν·((1 − c_G) "
+                                           "+ c_G·G·[z in the firm's band]); 0 = every firm "
+                                           "uses every task alike, 1 = only its band's "
+                                           "(businesses' worker mix: Haltiwanger, Lane & "
+                                           "Spletzer 2007, Labour Econ. 14(3)); the analytic "
+                                           "regimes need 0")
     asset_markup: float = _p(0.3, 0.0, 5.0, symbol="m_K",
                              doc="output of the mean firm's assets per job relative to its labour's "
                                  "before AI: the assets' share of the mean firm's output is "
@@ -310,6 +322,15 @@ class Params:
                 f"{self.firm_shock_persistence!r} gives a stationary sd of log productivity "
                 f"of {spread:.3g}; it must be at most 1 (within-industry 90/10 productivity "
                 "ratios are about 2, Syverson 2011)")
+        if self.industry_concentration > 0:
+            n_c = min(max(int(round(self.codifiable_share * self.n_tasks)), 1), self.n_tasks - 1)
+            most = min(n_c, self.n_tasks - n_c, self.n_firms)
+            if self.n_industries > most:
+                raise ParameterError(
+                    f"n_industries={self.n_industries!r} with industry_concentration="
+                    f"{self.industry_concentration!r} must be at most {most} (the tasks of "
+                    "either type and the firms: every industry needs a band of tasks and "
+                    "a firm)")
         if self.n_workers < 5 * self.n_tasks:
             raise ParameterError(
                 f"n_workers={self.n_workers!r} must be at least 5·n_tasks = {5 * self.n_tasks} "

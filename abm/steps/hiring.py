@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.fused import hiring as loops
+from abm.fused import industries as fused_industries
 from abm.fused import layoffs as fused_layoffs
 from abm.fused import matching as fused_matching
 from abm.state import UNEMPLOYED, blocks, draws_at, skip_draws
-from abm.steps import matching, screening
+from abm.steps import industries, matching, screening
 from abm.steps.matching import _ranks
 from abm.steps.production import relative_assets
 
@@ -104,8 +105,15 @@ def run(model: LaborMarketModel) -> None:
     # unequal jobs per task (workers choose tasks) the rounding can leave a firm entitled
     # to a job with none: it takes one from the firm rounded up most (`one_job_each`);
     # then the workers held per (J·Z,) cell and those in over-full cells, in one call
-    target, held, at_risk = fused_layoffs.job_targets(shares, workers_on, float(p.job_rate),
-                                                      w.employer, w.task)
+    weight = industries.weights(p, f.n, int(np.count_nonzero(t.codifiable)))
+    if weight is None:
+        target, held, at_risk = fused_layoffs.job_targets(shares, workers_on,
+                                                          float(p.job_rate), w.employer,
+                                                          w.task)
+    else:                            # industries: a share per (firm, task) cell
+        target, held, at_risk = fused_industries.job_targets_cells(
+            industries.cell_shares(size, weight), workers_on, float(p.job_rate),
+            w.employer, w.task)
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within
     # their cell alone: pass just them (and just their layoff keys; every worker's key
     # is still drawn, so the stream advances as before).

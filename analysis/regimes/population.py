@@ -57,13 +57,18 @@ def check_supported(p: Params) -> None:
         raise ValueError(f"skill_return_spread={p.skill_return_spread!r}: the analytic "
                          "regimes give every task of a group the same return to skill; "
                          "allowed value 0 (simulate other values)")
+    if p.industry_concentration != 0.0:
+        raise ValueError(f"industry_concentration={p.industry_concentration!r}: the analytic "
+                         "regimes give every firm every task in proportion to its size; "
+                         "allowed value 0 (simulate other values)")
 
 
 def task_groups(p: Params, capability: float) -> list[TaskGroup]:
     """Codifiable tasks in S(A), codifiable tasks not (yet) in S(A), social tasks.
 
     Tasks in a group are alike, so the mean field needs the same return to skill on
-    every task: it refuses `skill_return_spread` ≠ 0 (`check_supported`).
+    every task and every firm to use every task alike: it refuses `skill_return_spread`
+    ≠ 0 and `industry_concentration` ≠ 0 (`check_supported`).
     """
     check_supported(p)
     z = p.n_tasks

@@ -75,6 +75,9 @@ class HiringPhase:
         for e in self.employers:
             e.target = [0] * len(self.tasks)
         n_tasks = len(self.tasks)
+        if p.industry_concentration > 0:
+            self._set_industry_targets(size, on_task)
+            return
         for z in range(n_tasks):
             jobs = float(int(np.floor(p.job_rate * on_task[z])))
             offset = (z + 0.5) / n_tasks
@@ -99,6 +102,53 @@ class HiringPhase:
             for i, other in enumerate(self.employers):
                 if sum(other.target) >= 2 and other.target[z] >= 1:
                     excess = other.target[z] - shares[i] * float(jobs[z])
+                    if excess > most:
+                        giver, most = other, excess
+            if giver is not None:
+                giver.target[z] -= 1
+                e.target[z] += 1
+
+    def _set_industry_targets(self, size: list[float], on_task: list[int]) -> None:
+        """The same with industries: task z's jobs split ∝ k^ν·a_{g_j z}, one job each.
+
+        Firm j is in industry j mod G; task k of a type's n tasks is in band ⌊k·G/n⌋;
+        a_gz = (1 − c) + c·G·[band(z) = g]. A firm whose quotas add up to a job and that
+        got none takes one in its task of largest quota from the firm holding two or more
+        (one there) that the rounding favoured most there.
+        """
+        p = self.params
+        n_tasks, g = len(self.tasks), p.n_industries
+        n_c = sum(1 for t in self.tasks if t.codifiable)
+        band = [k * g // n_c for k in range(n_c)] + [k * g // (n_tasks - n_c)
+                                                     for k in range(n_tasks - n_c)]
+        c = p.industry_concentration
+        cell = [[size[j] * ((1.0 - c) + c * g * float(j % g == band[z]))
+                 for z in range(n_tasks)] for j in range(len(self.employers))]
+        col = [0.0] * n_tasks
+        for row in cell:
+            for z in range(n_tasks):
+                col[z] += row[z]
+        shares = [[row[z] / col[z] for z in range(n_tasks)] for row in cell]
+        jobs = [int(np.floor(p.job_rate * on_task[z])) for z in range(n_tasks)]
+        for z in range(n_tasks):
+            offset = (z + 0.5) / n_tasks
+            cum, prev = 0.0, 0
+            for j, e in enumerate(self.employers):
+                cum += shares[j][z] * float(jobs[z])
+                if j == len(self.employers) - 1:
+                    cum = float(jobs[z])
+                cur = math.floor(cum + offset)
+                e.target[z] = cur - prev
+                prev = cur
+        for j, e in enumerate(self.employers):
+            quota = [shares[j][z] * float(jobs[z]) for z in range(n_tasks)]
+            if sum(e.target) > 0 or sum(quota) < 1.0:
+                continue
+            z = quota.index(max(quota))
+            giver, most = None, 0.0
+            for i, other in enumerate(self.employers):
+                if sum(other.target) >= 2 and other.target[z] >= 1:
+                    excess = other.target[z] - shares[i][z] * float(jobs[z])
                     if excess > most:
                         giver, most = other, excess
             if giver is not None:

@@ -105,6 +105,11 @@ CONFIGS = {
     "skill_returns": dict(skill_return_spread=0.6),
     "skill_returns_reversed_ces": dict(skill_return_spread=-0.5, augmentation="ces", rho=-1.0),
     "skill_returns_neutral_ai": dict(skill_return_spread=0.4, homogenization=False),
+    # industries: firms that specialise in bands of tasks, partly and fully (three bands
+    # of the six tasks' three per type), with many small firms for the one-job rule
+    "industries": dict(industry_concentration=0.7, n_industries=3, skill_return_spread=0.5),
+    "industries_full_small_firms": dict(industry_concentration=1.0, n_industries=2,
+                                        n_firms=120, skill_return_spread=0.3),
 }
 
 REFERENCE_PHASE = {"ai_capability": "advance_ai", "education": "education_phase",

@@ -25,6 +25,7 @@ BAD = [
     (["--client", "nowhere"], "scheduler address"),
     (["--mean-field", "exact"], "invalid choice"),
     (["--fix", "skill_return_spread=0.3"], "allowed value 0"),
+    (["--fix", "industry_concentration=0.5"], "every firm every task"),
 ]
 
 
