@@ -35,6 +35,8 @@ _FLOAT_SLIDERS: dict[str, tuple[str, float, float, float]] = {
     "ai_growth": ("g AI speed (1/yr)", 0.0, 1.5, 0.05),
     "signal_noise": ("signal noise", 0.0, 2.0, 0.1),
     "retooling_rate": ("retooling (1/yr)", 0.0, 1.0, 0.05),
+    "skill_return_spread": ("skill returns by task", -0.9, 0.9, 0.1),
+    "industry_concentration": ("industry concentration", 0.0, 1.0, 0.1),
 }
 # labels are short so the sliders keep their width in the sidebar; docs/VIZ.md and
 # the regime panel spell each parameter out

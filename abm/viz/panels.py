@@ -100,8 +100,9 @@ def analytic_prediction(params: Any) -> Prediction:
     """Ask ``analysis.regimes.predict(params)`` for the regime, if that module exists.
 
     The analytic module is optional: when it cannot be imported (or has no
-    ``predict``), the panel says the prediction is pending instead of failing. An
-    error raised by ``predict`` itself is shown, not hidden.
+    ``predict``), the panel says the prediction is pending instead of failing; for an
+    economy it does not represent (``UnsupportedEconomy``) that it is not available. Any
+    other error raised by ``predict`` is shown, not hidden.
     """
     try:
         from analysis import regimes
@@ -109,9 +110,12 @@ def analytic_prediction(params: Any) -> Prediction:
         predict = regimes.predict
     except (ImportError, AttributeError):
         return Prediction(False, PENDING)
+    unsupported = getattr(regimes, "UnsupportedEconomy", ())
     try:
         result = predict(params)
         dgini, regime = float(result.dgini), str(result.regime)
+    except unsupported as exc:       # a valid economy the mean field does not cover
+        return Prediction(False, f"analytic prediction: not available ({exc})")
     except Exception as exc:  # shown in the panel: a broken prediction must be visible
         return Prediction(False, f"analytic prediction failed: {type(exc).__name__}: {exc}")
     return Prediction(True, f"analytic prediction: ΔGini {dgini:+.3f} → {regime}", regime)

@@ -15,8 +15,9 @@ docs/REGIMES.md derives every formula and lists what the mean field abstracts fr
 
 from analysis.regimes.boundary import AXES, Boundary, boundary
 from analysis.regimes.meanfield import Resolution
+from analysis.regimes.population import UnsupportedEconomy
 from analysis.regimes.prediction import (CONCENTRATING, EQUALIZING, WITH_CHOICE, Prediction,
                                          predict)
 
 __all__ = ["AXES", "CONCENTRATING", "EQUALIZING", "WITH_CHOICE", "Boundary", "Prediction",
-           "Resolution", "boundary", "predict"]
+           "Resolution", "UnsupportedEconomy", "boundary", "predict"]

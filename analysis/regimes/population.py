@@ -51,14 +51,18 @@ class TaskGroup:
     exposed: bool               # in S(A) at the AI state's capability
 
 
+class UnsupportedEconomy(ValueError):
+    """An economy the mean field does not represent (a valid one: simulate it)."""
+
+
 def check_supported(p: Params) -> None:
     """One line naming what the mean field cannot represent, before any work starts."""
     if p.skill_return_spread != 0.0:
-        raise ValueError(f"skill_return_spread={p.skill_return_spread!r}: the analytic "
+        raise UnsupportedEconomy(f"skill_return_spread={p.skill_return_spread!r}: the analytic "
                          "regimes give every task of a group the same return to skill; "
                          "allowed value 0 (simulate other values)")
     if p.industry_concentration != 0.0:
-        raise ValueError(f"industry_concentration={p.industry_concentration!r}: the analytic "
+        raise UnsupportedEconomy(f"industry_concentration={p.industry_concentration!r}: the analytic "
                          "regimes give every firm every task in proportion to its size; "
                          "allowed value 0 (simulate other values)")
 

@@ -204,6 +204,14 @@ def test_broken_prediction_is_shown_not_hidden(monkeypatch: pytest.MonkeyPatch) 
     assert "RuntimeError: no closed form" in result.text
 
 
+def test_an_economy_the_mean_field_does_not_cover_is_not_available_not_failed() -> None:
+    result = analytic_prediction(Params(skill_return_spread=0.3))
+    assert not result.available
+    assert result.text.startswith("analytic prediction: not available (skill_return_spread")
+    result = analytic_prediction(Params(industry_concentration=0.5))
+    assert result.text.startswith("analytic prediction: not available (industry_concentration")
+
+
 # -- offline assets ---------------------------------------------------------------------
 def _fake_cdn(root: Path) -> Path:
     for name in ("vega@5.21.0", "vega@5.9.1", "vega-lite@5.2.0", "vega-embed@6.20.2",
