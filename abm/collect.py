@@ -212,7 +212,7 @@ def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
                    ).astype(float)
     code = fused.form_code(p.augmentation, scale is not None)
     same = fused.EMPTY
-    h = human_input(eco)
+    h = human_input(p, eco)
     if code is None:                 # CES or multiplicative: power stays in numpy
         code = fused.PRECOMPUTED
         same = np.empty(w.n)

@@ -45,7 +45,7 @@ def ai_gains(model: LaborMarketModel) -> tuple[float, float, float]:
     if sel.size == 0:
         return math.nan, math.nan, math.nan
     task = w.task[sel]
-    h_phi = human_input(eco)[sel] * t.skill_intensity[task]
+    h_phi = human_input(p, eco)[sel] * t.skill_intensity[task]
     ai = (t.ai_weight * eco.ai_capability * t.augmentable * (p.eta0 + p.eta1))[task]
     scale = neutral_scale(p, eco)
     form = dict(form=p.augmentation, rho=p.rho, mult_elasticity=p.mult_elasticity,

@@ -89,7 +89,7 @@ def settle(model: LaborMarketModel, pool: float, transfer: np.ndarray,
     fringe, commodity = float(eco.fringe_access), float(vendor_access(p))
     code = fused.form_code(p.augmentation, scale is not None)
     outside_u = gain_u = fused.EMPTY
-    h = human_input(eco)
+    h = human_input(p, eco)
     if code is None:                  # CES or multiplicative: power stays in numpy
         code = fused.PRECOMPUTED
         outside_u, gain_u = outside_options(p, h, w.task, w.employer,

@@ -130,7 +130,9 @@ def _outputs(p: Params, candidates: np.ndarray, choosing: np.ndarray, ability: n
     for c in range(candidates.shape[1]):
         task = candidates[idx, c]
         for e in range(growth.size):
-            h = skill_input(theta * growth[e], task, t.skill_return)
+            h = theta * growth[e]
+            if p.skill_return_spread != 0.0:
+                h = skill_input(h, task, t.skill_return)
             out[idx, c, e] = task_output(h * t.skill_intensity[task], ai[task],
                                          form=p.augmentation, rho=p.rho,
                                          mult_elasticity=p.mult_elasticity,

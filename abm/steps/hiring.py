@@ -105,7 +105,7 @@ def run(model: LaborMarketModel) -> None:
     # unequal jobs per task (workers choose tasks) the rounding can leave a firm entitled
     # to a job with none: it takes one from the firm rounded up most (`one_job_each`);
     # then the workers held per (J·Z,) cell and those in over-full cells, in one call
-    weight = industries.weights(p, f.n, int(np.count_nonzero(t.codifiable)))
+    weight = industries.weights(p, f.n, t.codifiable)
     if weight is None:
         target, held, at_risk = fused_layoffs.job_targets(shares, workers_on,
                                                           float(p.job_rate), w.employer,

@@ -33,14 +33,18 @@ def bands(n_tasks: int, n_codifiable: int, n_industries: int) -> np.ndarray:
     return out
 
 
-def weights(p: Params, n_firms: int, n_codifiable: int) -> np.ndarray | None:
-    """a[j, z] = (1 − c) + c·G·[band(z) = g_j], (J, Z); None at c = 0 (no industries)."""
+def weights(p: Params, n_firms: int, codifiable: np.ndarray) -> np.ndarray | None:
+    """a[j, z] = (1 − c) + c·G·[band(z) = g_j], (J, Z); None at c = 0 (no industries).
+
+    `codifiable`: which tasks are codifiable (the first n_C).
+    """
     c = p.industry_concentration
     if c == 0.0:
         return None
     g = p.n_industries
     industry = np.arange(n_firms) % g
-    same = industry[:, None] == bands(p.n_tasks, n_codifiable, g)[None, :]
+    n_c = int(np.count_nonzero(codifiable))
+    same = industry[:, None] == bands(p.n_tasks, n_c, g)[None, :]
     return (1.0 - c) + c * g * same
 
 

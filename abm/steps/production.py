@@ -144,12 +144,15 @@ def ai_input(tasks_ai_weight: np.ndarray, augmentable: np.ndarray, task: np.ndar
     return per_task[task] * access
 
 
-def human_input(eco: Economy) -> np.ndarray:
+def human_input(params: Params, eco: Economy) -> np.ndarray:
     """h^λ(z) of every worker on her current task (`technology.skill_input`).
 
-    The workers' `human_capital` array itself when every task's λ is 1 (the default).
+    The workers' `human_capital` array itself without a spread of returns (the default),
+    decided from the parameter so that the default economy pays nothing per call.
     """
     w = eco.workers
+    if params.skill_return_spread == 0.0:
+        return w.human_capital
     return skill_input(w.human_capital, w.task, eco.tasks.skill_return)
 
 
@@ -162,7 +165,7 @@ def neutral_scale_by_task(params: Params, eco: Economy) -> np.ndarray | None:
     if params.homogenization:
         return None
     w, t = eco.workers, eco.tasks
-    h_phi = human_input(eco) * t.skill_intensity[w.task]
+    h_phi = human_input(params, eco) * t.skill_intensity[w.task]
     total = np.bincount(w.task, weights=h_phi, minlength=t.n)
     count = np.bincount(w.task, minlength=t.n)
     with np.errstate(invalid="ignore"):
@@ -180,7 +183,7 @@ def outputs(params: Params, eco: Economy, access: np.ndarray | float,
     """Task output of workers `sel` (all if None) at the given AI access."""
     w, t = eco.workers, eco.tasks
     task = w.task if sel is None else w.task[sel]
-    h = human_input(eco)
+    h = human_input(params, eco)
     h_phi = (h if sel is None else h[sel]) * t.skill_intensity[task]
     ai = ai_input(t.ai_weight, t.augmentable, task, eco.ai_capability, access)
     scale = neutral_scale(params, eco)
@@ -223,7 +226,7 @@ def run(model: LaborMarketModel) -> None:
     ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
     access = f.ai_access
     code = fused.form_code(p.augmentation, scale is not None)
-    h = human_input(eco)
+    h = human_input(p, eco)
     if code is None:               # CES or multiplicative: power stays in numpy
         code = fused.PRECOMPUTED
         for b in blocks(w.n):

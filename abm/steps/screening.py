@@ -169,7 +169,7 @@ def signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]
     fused_form = fused.form_code(p.augmentation, scale is not None)
     constant = p.signal_noise_form == "constant"
     signal = np.empty(w.n)
-    h = human_input(eco)
+    h = human_input(p, eco)
     first = np.zeros(4 * t.n)                # workers, Σ s, Σ θ by task (see below)
     for b in blocks(w.n):
         eps = noise(b)

@@ -19,13 +19,13 @@ def test_bands_cut_each_type_in_order():
 
 def test_weights_average_one_over_industries_and_vanish_off_band_at_full_concentration():
     p = Params(n_tasks=10, codifiable_share=0.4, n_industries=2, industry_concentration=0.6)
-    a = industries.weights(p, 4, 4)
+    a = industries.weights(p, 4, np.arange(10) < 4)
     # firm 0, 2 in industry 0; firm 1, 3 in industry 1; a = 0.4 + 0.6·2·[band = g]
     assert a[0].tolist() == pytest.approx([1.6, 1.6, 0.4, 0.4, 1.6, 1.6, 1.6, 0.4, 0.4, 0.4])
     assert a[:2].mean(axis=0) == pytest.approx(np.ones(10))
-    full = industries.weights(p.replace(industry_concentration=1.0), 4, 4)
+    full = industries.weights(p.replace(industry_concentration=1.0), 4, np.arange(10) < 4)
     assert set(full.ravel().tolist()) == {0.0, 2.0}
-    assert industries.weights(p.replace(industry_concentration=0.0), 4, 4) is None
+    assert industries.weights(p.replace(industry_concentration=0.0), 4, np.arange(10) < 4) is None
 
 
 def test_cell_shares_split_every_task_in_proportion_to_size_times_weight():
