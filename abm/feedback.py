@@ -26,14 +26,22 @@ _checked = False
 
 
 def _kernels() -> list[Any]:
-    """The numba dispatchers of every compiled loop in `abm.fused`."""
+    """The numba dispatchers of every compiled loop in `abm.fused` that a run can need.
+
+    Kernels that only an option off by default calls (named in a module's
+    `OPTIONAL_KERNELS`) are left out: a run at the defaults never compiles them, so
+    their missing cache must not announce a compilation that will not happen.
+    """
     from abm import fused
 
     found: dict[int, Any] = {}
     for info in pkgutil.iter_modules(fused.__path__):
         module = importlib.import_module(f"abm.fused.{info.name}")
-        for value in vars(module).values():
+        optional = set(getattr(module, "OPTIONAL_KERNELS", ()))
+        for name, value in vars(module).items():
             dispatcher = getattr(value, "dispatcher", None)
+            if name in optional:
+                continue
             if dispatcher is not None and hasattr(dispatcher, "_cache"):
                 found[id(dispatcher)] = dispatcher
     return list(found.values())

@@ -10,7 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from abm.fused import ADDITIVE
+from abm.fused.industries import systematic_rounding_cells
 from abm.fused.jit import kernel
+
+_rounding_cells = systematic_rounding_cells.dispatcher
 
 
 @kernel
@@ -232,20 +235,11 @@ def systematic_rounding(shares: np.ndarray, jobs: np.ndarray) -> np.ndarray:
     """
     n_rows = shares.shape[0]
     n_cols = jobs.shape[0]
-    out = np.empty((n_rows, n_cols), dtype=np.int64)
-    for z in range(n_cols):
-        offset = (z + 0.5) / n_cols
-        total = float(jobs[z])
-        cum = 0.0
-        prev = np.int64(0)
-        for j in range(n_rows):
-            cum += shares[j] * total
-            if j == n_rows - 1:
-                cum = total
-            cur = np.int64(np.floor(cum + offset))
-            out[j, z] = cur - prev
-            prev = cur
-    return out
+    cells = np.empty((n_rows, n_cols))         # the firm's share in every task
+    for j in range(n_rows):
+        for z in range(n_cols):
+            cells[j, z] = shares[j]
+    return _rounding_cells(cells, jobs)
 
 
 @kernel

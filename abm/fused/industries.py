@@ -1,20 +1,19 @@
-"""Fused job targets when firms use tasks in different proportions (`steps.industries`).
+"""Job targets with a share per (firm, task) cell (`steps.industries`).
 
-The same rules as `fused.hiring.systematic_rounding` and `one_job_each` with a share per
-(firm, task) cell instead of one per firm: the economy without industries keeps the
-per-firm kernels, so its numbers do not move.
+`systematic_rounding_cells` is the rounding rule itself (`fused.hiring.systematic_rounding`
+applies it to one share per firm); `one_job_each_cells` is `fused.hiring.one_job_each`
+for cells. The economy without industries keeps the per-firm `one_job_each`, whose
+entitlement (share·all jobs) is computed as before, so its numbers do not move.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from abm.fused import hiring as _hiring
 from abm.fused.jit import kernel
 
-_staffing = _hiring.staffing.dispatcher
+OPTIONAL_KERNELS = ("one_job_each_cells",)
+"""Called only with industries (`industry_concentration` > 0; `abm.feedback`)."""
 
 
 @kernel
@@ -85,23 +84,3 @@ def one_job_each_cells(target: np.ndarray, shares: np.ndarray, jobs: np.ndarray)
         held[j] += 1
         moved += 1
     return moved
-
-
-_rounding = systematic_rounding_cells.dispatcher
-_one_job_each = one_job_each_cells.dispatcher
-
-
-@kernel
-def job_targets_cells(shares: np.ndarray, workers_on: np.ndarray, job_rate: float,
-                      employer: np.ndarray, task: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """`fused.layoffs.job_targets` with a share per (firm, task) cell (J, Z)."""
-    n_tasks = workers_on.shape[0]
-    per_task = np.empty(n_tasks, dtype=np.int64)
-    for z in range(n_tasks):
-        per_task[z] = math.floor(job_rate * float(workers_on[z]))
-    target = _rounding(shares, per_task)
-    _one_job_each(target, shares, per_task)
-    flat = target.reshape(target.size)
-    held, at_risk = _staffing(employer, task, flat, n_tasks)
-    return flat, held, at_risk

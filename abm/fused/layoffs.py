@@ -8,11 +8,17 @@ import math
 import numpy as np
 
 from abm.fused import hiring as _hiring
+from abm.fused import industries as _industries
 from abm.fused.jit import kernel
 
 _systematic_rounding = _hiring.systematic_rounding.dispatcher
 _one_job_each = _hiring.one_job_each.dispatcher
+_rounding_cells = _industries.systematic_rounding_cells.dispatcher
+_one_job_each_cells = _industries.one_job_each_cells.dispatcher
 _staffing = _hiring.staffing.dispatcher
+
+OPTIONAL_KERNELS = ("job_targets_cells",)
+"""Called only with industries (`industry_concentration` > 0; `abm.feedback`)."""
 
 
 @kernel
@@ -31,6 +37,22 @@ def job_targets(shares: np.ndarray, workers_on: np.ndarray, job_rate: float,
         per_task[z] = math.floor(job_rate * float(workers_on[z]))
     target = _systematic_rounding(shares, per_task)
     _one_job_each(target, shares, per_task)
+    flat = target.reshape(target.size)
+    held, at_risk = _staffing(employer, task, flat, n_tasks)
+    return flat, held, at_risk
+
+
+@kernel
+def job_targets_cells(shares: np.ndarray, workers_on: np.ndarray, job_rate: float,
+                      employer: np.ndarray, task: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """`job_targets` with a share per (firm, task) cell (J, Z): industries."""
+    n_tasks = workers_on.shape[0]
+    per_task = np.empty(n_tasks, dtype=np.int64)
+    for z in range(n_tasks):
+        per_task[z] = math.floor(job_rate * float(workers_on[z]))
+    target = _rounding_cells(shares, per_task)
+    _one_job_each_cells(target, shares, per_task)
     flat = target.reshape(target.size)
     held, at_risk = _staffing(employer, task, flat, n_tasks)
     return flat, held, at_risk

@@ -7,6 +7,9 @@ import numpy as np
 from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
+OPTIONAL_KERNELS = ("skill_powers",)
+"""Called only with returns to skill by task (`skill_return_spread` ≠ 0; `abm.feedback`)."""
+
 
 
 @kernel

@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.fused import hiring as loops
-from abm.fused import industries as fused_industries
 from abm.fused import layoffs as fused_layoffs
 from abm.fused import matching as fused_matching
 from abm.state import UNEMPLOYED, blocks, draws_at, skip_draws
@@ -111,7 +110,7 @@ def run(model: LaborMarketModel) -> None:
                                                           float(p.job_rate), w.employer,
                                                           w.task)
     else:                            # industries: a share per (firm, task) cell
-        target, held, at_risk = fused_industries.job_targets_cells(
+        target, held, at_risk = fused_layoffs.job_targets_cells(
             industries.cell_shares(size, weight), workers_on, float(p.job_rate),
             w.employer, w.task)
     # Only workers in over-full cells can be laid off, and `layoffs` ranks them within

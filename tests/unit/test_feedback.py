@@ -38,3 +38,11 @@ def test_a_fresh_install_is_detected(tmp_path):
     proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True,
                           text=True, timeout=300, check=True)
     assert proc.stdout.startswith("abm: compiling ") and "numba kernels" in proc.stdout
+
+
+def test_kernels_only_an_option_calls_do_not_count():
+    # a default run never compiles them (industries, returns to skill by task), so a
+    # missing cache of theirs must not announce a compilation
+    names = {d.py_func.__name__ for d in feedback._kernels()}
+    assert {"skill_powers", "job_targets_cells", "one_job_each_cells"}.isdisjoint(names)
+    assert {"systematic_rounding_cells", "job_targets", "outputs"} <= names
