@@ -55,8 +55,8 @@ def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability
     Candidates c = 0.. (`candidates[i, c]`; column 0 is her own task) are tried in order,
     levels e ascending within each; the first strict maximum wins (so a tie keeps her
     task and the lower level). For task z and level e: hφ = (θ·exp(γ·years))^λ[z]·φ[z]
-    with `growth[e]` from numpy (the power taken only where λ[z] ≠ 1); y = f(hφ, (αA)[z]·access) inline for the additive and
-    skill-neutral forms, else `precomputed[i, c, e]` (numpy's power); net income
+    with `growth[e]` from numpy (the power taken only where λ[z] ≠ 1); y = f(hφ,
+    (αA)[z]·access) inline for the additive and skill-neutral forms, else `precomputed[i, c, e]` (numpy's power); net income
     pay[e, z]·y − κ·c_i·e²/θ (c_i = `cost_shift[i]`, or 1 if it is empty), less
     `switch_cost` if z is not her task. Writes the level, the
     task and h = θ·growth[e*]; a worker who changes task leaves her job.

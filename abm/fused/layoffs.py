@@ -9,7 +9,7 @@ import numpy as np
 
 from abm.fused import hiring as _hiring
 from abm.fused import industries as _industries
-from abm.fused.jit import kernel
+from abm.fused.jit import inner, kernel
 
 _systematic_rounding = _hiring.systematic_rounding.dispatcher
 _one_job_each = _hiring.one_job_each.dispatcher
@@ -19,6 +19,15 @@ _staffing = _hiring.staffing.dispatcher
 
 OPTIONAL_KERNELS = ("job_targets_cells",)
 """Called only with industries (`industry_concentration` > 0; `abm.feedback`)."""
+
+
+@inner
+def _jobs_per_task(workers_on: np.ndarray, job_rate: float) -> np.ndarray:
+    """⌊job_rate·workers on z⌋ jobs on every task z (int64)."""
+    out = np.empty(workers_on.shape[0], dtype=np.int64)
+    for z in range(workers_on.shape[0]):
+        out[z] = math.floor(job_rate * float(workers_on[z]))
+    return out
 
 
 @kernel
@@ -32,9 +41,7 @@ def job_targets(shares: np.ndarray, workers_on: np.ndarray, job_rate: float,
     then `staffing`. Returns (targets, workers held per cell, workers at risk).
     """
     n_tasks = workers_on.shape[0]
-    per_task = np.empty(n_tasks, dtype=np.int64)
-    for z in range(n_tasks):
-        per_task[z] = math.floor(job_rate * float(workers_on[z]))
+    per_task = _jobs_per_task(workers_on, job_rate)
     target = _systematic_rounding(shares, per_task)
     _one_job_each(target, shares, per_task)
     flat = target.reshape(target.size)
@@ -48,9 +55,7 @@ def job_targets_cells(shares: np.ndarray, workers_on: np.ndarray, job_rate: floa
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`job_targets` with a share per (firm, task) cell (J, Z): industries."""
     n_tasks = workers_on.shape[0]
-    per_task = np.empty(n_tasks, dtype=np.int64)
-    for z in range(n_tasks):
-        per_task[z] = math.floor(job_rate * float(workers_on[z]))
+    per_task = _jobs_per_task(workers_on, job_rate)
     target = _rounding_cells(shares, per_task)
     _one_job_each_cells(target, shares, per_task)
     flat = target.reshape(target.size)

@@ -10,7 +10,27 @@ from __future__ import annotations
 import numpy as np
 
 from abm.fused import ADDITIVE, PRECOMPUTED
-from abm.fused.jit import kernel
+from abm.fused.jit import inner, kernel
+
+
+@inner
+def _between(count: np.ndarray, total: np.ndarray, centre: float, deviations: bool) -> float:
+    """Σ_g n_g·(x̄_g − centre)² over groups with members, from per-group sums.
+
+    `total` holds each group's Σx, or with `deviations` its Σ(x − centre) (then the term
+    is (Σd)²/n, which keeps its digits when the x are nearly equal). Strided views of
+    the kernels' accumulators serve as `count` and `total`.
+    """
+    out = 0.0
+    for g in range(count.shape[0]):
+        n = count[g]
+        if n > 0:
+            if deviations:
+                out += total[g] * total[g] / n
+            else:
+                d = total[g] / n - centre
+                out += n * d * d
+    return out
 
 
 @kernel
@@ -131,8 +151,6 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
     if m >= 2:
         mean = total / m
         variance = total_sq - total * mean
-        between = 0.0
-        between_task = 0.0
         if variance < 1e-6 * total_sq:
             # log wages nearly equal: the one-pass difference has lost most of its digits
             # to cancellation, and firm means of the levels lose the rest. Both sums of
@@ -151,21 +169,11 @@ def employed_statistics(task: np.ndarray, employer: np.ndarray, human_capital: n
                 variance += d * d
                 dev_by_firm[j] += d
                 dev_by_task[task[i]] += d
-            for j in range(n_firms):
-                if by_firm[2 * j] > 0:
-                    between += dev_by_firm[j] * dev_by_firm[j] / by_firm[2 * j]
-            for z in range(n_tasks):
-                if acc[16 * z] > 0:
-                    between_task += dev_by_task[z] * dev_by_task[z] / acc[16 * z]
+            between = _between(by_firm[0::2], dev_by_firm, mean, True)
+            between_task = _between(acc[0::16], dev_by_task, mean, True)
         else:
-            for j in range(n_firms):
-                if by_firm[2 * j] > 0:
-                    d = by_firm[2 * j + 1] / by_firm[2 * j] - mean
-                    between += by_firm[2 * j] * d * d
-            for z in range(n_tasks):
-                if acc[16 * z] > 0:
-                    d = acc[16 * z + 5] / acc[16 * z] - mean
-                    between_task += acc[16 * z] * d * d
+            between = _between(by_firm[0::2], by_firm[1::2], mean, False)
+            between_task = _between(acc[0::16], acc[5::16], mean, False)
         if variance > rounding * rounding * total_sq:
             between_share = between / variance
             between_task_share = between_task / variance

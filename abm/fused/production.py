@@ -11,7 +11,6 @@ OPTIONAL_KERNELS = ("skill_powers",)
 """Called only with returns to skill by task (`skill_return_spread` ≠ 0; `abm.feedback`)."""
 
 
-
 @kernel
 def employment(employer: np.ndarray, n_firms: int) -> np.ndarray:
     """Workers per firm (`bincount` of the employer index, the unemployed left out)."""

@@ -1,7 +1,8 @@
 """The files `abm empirics` writes, and the simulated-aggregation table with its verdicts.
 
 Real data: oews_regressions.csv, coverage_by_window.csv, coverage_by_year.csv,
-oews_variance.csv (log-wage variance between and within occupations), oews_binscatter.png. Simulated: sim_regressions.csv (every regression, mean over seeds),
+oews_variance.csv (log-wage variance between and within occupations),
+oews_binscatter.png. Simulated: sim_regressions.csv (every regression, mean over seeds),
 sim_aggregation.csv and sim_aggregation.png (occupation-level coefficient beside the
 task-level truth per cell), sim_gains.csv and h1_gains.png, hypotheses.csv.
 """
