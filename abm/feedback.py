@@ -26,23 +26,30 @@ _checked = False
 
 
 def _kernels() -> list[Any]:
-    """The numba dispatchers of every compiled loop in `abm.fused` that a run can need.
+    """The numba dispatchers of the compiled loops in `abm.fused` that a run calls.
 
-    Kernels that only an option off by default calls (named in a module's
-    `OPTIONAL_KERNELS`) are left out: a run at the defaults never compiles them, so
-    their missing cache must not announce a compilation that will not happen.
+    Left out are kernels that a run at the defaults never calls (named in a module's
+    `OPTIONAL_KERNELS`: those of options off by default, and those only the tests' pure
+    helpers use), and kernels that other kernels call (bound at module level as
+    ``_name = name.dispatcher``): numba compiles a callee into its caller and caches it
+    there, so a callee's own cache may stay missing (after an edit of its module, say)
+    while the callers load theirs; the callers are counted. Either way a missing cache
+    must not announce, at every start, a compilation that will not happen.
     """
     from abm import fused
 
+    modules = [importlib.import_module(f"abm.fused.{info.name}")
+               for info in pkgutil.iter_modules(fused.__path__)]
+    callees = {id(value) for module in modules for value in vars(module).values()
+               if hasattr(value, "_cache") and hasattr(value, "py_func")}
     found: dict[int, Any] = {}
-    for info in pkgutil.iter_modules(fused.__path__):
-        module = importlib.import_module(f"abm.fused.{info.name}")
+    for module in modules:
         optional = set(getattr(module, "OPTIONAL_KERNELS", ()))
         for name, value in vars(module).items():
             dispatcher = getattr(value, "dispatcher", None)
-            if name in optional:
+            if name in optional or dispatcher is None or id(dispatcher) in callees:
                 continue
-            if dispatcher is not None and hasattr(dispatcher, "_cache"):
+            if hasattr(dispatcher, "_cache"):
                 found[id(dispatcher)] = dispatcher
     return list(found.values())
 

@@ -7,6 +7,9 @@ import numpy as np
 from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
+# called only by the education subsidy's levy (off by default; see `abm.feedback`)
+OPTIONAL_KERNELS = ("levy_base", "levy")
+
 DURATION_MAX = np.iinfo(np.int16).max
 """The spell counter saturates here (int16) rather than wrapping round."""
 

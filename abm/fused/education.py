@@ -7,6 +7,9 @@ import numpy as np
 from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
+# called only with an education subsidy (off by default; see `abm.feedback`)
+OPTIONAL_KERNELS = ("subsidy_paid",)
+
 
 @kernel
 def candidate_tasks(picks: np.ndarray, task: np.ndarray, n_codifiable: int, n_tasks: int,

@@ -13,6 +13,10 @@ from abm.fused import ADDITIVE
 from abm.fused.industries import systematic_rounding_cells
 from abm.fused.jit import kernel
 
+# called only where outputs are computed in numpy (CES or multiplicative AI), or by
+# the pure `abm.steps.screening` helpers the tests use (see `abm.feedback`)
+OPTIONAL_KERNELS = ("first_moments",)
+
 _rounding_cells = systematic_rounding_cells.dispatcher
 
 

@@ -6,6 +6,10 @@ import numpy as np
 
 from abm.fused.jit import inner, kernel
 
+# called only by `abm.steps.matching.match`, the ranked matching that the per-agent
+# reference and the tests use; a run never does (see `abm.feedback`)
+OPTIONAL_KERNELS = ("assign_slots",)
+
 
 @kernel
 def rankable(score: np.ndarray, order: np.ndarray, task: np.ndarray) -> int:

@@ -7,8 +7,10 @@ import numpy as np
 from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
-OPTIONAL_KERNELS = ("skill_powers",)
-"""Called only with returns to skill by task (`skill_return_spread` ≠ 0; `abm.feedback`)."""
+OPTIONAL_KERNELS = ("skill_powers", "incomes")
+"""Not called by a run at the defaults (`abm.feedback`): `skill_powers` only with returns
+to skill by task (`skill_return_spread` ≠ 0), `incomes` only without unemployment
+benefits or without anyone unemployed."""
 
 
 @kernel
