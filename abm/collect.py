@@ -46,6 +46,13 @@ COLUMNS: dict[str, str] = {
                                "added per worker, year demeaned (the estimate of Card, "
                                "Cardoso, Heining & Kline 2018); NaN with < 10 stayers or no "
                                "firm-level variation",
+    "va_per_worker_sd": "sd of log value added per worker across the firms with workers "
+                        "and positive value added, weighted by employment (what firm "
+                        "premia from rent sharing scale with; docs/MODEL.md §3.3.3)",
+    "below_outside_option_share": "share of the employed paid below their outside option: "
+                                  "at firms whose value added (after taxes) does not cover "
+                                  "the competitive wage bill, whose workers take the "
+                                  "shortfall (rent factor < 1)",
     "largest_firm_asset_share": "the largest firm's share of all firms' assets",
     "empty_firm_share": "share of firms that employ nobody",
     "ai_rent_share": "proprietary-AI rents / output_total",
@@ -354,6 +361,9 @@ def measure(model: LaborMarketModel, columns: tuple[str, ...] | None = None) -> 
         "vendor_income_share": m.unit_interval(eco.vendor_income / out),
         "rent_sharing_elasticity": rent_sharing_elasticity(model)
         if "rent_sharing" in need else nan,
+        "va_per_worker_sd": m.weighted_log_sd(f.va_per_worker, f.employment),
+        "below_outside_option_share": float(np.add.reduce(f.employment[f.rent_factor < 1.0]))
+        / max(n_employed, 1),
         "largest_firm_asset_share": m.unit_interval(float(f.assets.max()
                                                           / np.add.reduce(f.assets))),
         "empty_firm_share": float(np.count_nonzero(f.employment == 0)) / f.n,

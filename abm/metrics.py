@@ -321,3 +321,18 @@ def atkinson(v: np.ndarray, epsilon: float) -> tuple[float, float]:
         with np.errstate(over="ignore"):
             ede = mean * float((np.add.reduce((v / mean) ** power) / v.size) ** (1.0 / power))
     return unit_interval(1.0 - ede / mean), ede
+
+
+def weighted_log_sd(values: np.ndarray, weights: np.ndarray) -> float:
+    """Weighted sd of log values over the entries with positive value and weight (NaN if
+    none). For firms' value added per worker weighted by employment, the dispersion that
+    premia paid from shared rents scale with: var(ψ) ≈ e²·var(log VA/L) (docs/MODEL.md
+    §3.3.3)."""
+    ok = (values > 0.0) & (weights > 0)
+    weight = weights[ok].astype(float)
+    total = float(np.add.reduce(weight))
+    if total <= 0.0:
+        return math.nan
+    logs = np.log(values[ok])
+    mean = float(np.add.reduce(weight * logs)) / total
+    return math.sqrt(float(np.add.reduce(weight * (logs - mean) ** 2)) / total)

@@ -88,6 +88,10 @@ class Measurement:
             "asset_income_share": owner_total / out,
             "vendor_income_share": self.vendor_income / out,
             "rent_sharing_elasticity": self._rent_sharing_elasticity(),
+            "va_per_worker_sd": self._va_per_worker_sd(),
+            "below_outside_option_share": (sum(f.employment for f in self.firms
+                                               if f.rent_factor < 1.0)
+                                           / max(len(employed), 1)),
             "largest_firm_asset_share": (max(f.assets for f in self.firms)
                                          / sum(f.assets for f in self.firms)),
             "empty_firm_share": sum(1 for f in self.firms if not f.staff) / len(self.firms),
@@ -164,6 +168,16 @@ class Measurement:
             for out, part in zip(means, (rows, rows[:k], rows[-k:]), strict=True):
                 out.append(sum(g for _, _, g in part) / len(part))
         return _mean(means[0]), _mean(means[1]), _mean(means[2])
+
+    def _va_per_worker_sd(self) -> float:
+        """Employment-weighted sd of log value added per worker across firms."""
+        rows = [(float(f.employment), math.log(f.va_per_worker)) for f in self.firms
+                if f.employment > 0 and f.va_per_worker > 0]
+        total = sum(weight for weight, _ in rows)
+        if not rows or total <= 0:
+            return math.nan
+        mean = sum(weight * x for weight, x in rows) / total
+        return math.sqrt(sum(weight * (x - mean) ** 2 for weight, x in rows) / total)
 
     def _rent_sharing_elasticity(self) -> float:
         """OLS slope of stayers' Δlog wage on their firm's Δlog(VA/L), with a constant."""

@@ -38,7 +38,9 @@ def values(rows: list[dict], column: str, when: str = "end") -> np.ndarray:
     "finding (docs/MODEL.md §3.3): with ξ = 0.1, β_L = 4 and transitory firm shocks the "
     "premia 1 + ξπ_j vary by a few per cent, so they explain ~0.005 of log-wage variance "
     "and sort few workers (between-firm share ~0.025), below the data's 0.3-0.5 and "
-    "0.1-0.3; firm productivity dispersion within the data does not close the gap, and "
+    "0.1-0.3; firm productivity dispersion at the data's closes the premium gap only "
+    "through workers paid below their outside option at firms in shortfall "
+    "(tests/statistical/test_firm_dispersion.py), and "
     "with premia from shared rents alone and a rent-sharing elasticity of at most 0.15 "
     "premia explain at most ~0.08 of log-wage variance (derivation, docs/MODEL.md §3.3.3)"))
 def test_between_firm_and_premium_shares_are_inside_the_data_at_the_defaults():

@@ -1,0 +1,98 @@
+"""Dispersion of value added per worker across firms, and who is paid below the outside
+option (docs/MODEL.md §3.3.3, 'What the premium share needs from firms').
+
+Premia paid from shared rents scale with the dispersion of value added per worker
+(var ψ ≈ e²·var log VA/L). The defaults have a third of the data's dispersion; with a
+persistent productivity component that brings it to the data, the limited-liability rule
+(owners never pay in, so the workers of a firm whose value added does not cover their
+outside options take the shortfall) pays about a fifth of the employed below their outside
+option, and these cuts, not rent sharing, are then the premia.
+
+Seeds 1-3, 6,000 workers, 20 years after period 0.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from abm import LaborMarketModel, Params
+
+SEEDS = (1, 2, 3)
+N = 6000
+PERSISTENT = {"firm_shock_sd": 0.15, "firm_shock_persistence": 0.95}
+"""Log productivity with a stationary sd of 0.15/√(1 − 0.95²) = 0.48: the innovations of
+plants (Cooper & Haltiwanger 2006), persistence above theirs (0.885), so that value added
+per worker reaches the data's within-industry dispersion."""
+
+DATA_VA_SD = (0.5, 0.7)
+"""sd of log value added per worker across producers within industries, under
+normality: Syverson (2004; 2011, JEL 49(2)) 90-10 labour-productivity ratio ≈ 4 within
+four-digit US manufacturing industries, 1.39/2.563 = 0.54; Cunningham, Foster, Grim,
+Haltiwanger, Pabilonia, Stewart & Wolf (2019, BLS-Census DiSP) 75-25 ratio ≈ 2.4 within
+industries, 0.875/1.349 = 0.65."""
+
+
+def frames(**overrides: float) -> list:
+    out = []
+    for seed in SEEDS:
+        model = LaborMarketModel(Params(n_workers=N, n_periods=20, **overrides), seed=seed,
+                                 agents=False)
+        out.append(model.run())
+    return out
+
+
+def shortfall_share(rent_ratio: float, sd: float) -> float:
+    """Share of firms whose log value added per worker falls more than `rent_ratio`
+    below its mean, with log productivity N(·, sd²): Φ(−r/s)."""
+    return 0.5 * (1.0 + math.erf(-rent_ratio / sd / math.sqrt(2.0)))
+
+
+def test_few_are_paid_below_the_outside_option_at_the_defaults():
+    # A firm falls short when its log value added per worker drops below that of its
+    # workers' outside options, a fall of r̄ = −log(labour share at outside options)
+    # ≈ −log 0.655 = 0.42 at the mean firm (ξ = 0 labour share, seeds 1-6). With
+    # transitory shocks of sd σ_a = 0.1 that is Φ(−4.2) ≈ 1e-5 of firm-years; firms with
+    # assets near the fringe's have rent ratios near 0 and fall short after a 2-3σ shock
+    # (measured: 0.0047 ± 0.0013 in the worst period of a run, all of it such firms). The
+    # bound 0.014 is a tenth of the persistent side's derived share (next tests), so
+    # the two sides stay an order of magnitude apart.
+    bound = 0.1 * shortfall_share(-math.log(0.60), 0.48)
+    assert bound == pytest.approx(0.0144, abs=1e-4)
+    for frame in frames():
+        assert frame["below_outside_option_share"].max() < bound
+        sd = frame["va_per_worker_sd"].to_numpy()
+        assert np.all((sd > 0.0) & (sd < DATA_VA_SD[0])), sd
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "finding (docs/MODEL.md §3.3.3): with transitory firm shocks (σ_a = 0.1, ρ_a = 0) "
+    "the sd of log value added per worker across firms is 0.17, a third of the data's "
+    "within-industry 0.54-0.65; the persistent component that closes the gap puts a "
+    "fifth of the employed below their outside option under the limited-liability "
+    "rule (test below)"))
+def test_value_added_dispersion_is_inside_the_data_at_the_defaults():
+    for frame in frames():
+        sd = frame["va_per_worker_sd"].iloc[-1]
+        assert DATA_VA_SD[0] <= sd <= DATA_VA_SD[1], sd
+
+
+def test_at_the_data_dispersion_the_shortfall_pays_premia_without_rent_sharing():
+    # Expected share below the outside option from the stationary distribution of log
+    # productivity alone (sd s = 0.48) at the mean firm's rent ratio, −log 0.60 = 0.51
+    # (the labour share at ξ = 0 here, seeds 1-6): Φ(−0.51/0.48) = 0.14; asset
+    # differences add to it (measured 0.229 ± 0.013, seeds 1-6, lowest 0.188). Each
+    # seed must show more than 0.05. At ξ = 0 the wage rule pays w^c exactly wherever
+    # rents cover outside options (ψ = log(1 + 0·π)), so any premium variance comes
+    # from the shortfall: that holds by construction of the rule and checks the code
+    # (measured 0.172 ± 0.017; each seed must show > 0.01). Value added per worker: the
+    # data's lower end less two seed sds (0.03 each): > 0.44.
+    s = PERSISTENT["firm_shock_sd"] / math.sqrt(1.0 - PERSISTENT["firm_shock_persistence"] ** 2)
+    assert shortfall_share(-math.log(0.60), s) == pytest.approx(0.144, abs=0.001)
+    for frame in frames(xi=0.0, **PERSISTENT):
+        last = frame.iloc[-1]
+        assert 0.44 <= last["va_per_worker_sd"] <= DATA_VA_SD[1], last
+        assert last["below_outside_option_share"] > 0.05
+        assert last["firm_premium_share"] > 0.01
