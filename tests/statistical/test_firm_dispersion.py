@@ -69,7 +69,7 @@ def test_few_are_paid_below_the_outside_option_at_the_defaults():
 
 @pytest.mark.xfail(strict=True, reason=(
     "finding (docs/MODEL.md §3.3.3): with transitory firm shocks (σ_a = 0.1, ρ_a = 0) "
-    "the sd of log value added per worker across firms is 0.17, a third of the data's "
+    "the sd of log value added per worker across firms is 0.20, a third of the data's "
     "within-industry 0.54-0.65; the persistent component that closes the gap puts a "
     "fifth of the employed below their outside option under the limited-liability "
     "rule (test below)"))
@@ -96,3 +96,23 @@ def test_at_the_data_dispersion_the_shortfall_pays_premia_without_rent_sharing()
         assert 0.44 <= last["va_per_worker_sd"] <= DATA_VA_SD[1], last
         assert last["below_outside_option_share"] > 0.05
         assert last["firm_premium_share"] > 0.01
+
+
+def test_rent_sharing_alone_pays_little_at_the_data_dispersion():
+    """Counterfactual (static: the same states, not re-equilibrated): the firms in
+    shortfall pay their workers' outside option, so that premia are shared rents only."""
+    # The log-linear form with the data's elasticity bound, γ̄ = 0.15, and this economy's
+    # dispersion and log-wage variance (sd 0.56, var 0.24, seeds 1-6) gives
+    # 0.15²·0.56²/0.24 = 0.029 (measured 0.030 ± 0.004); the data's lower end, 0.1,
+    # would need e ≈ 0.28, twice the data's. Each seed must stay below 0.1 while the
+    # premium share it reports with the shortfall's cuts is above it (0.22 ± 0.01).
+    for seed in SEEDS:
+        model = LaborMarketModel(Params(n_workers=N, n_periods=20, **PERSISTENT), seed=seed,
+                                 agents=False)
+        model.run()
+        f, w = model.economy.firms, model.economy.workers
+        firm = w.employer[w.employer >= 0]
+        outside = w.wage[w.employer >= 0] / f.rent_factor[firm]
+        factor = np.maximum(f.rent_factor, 1.0)[firm]
+        counterfactual = np.log(factor).var() / np.log(outside * factor).var()
+        assert counterfactual < 0.1 < model.metrics["firm_premium_share"]
