@@ -53,6 +53,9 @@ COLUMNS: dict[str, str] = {
                                   "at firms whose value added (after taxes) does not cover "
                                   "the competitive wage bill, whose workers take the "
                                   "shortfall (rent factor < 1)",
+    "owner_losses_total": "losses that owners finance from wealth outside the period's "
+                          "incomes so that firms in shortfall pay outside options (0 "
+                          "under limited liability); output + this = incomes",
     "largest_firm_asset_share": "the largest firm's share of all firms' assets",
     "empty_firm_share": "share of firms that employ nobody",
     "ai_rent_share": "proprietary-AI rents / output_total",
@@ -364,6 +367,7 @@ def measure(model: LaborMarketModel, columns: tuple[str, ...] | None = None) -> 
         "va_per_worker_sd": m.weighted_log_sd(f.va_per_worker, f.employment),
         "below_outside_option_share": float(np.add.reduce(f.employment[f.rent_factor < 1.0]))
         / max(n_employed, 1),
+        "owner_losses_total": eco.owner_losses,
         "largest_firm_asset_share": m.unit_interval(float(f.assets.max()
                                                           / np.add.reduce(f.assets))),
         "empty_firm_share": float(np.count_nonzero(f.employment == 0)) / f.n,

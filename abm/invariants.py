@@ -49,7 +49,10 @@ def check_invariants(model: LaborMarketModel) -> None:
     assert abs(f.value_added.sum() + vendor - out) <= tol, "Σ value added + vendor income != output"
     assert abs(f.vendor_fees.sum() - vendor) <= tol, "vendor income != fees paid"
     paid = w.wage.sum() + f.owner_income.sum() + f.taxes.sum() + vendor
-    assert abs(paid - out) <= tol, f"output {out} != wages + owners + taxes + vendors {paid}"
+    assert abs(paid - out - eco.owner_losses) <= tol, \
+        f"output {out} + owners' losses != wages + owners + taxes + vendors {paid}"
+    assert eco.owner_losses >= 0.0 and (not p.limited_liability or eco.owner_losses == 0.0), \
+        "owners' losses negative, or paid under limited liability"
     private = (1.0 - p.public_equity) * (f.owner_income.sum() + vendor)
     assert abs(w.capital_income.sum() - private) <= tol, "capital income != private owner income"
     pool = (p.public_equity * (f.owner_income.sum() + vendor) + f.taxes.sum()
@@ -69,13 +72,15 @@ def check_invariants(model: LaborMarketModel) -> None:
         "unemployment spell counter disagrees with employment"
     assert (f.owner_income >= 0).all(), "negative owners' income (owners have limited liability)"
     assert (f.vendor_fees >= 0).all() and (w.wage >= 0).all(), "negative fees or wages"
+    if not p.limited_liability:
+        assert (f.rent_factor >= 1.0).all(), "a worker paid below her outside option"
     if p.xi == 1:
         assert (f.owner_income == 0).all(), "xi = 1 but owners are paid"
     if p.xi == 0:
         fee = p.ai_markup * (t.labour_price[w.task] * w.commodity_gain)
         outside = t.labour_price[w.task] * w.outside_output - fee
         free = f.rents[w.employer] - f.taxes[w.employer] >= 0
-        sel = emp & free
+        sel = emp & (free | (not p.limited_liability))
         assert np.allclose(w.wage[sel], outside[sel]), \
             "xi = 0 but wages differ from the outside option"
 

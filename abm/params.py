@@ -261,6 +261,12 @@ class Params:
     xi: float = _p(0.1, 0.0, 1.0, symbol="ξ",
                    doc="rent sharing: worker share of firm rents (≈ wage elasticity to value added "
                        "per worker; 0.05-0.15 in Card et al. 2018)")
+    limited_liability: bool = _p(True, doc="True: owners never pay in, so where value added "
+                                 "after taxes does not cover the competitive wage bill the "
+                                 "workers take the shortfall, paid below their outside option; "
+                                 "False: no worker is paid below her outside option (she would "
+                                 "take the fringe's offer) and owners finance the loss from "
+                                 "wealth outside the period's incomes (`owner_losses_total`)")
     eta0: float = _p(0.5, 0.0, 10.0, symbol="η_0", doc="commodity AI access, equal for all firms",
                      after_zero=True)
     eta1: float = _p(0.5, 0.0, 10.0, symbol="η_1",

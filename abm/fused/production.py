@@ -216,13 +216,14 @@ def employed_values(employer: np.ndarray, values: np.ndarray) -> np.ndarray:
 
 @kernel
 def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, fees: np.ndarray,
-                xi: float, ai_rent_tax: float
+                xi: float, ai_rent_tax: float, limited: bool
                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Per firm: rents Π = VA − Σw^c, taxes τ·(AI rents), wage factor and owners' income.
 
     With net rents N = Π − taxes ≥ 0: factor 1 + ξ·N/Σw^c and owners' income (1 − ξ)·N,
-    exactly 0 at ξ = 1. With N < 0 (limited liability: owners never pay in) the workers
-    take the shortfall, factor 1 + N/Σw^c, and owners get 0. A firm whose value added
+    exactly 0 at ξ = 1. With N < 0 under limited liability (`limited`: owners never pay
+    in) the workers take the shortfall, factor 1 + N/Σw^c, and owners get 0; without it
+    the factor is 1 (outside options paid) and owners get 0, financing −N from outside. A firm whose value added
     does not cover its taxes (a very bad productivity draw) pays its workers nothing and
     the vendors only what is left (`va` and `fees` are lowered in place): wages never
     turn negative. A firm without a competitive wage bill has factor 1.
@@ -242,8 +243,11 @@ def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, fees: np.n
         if net >= 0.0:
             factor[j] = 1.0 + xi * (net / wc[j] if wc[j] > 0 else 0.0)
             owner[j] = (1.0 - xi) * net
-        else:             # 1 + N/Σw^c, written without cancelling 1 against −Σw^c/Σw^c
+        elif limited:     # 1 + N/Σw^c, written without cancelling 1 against −Σw^c/Σw^c
             factor[j] = max((va[j] - taxes[j]) / wc[j], 0.0) if wc[j] > 0 else 1.0
+            owner[j] = 0.0
+        else:
+            factor[j] = 1.0
             owner[j] = 0.0
     return rents, taxes, factor, owner
 
@@ -266,8 +270,8 @@ _wages = wages.dispatcher
 def settle_firms(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
                  labour_price: np.ndarray, outside_output: np.ndarray,
                  commodity_gain: np.ndarray, team: np.ndarray, team_c: np.ndarray,
-                 markup: float, xi: float, ai_rent_tax: float, wage: np.ndarray,
-                 n_firms: int, n_tasks: int
+                 markup: float, xi: float, ai_rent_tax: float, limited: bool,
+                 wage: np.ndarray, n_firms: int, n_tasks: int
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                             np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """`firm_values`, `rent_factor` and `wages` (into `wage`) in one call.
@@ -278,7 +282,8 @@ def settle_firms(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
     va, wc, ai_rents, fees = _firm_values(task, employer, price, labour_price,
                                           outside_output, commodity_gain, team, team_c,
                                           markup, n_firms, n_tasks)
-    rents, taxes, factor, owner = _rent_factor(va, wc, ai_rents, fees, xi, ai_rent_tax)
+    rents, taxes, factor, owner = _rent_factor(va, wc, ai_rents, fees, xi, ai_rent_tax,
+                                              limited)
     bill = _wages(task, employer, labour_price, outside_output, commodity_gain, markup,
                   factor, wage, n_firms)
     return va, wc, ai_rents, fees, rents, taxes, factor, owner, bill

@@ -13,12 +13,16 @@ it is rent, Π_j = VA_j − Σ w^c_i: the return to the firm's complementary ass
 fringe's and to its proprietary AI (valued at the firm's assets,
 AI_j = Σ_z p_z·(Q_jz − Q^c_jz)). A tax τ on the proprietary-AI part is levied first;
 workers get the share ξ of the remaining rent N_j in proportion to their outside option,
-w_i = w^c_i·(1 + ξ·π_j) with π_j = N_j / Σ w^c_i; owners get (1 − ξ)·N_j. Owners never
-pay in (limited liability): when N_j < 0 the workers take the shortfall and owners get 0.
-The wage elasticity to value added per worker is ξ(1+π)/(1+ξπ) ≈ ξ for small ξ.
+w_i = w^c_i·(1 + ξ·π_j) with π_j = N_j / Σ w^c_i; owners get (1 − ξ)·N_j. When N_j < 0
+`limited_liability` decides who bears the loss. Under it (the default) owners never pay
+in: the workers take the shortfall, paid below their outside option, and owners get 0.
+Without it no worker is paid below her outside option (she would take the fringe's
+offer): w_i = w^c_i, owners get 0 and finance the loss −N_j from wealth outside the
+period's incomes (`owner_losses_total`). The wage elasticity to value added per worker
+is ξ(1+π)/(1+ξπ) ≈ ξ for small ξ.
 
-Accounting: output Σ_z p_z·Y_z = Σ w_i + Σ owners' income + Σ taxes + vendor income,
-exactly up to float rounding. Persons' income = wage + capital income (equity stakes in
+Accounting: output Σ_z p_z·Y_z + owners' losses = Σ w_i + Σ owners' income + Σ taxes +
+vendor income, exactly up to float rounding. Persons' income = wage + capital income (equity stakes in
 firms and in the AI vendors) + transfer (taxes and public equity paid out equally, plus
 unemployment benefits less the payroll tax that pays for them: `benefits`).
 """
@@ -52,7 +56,8 @@ class FirmSplit(NamedTuple):
 def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
                 commodity_gain: np.ndarray, labour_price: np.ndarray, price: np.ndarray,
                 team: np.ndarray, team_c: np.ndarray, n_firms: int, xi: float,
-                ai_rent_tax: float, ai_markup: float) -> tuple[np.ndarray, FirmSplit]:
+                ai_rent_tax: float, ai_markup: float, limited_liability: bool = True
+                ) -> tuple[np.ndarray, FirmSplit]:
     """Wages of employed workers and the firm-level split of value added, in numpy.
 
     The readable definition of the phase (`run` does the same with fused loops, and a
@@ -65,6 +70,7 @@ def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
         team, team_c: Q_jz and Q^c_jz, flat by cell j·Z + z.
         n_firms: J.
         xi: worker share of rents ξ; ai_rent_tax: τ; ai_markup: vendors' share μ.
+        limited_liability: False pays outside options where N < 0 (owners lose −N).
     """
     n_tasks = price.size
     omega = labour_price[task]
@@ -87,7 +93,8 @@ def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
     # with N < 0 the factor 1 + N/Σw^c is computed as (VA − taxes)/Σw^c, without
     # cancelling 1 against −Σw^c/Σw^c when value added is small next to outside options
     short_factor = np.divide(va - taxes, wc, out=np.ones(n_firms), where=wc > 0)
-    factor = np.where(net >= 0, 1.0 + xi * share, np.maximum(short_factor, 0.0))
+    shortfall = np.maximum(short_factor, 0.0) if limited_liability else 1.0
+    factor = np.where(net >= 0, 1.0 + xi * share, shortfall)
     owner = np.where(net >= 0, (1.0 - xi) * net, 0.0)
     wages = outside_wage * factor[firm]
     return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor, fees)
@@ -115,7 +122,7 @@ def run(model: LaborMarketModel) -> None:
     va, wc, ai_rents, fees, rents, taxes, factor, owner, wage_bill = loops.settle_firms(
         w.task, w.employer, t.price, t.labour_price, w.outside_output, w.commodity_gain,
         eco.team_output, eco.team_output_c, float(p.ai_markup), float(p.xi),
-        float(p.ai_rent_tax), w.wage, f.n, t.n)
+        float(p.ai_rent_tax), bool(p.limited_liability), w.wage, f.n, t.n)
     f.value_added = va
     f.competitive_wage_bill = wc
     f.rents = rents
@@ -128,6 +135,8 @@ def run(model: LaborMarketModel) -> None:
     f.prev_va_per_worker = f.va_per_worker
     f.va_per_worker = np.divide(va, f.employment, out=np.zeros(f.n), where=f.employment > 0)
     eco.vendor_income = float(np.add.reduce(fees))
+    eco.owner_losses = (0.0 if p.limited_liability
+                        else float(np.add.reduce(np.maximum(taxes - rents, 0.0))))
     if eco.period < 0:
         # burn-in: persons' incomes (capital income, benefits, transfers) are measured from
         # period 0 on and no rule reads them (they move income, not choices), so only the

@@ -102,7 +102,8 @@ def share_rents(p: Params, gross: np.ndarray, ai_rent: np.ndarray, fees: np.ndar
     mixes workers within pools), each pool pays its weighted mean premium, and the
     isotonic fit of those keeps the pools' premia in asset order. The shock moves N
     around the pooled premium; with N ≥ 0 workers get w^c·(1 + ξN/W^c) and owners
-    (1 − ξ)N, with N < 0 (limited liability) workers take N and owners 0.
+    (1 − ξ)N; with N < 0 owners get 0 and, under limited liability, workers take N
+    (without it they get w^c and owners finance the loss from outside).
     """
     tax = p.ai_rent_tax * ai_rent
     premium, pool_weight, wc = premia(p, gross, ai_rent, fees, wc, weight)
@@ -113,6 +114,6 @@ def share_rents(p: Params, gross: np.ndarray, ai_rent: np.ndarray, fees: np.ndar
         premium = isotonic(premium, pool_weight)
     net = premium[:, None] * wc[:, None] + (nodes[None, :] - 1.0) * (gross - tax)[:, None]
     pos = net >= 0.0
-    factor = 1.0 + np.where(pos, p.xi, 1.0) * net / wc[:, None]
+    factor = 1.0 + np.where(pos, p.xi, 1.0 if p.limited_liability else 0.0) * net / wc[:, None]
     owner = np.where(pos, (1.0 - p.xi) * net, 0.0)
     return Firms(wc, factor, owner, gross, fees, tax, ai_rent)

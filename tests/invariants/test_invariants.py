@@ -28,6 +28,9 @@ CONFIGS = {
     # the largest productivity dispersion allowed: sd 1 of stationary log productivity
     "fringe_low_shocks_persistent": dict(fringe_assets=0.01, firm_shock_sd=0.31,
                                          firm_shock_persistence=0.95, asset_returns=1.0),
+    # firms in shortfall paying outside options: owners' losses close the accounts
+    "owners_bear_losses": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05,
+                               limited_liability=False),
 }
 
 

@@ -48,6 +48,7 @@ class Firm(mesa.Agent):
         self.asset_base = assets
         self.asset_reference = 0.0
         self.vendor_fees = 0.0
+        self.owner_loss = 0.0
         self.va_per_worker = 0.0
         self.prev_va_per_worker = 0.0
         self.team_output: list[float] = []
@@ -99,8 +100,9 @@ class Firm(mesa.Agent):
         """Phase 5: pay the AI vendors and the workers out of the teams' output.
 
         Workers' outside options are w^c = ω_z·y^c − f with the vendors' fee
-        f = μ·(ω_z·(y^c − y^0)); workers get ξ of the rent above them, owners the rest,
-        and owners never pay in (the workers take a negative rent).
+        f = μ·(ω_z·(y^c − y^0)); workers get ξ of the rent above them, owners the rest.
+        Under limited liability owners never pay in (the workers take a negative rent);
+        without it the workers get their outside options and the owners lose the rest.
         """
         p = self.model.params
         tasks = self.model.tasks
@@ -125,9 +127,13 @@ class Firm(mesa.Agent):
         if net >= 0.0:
             self.rent_factor = 1.0 + p.xi * (net / wc if wc > 0 else 0.0)
             self.owner_income = (1.0 - p.xi) * net
-        else:
+        elif p.limited_liability:
             self.rent_factor = max((va - taxes) / wc, 0.0) if wc > 0 else 1.0
             self.owner_income = 0.0
+        else:
+            self.rent_factor = 1.0
+            self.owner_income = 0.0
+        self.owner_loss = 0.0 if p.limited_liability else max(-net, 0.0)
         paid = 0.0
         for w in staff:
             omega = tasks[w.task].labour_price

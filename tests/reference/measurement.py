@@ -89,6 +89,7 @@ class Measurement:
             "vendor_income_share": self.vendor_income / out,
             "rent_sharing_elasticity": self._rent_sharing_elasticity(),
             "va_per_worker_sd": self._va_per_worker_sd(),
+            "owner_losses_total": sum(f.owner_loss for f in self.firms),
             "below_outside_option_share": (sum(f.employment for f in self.firms
                                                if f.rent_factor < 1.0)
                                            / max(len(employed), 1)),

@@ -82,6 +82,9 @@ CONFIGS = {
     "rationed_schooling_levy": dict(edu_subsidy=0.999, edu_cost=5.0, n_edu_levels=10),
     "free_moves": dict(switch_cost=0.0, years_per_level=1, retooling_rate=0.5),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
+    # the same firms in shortfall, paying outside options with owners bearing the loss
+    "owners_bear_losses": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05,
+                               limited_liability=False),
     # 4.8 jobs per firm over tasks whose jobs differ (workers choose tasks): the rounding
     # leaves firms entitled to a job with none, and they take one (2-5 a year at seeds 5, 11)
     "many_small_firms": dict(n_firms=120),

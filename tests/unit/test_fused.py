@@ -382,14 +382,17 @@ def test_custom_reporters_are_still_collected() -> None:
     assert frame["gini_income"].notna().all()
 
 
-def test_rent_sharing_phase_equals_split_rents() -> None:
-    """The phase's fused loops give exactly what the documented numpy kernel gives."""
+@pytest.mark.parametrize("limited", [True, False])
+def test_rent_sharing_phase_equals_split_rents(limited: bool) -> None:
+    """The phase's fused loops give exactly what the documented numpy kernel gives, with
+    and without limited liability, in an economy where some firms fall short."""
     from abm import LaborMarketModel, Params
     from abm.steps import rent_sharing
 
     model = LaborMarketModel(Params(n_workers=2000, n_firms=15, n_tasks=5, xi=0.4,
-                                    ai_rent_tax=0.2, ai_markup=0.3, burn_in=3), seed=4,
-                             agents=False)
+                                    ai_rent_tax=0.2, ai_markup=0.3, burn_in=3,
+                                    firm_shock_sd=0.3, firm_shock_persistence=0.9,
+                                    limited_liability=limited), seed=4, agents=False)
     model.step()
     rent_sharing.run(model)
     eco = model.economy
@@ -397,7 +400,9 @@ def test_rent_sharing_phase_equals_split_rents() -> None:
     emp = np.flatnonzero(w.employer >= 0)
     wages, split = rent_sharing.split_rents(
         w.employer[emp], w.task[emp], w.outside_output[emp], w.commodity_gain[emp],
-        t.labour_price, t.price, eco.team_output, eco.team_output_c, f.n, 0.4, 0.2, 0.3)
+        t.labour_price, t.price, eco.team_output, eco.team_output_c, f.n, 0.4, 0.2, 0.3,
+        limited)
+    assert (split.rents - split.taxes < 0).any()        # both branches of the rule run
     np.testing.assert_array_equal(w.wage[emp], wages)
     for name in split._fields:
         np.testing.assert_array_equal(getattr(f, name), getattr(split, name), err_msg=name)
