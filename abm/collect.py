@@ -38,7 +38,8 @@ COLUMNS: dict[str, str] = {
     "dgini": "gini_income minus its period-0 value",
     "regime": "'pre-AI' in period 0; then 'no AI' while A_t = 0, else 'concentrating' "
               "(dgini > 0), 'equalizing' (dgini < 0) or 'neutral' (dgini = 0)",
-    "labor_share": "wages_total / output_total",
+    "labor_share": "wages_total / output_total (above 1 only where owners bear losses, "
+                   "`limited_liability` False)",
     "asset_income_share": "owner_income_total / output_total (firm owners: returns to "
                           "complementary assets and proprietary AI, after rent sharing)",
     "vendor_income_share": "AI vendors' income (the markup on commodity AI) / output_total",

@@ -157,7 +157,8 @@ def test_requirements_equal_the_three_steps() -> None:
     np.testing.assert_array_equal(applied, want_applied)
 
 
-def test_settle_firms_equals_the_three_steps() -> None:
+@pytest.mark.parametrize("limited", [True, False])
+def test_settle_firms_equals_the_three_steps(limited: bool) -> None:
     from abm.fused import production as fp
 
     n, n_firms, n_tasks = 1_200, 9, 4
@@ -169,13 +170,14 @@ def test_settle_firms_equals_the_three_steps() -> None:
     team_c = team * (1.0 - 0.1 * RNG.random(team.size))
     va, wc, ai_rents, fees = fp.firm_values(task, employer, price, labour_price, outside,
                                             gain, team, team_c, 0.2, n_firms, n_tasks)
-    rents, taxes, factor, owner = fp.rent_factor(va, wc, ai_rents, fees, 0.4, 0.1)
+    rents, taxes, factor, owner = fp.rent_factor(va, wc, ai_rents, fees, 0.4, 0.1,
+                                                 limited)
     want_wage = np.full(n, np.nan)
     bill = fp.wages(task, employer, labour_price, outside, gain, 0.2, factor, want_wage,
                     n_firms)
     got_wage = np.full(n, np.nan)
     got = fp.settle_firms(task, employer, price, labour_price, outside, gain, team, team_c,
-                          0.2, 0.4, 0.1, got_wage, n_firms, n_tasks)
+                          0.2, 0.4, 0.1, limited, got_wage, n_firms, n_tasks)
     assert (rents > 0).any() and (rents < 0).any()       # both branches of the factor
     for g, w_ in zip(got, (va, wc, ai_rents, fees, rents, taxes, factor, owner, bill),
                      strict=True):
