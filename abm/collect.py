@@ -24,6 +24,7 @@ from abm.fused.production import employed_values
 from abm.params import ParameterError
 from abm.state import blocks
 from abm.steps.production import human_input, neutral_scale
+from abm.steps.rent_sharing import owner_losses
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
@@ -368,7 +369,7 @@ def measure(model: LaborMarketModel, columns: tuple[str, ...] | None = None) -> 
         "va_per_worker_sd": m.weighted_log_sd(f.va_per_worker, f.employment),
         "below_outside_option_share": float(np.add.reduce(f.employment[f.rent_factor < 1.0]))
         / max(n_employed, 1),
-        "owner_losses_total": eco.owner_losses,
+        "owner_losses_total": owner_losses(f.rents, f.taxes, model.params.limited_liability),
         "largest_firm_asset_share": m.unit_interval(float(f.assets.max()
                                                           / np.add.reduce(f.assets))),
         "empty_firm_share": float(np.count_nonzero(f.employment == 0)) / f.n,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm.state import UNEMPLOYED
+from abm.steps.rent_sharing import owner_losses
 
 if TYPE_CHECKING:
     from abm.model import LaborMarketModel
@@ -49,10 +50,9 @@ def check_invariants(model: LaborMarketModel) -> None:
     assert abs(f.value_added.sum() + vendor - out) <= tol, "Σ value added + vendor income != output"
     assert abs(f.vendor_fees.sum() - vendor) <= tol, "vendor income != fees paid"
     paid = w.wage.sum() + f.owner_income.sum() + f.taxes.sum() + vendor
-    assert abs(paid - out - eco.owner_losses) <= tol, \
+    losses = owner_losses(f.rents, f.taxes, p.limited_liability)
+    assert abs(paid - out - losses) <= tol, \
         f"output {out} + owners' losses != wages + owners + taxes + vendors {paid}"
-    assert eco.owner_losses >= 0.0 and (not p.limited_liability or eco.owner_losses == 0.0), \
-        "owners' losses negative, or paid under limited liability"
     private = (1.0 - p.public_equity) * (f.owner_income.sum() + vendor)
     assert abs(w.capital_income.sum() - private) <= tol, "capital income != private owner income"
     pool = (p.public_equity * (f.owner_income.sum() + vendor) + f.taxes.sum()

@@ -183,7 +183,6 @@ class Economy:
     mean_wage: float = 1.0
     base_price: np.ndarray = field(default_factory=lambda: np.empty(0))
     vendor_income: float = 0.0
-    owner_losses: float = 0.0      # losses owners finance from outside (no limited liability)
     fringe_access: float = 0.0     # AI access of the competitive fringe (outside options)
     benefits_total: float = 0.0    # unemployment benefits paid this period
     payroll_tax_rate: float = 0.0  # the payroll tax on wages that finances them

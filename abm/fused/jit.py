@@ -63,7 +63,7 @@ def inner(fn: F) -> F:
 def _stamped(dispatcher: Any) -> Any:
     """`dispatcher` whose disk cache counts as fresh only with today's package sources.
 
-    numba keeps the source stamp (its file's time and size) in the cache index and
+    numba keeps a stamp of the function's own source file in the cache index and
     discards the index when the stamp differs; the stamp becomes (that, digest of the
     package), so an edit of any module of the package recompiles every kernel of it.
     """

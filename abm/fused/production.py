@@ -223,10 +223,10 @@ def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, fees: np.n
     With net rents N = Π − taxes ≥ 0: factor 1 + ξ·N/Σw^c and owners' income (1 − ξ)·N,
     exactly 0 at ξ = 1. With N < 0 under limited liability (`limited`: owners never pay
     in) the workers take the shortfall, factor 1 + N/Σw^c, and owners get 0; without it
-    the factor is 1 (outside options paid) and owners get 0, financing −N from outside. A firm whose value added
-    does not cover its taxes (a very bad productivity draw) pays its workers nothing and
-    the vendors only what is left (`va` and `fees` are lowered in place): wages never
-    turn negative. A firm without a competitive wage bill has factor 1.
+    the factor is 1 (outside options paid) and owners get 0, financing −N from outside.
+    A firm whose value added does not cover its taxes (a very bad productivity draw)
+    pays its workers nothing under limited liability and the vendors only what is left
+    (`va` and `fees` are lowered in place): wages never turn negative. A firm without a competitive wage bill has factor 1.
     """
     n = va.shape[0]
     rents = np.empty(n)

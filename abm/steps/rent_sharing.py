@@ -21,10 +21,11 @@ offer): w_i = w^c_i, owners get 0 and finance the loss −N_j from wealth outsid
 period's incomes (`owner_losses_total`). The wage elasticity to value added per worker
 is ξ(1+π)/(1+ξπ) ≈ ξ for small ξ.
 
-Accounting: output Σ_z p_z·Y_z + owners' losses = Σ w_i + Σ owners' income + Σ taxes +
-vendor income, exactly up to float rounding. Persons' income = wage + capital income (equity stakes in
-firms and in the AI vendors) + transfer (taxes and public equity paid out equally, plus
-unemployment benefits less the payroll tax that pays for them: `benefits`).
+Accounting: output Σ_z p_z·Y_z + owners' losses (`owner_losses`) = Σ w_i + Σ owners'
+income + Σ taxes + vendor income, exactly up to float rounding. Persons' income = wage +
+capital income (equity stakes in firms and in the AI vendors) + transfer (taxes and
+public equity paid out equally, plus unemployment benefits less the payroll tax that
+pays for them: `benefits`).
 """
 
 from __future__ import annotations
@@ -100,6 +101,15 @@ def split_rents(firm: np.ndarray, task: np.ndarray, outside_output: np.ndarray,
     return wages, FirmSplit(va, wc, rents, ai_rents, taxes, owner, factor, fees)
 
 
+def owner_losses(rents: np.ndarray, taxes: np.ndarray, limited_liability: bool) -> float:
+    """What owners pay in from outside this period: Σ −N_j over firms with net rents
+    N_j = Π_j − taxes < 0, where workers get their outside options (0 under limited
+    liability, where the workers take the shortfall instead)."""
+    if limited_liability:
+        return 0.0
+    return float(np.add.reduce(np.maximum(taxes - rents, 0.0)))
+
+
 def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
                             stake_person: np.ndarray, stake_fraction: np.ndarray,
                             n_persons: int, public_equity: float) -> tuple[np.ndarray, float]:
@@ -135,8 +145,6 @@ def run(model: LaborMarketModel) -> None:
     f.prev_va_per_worker = f.va_per_worker
     f.va_per_worker = np.divide(va, f.employment, out=np.zeros(f.n), where=f.employment > 0)
     eco.vendor_income = float(np.add.reduce(fees))
-    eco.owner_losses = (0.0 if p.limited_liability
-                        else float(np.add.reduce(np.maximum(taxes - rents, 0.0))))
     if eco.period < 0:
         # burn-in: persons' incomes (capital income, benefits, transfers) are measured from
         # period 0 on and no rule reads them (they move income, not choices), so only the
