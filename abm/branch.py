@@ -24,7 +24,8 @@ Why each marked parameter cannot act before period 1, from the code:
 - ``ai_markup`` prices commodity AI's gain and ``ai_rent_tax`` taxes proprietary-AI
   rents; both are differences of equal numbers (exactly 0) while A_t = 0.
 - ``price_effects`` freezes prices only after period 0; ``asset_returns`` enters only
-  the reinvestment from period 1 on.
+  the reinvestment from period 1 on, unless assets settle in the burn-in
+  (`asset_burn_in` > 0), where the mark lapses (its `unless`).
 
 Not marked, although they concern AI or policy, because they act in the pre-AI economy:
 ``concentration`` (the asset anchor set at the end of period 0), ``homogenization``
@@ -52,15 +53,19 @@ if TYPE_CHECKING:
     from abm.model import LaborMarketModel
 
 
-def after_zero_names() -> tuple[str, ...]:
-    """Parameters marked `after_zero` in `Params`: those a branch may change."""
-    return tuple(f.name for f in dataclasses.fields(Params) if f.metadata["after_zero"])
+def after_zero_names(params: Params | None = None) -> tuple[str, ...]:
+    """Parameters marked `after_zero` in `Params`: those a branch may change. Given
+    `params`, without the marks their `unless` parameter lifts there (``asset_returns``
+    acts in the burn-in where assets settle in it, `asset_burn_in` > 0)."""
+    return tuple(f.name for f in dataclasses.fields(Params) if f.metadata["after_zero"]
+                 and not (params is not None and f.metadata["unless"]
+                          and getattr(params, f.metadata["unless"])))
 
 
 def branch_params(params: Params, changes: Mapping[str, Any]) -> Params:
     """`params` with `changes` applied, refusing a change to a parameter that acts before
     or in period 0 (one setting it to its current value is no change and passes)."""
-    allowed = set(after_zero_names())
+    allowed = set(after_zero_names(params))
     for name, value in changes.items():
         if name in allowed or not hasattr(params, name) or getattr(params, name) == value:
             continue
@@ -220,7 +225,7 @@ def become(model: LaborMarketModel, changes: Mapping[str, Any],
 def past_key(params: Params) -> tuple[Any, ...]:
     """The values of every parameter not marked `after_zero`: runs of one seed with equal
     keys have the same burn-in and period 0."""
-    marked = set(after_zero_names())
+    marked = set(after_zero_names(params))
     return tuple((k, v) for k, v in params.to_dict().items() if k not in marked)
 
 
@@ -231,10 +236,10 @@ def shared_pasts(variants: Mapping[str, Params]) -> list[tuple[Params, dict[str,
     (the parameters of its first member, {name: changes from them}), ready for
     `branch`. Order is kept: groups by first appearance, members in given order.
     """
-    marked = after_zero_names()
     groups: dict[tuple[Any, ...], tuple[Params, dict[str, dict[str, Any]]]] = {}
     for name, p in variants.items():
         first, members = groups.setdefault(past_key(p), (p, {}))
+        marked = after_zero_names(first)
         members[name] = {k: getattr(p, k) for k in marked if getattr(p, k) != getattr(first, k)}
     return list(groups.values())
 

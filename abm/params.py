@@ -34,13 +34,15 @@ class ParameterError(ValueError):
 
 def _p(default: Any, lo: float | None = None, hi: float | None = None, *, symbol: str = "",
        unit: str = "", doc: str = "", choices: tuple[str, ...] = (),
-       lo_open: bool = False, hi_open: bool = False, after_zero: bool = False) -> Any:
+       lo_open: bool = False, hi_open: bool = False, after_zero: bool = False,
+       unless: str = "") -> Any:
     """A field with its metadata. `after_zero=True` marks a parameter that cannot change
     the economy up to and including period 0 (see `abm.branch`), so runs that differ
-    only in such parameters may share their burn-in and period 0."""
+    only in such parameters may share their burn-in and period 0; `unless` names a
+    parameter whose nonzero value brings it before period 0 (the mark then lapses)."""
     meta = {"lo": lo, "hi": hi, "symbol": symbol, "unit": unit, "doc": doc,
             "choices": choices, "lo_open": lo_open, "hi_open": hi_open,
-            "after_zero": after_zero}
+            "after_zero": after_zero, "unless": unless}
     return field(default=default, metadata=meta)
 
 
@@ -238,7 +240,15 @@ class Params:
     asset_returns: float = _p(0.5, 0.0, 1.0, lo_open=True, symbol="β",
                               doc="returns to a firm's accumulated asset stock: effective assets "
                                   "∝ stock^β; β < 1 bounds concentration (a stationary asset "
-                                  "distribution), β = 1 is constant returns", after_zero=True)
+                                  "distribution), β = 1 is constant returns",
+                              after_zero=True, unless="asset_burn_in")
+    asset_burn_in: int = _p(0, 0, 200, unit="years",
+                            doc="last years of the burn-in in which assets already accumulate "
+                                "(at most `burn_in`); 0 (default): assets are held until the "
+                                "end of period 0, which is their steady state when firms' "
+                                "productivity shocks are transitory; with persistent shocks "
+                                "(ρ_a > 0) the anchored economy is not stationary and assets "
+                                "need years to settle (docs/MODEL.md §3.7)")
     firm_shock_sd: float = _p(0.1, 0.0, 1.0, symbol="σ_a",
                               doc="sd of yearly innovations to firms' log productivity (AR(1)): "
                                   "the firm-level variation rent sharing is estimated from; "
@@ -337,6 +347,10 @@ class Params:
                     f"{self.industry_concentration!r} must be at most {most} (the tasks of "
                     "either type and the firms: every industry needs a band of tasks and "
                     "a firm)")
+        if self.asset_burn_in > self.burn_in:
+            raise ParameterError(
+                f"asset_burn_in={self.asset_burn_in!r} must be at most burn_in="
+                f"{self.burn_in!r} (assets settle in the burn-in's last years)")
         if self.n_workers < 5 * self.n_tasks:
             raise ParameterError(
                 f"n_workers={self.n_workers!r} must be at least 5·n_tasks = {5 * self.n_tasks} "

@@ -277,3 +277,18 @@ def test_branch_function_refuses_bad_variants():
         branch(params, seed=SEED, variants={"ai": True})
     with pytest.raises(ParameterError, match="seed=-1"):
         branch(params, seed=-1, variants={"ai": {}})
+
+
+def test_asset_returns_mark_lapses_where_assets_settle_in_the_burn_in():
+    """`asset_returns` enters from the asset anchor on: after period 0 by default, in the
+    burn-in with `asset_burn_in` > 0. Both sides: the default branch on it equals a
+    separate run (above); with settling assets the same value changes period 0's state,
+    and a branch on it is refused."""
+    settling = Params(**BASE).replace(firm_shock_persistence=0.9, asset_burn_in=3)
+    assert "asset_returns" in after_zero_names(Params(**BASE))
+    assert "asset_returns" not in after_zero_names(settling)
+    a = LaborMarketModel(settling, seed=SEED, agents=False)
+    b = LaborMarketModel(settling.replace(asset_returns=0.9), seed=SEED, agents=False)
+    assert not np.array_equal(a.economy.firms.assets, b.economy.firms.assets)
+    with pytest.raises(ParameterError, match="cannot branch on asset_returns"):
+        a.branch(asset_returns=0.9)

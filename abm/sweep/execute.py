@@ -183,8 +183,8 @@ def _simulate_branches(group: list[RunTask], run_one: Callable[[RunTask], Outcom
     """
     from abm.branch import after_zero_names, branch
 
-    marked = after_zero_names()
     base = group[0].params
+    marked = after_zero_names(base)
     variants = {str(t.run_id): {k: getattr(t.params, k) for k in marked
                                 if getattr(t.params, k) != getattr(base, k)} for t in group}
     start, cpu = time.perf_counter(), time.thread_time()

@@ -65,6 +65,10 @@ def check_supported(p: Params) -> None:
         raise UnsupportedEconomy(f"industry_concentration={p.industry_concentration!r}: the analytic "
                          "regimes give every firm every task in proportion to its size; "
                          "allowed value 0 (simulate other values)")
+    if p.asset_burn_in != 0:
+        raise UnsupportedEconomy(f"asset_burn_in={p.asset_burn_in!r}: the analytic regimes "
+                         "hold the drawn asset distribution up to period 0; allowed value 0 "
+                         "(simulate other values)")
 
 
 def task_groups(p: Params, capability: float) -> list[TaskGroup]:

@@ -31,6 +31,10 @@ CONFIGS = {
     # firms in shortfall paying outside options: owners' losses close the accounts
     "owners_bear_losses": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05,
                                limited_liability=False),
+    # persistent productivity with assets reinvesting through the burn-in's last 3 years
+    # (anchor window: periods -5 to -3)
+    "assets_settle_in_burn_in": dict(firm_shock_sd=0.3, firm_shock_persistence=0.9,
+                                     burn_in=8, asset_burn_in=3),
 }
 
 

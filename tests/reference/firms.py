@@ -150,18 +150,20 @@ class Firm(mesa.Agent):
     def reinvest(self) -> None:
         """Phase 6: the stock S' = (1 − δ)·S + s_K·owner income gives K = K̂·(S/S*)^β.
 
-        Frozen before AI, where the anchor (K̂, S*) is built: S* = s_K·Ī/δ with Ī the
-        mean owners' income over the burn-in's second half and period 0.
+        Frozen up to the end of period a = −asset_burn_in, where the anchor (K̂, S*) is
+        built: S* = s_K·Ī/δ with Ī the mean owners' income over period a and the second
+        half of the burn-in's years before it.
         """
         m, p = self.model, self.model.params
         if not p.concentration:
             return
-        first = -(p.burn_in // 2)
-        if m.period <= 0:
+        at = -p.asset_burn_in
+        first = at - (p.burn_in + at) // 2
+        if m.period <= at:
             if m.period >= first:
                 self.asset_reference = self.asset_reference + self.owner_income
-            if m.period == 0:
-                mean_income = self.asset_reference / float(1 - first)
+            if m.period == at:
+                mean_income = self.asset_reference / float(at + 1 - first)
                 self.asset_base = self.assets
                 self.asset_reference = p.reinvest_rate * mean_income / p.depreciation
                 self.asset_stock = self.asset_reference

@@ -85,6 +85,10 @@ CONFIGS = {
     # the same firms in shortfall, paying outside options with owners bearing the loss
     "owners_bear_losses": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05,
                                limited_liability=False),
+    # persistent productivity with assets reinvesting through the burn-in's last 3 years
+    # (anchor window: periods -5 to -3)
+    "assets_settle_in_burn_in": dict(firm_shock_sd=0.3, firm_shock_persistence=0.9,
+                                     burn_in=8, asset_burn_in=3),
     # 4.8 jobs per firm over tasks whose jobs differ (workers choose tasks): the rounding
     # leaves firms entitled to a job with none, and they take one (2-5 a year at seeds 5, 11)
     "many_small_firms": dict(n_firms=120),
@@ -181,7 +185,7 @@ def test_every_phase_matches_the_reference_exactly(config: str) -> None:
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("config", ["baseline", "ces_complements", "no_screening",
                                     "proprietary_frozen_prices", "layoffs", "ai_weight_spread",
-                                    "many_small_firms"])
+                                    "many_small_firms", "assets_settle_in_burn_in"])
 def test_same_seed_gives_the_same_run(config: str) -> None:
     """Built independently from a seed, both models follow the same trajectory."""
     params = Params(**{**SMALL, **CONFIGS[config]})

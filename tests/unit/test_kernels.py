@@ -255,6 +255,38 @@ def test_accumulate_and_effective_assets():
     assert accumulation.effective_assets(base, np.zeros(3), ref, 0.5).min() > 0
 
 
+def test_the_anchor_window_is_the_second_half_of_the_years_before_the_anchor():
+    # by default the anchor is period 0 and the window the burn-in's second half and
+    # period 0: burn-in 20 -> periods -10..0 (11 years)
+    assert accumulation.anchor_start(20) == -10
+    assert accumulation.anchor_start(21) == -10
+    # settling 6 of 20 years: anchor at -6, the 14 years before it are -20..-7, their
+    # second half -13..-7, and the window -13..-6
+    assert accumulation.anchor_start(20, 6) == -13
+    # settling the whole burn-in: the window is its first period alone
+    assert accumulation.anchor_start(20, 20) == -20
+
+
+def test_assets_move_in_the_burn_in_only_where_they_settle_in_it():
+    from abm import LaborMarketModel, Params
+    from abm.params import ParameterError
+
+    held = Params(n_workers=600, n_firms=12, n_tasks=6, burn_in=8, firm_shock_sd=0.3,
+                  firm_shock_persistence=0.9)
+    model = LaborMarketModel(held, seed=3, agents=False)
+    f = model.economy.firms
+    assert np.array_equal(f.assets, f.asset_base)     # held to the end of period 0
+    settle = LaborMarketModel(held.replace(asset_burn_in=4), seed=3, agents=False)
+    g = settle.economy.firms
+    # four years of reinvestment: assets are the anchor's scaled by (S/S*)^β, and differ
+    assert not np.array_equal(g.assets, g.asset_base)
+    has = g.asset_reference > 0
+    assert np.allclose(g.assets[has], g.asset_base[has]
+                       * (g.asset_stock[has] / g.asset_reference[has]) ** held.asset_returns)
+    with pytest.raises(ParameterError, match="asset_burn_in=9 must be at most burn_in=8"):
+        held.replace(asset_burn_in=9)
+
+
 # --- education --------------------------------------------------------------------------
 def test_education_choice_trades_income_against_cost_falling_with_ability():
     from abm.fused import PRECOMPUTED
