@@ -2,11 +2,12 @@
 0.3, industry concentration 0.9) against matched employer-employee facts, on seeds held
 out from the choice of its two values (chosen on seeds 1-3; docs/MODEL.md §3.3.1).
 
-6,000 workers, 20 years after period 0.
+6,000 workers, 20 years after period 0, after the scenario's 100-year burn-in.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from abm import LaborMarketModel
@@ -23,7 +24,7 @@ def final(seed: int, **changes: float) -> dict[str, float]:
 @pytest.mark.slow
 def test_between_firm_share_is_inside_the_data_on_held_seeds():
     # data: 0.3-0.5 (Card, Heining & Kline 2013; Song et al. 2019); measured on the held
-    # seeds 0.336-0.382, on seeds 1-3 0.37 ± 0.02
+    # seeds 0.377-0.423 (0.336-0.382 after a 20-year burn-in)
     for seed in HELD:
         share = final(seed)["between_firm_wage_share"]
         assert 0.3 <= share <= 0.5, (seed, share)
@@ -38,3 +39,64 @@ def test_firm_premia_are_nothing_without_rent_sharing_in_the_sorted_market():
         row = final(seed, xi=0.0)
         assert row["firm_premium_share"] < 0.001, (seed, row["firm_premium_share"])
         assert row["between_firm_wage_share"] > 0.3, (seed, row["between_firm_wage_share"])
+
+
+def drifts(seeds: range, **changes: float) -> np.ndarray:
+    """Change of the between-firm share over 30 years without AI, per seed: the mean of
+    the last five years minus the first five (it moves by about ±0.01 a year)."""
+    out = []
+    for seed in seeds:
+        params = build_params().replace(n_workers=6000, n_periods=30, ai_enabled=False,
+                                        **changes)
+        share = LaborMarketModel(params, seed=seed, agents=False).run()[
+            "between_firm_wage_share"].to_numpy()
+        out.append(share[-5:].mean() - share[1:6].mean())
+    return np.array(out)
+
+
+@pytest.mark.slow
+def test_the_between_firm_share_does_not_drift_once_task_choice_has_settled():
+    # Seeds 13-24, held out from the choice of the 100-year burn-in (seeds 1-12).
+    # Without AI nothing moves the economy but noise once its task choice has settled:
+    # the issue's stationarity bound is 0.01 (measured −0.0016 ± 0.0018 here).
+    # Other side, a 20-year burn-in: workers sample two tasks a year and move only past
+    # the switching cost, so sorting by comparative advantage is still building up and
+    # the share can only rise (derived sign, docs/MODEL.md §3.3.1); measured
+    # +0.0136 ± 0.0028 here: the mean must exceed 3 SE.
+    seeds = range(13, 25)
+    settled = drifts(seeds)
+    assert abs(settled.mean()) < 0.01, settled
+    young = drifts(seeds, burn_in=20)
+    se = young.std(ddof=1) / np.sqrt(young.size)
+    assert young.mean() > 3 * se, (young.mean(), se)
+
+
+def ai_rise(build, seed: int, **access: float) -> float:
+    """Between-firm share with AI minus without, period 20, one seed (paired)."""
+    params = build().replace(n_workers=6000, n_periods=20, **access)
+    with_ai = LaborMarketModel(params, seed=seed, agents=False).run()
+    without = LaborMarketModel(params.replace(ai_enabled=False), seed=seed, agents=False).run()
+    return float(with_ai["between_firm_wage_share"].iloc[-1]
+                 - without["between_firm_wage_share"].iloc[-1])
+
+
+@pytest.mark.slow
+def test_h4_ordering_reverses_where_firms_specialise_in_tasks():
+    # docs/MODEL.md §5 H4, finding. Derived signs: where every firm uses every task
+    # (defaults), commodity AI gives all firms the same access, so between-firm pay moves
+    # only through premia, while proprietary AI adds differences in access across firms:
+    # the rise is larger under proprietary AI (the paper's H4). Where firms are nested in
+    # bands of tasks that reward skill differently, AI's compression of pay within tasks
+    # raises the between-band, hence between-firm, share under either technology, and
+    # proprietary AI's access differences inside each task count as within-firm: the
+    # rise is larger under commodity AI. Seeds 7-12, held out from the finding (1-6).
+    # Measured (commodity − proprietary): sorted +0.039 ± 0.005, defaults
+    # −0.010 ± 0.003; each sign must hold beyond 3 SE.
+    from scenarios.baseline import build_params as defaults
+
+    seeds = range(7, 13)
+    for build, sign in ((build_params, 1.0), (defaults, -1.0)):
+        gap = np.array([ai_rise(build, s, eta0=1.0, eta1=0.0)
+                        - ai_rise(build, s, eta0=0.0, eta1=1.0) for s in seeds])
+        se = gap.std(ddof=1) / np.sqrt(gap.size)
+        assert sign * gap.mean() > 3 * se, (build.__module__, gap.mean(), se)
