@@ -15,6 +15,8 @@ import pytest
 from abm import LaborMarketModel
 from scenarios.firm_facts import build_params
 
+from .test_sorted_market import drifts
+
 HELD = (13, 14, 15, 16, 17, 18)
 
 
@@ -48,17 +50,6 @@ def test_three_employer_employee_facts_hold_and_premia_do_not_on_held_seeds():
     assert mean["firm_premium_share"] < 0.077, mean
 
 
-def drifts(seeds: range, **changes: object) -> np.ndarray:
-    """Change of the between-firm share over 30 years without AI, per seed: five-year
-    means at both ends (the share moves by a few hundredths a year)."""
-    out = []
-    for seed in seeds:
-        share = run(seed, periods=30, ai_enabled=False, **changes)[
-            "between_firm_wage_share"].to_numpy()
-        out.append(share[-5:].mean() - share[1:6].mean())
-    return np.array(out)
-
-
 @pytest.mark.slow
 def test_the_between_firm_share_does_not_drift_once_assets_have_settled():
     # Seeds 25-48, held out from the choice of the burn-ins (seeds 1-24). Once task
@@ -70,8 +61,8 @@ def test_the_between_firm_share_does_not_drift_once_assets_have_settled():
     # docs/MODEL.md §3.7). Paired by seed, that raises the drift: measured
     # +0.0064 ± 0.0022 here; the mean difference must exceed 2 SE.
     seeds = range(25, 49)
-    settled = drifts(seeds)
+    settled = drifts(seeds, build_params)
     assert abs(settled.mean()) < 0.01, settled
-    extra = drifts(seeds, asset_burn_in=0) - settled
+    extra = drifts(seeds, build_params, asset_burn_in=0) - settled
     se = extra.std(ddof=1) / np.sqrt(extra.size)
     assert extra.mean() > 2 * se, (extra.mean(), se)
