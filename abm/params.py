@@ -16,20 +16,16 @@ parameter, the offending value and the allowed range.
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from abm.param_checks import (RHO_MIN, ParameterError, type_name, _unknown_message,
+                              check_combinations, validate_field)
+
+__all__ = ["Params", "ParameterError", "RHO_MIN", "SCHOOLING_BASE", "parse_assignment"]
 
 SCHOOLING_BASE = 10
 """Years of schooling at education level 0 (see `Params.years_per_level`)."""
-
-RHO_MIN = 0.05
-"""Smallest |ρ| of the within-task CES (see the `rho` field's rationale)."""
-
-
-class ParameterError(ValueError):
-    """A parameter is unknown, of the wrong type, NaN or outside its allowed range."""
 
 
 def _p(default: Any, lo: float | None = None, hi: float | None = None, *, symbol: str = "",
@@ -322,45 +318,8 @@ class Params:
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
-            _validate(f, getattr(self, f.name))
-        if self.augmentation == "ces" and self.rho <= 0 and self.tool_base <= 0:
-            raise ParameterError(
-                f"tool_base={self.tool_base!r} must be > 0 when augmentation='ces' and "
-                f"rho={self.rho!r} <= 0 (otherwise output is zero without AI)")
-        if self.n_firms * self.n_tasks > 50_000_000:
-            raise ParameterError(
-                f"n_firms·n_tasks = {self.n_firms * self.n_tasks} must be at most 50,000,000 "
-                "(job targets are a firms × tasks table)")
-        spread = self.firm_shock_sd / math.sqrt(1.0 - self.firm_shock_persistence ** 2)
-        if spread > 1.0:
-            raise ParameterError(
-                f"firm_shock_sd={self.firm_shock_sd!r} with firm_shock_persistence="
-                f"{self.firm_shock_persistence!r} gives a stationary sd of log productivity "
-                f"of {spread:.3g}; it must be at most 1 (within-industry 90/10 productivity "
-                "ratios are about 2, Syverson 2011)")
-        if self.industry_concentration > 0:
-            n_c = min(max(int(round(self.codifiable_share * self.n_tasks)), 1), self.n_tasks - 1)
-            most = min(n_c, self.n_tasks - n_c, self.n_firms)
-            if self.n_industries > most:
-                raise ParameterError(
-                    f"n_industries={self.n_industries!r} with industry_concentration="
-                    f"{self.industry_concentration!r} must be at most {most} (the tasks of "
-                    "either type and the firms: every industry needs a band of tasks and "
-                    "a firm)")
-        if self.asset_burn_in > self.burn_in:
-            raise ParameterError(
-                f"asset_burn_in={self.asset_burn_in!r} must be at most burn_in="
-                f"{self.burn_in!r} (assets settle in the burn-in's last years)")
-        if self.n_workers < 5 * self.n_tasks:
-            raise ParameterError(
-                f"n_workers={self.n_workers!r} must be at least 5·n_tasks = {5 * self.n_tasks} "
-                "so that every task is staffed")
-        if math.floor(self.job_rate * (self.n_workers // self.n_tasks)) < 1:
-            raise ParameterError(
-                f"job_rate={self.job_rate!r} gives no job on a task of "
-                f"n_workers // n_tasks = {self.n_workers // self.n_tasks} workers (jobs per "
-                "task are floor(job_rate·workers)); job_rate·(n_workers // n_tasks) must be "
-                "at least 1, else tasks, and in small economies everyone, stay without work")
+            validate_field(f, getattr(self, f.name))
+        check_combinations(self)
 
     def replace(self, **changes: Any) -> Params:
         """Return a copy with `changes` applied, validated like the constructor."""
@@ -380,7 +339,7 @@ class Params:
         """Name, default, type and metadata of every parameter (for docs and UIs)."""
         out = []
         for f in dataclasses.fields(cls):
-            out.append({"name": f.name, "default": f.default, "type": _type_name(f),
+            out.append({"name": f.name, "default": f.default, "type": type_name(f),
                         **f.metadata})
         return out
 
@@ -397,7 +356,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     fields = {f.name: f for f in dataclasses.fields(Params)}
     if name not in fields:
         raise ParameterError(_unknown_message(name, set(fields)))
-    kind = _type_name(fields[name])
+    kind = type_name(fields[name])
     try:
         if kind == "bool":
             low = raw.lower()
@@ -413,53 +372,3 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     except ValueError:
         raise ParameterError(f"--set {name}={raw!r}: expected a {kind} value") from None
     return name, value
-
-
-def _type_name(f: dataclasses.Field[Any]) -> str:
-    return f.type if isinstance(f.type, str) else f.type.__name__
-
-
-def _unknown_message(name: str, known: set[str]) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(name, sorted(known), n=3)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    return f"unknown parameter {name!r}.{hint} Known parameters: {', '.join(sorted(known))}"
-
-
-def _range_text(meta: dict[str, Any]) -> str:
-    left = "(" if meta["lo_open"] else "["
-    right = ")" if meta["hi_open"] else "]"
-    return f"{left}{meta['lo']}, {meta['hi']}{right}"
-
-
-def _validate(f: dataclasses.Field[Any], value: Any) -> None:
-    kind, meta, name = _type_name(f), f.metadata, f.name
-    if kind == "bool":
-        if not isinstance(value, bool):
-            raise ParameterError(f"{name}={value!r} must be a bool (True or False)")
-        return
-    if kind == "str":
-        if value not in meta["choices"]:
-            raise ParameterError(f"{name}={value!r} must be one of {list(meta['choices'])}")
-        return
-    if kind == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            if isinstance(value, float) and value.is_integer():
-                raise ParameterError(f"{name}={value!r} must be an int (write {int(value)})")
-            raise ParameterError(f"{name}={value!r} must be an int in {_range_text(meta)}")
-    else:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ParameterError(f"{name}={value!r} must be a number in {_range_text(meta)}")
-        if math.isnan(value):
-            raise ParameterError(f"{name}=nan is not allowed; allowed range {_range_text(meta)}")
-    lo, hi = meta["lo"], meta["hi"]
-    bad = (value < lo or value > hi or (meta["lo_open"] and value == lo)
-           or (meta["hi_open"] and value == hi))
-    if bad:
-        raise ParameterError(f"{name}={value!r} is out of range; allowed {_range_text(meta)}")
-    if name == "rho" and abs(value) < RHO_MIN:
-        raise ParameterError(f"rho={value!r} is not allowed: |rho| must be at least {RHO_MIN} "
-                             "(the unweighted CES has no Cobb-Douglas limit; its output "
-                             f"scale 2^(1/rho) runs away near 0); allowed [-10.0, -{RHO_MIN}] "
-                             f"or [{RHO_MIN}, 1.0]")

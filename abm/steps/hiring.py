@@ -13,7 +13,6 @@ vacancies of her task with logit probabilities in the firms' pay premia.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np

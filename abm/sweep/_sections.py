@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from typing import Any
 
 import scenarios
-from abm.params import ParameterError, Params, _type_name, _validate
+from abm.param_checks import type_name, validate_field
+from abm.params import ParameterError, Params
 from abm.sweep._lines import line_of
 
 SPEC_KEYS = ("scenario", "periods", "seeds", "root_seed", "fixed", "grid", "points", "keep")
@@ -240,10 +241,10 @@ def check_param(name: str, value: Any, where: Where, path: tuple[str | int, ...]
     f = _FIELDS.get(name)
     if f is None:
         raise where(path, f"unknown parameter {name!r}.{suggest(name, sorted(_FIELDS))}")
-    if _type_name(f) == "float" and is_int(value):
+    if type_name(f) == "float" and is_int(value):
         value = float(value)
     try:
-        _validate(f, value)
+        validate_field(f, value)
     except ParameterError as exc:
         raise where(path, str(exc)) from None
     return value
