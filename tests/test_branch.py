@@ -292,3 +292,10 @@ def test_asset_returns_mark_lapses_where_assets_settle_in_the_burn_in():
     assert not np.array_equal(a.economy.firms.assets, b.economy.firms.assets)
     with pytest.raises(ParameterError, match="cannot branch on asset_returns"):
         a.branch(asset_returns=0.9)
+    # grouping for shared pasts reads the same lapse: by default the two values share a
+    # burn-in, with settling assets they do not
+    from abm.branch import shared_pasts
+
+    default = Params(**BASE)
+    assert len(shared_pasts({"a": default, "b": default.replace(asset_returns=0.9)})) == 1
+    assert len(shared_pasts({"a": settling, "b": settling.replace(asset_returns=0.9)})) == 2
