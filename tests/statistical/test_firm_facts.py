@@ -15,8 +15,6 @@ import pytest
 from abm import LaborMarketModel
 from scenarios.firm_facts import build_params
 
-from .test_sorted_market import drifts
-
 HELD = (13, 14, 15, 16, 17, 18)
 
 
@@ -50,19 +48,35 @@ def test_three_employer_employee_facts_hold_and_premia_do_not_on_held_seeds():
     assert mean["firm_premium_share"] < 0.077, mean
 
 
+def without_ai(seed: int, **changes: object) -> tuple[float, float, float]:
+    """30 years without AI: var(log K) across firms in period 0 and at the end, and the
+    between-firm share's change (mean of years 21-30 minus years 1-10: it moves by a
+    few hundredths a year)."""
+    params = build_params().replace(n_workers=6000, n_periods=30, ai_enabled=False,
+                                    **changes)
+    model = LaborMarketModel(params, seed=seed, agents=False)
+    start = float(np.var(np.log(model.economy.firms.assets)))
+    share = model.run()["between_firm_wage_share"].to_numpy()
+    end = float(np.var(np.log(model.economy.firms.assets)))
+    return start, end, float(share[21:].mean() - share[1:11].mean())
+
+
 @pytest.mark.slow
-def test_the_between_firm_share_does_not_drift_once_assets_have_settled():
-    # Seeds 25-48, held out from the choice of the burn-ins (seeds 1-24). Once task
-    # choice and assets have settled, nothing moves the economy without AI but noise:
-    # the issue's bound is 0.01 (measured +0.0001 ± 0.0033 here).
-    # Other side: assets held to the end of period 0 start with every S/S* = 1, and the
-    # ratios can then only spread out as persistent productivity wanders from its mean
-    # over the anchor window, concentrating assets at the lucky firms (derived sign,
-    # docs/MODEL.md §3.7). Paired by seed, that raises the drift: measured
-    # +0.0064 ± 0.0022 here; the mean difference must exceed 2 SE.
-    seeds = range(25, 49)
-    settled = drifts(seeds, build_params)
-    assert abs(settled.mean()) < 0.01, settled
-    extra = drifts(seeds, build_params, asset_burn_in=0) - settled
-    se = extra.std(ddof=1) / np.sqrt(extra.size)
-    assert extra.mean() > 2 * se, (extra.mean(), se)
+def test_without_ai_assets_and_the_between_firm_share_are_stationary_once_settled():
+    # Seeds 25-60, held out from the choice of the burn-ins (seeds 1-24).
+    # Between-firm share: the issue's stationarity bound is 0.01 over 30 years
+    # (measured +0.0028 ± 0.0025 here; with 36 seeds the SE leaves 2.9 SE of margin).
+    # Assets, both sides of docs/MODEL.md §3.7. Held to the end of period 0, every
+    # S/S* starts at 1 and can only spread out as persistent productivity wanders
+    # (derived sign): var(log K) rises, measured +0.64 ± 0.03 from 1.43. Settled in the
+    # burn-in's last 80 years, period 0 is a draw from the stationary spread: measured
+    # +0.030 ± 0.041 from 2.92 (1%). Tolerance: a tenth of the level, 7 seed SEs.
+    seeds = range(25, 61)
+    settled = np.array([without_ai(s) for s in seeds])
+    held = np.array([without_ai(s, asset_burn_in=0) for s in seeds])
+    assert abs(settled[:, 2].mean()) < 0.01, settled[:, 2]
+    change = settled[:, 1] - settled[:, 0]
+    assert abs(change.mean()) < 0.1 * settled[:, 0].mean(), (change.mean(), settled[:, 0])
+    rise = held[:, 1] - held[:, 0]
+    se = rise.std(ddof=1) / np.sqrt(rise.size)
+    assert rise.mean() > 3 * se and rise.mean() > 0.1 * held[:, 0].mean(), (rise.mean(), se)

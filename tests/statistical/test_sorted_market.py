@@ -41,13 +41,13 @@ def test_firm_premia_are_nothing_without_rent_sharing_in_the_sorted_market():
         assert row["between_firm_wage_share"] > 0.3, (seed, row["between_firm_wage_share"])
 
 
-def drifts(seeds: range, build=build_params, **changes: object) -> np.ndarray:
-    """Change of the between-firm share over 30 years without AI, per seed, in the
-    scenario `build` makes: the mean of the last five years minus the first five (the
-    share moves by a few hundredths a year)."""
+def drifts(seeds: range, **changes: object) -> np.ndarray:
+    """Change of the between-firm share over 30 years without AI, per seed: the mean of
+    the last five years minus the first five (it moves by about ±0.01 a year)."""
     out = []
     for seed in seeds:
-        params = build().replace(n_workers=6000, n_periods=30, ai_enabled=False, **changes)
+        params = build_params().replace(n_workers=6000, n_periods=30, ai_enabled=False,
+                                        **changes)
         share = LaborMarketModel(params, seed=seed, agents=False).run()[
             "between_firm_wage_share"].to_numpy()
         out.append(share[-5:].mean() - share[1:6].mean())
@@ -89,14 +89,19 @@ def test_h4_ordering_reverses_where_firms_specialise_in_tasks():
     # bands of tasks that reward skill differently, AI's compression of pay within tasks
     # raises the between-band, hence between-firm, share under either technology, and
     # proprietary AI's access differences inside each task count as within-firm: the
-    # rise is larger under commodity AI. Seeds 7-12, held out from the finding (1-6).
-    # Measured (commodity − proprietary): sorted +0.039 ± 0.005, defaults
-    # −0.010 ± 0.003; each sign must hold beyond 3 SE.
+    # rise is larger under commodity AI. Seeds held out from the finding (1-6): 7-12 in
+    # the sorted market, 7-18 at the defaults, whose gap is smaller against the same
+    # seed noise. Measured (commodity − proprietary): sorted +0.039 ± 0.005, defaults
+    # −0.011 ± 0.003; each sign must pass a one-sided t test at 1% (t(5) 3.36, t(11)
+    # 2.72).
+    from scipy import stats
+
     from scenarios.baseline import build_params as defaults
 
-    seeds = range(7, 13)
-    for build, sign in ((build_params, 1.0), (defaults, -1.0)):
+    for build, sign, seeds in ((build_params, 1.0, range(7, 13)),
+                               (defaults, -1.0, range(7, 19))):
         gap = np.array([ai_rise(build, s, eta0=1.0, eta1=0.0)
                         - ai_rise(build, s, eta0=0.0, eta1=1.0) for s in seeds])
         se = gap.std(ddof=1) / np.sqrt(gap.size)
-        assert sign * gap.mean() > 3 * se, (build.__module__, gap.mean(), se)
+        assert sign * gap.mean() > stats.t.ppf(0.99, gap.size - 1) * se, (
+            build.__module__, gap.mean(), se)
