@@ -1,15 +1,15 @@
 """Sorted labour market: comparative advantage across tasks and firms that specialise.
 
 Tasks reward skill differently (`skill_return_spread` = 0.3: a between-task share of
-log-wage variance of 0.48 before AI, against the 0.43 between OEWS major occupation
+log-wage variance of 0.49 before AI, against the 0.43 between OEWS major occupation
 groups) and firms use mostly their industry's band of tasks (`industry_concentration`
 = 0.9), so workers of similar pay work together: a between-firm share of log-wage
-variance of 0.38-0.42 (6,000 workers, period 20, held-out seeds 4-9), inside the
-0.3-0.5 of matched employer-employee data (docs/MODEL.md §3.3.1). Sorting by
-comparative advantage builds up over decades of task choice, so the burn-in is 100
-years: after the default 20 the economy without AI would still drift. Firm premia stay
-as small as at the defaults. The analytic regimes do not cover this economy; simulate
-it.
+variance of 0.33-0.38 before AI (6,000 workers, period 0, held-out seeds 4-9; 0.38-0.42
+twenty years into AI), inside the 0.3-0.5 of matched employer-employee data
+(docs/MODEL.md §3.3.1). Sorting by comparative advantage builds up over decades of
+task choice, so the burn-in is 100 years: after the default 20 the economy without AI
+would still drift. Firm premia stay as small as at the defaults. The analytic regimes
+do not cover this economy; simulate it.
 """
 
 from abm import Params

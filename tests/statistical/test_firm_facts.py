@@ -31,13 +31,22 @@ def test_three_employer_employee_facts_hold_and_premia_do_not_on_held_seeds():
     # across all establishments (Barth, Bryson, Davis & Freeman 2016), this economy
     # having industries. Premia: at most what rent sharing at the data's elasticity can
     # pay, the bound of docs/MODEL.md §3.3.3 (0.077), below the data's 0.1.
-    # The data's figures are population values; an economy of 100 firms estimates the
-    # elasticity and the dispersion with seed-to-seed sds of 0.036 and 0.038, so those
-    # are tested on the mean over the held seeds, the between-firm share (sd 0.019) on
-    # each seed. Measured here: between-firm 0.341-0.383; elasticity 0.128 ± 0.015;
-    # dispersion 0.581 ± 0.016; premia 0.041 ± 0.007; nobody paid below the outside
-    # option (by construction without limited liability).
-    rows = [run(seed).iloc[-1] for seed in HELD]
+    # The data describe economies before generative AI, so the comparison is the
+    # pre-AI economy, period 0: every held seed must lie inside (measured: between-firm
+    # 0.321-0.369, elasticity 0.080-0.141, dispersion 0.549-0.623, premia 0.019-0.039).
+    # Twenty years into AI the facts are a projection, not a comparison with data; they
+    # are checked to stay inside, the elasticity and dispersion on the mean over the
+    # seeds (an economy of 100 firms estimates each with a seed-to-seed sd near 0.04):
+    # measured between-firm 0.341-0.383, elasticity 0.128 ± 0.015, dispersion
+    # 0.581 ± 0.016, premia 0.041 ± 0.007. Nobody is paid below the outside option (by
+    # construction without limited liability).
+    frames = [run(seed) for seed in HELD]
+    for first in (f.iloc[0] for f in frames):
+        assert 0.3 <= first["between_firm_wage_share"] <= 0.5, first
+        assert 0.05 <= first["rent_sharing_elasticity"] <= 0.15, first
+        assert 0.54 <= first["va_per_worker_sd"] <= 0.8, first
+        assert first["firm_premium_share"] < 0.077, first
+    rows = [f.iloc[-1] for f in frames]
     for last in rows:
         assert 0.3 <= last["between_firm_wage_share"] <= 0.5, last
         assert last["below_outside_option_share"] == 0.0

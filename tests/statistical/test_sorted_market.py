@@ -23,11 +23,16 @@ def final(seed: int, **changes: float) -> dict[str, float]:
 
 @pytest.mark.slow
 def test_between_firm_share_is_inside_the_data_on_held_seeds():
-    # data: 0.3-0.5 (Card, Heining & Kline 2013; Song et al. 2019); measured on the held
-    # seeds 0.377-0.423 (0.336-0.382 after a 20-year burn-in)
+    # data: 0.3-0.5 (Card, Heining & Kline 2013; Song et al. 2019), economies before
+    # generative AI: the comparison is period 0, measured on the held seeds 0.331-0.381;
+    # twenty years into AI (a projection) 0.377-0.423 (0.336-0.382 after a 20-year
+    # burn-in)
     for seed in HELD:
-        share = final(seed)["between_firm_wage_share"]
-        assert 0.3 <= share <= 0.5, (seed, share)
+        frame = LaborMarketModel(build_params().replace(n_workers=6000, n_periods=20),
+                                 seed=seed, agents=False).run()
+        for share in (frame["between_firm_wage_share"].iloc[0],
+                      frame["between_firm_wage_share"].iloc[-1]):
+            assert 0.3 <= share <= 0.5, (seed, share)
 
 
 @pytest.mark.slow
