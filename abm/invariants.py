@@ -70,7 +70,7 @@ def check_invariants(model: LaborMarketModel) -> None:
         f"payroll tax rate {tax} outside [0, unemployment_benefit] or negative benefits"
     assert ((w.unemployment_duration > 0) == ~emp).all(), \
         "unemployment spell counter disagrees with employment"
-    assert (f.owner_income >= 0).all(), "negative owners' income (owners have limited liability)"
+    assert (f.owner_income >= 0).all(), "negative owners' income (losses are financed outside the period's incomes)"
     assert (f.vendor_fees >= 0).all() and (w.wage >= 0).all(), "negative fees or wages"
     if not p.limited_liability:
         assert (f.rent_factor >= 1.0).all(), "a worker paid below her outside option"

@@ -70,7 +70,8 @@ def type_name(f: dataclasses.Field[Any]) -> str:
     return f.type if isinstance(f.type, str) else f.type.__name__
 
 
-def _unknown_message(name: str, known: set[str]) -> str:
+def unknown_message(name: str, known: set[str]) -> str:
+    """One line for an unknown parameter: the closest names, then every known one."""
     import difflib
 
     close = difflib.get_close_matches(name, sorted(known), n=3)

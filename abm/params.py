@@ -19,8 +19,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
-from abm.param_checks import (RHO_MIN, ParameterError, type_name, _unknown_message,
-                              check_combinations, validate_field)
+from abm.param_checks import (RHO_MIN, ParameterError, check_combinations, type_name,
+                              unknown_message, validate_field)
 
 __all__ = ["Params", "ParameterError", "RHO_MIN", "SCHOOLING_BASE", "parse_assignment"]
 
@@ -313,7 +313,7 @@ class Params:
         known = {f.name for f in dataclasses.fields(cls)}
         for name in kwargs:
             if name not in known:
-                raise ParameterError(_unknown_message(name, known))
+                raise ParameterError(unknown_message(name, known))
         return super().__new__(cls)
 
     def __post_init__(self) -> None:
@@ -355,7 +355,7 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     name, raw = (s.strip() for s in text.split("=", 1))
     fields = {f.name: f for f in dataclasses.fields(Params)}
     if name not in fields:
-        raise ParameterError(_unknown_message(name, set(fields)))
+        raise ParameterError(unknown_message(name, set(fields)))
     kind = type_name(fields[name])
     try:
         if kind == "bool":

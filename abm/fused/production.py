@@ -225,8 +225,9 @@ def rent_factor(va: np.ndarray, wc: np.ndarray, ai_rents: np.ndarray, fees: np.n
     in) the workers take the shortfall, factor 1 + N/Σw^c, and owners get 0; without it
     the factor is 1 (outside options paid) and owners get 0, financing −N from outside.
     A firm whose value added does not cover its taxes (a very bad productivity draw)
-    pays its workers nothing under limited liability and the vendors only what is left
-    (`va` and `fees` are lowered in place): wages never turn negative. A firm without a competitive wage bill has factor 1.
+    pays the vendors only what is left (`va` and `fees` are lowered in place) and, under
+    limited liability, its workers nothing: wages never turn negative. A firm without a
+    competitive wage bill has factor 1.
     """
     n = va.shape[0]
     rents = np.empty(n)
