@@ -28,6 +28,7 @@ DELEGATED = {
     "calibrate": ("analysis.calibrate_cli", "MSM calibration to the targets, its decomposition"),
     "sensitivity": ("analysis.sensitivity_cli", "Morris and Sobol sensitivity of dGini, PRIM"),
     "policies": ("analysis.policies_cli", "policy levers vs the unchanged economy, paired seeds"),
+    "akm": ("analysis.akm_cli", "AKM estimates on the model's panel vs the premia it pays"),
 }
 
 

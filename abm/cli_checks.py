@@ -1,7 +1,7 @@
 """Checks shared by the command-line tools: one-line refusals before any work.
 
 Every tool (`abm run`, `abm regimes`, `abm empirics`, `abm calibrate`, `abm sensitivity`,
-`abm policies`) refuses a bad argument with one line and exit status 2 before it
+`abm policies`, `abm akm`) refuses a bad argument with one line and exit status 2 before it
 simulates anything. These are the pieces they share: the refusal itself (`refuse`), an
 argument parser that raises instead of printing usage and exiting, the entry point's
 shape (`run_tool`), and the check of an output folder, which probes by creating a file

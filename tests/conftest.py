@@ -19,3 +19,24 @@ def small() -> Callable[..., Params]:
         return Params(**{**SMALL, **changes})
 
     return make
+
+
+@pytest.fixture
+def refused(capsys: pytest.CaptureFixture[str], tmp_path) -> Callable[..., str]:
+    """Check that a tool refuses `argv` (with an `--out` folder added) before any work.
+
+    `refused(main, argv, needle)` runs the tool's `main`, asserts status 2, one line
+    `abm: error: ...` on stderr containing `needle`, and no output folder created;
+    returns the line.
+    """
+
+    def check(main: Callable[[list[str]], int], argv: list[str], needle: str) -> str:
+        out = tmp_path / "o"
+        assert main([*argv, "--out", str(out)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and err.startswith("abm: error: "), err
+        assert needle in err, err
+        assert not out.exists()                       # nothing ran, nothing written
+        return err
+
+    return check

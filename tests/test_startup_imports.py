@@ -42,7 +42,7 @@ def run_abm(*args: str, cwd=None) -> tuple[int, list[str], str, str]:
 
 @pytest.mark.parametrize("args", [
     ["--help"], ["run", "--help"], ["sweep", "--help"], ["regimes", "--help"],
-    ["empirics", "--help"], ["viz", "--help"],
+    ["empirics", "--help"], ["viz", "--help"], ["akm", "--help"],
 ])
 def test_help_imports_no_heavy_module(args):
     status, heavy, out, _ = run_abm(*args)
@@ -72,6 +72,7 @@ def test_scenario_list_imports_no_heavy_module():
     (["regimes", "--seeds", "1"], "--seeds=1 must be at least 2"),
     (["regimes", "--fix", "xi=7"], "xi=7.0 is out of range"),
     (["empirics", "--out", "out", "--seeds", "1"], "--seeds=1 must be between 2 and 200"),
+    (["akm", "--out", "out", "--years", "1"], "--years=1 must be between 2 and 100"),
 ])
 def test_refused_command_line_imports_no_heavy_module(args, message, tmp_path):
     status, heavy, _, err = run_abm(*args, cwd=tmp_path)
