@@ -27,6 +27,8 @@ from abm.cli_checks import BadInput, RaisingParser, check_out_folder, run_tool
 
 MAX_SEEDS = 1000
 MAX_YEARS = 100
+MAX_FIRMS = 5000
+"""`analysis.akm.estimate.MAX_FIRMS`, repeated so that a refusal imports no numerical library."""
 DATA_NOTE = ("data, five countries, six-year windows (Bonhomme et al. 2023, docs/MODEL.md "
              "§3.3.3): firm premia 0.12-0.24 plug-in, 0.05-0.16 corrected; sorting "
              "0.05-0.13 corrected (leave-out)")
@@ -86,6 +88,9 @@ def _validate(args: argparse.Namespace) -> Any:
                                 ai_enabled=bool(args.ai or False) and params.ai_enabled)
     except ParameterError as exc:
         raise BadInput(str(exc).replace("n_workers=", "--n-workers=")) from None
+    if params.n_firms > MAX_FIRMS:
+        raise BadInput(f"n_firms={params.n_firms}: the AKM fit takes at most {MAX_FIRMS} "
+                       "firms (its normal equations are solved dense)")
     return params
 
 

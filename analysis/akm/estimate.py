@@ -26,6 +26,10 @@ from scipy.sparse.csgraph import connected_components
 from analysis.akm.panel import PANEL_COLUMNS
 
 
+MAX_FIRMS = 5000
+"""Largest connected set `fit` takes: S is solved dense, (J + T)² doubles (200 MB at 5,000)."""
+
+
 @dataclass(frozen=True)
 class AkmFit:
     """An AKM fit: the connected set's rows and their estimated effects.
@@ -75,6 +79,9 @@ def fit(data: pd.DataFrame) -> AkmFit:
     firm, firms = pd.factorize(d["firm"], sort=True)
     year, years = pd.factorize(d["year"], sort=True)
     n_f, n_t = len(firms), len(years)
+    if n_f > MAX_FIRMS:
+        raise ValueError(f"the connected set has {n_f} firms; fit takes at most {MAX_FIRMS} "
+                         "(its normal equations are solved dense)")
     y = d["log_wage"].to_numpy(float)
     rows = np.arange(n)
     on_f, on_t = firm > 0, year > 0          # the first firm and year are the references

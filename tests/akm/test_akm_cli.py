@@ -19,6 +19,7 @@ BAD = [
     (["--n-workers", "10"], "--n-workers=10 is out of range"),
     (["--set", "xi=2"], "xi=2.0 is out of range"),
     (["--set", "bogus=1"], "unknown parameter 'bogus'"),
+    (["--set", "n_firms=6000"], "the AKM fit takes at most 5000 firms"),
     (["--bogus"], "unrecognized arguments"),
 ]
 
@@ -26,6 +27,13 @@ BAD = [
 @pytest.mark.parametrize(("argv", "needle"), BAD)
 def test_bad_input_is_one_line_and_status_2(argv, needle, refused):
     refused(main, argv, needle)
+
+
+def test_the_firm_limit_is_the_estimators():
+    from analysis import akm_cli
+    from analysis.akm import estimate
+
+    assert akm_cli.MAX_FIRMS == estimate.MAX_FIRMS
 
 
 def test_out_that_is_a_file_is_refused_and_kept(capsys, tmp_path):

@@ -104,3 +104,14 @@ def test_bad_panels_are_refused_with_one_line(change, message):
     d, mean = design(3, move=0.1)
     with pytest.raises(ValueError, match=message.replace("[", r"\[").replace("]", r"\]")):
         fit(change(d.assign(log_wage=mean)))
+
+
+def test_a_connected_set_beyond_the_dense_solver_is_refused():
+    from analysis.akm.estimate import MAX_FIRMS
+
+    n = MAX_FIRMS + 1                      # a chain: worker i moves from firm i to firm i+1
+    d = pd.DataFrame({"worker": np.tile(np.arange(n), 2),
+                      "firm": np.concatenate([np.arange(n), np.arange(n) + 1]),
+                      "year": np.repeat([0, 1], n), "log_wage": 0.0, "premium": 0.0})
+    with pytest.raises(ValueError, match=f"has {n + 1} firms; fit takes at most {MAX_FIRMS}"):
+        fit(d)
