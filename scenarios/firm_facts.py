@@ -15,8 +15,8 @@ last 80 (`asset_burn_in`): with persistent productivity, assets held to period 0
 keep concentrating for decades (docs/MODEL.md §3.7). The between-firm share of
 log-wage variance, the rent-sharing elasticity and the dispersion of value added per
 worker then all lie inside the data on held-out seeds, and the economy without AI is
-stationary; firm premia do not (0.04 against 0.1-0.3): rent sharing at the data's
-elasticity cannot pay them. The analytic regimes do not cover this economy; simulate it.
+stationary; firm premia do not (0.03 against the data's plug-in 0.1-0.3 and corrected
+0.05-0.16): rent sharing at the data's elasticity pays at most the lower edge. The analytic regimes do not cover this economy; simulate it.
 """
 
 from abm import Params
