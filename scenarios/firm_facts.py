@@ -16,7 +16,8 @@ keep concentrating for decades (docs/MODEL.md §3.7). The between-firm share of
 log-wage variance, the rent-sharing elasticity and the dispersion of value added per
 worker then all lie inside the data on held-out seeds, and the economy without AI is
 stationary; firm premia do not (0.03 against the data's plug-in 0.1-0.3 and corrected
-0.05-0.16): rent sharing at the data's elasticity pays at most the lower edge. The analytic regimes do not cover this economy; simulate it.
+0.05-0.16): rent sharing within the data's elasticity reaches only the corrected
+range's lower part (docs/MODEL.md §3.3.3). The analytic regimes do not cover this economy; simulate it.
 """
 
 from abm import Params
