@@ -10,6 +10,12 @@ so that the model is compared with the data estimate for estimate: `panel` colle
 employed person-years of a run, `fit` estimates the AKM model on the largest connected
 set, and `shares` decomposes the log-wage variance three ways (plug-in, the
 homoskedastic correction, and the premium the model knows).
+
+Why not PyTwoWay, the package of Bonhomme et al. (2023), which implements these
+estimators and more: it requires BipartitePandas, which requires pandas ≤ 2.0.3, and
+the project runs on pandas 3 (pip would downgrade it, and pandas 2.0 does not support
+numpy 2). The regression here is a few sparse products and one dense solve of the
+J + T normal equations, with the correction in closed form.
 """
 
 from analysis.akm.estimate import AkmFit, fit, shares
