@@ -4,7 +4,7 @@
         firm_facts before AI: 6 seeds, 6 years each, 6,000 workers;
     abm akm --out DIR --scenario sorted_labour_market --seeds 12 --years 3
         another scenario, more seeds, shorter panels;
-    abm akm --out DIR --scenario two_regimes --variant proprietary --ai
+    abm akm --out DIR --scenario two_regimes --variant proprietary_ai --ai
         a variant of a scenario, with AI (a projection: the data predate AI);
     abm akm --out DIR --set xi=0.15
         a changed parameter.
@@ -27,11 +27,13 @@ from abm.cli_checks import BadInput, RaisingParser, check_out_folder, run_tool
 
 MAX_SEEDS = 1000
 MAX_YEARS = 100
+OWN_OPTIONS = {"n_workers": "--n-workers", "n_periods": "--years", "ai_enabled": "--ai"}
+"""Parameters the tool sets from its own options (a `--set` of them would be overwritten)."""
 MAX_FIRMS = 5000
 """`analysis.akm.estimate.MAX_FIRMS`, repeated so that a refusal imports no numerical library."""
 DATA_NOTE = ("data, five countries, six-year windows (Bonhomme et al. 2023, docs/MODEL.md "
-             "§3.3.3): firm premia 0.12-0.24 plug-in, 0.05-0.16 corrected; sorting "
-             "0.05-0.13 corrected (leave-out)")
+             "§3.3.3): firm premia 0.12-0.24 plug-in, 0.055-0.175 with the homoskedastic "
+             "correction computed here, 0.05-0.16 leave-out; sorting 0.05-0.13 leave-out")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -82,10 +84,16 @@ def _validate(args: argparse.Namespace) -> Any:
         raise BadInput(f"--variant={args.variant!r} is not a variant of {args.scenario!r}; "
                        f"its variants: {', '.join(found)}")
     params = found[args.variant] if args.variant is not None else next(iter(found.values()))
+    if args.ai and not params.ai_enabled:
+        raise BadInput(f"--ai: {args.variant or args.scenario!r} has no AI (ai_enabled=False)")
     try:
-        params = params.replace(**dict(parse_assignment(a) for a in args.set))
+        changes = dict(parse_assignment(a) for a in args.set)
+        for name, option in OWN_OPTIONS.items():
+            if name in changes:
+                raise BadInput(f"--set {name}=...: use {option} instead")
+        params = params.replace(**changes)
         params = params.replace(n_workers=args.n_workers, n_periods=args.years,
-                                ai_enabled=bool(args.ai or False) and params.ai_enabled)
+                                ai_enabled=bool(args.ai))
     except ParameterError as exc:
         raise BadInput(str(exc).replace("n_workers=", "--n-workers=")) from None
     if params.n_firms > MAX_FIRMS:

@@ -27,7 +27,12 @@ from analysis.akm.panel import PANEL_COLUMNS
 
 
 MAX_FIRMS = 5000
-"""Largest connected set `fit` takes: S is solved dense, (J + T)² doubles (200 MB at 5,000)."""
+"""Largest connected set `fit` takes: S and its inverse are dense, 2·(J + T)² doubles
+(400 MB at 5,000 firms)."""
+CONDITION = 1e-10
+"""S counts as singular when its smallest eigenvalue is below this share of its largest:
+firm and year effects are then not separately identified (say, every mover moves one
+firm up a ladder each year), and an inverse would return meaningless effects."""
 
 
 @dataclass(frozen=True)
@@ -48,10 +53,13 @@ class AkmFit:
 
 
 def check_panel(data: pd.DataFrame) -> None:
-    """A panel has `PANEL_COLUMNS`, finite values and at least two years, else ValueError."""
+    """A panel has `PANEL_COLUMNS`, ids and values present and finite, and at least two
+    years, else ValueError."""
     missing = [c for c in PANEL_COLUMNS if c not in data.columns]
     if missing:
         raise ValueError(f"panel lacks columns {missing}; a panel has {list(PANEL_COLUMNS)}")
+    if data[["worker", "firm", "year"]].isna().to_numpy().any():
+        raise ValueError("panel has missing worker, firm or year ids")
     if not np.isfinite(data[["log_wage", "premium"]].to_numpy(float)).all():
         raise ValueError("panel has log wages or premia that are not finite")
     if data["year"].nunique() < 2:
@@ -59,7 +67,8 @@ def check_panel(data: pd.DataFrame) -> None:
 
 
 def connected(data: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the largest set of firms connected by workers (movers link two firms)."""
+    """Rows of the set of firms connected by workers (movers link two firms) that holds
+    the most person-years."""
     worker = pd.factorize(data["worker"])[0]
     firm = pd.factorize(data["firm"])[0]
     n_w, n_f = worker.max() + 1, firm.max() + 1
@@ -71,9 +80,11 @@ def connected(data: pd.DataFrame) -> pd.DataFrame:
 
 
 def fit(data: pd.DataFrame) -> AkmFit:
-    """Estimate the AKM model on `data`'s largest connected set (see the module doc)."""
+    """Estimate the AKM model on `data`'s connected set (`connected`; the module doc)."""
     check_panel(data)
     d = connected(data)
+    if d["firm"].nunique() < 2:
+        raise ValueError("the connected set has one firm: there are no firm effects to compare")
     n = len(d)
     worker = pd.factorize(d["worker"])[0]
     firm, firms = pd.factorize(d["firm"], sort=True)
@@ -93,11 +104,11 @@ def fit(data: pd.DataFrame) -> AkmFit:
     xtd = (x.T @ dmat).tocsr()                               # K × workers
     s = (x.T @ x).toarray() - (xtd @ sparse.diags(1.0 / count) @ xtd.T).toarray()
     b = x.T @ y - xtd @ ((dmat.T @ y) / count)
-    try:
-        inverse = np.linalg.inv(s)
-    except np.linalg.LinAlgError:
-        raise ValueError("the AKM design is singular: firm or year effects are not "
-                         "identified in this panel") from None
+    eigen = np.linalg.eigvalsh(s)
+    if not eigen[0] > CONDITION * eigen[-1]:
+        raise ValueError("the AKM design is singular: firm and year effects are not "
+                         "separately identified in this panel")
+    inverse = np.linalg.inv(s)
     beta = inverse @ b
     fitted = x @ beta
     alpha = (np.bincount(worker, weights=y - fitted) / count)[worker]
@@ -107,15 +118,18 @@ def fit(data: pd.DataFrame) -> AkmFit:
     psi = np.concatenate([[0.0], beta[:n_f - 1]])[firm]
     tau = np.concatenate([[0.0], beta[n_f - 1:]])[year]
     k_f = n_f - 1
-    # firm part of X; A: (1/n)·X_f'(I − 11'/n)X_f, with X_f'X_f = diag(person-years)
+    # firm part of X; A = (1/n)·X_f'(I − 11'/n)X_f with X_f'X_f = diag(c), c the
+    # person-years per firm: tr(A·S⁻¹_ff) = (Σ c_j·S⁻¹_jj − c'S⁻¹_ff c / n) / n
     per_firm = np.bincount(firm, minlength=n_f)[1:].astype(float)
-    a = (np.diag(per_firm) - np.outer(per_firm, per_firm) / n) / n
-    bias_firm = float(np.trace(a @ inverse[:k_f, :k_f]))
-    # sorting: E[α̂'M₁ψ̂] − α'M₁ψ = −σ²·tr(X'P_D M₁ X_f G), G = S⁻¹'s firm rows
-    x_f = x[:, :k_f]
-    centred = (dmat.T @ x_f).toarray() - np.outer(count, per_firm) / n    # D'M₁X_f
-    q = (xtd @ sparse.diags(1.0 / count) @ centred)                        # X'P_D M₁ X_f
-    bias_sorting = float(-2.0 * np.trace(q @ inverse[:k_f, :]) / n)
+    s_ff = inverse[:k_f, :k_f]
+    bias_firm = float((per_firm @ np.diag(s_ff) - per_firm @ s_ff @ per_firm / n) / n)
+    # sorting: E[α̂'M₁ψ̂] − α'M₁ψ = −σ²·tr(Q·G), G = S⁻¹'s firm rows and
+    # Q = X'P_D M₁ X_f = X'P_D X_f − (X'1)c'/n (P_D's rows average within worker, so
+    # P_D·1 = 1); the first term is sparse, the second of rank one: no K × K product
+    g = inverse[:k_f, :]
+    q_sparse = (xtd @ sparse.diags(1.0 / count) @ (dmat.T @ x[:, :k_f])).tocsr()
+    trace = float(q_sparse.multiply(g.T).sum()) - float(per_firm @ g @ x.sum(axis=0).A1) / n
+    bias_sorting = -2.0 * trace / n
     out = d.assign(alpha_hat=alpha, psi_hat=psi, tau_hat=tau)
     return AkmFit(out, sigma2, bias_firm, bias_sorting)
 

@@ -20,6 +20,9 @@ BAD = [
     (["--set", "xi=2"], "xi=2.0 is out of range"),
     (["--set", "bogus=1"], "unknown parameter 'bogus'"),
     (["--set", "n_firms=6000"], "the AKM fit takes at most 5000 firms"),
+    (["--set", "n_workers=1000"], "--set n_workers=...: use --n-workers instead"),
+    (["--set", "ai_enabled=true"], "--set ai_enabled=...: use --ai instead"),
+    (["--scenario", "two_regimes", "--variant", "no_ai", "--ai"], "'no_ai' has no AI"),
     (["--bogus"], "unrecognized arguments"),
 ]
 

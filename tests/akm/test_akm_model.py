@@ -24,21 +24,20 @@ def rows() -> list[dict[str, float]]:
 
 def test_the_model_has_the_movers_that_keep_plug_in_estimates_unbiased(rows):
     # The homoskedastic bias σ̂²·tr(A·S⁻¹)/var(log w) is a closed form of the design
-    # (analysis.akm.estimate). In the data it is the plug-in minus corrected gap, at
-    # least 0.064 of log-wage variance (US; Bonhomme et al. 2023). The model's design
-    # must put it below a tenth of that, 0.0064 (measured: 0.0001, with a median of 43
-    # movers per firm, seeds 1-6), so that its plug-in and corrected shares agree.
+    # (analysis.akm.estimate). In the data the same estimator's plug-in minus corrected
+    # gap is at least 0.034 of log-wage variance (Austria; 0.034-0.105 over five
+    # countries, Bonhomme et al. 2023, FE minus FE-HO). The model's design must put it
+    # below a tenth of that, 0.0034 (measured: 0.0001, with a median of 43 movers per
+    # firm, seeds 1-6), so that its plug-in and corrected shares agree.
     for r in rows:
-        assert r["plug_in_firm"] - r["corrected_firm"] < 0.0064, r
+        assert r["plug_in_firm"] - r["corrected_firm"] < 0.0034, r
         assert r["movers_median"] >= 20, r
 
 
 def test_plug_in_estimates_the_time_invariant_part_of_the_known_premia(rows):
-    # AKM's firm effect is constant over the window; the premia move with productivity.
-    # By the law of total variance the firm means' share is at most the premia's share
-    # (an identity: asserted as a check of the bookkeeping, not as evidence), and the
-    # plug-in estimate is that part: measured −0.0009 ± 0.0004 against it (seeds 1-6),
-    # so each seed must lie within 0.005, five times the seed-to-seed sd of the gap.
+    # AKM's firm effect is constant over the window; the premia move with productivity,
+    # and the plug-in estimate is their firm means' part: measured −0.0009 ± 0.0004
+    # against it (seeds 1-6), so each seed must lie within 0.005, five times the
+    # seed-to-seed sd of the gap.
     for r in rows:
-        assert r["known_firm_fixed"] <= r["known_firm"] + 1e-12
         assert abs(r["plug_in_firm"] - r["known_firm_fixed"]) < 0.005, r
