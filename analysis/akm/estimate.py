@@ -102,8 +102,9 @@ def fit(data: pd.DataFrame) -> AkmFit:
     dmat = sparse.csr_matrix((np.ones(n), (rows, worker)))
     count = np.bincount(worker).astype(float)
     xtd = (x.T @ dmat).tocsr()                               # K × workers
-    s = (x.T @ x).toarray() - (xtd @ sparse.diags(1.0 / count) @ xtd.T).toarray()
-    b = x.T @ y - xtd @ ((dmat.T @ y) / count)
+    xtd_mean = xtd @ sparse.diags(1.0 / count)               # X'D(D'D)⁻¹: X'P_D = xtd_mean·D'
+    s = (x.T @ x).toarray() - (xtd_mean @ xtd.T).toarray()
+    b = x.T @ y - xtd_mean @ (dmat.T @ y)
     eigen = np.linalg.eigvalsh(s)
     if not eigen[0] > CONDITION * eigen[-1]:
         raise ValueError("the AKM design is singular: firm and year effects are not "
@@ -127,7 +128,7 @@ def fit(data: pd.DataFrame) -> AkmFit:
     # Q = X'P_D M₁ X_f = X'P_D X_f − (X'1)c'/n (P_D's rows average within worker, so
     # P_D·1 = 1); the first term is sparse, the second of rank one: no K × K product
     g = inverse[:k_f, :]
-    q_sparse = (xtd @ sparse.diags(1.0 / count) @ (dmat.T @ x[:, :k_f])).tocsr()
+    q_sparse = (xtd_mean @ xtd[:k_f].T).tocsr()               # X'P_D X_f (D'X_f = xtd_f')
     trace = float(q_sparse.multiply(g.T).sum()) - float(per_firm @ g @ x.sum(axis=0).A1) / n
     bias_sorting = -2.0 * trace / n
     out = d.assign(alpha_hat=alpha, psi_hat=psi, tau_hat=tau)
