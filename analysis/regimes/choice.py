@@ -18,16 +18,18 @@ from analysis.regimes.occupations import Allocation, clear, mean_ability
 from analysis.regimes.population import TaskGroup, task_values
 
 
-def candidates(groups: list[TaskGroup]) -> tuple[np.ndarray, int]:
+def candidates(groups: list[TaskGroup]) -> tuple[np.ndarray, np.ndarray]:
     """Who a retooling worker is offered (`occupations.stationary`'s `draw`, `social`).
 
-    One random codifiable task, so each codifiable group with its share of the
-    codifiable tasks, and one random social task (all social tasks form one group).
+    One random codifiable task and one random social task, so each codifiable group
+    with its share of the codifiable tasks and each social group with its share of the
+    social tasks.
     """
     codifiable = np.array([g.codifiable for g in groups])
     counts = np.array([g.count for g in groups], dtype=float)
     draw = np.where(codifiable, counts, 0.0) / float(counts[codifiable].sum())
-    return draw, int(np.flatnonzero(~codifiable)[0])
+    social = np.where(codifiable, 0.0, counts) / float(counts[~codifiable].sum())
+    return draw, social
 
 
 def clear_occupations(p: Params, groups: list[TaskGroup], alloc: Allocation,

@@ -56,11 +56,16 @@ class Allocation:
         return self.weights @ prob(e[:-1], e[1:])
 
     def density(self, g: int) -> Density:
-        """The within-group distribution of z on group g (integrates to 1)."""
+        """The within-group distribution of z on group g (integrates to 1).
+
+        Only the cuts where the group's own weight changes: with many groups most cuts
+        move workers between others, and each cut kept splits the group's quadrature.
+        """
         e = self.edges
         w = self.weights[g]
         total = float(w @ prob(e[:-1], e[1:]))
-        return Density(self.cuts, w / max(total, 1e-300))
+        keep = w[1:] != w[:-1]
+        return Density(self.cuts[keep], w[np.r_[True, keep]] / max(total, 1e-300))
 
 
 def uniform(shares: np.ndarray) -> Allocation:
@@ -100,14 +105,15 @@ class Density:
 
 
 def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
-               cost: float, draw: np.ndarray, social: int,
+               cost: float, draw: np.ndarray, social: int | np.ndarray,
                share: float | None = None) -> Allocation:
     """Where the workers of `origin` end up after every worker has re-chosen (module docstring).
 
     Each chance offers her own group, one codifiable group (group g with probability
-    `draw[g]`, its share of the codifiable tasks) and the social group `social`; she takes
-    the best net of the switch cost, her own group first, the codifiable candidate next
-    (the simulation's order: the first strict maximum wins). Every move raises V by more
+    `draw[g]`, its share of the codifiable tasks) and one social group (`social`: each
+    group's probability, its share of the social tasks, or the index of the only one);
+    she takes the best net of the switch cost, her own group first, the codifiable
+    candidate next (the simulation's order: the first strict maximum wins). Every move raises V by more
     than the cost, so the chain of chances is absorbing: its limit is where she ends.
     A worker for whom two codifiable groups both pay ends on each in proportion to its
     draw (and stays: the other is no better by the cost), which keeps the
@@ -120,7 +126,8 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
         values: z (n,) ↦ V (n, groups), each group's expected net income at ability z.
         cost: the switch cost c_s·w̄ (in the units of V).
         draw: probability of each group being the codifiable candidate (0 for social).
-        social: index of the social group.
+        social: probability of each group being the social candidate (0 for codifiable),
+            or the index of the one social group.
         share: None for the limit of many chances; a number for one round in which
             that share of the workers has a chance (one period of the burn-in, where
             prices are last period's and move between rounds: `analysis.regimes.burnin`).
@@ -167,34 +174,71 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
         all_cuts = all_cuts[np.r_[True, np.diff(all_cuts) > 1e-12]]
     e = np.r_[-np.inf, all_cuts, np.inf]
     mid = _midpoints(e)
-    step = _one_chance(values(mid), cost, np.asarray(draw, dtype=float), social)
+    step = _one_chance(values(mid), cost, np.asarray(draw, dtype=float),
+                       social_draw(social, n_g))
     start = origin.weights[:, np.searchsorted(origin.cuts, mid, side="right")]
     if share is not None:
         moved = np.einsum("oi,iog->gi", start, step)
-        return Allocation(all_cuts, (1.0 - share) * start + share * moved)
+        return _merged(all_cuts, (1.0 - share) * start + share * moved)
     # the limit of many chances: a worker may wait for the candidate that pays, and each
-    # squaring doubles the chances (2^40: exact unless a group is drawn with p ~ 1e-11)
+    # squaring doubles the chances (2^40: exact unless a group is drawn with p ~ 1e-11).
+    # Rows are renormalised after each squaring: a row summing to 1 + ε (draws such as
+    # 1/3 do not add to 1 exactly) would otherwise sum to (1 + ε)^(2^40), 1.0002 at ε = 2e-16
     absorb = step
     for _ in range(40):
         absorb = absorb @ absorb
-    return Allocation(all_cuts, np.einsum("oi,iog->gi", start, absorb))
+        absorb /= absorb.sum(axis=2, keepdims=True)
+    return _merged(all_cuts, np.einsum("oi,iog->gi", start, absorb))
 
 
-def _one_chance(v: np.ndarray, cost: float, draw: np.ndarray, social: int) -> np.ndarray:
-    """(n, G, G): where a worker on group o goes at one chance, at each of n abilities."""
+def _merged(cuts: np.ndarray, weights: np.ndarray) -> Allocation:
+    """The allocation without the cuts across which nothing changes.
+
+    A root of V_g − V_h − δ changes the allocation only where it changes someone's
+    choice; with many groups most do not (of the 3·G(G − 1)/2 pairs' roots, those of
+    two groups nobody chooses between). Dropping them leaves the same piecewise
+    constant allocation on fewer intervals, and keeps the cuts of a chain of rounds
+    (`analysis.regimes.burnin`) from accumulating.
+    """
+    if cuts.size == 0:
+        return Allocation(cuts, weights)
+    change = np.any(weights[:, 1:] != weights[:, :-1], axis=0)
+    return Allocation(cuts[change], weights[:, np.r_[True, change]])
+
+
+def _one_chance(v: np.ndarray, cost: float, draw: np.ndarray, social: np.ndarray
+                ) -> np.ndarray:
+    """(n, G, G): where a worker on group o goes at one chance, at each of n abilities.
+
+    For every pair of candidates (k, s) at once: the first maximum of (own, k, s) net of
+    the cost, so the codifiable candidate k wins a tie with s, and her own group wins
+    near-ties (rounding of identical groups' values).
+    """
     n, n_g = v.shape
+    ks, ss = np.flatnonzero(draw > 0), np.flatnonzero(social > 0)
+    weight = (draw[ks][:, None] * social[ss][None, :]).ravel()          # (K·S,)
     step = np.zeros((n, n_g, n_g))
-    idx = np.arange(n)
     for o in range(n_g):
-        for k in np.flatnonzero(draw > 0):
-            cand = [o, k, social]
-            net = np.stack([v[:, c] - (0.0 if c == o else cost) for c in cand], axis=1)
-            best = np.argmax(net, axis=1)            # first maximum: own, then k, then social
-            # her own group wins near-ties (rounding of identical groups' values)
-            keep = net[:, 0] >= net[idx, best] - 1e-12 * np.abs(net[:, 0])
-            dest = np.where(keep, o, np.array(cand)[best])
-            np.add.at(step, (idx, o, dest), draw[k])
+        own = v[:, o][:, None, None]
+        net_k = (v[:, ks] - np.where(ks == o, 0.0, cost))[:, :, None]     # (n, K, 1)
+        net_s = (v[:, ss] - np.where(ss == o, 0.0, cost))[:, None, :]     # (n, 1, S)
+        best = np.maximum(net_k, net_s)
+        keep = own >= np.maximum(own, best) - 1e-12 * np.abs(own)
+        dest = np.where(keep, o, np.where(net_k >= net_s, ks[None, :, None],
+                                          ss[None, None, :]))
+        flat = (np.arange(n)[:, None] * n_g + dest.reshape(n, -1)).ravel()
+        step[:, o, :] = np.bincount(flat, weights=np.tile(weight, n),
+                                    minlength=n * n_g).reshape(n, n_g)
     return step
+
+
+def social_draw(social: int | np.ndarray, n_groups: int) -> np.ndarray:
+    """The social candidate as each group's probability (an index: that group surely)."""
+    if isinstance(social, (int, np.integer)):
+        out = np.zeros(n_groups)
+        out[social] = 1.0
+        return out
+    return np.asarray(social, dtype=float)
 
 
 def _midpoints(e: np.ndarray) -> np.ndarray:
@@ -211,7 +255,7 @@ def _midpoints(e: np.ndarray) -> np.ndarray:
 
 def clear(start: Allocation, values_at: Callable[[np.ndarray], Callable], cost: float,
           omega: np.ndarray, implied: Callable[[Allocation], tuple[np.ndarray, np.ndarray]],
-          tol: float, draw: np.ndarray, social: int, memo: dict | None = None
+          tol: float, draw: np.ndarray, social: int | np.ndarray, memo: dict | None = None
           ) -> tuple[Allocation, np.ndarray, np.ndarray]:
     """The allocation and labour prices that clear together, the rest of the economy held.
 

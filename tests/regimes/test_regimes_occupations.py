@@ -49,12 +49,13 @@ def test_switch_points_of_linear_incomes_are_exact():
         return np.column_stack([a * theta, b * theta + d])
 
     out = stationary(uniform(np.array([0.5, 0.5])), values, c, DRAW, 1)
-    # (the indifference point without cost, θ = d/(a − b), splits the band in two)
-    want = sorted((math.log(x / (a - b)) - mu) / s for x in (d - c, d, d + c))
+    # (the indifference point without cost, θ = d/(a − b), is a root too, but nobody's
+    # choice changes there: the allocation keeps only the two edges of the band)
+    want = sorted((math.log(x / (a - b)) - mu) / s for x in (d - c, d + c))
     assert np.allclose(out.cuts, want, atol=1e-12)
-    low, band1, band2, high = out.weights.T
-    assert np.allclose(low, [0.0, 1.0]) and np.allclose(band1, [0.5, 0.5])
-    assert np.allclose(band2, [0.5, 0.5]) and np.allclose(high, [1.0, 0.0])
+    low, band, high = out.weights.T
+    assert np.allclose(low, [0.0, 1.0]) and np.allclose(band, [0.5, 0.5])
+    assert np.allclose(high, [1.0, 0.0])
     # from where they ended, nobody moves again
     again = stationary(out, values, c, DRAW, 1)
     assert np.allclose(again.shares(), out.shares(), atol=1e-14)
