@@ -72,7 +72,7 @@ class Params:
                                         "uses h^λ_k with λ_k = 1 + s_λ·(2k/(n − 1) − 1), mean 1; "
                                         "> 0: the codifiable tasks AI reaches later reward skill "
                                         "more, < 0: those it reaches first; 0 = output ∝ h on "
-                                        "every task (the analytic regimes need 0)")
+                                        "every task")
     frontier_spread: float = _p(0.8, 0.0, 1.0, unit="share of A_max",
                                 doc="capability thresholds of codifiable tasks are spread evenly on "
                                     "[0, frontier_spread·A_max]; S(A_t) widens as A_t grows",

@@ -19,7 +19,7 @@ from scipy.special import ndtr, ndtri
 
 from abm.metrics import lognormal_sigma_for_gini
 from abm.params import Params
-from abm.steps.technology import task_output
+from abm.steps.technology import skill_returns, task_output
 from analysis.regimes.occupations import Density
 from analysis.regimes.quadrature import power_mean, prob, quantile_edges, split_edges, wdot
 
@@ -41,7 +41,7 @@ class Resolution:
 
 @dataclass(frozen=True)
 class TaskGroup:
-    """Tasks that are identical in the mean field: same φ, α and membership of S(A)."""
+    """Tasks that are identical in the mean field: same φ, α, λ and membership of S(A)."""
 
     name: str
     count: int
@@ -49,6 +49,12 @@ class TaskGroup:
     phi: float
     alpha: float
     exposed: bool               # in S(A) at the AI state's capability
+    skill_return: float = 1.0   # λ: output uses h^λ (`abm.steps.technology.skill_returns`)
+
+    def human_input(self, human_capital: np.ndarray) -> np.ndarray:
+        """h^λ·φ of human capital h on this group's tasks (h·φ where λ = 1)."""
+        h = human_capital if self.skill_return == 1.0 else human_capital ** self.skill_return
+        return h * self.phi
 
 
 class UnsupportedEconomy(ValueError):
@@ -57,10 +63,6 @@ class UnsupportedEconomy(ValueError):
 
 def check_supported(p: Params) -> None:
     """One line naming what the mean field cannot represent, before any work starts."""
-    if p.skill_return_spread != 0.0:
-        raise UnsupportedEconomy(f"skill_return_spread={p.skill_return_spread!r}: the analytic "
-                         "regimes give every task of a group the same return to skill; "
-                         "allowed value 0 (simulate other values)")
     if p.industry_concentration != 0.0:
         raise UnsupportedEconomy(f"industry_concentration={p.industry_concentration!r}: the analytic "
                          "regimes give every firm every task in proportion to its size; "
@@ -74,15 +76,25 @@ def check_supported(p: Params) -> None:
 def task_groups(p: Params, capability: float) -> list[TaskGroup]:
     """Codifiable tasks in S(A), codifiable tasks not (yet) in S(A), social tasks.
 
-    Tasks in a group are alike, so the mean field needs the same return to skill on
-    every task and every firm to use every task alike: it refuses `skill_return_spread`
-    ≠ 0 and `industry_concentration` ≠ 0 (`check_supported`).
+    Tasks in a group are alike. With returns to skill that differ by task
+    (`skill_return_spread` ≠ 0) no two tasks of a type are, so every task is its own
+    group, named by its type and index (`exposed_0`, `codifiable_unexposed_5`,
+    `social_12`), with λ_k of `abm.steps.technology.skill_returns`. Every firm must use
+    every task alike: `industry_concentration` ≠ 0 is refused (`check_supported`).
     """
     check_supported(p)
     z = p.n_tasks
     n_c = min(max(int(round(p.codifiable_share * z)), 1), z - 1)
     threshold = p.frontier_spread * p.ai_max * np.arange(n_c) / n_c
     n_in = int(np.sum(capability > threshold)) if p.ai_weight > 0 else 0
+    if p.skill_return_spread != 0.0:
+        lam = skill_returns(z, n_c, p.skill_return_spread)
+        return ([TaskGroup(f"exposed_{k}", 1, True, p.skill_intensity, p.ai_weight, True,
+                           float(lam[k])) for k in range(n_in)]
+                + [TaskGroup(f"codifiable_unexposed_{k}", 1, True, p.skill_intensity,
+                             p.ai_weight, False, float(lam[k])) for k in range(n_in, n_c)]
+                + [TaskGroup(f"social_{k}", 1, False, 1.0, 0.0, False, float(lam[k]))
+                   for k in range(n_c, z)])
     groups = [TaskGroup("exposed", n_in, True, p.skill_intensity, p.ai_weight, True),
               TaskGroup("codifiable_unexposed", n_c - n_in, True, p.skill_intensity,
                         p.ai_weight, False),
@@ -220,7 +232,7 @@ def education_thresholds(p: Params, g: TaskGroup, price: float, ai_c: float,
 
     def payoff(z: np.ndarray, e: np.ndarray) -> np.ndarray:
         theta = np.exp(mu + s * z)
-        h_phi = theta * np.exp(p.edu_return * p.years_per_level * e) * g.phi
+        h_phi = g.human_input(theta * np.exp(p.edu_return * p.years_per_level * e))
         return employ * price * produce(p, h_phi, ai_c, scale) - unit_cost * e * e / theta
 
     z = np.linspace(-8.5, 8.5, 681)      # 0.025 apart: closer switches are not split
@@ -296,7 +308,7 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
                    np.where(np.isfinite(a), a + 1.0, b - 1.0))
     edu = edu_level(mid).astype(float)
     employed = a >= z_u - 1e-12
-    h_phi = theta * np.exp(p.edu_return * p.years_per_level * edu) * g.phi
+    h_phi = g.human_input(theta * np.exp(p.edu_return * p.years_per_level * edu))
     if matching == "assortative":
         u_mid = (cdf(mid) - (1.0 - job_rate)) / job_rate
         cum = np.r_[0.0, np.cumsum(firms.p_emp)]
@@ -324,7 +336,7 @@ def level_pay(p: Params, g: TaskGroup, omega: float, ai_c: float, scale: float |
     """
     levels = np.arange(p.n_edu_levels)
     theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None]
-    h_phi = theta * np.exp(p.edu_return * p.years_per_level * levels[None, :]) * g.phi
+    h_phi = g.human_input(theta * np.exp(p.edu_return * p.years_per_level * levels[None, :]))
     return (p.job_rate * omega * produce(p, h_phi, ai_c, scale)
             - unit_cost * levels[None, :] ** 2 / theta)
 

@@ -24,7 +24,6 @@ BAD = [
     (["--bogus"], "unrecognized arguments"),
     (["--client", "nowhere"], "scheduler address"),
     (["--mean-field", "exact"], "invalid choice"),
-    (["--fix", "skill_return_spread=0.3"], "allowed value 0"),
     (["--fix", "industry_concentration=0.5"], "every firm every task"),
     (["--fix", "asset_burn_in=10"], "drawn asset distribution up to period 0"),
 ]
