@@ -97,6 +97,11 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
         from analysis.regimes.population import check_supported
 
         check_supported(base)
+        if args.mean_field == "choice" and base.skill_return_spread != 0.0:
+            raise BadInput(f"--mean-field choice with skill_return_spread="
+                           f"{base.skill_return_spread!r}: occupational choice over one group "
+                           "per task takes minutes a point (docs/REGIMES.md, 'Returns to "
+                           "skill by task'); use --mean-field fast, or skill_return_spread=0")
         # the axes' ranges come from the analytic model (numpy, scipy, the sweep runner):
         # imported only once every cheaper check has passed
         from analysis.regimes.maps import Axis

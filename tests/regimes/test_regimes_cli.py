@@ -25,6 +25,7 @@ BAD = [
     (["--client", "nowhere"], "scheduler address"),
     (["--mean-field", "exact"], "invalid choice"),
     (["--fix", "industry_concentration=0.5"], "every firm every task"),
+    (["--fix", "skill_return_spread=0.3", "--mean-field", "choice"], "minutes a point"),
     (["--fix", "asset_burn_in=10"], "drawn asset distribution up to period 0"),
 ]
 
