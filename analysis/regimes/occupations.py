@@ -64,8 +64,8 @@ class Allocation:
         e = self.edges
         w = self.weights[g]
         total = float(w @ prob(e[:-1], e[1:]))
-        keep = w[1:] != w[:-1]
-        return Density(self.cuts[keep], w[np.r_[True, keep]] / max(total, 1e-300))
+        own = _merged(self.cuts, w[None, :])
+        return Density(own.cuts, own.weights[0] / max(total, 1e-300))
 
 
 def uniform(shares: np.ndarray) -> Allocation:
@@ -105,13 +105,13 @@ class Density:
 
 
 def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
-               cost: float, draw: np.ndarray, social: int | np.ndarray,
+               cost: float, draw: np.ndarray, social: np.ndarray,
                share: float | None = None) -> Allocation:
     """Where the workers of `origin` end up after every worker has re-chosen (module docstring).
 
     Each chance offers her own group, one codifiable group (group g with probability
-    `draw[g]`, its share of the codifiable tasks) and one social group (`social`: each
-    group's probability, its share of the social tasks, or the index of the only one);
+    `draw[g]`, its share of the codifiable tasks) and one social group (`social[g]`, its
+    share of the social tasks);
     she takes the best net of the switch cost, her own group first, the codifiable
     candidate next (the simulation's order: the first strict maximum wins). Every move raises V by more
     than the cost, so the chain of chances is absorbing: its limit is where she ends.
@@ -126,8 +126,7 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
         values: z (n,) ↦ V (n, groups), each group's expected net income at ability z.
         cost: the switch cost c_s·w̄ (in the units of V).
         draw: probability of each group being the codifiable candidate (0 for social).
-        social: probability of each group being the social candidate (0 for codifiable),
-            or the index of the one social group.
+        social: probability of each group being the social candidate (0 for codifiable).
         share: None for the limit of many chances; a number for one round in which
             that share of the workers has a chance (one period of the burn-in, where
             prices are last period's and move between rounds: `analysis.regimes.burnin`).
@@ -175,7 +174,7 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
     e = np.r_[-np.inf, all_cuts, np.inf]
     mid = _midpoints(e)
     step = _one_chance(values(mid), cost, np.asarray(draw, dtype=float),
-                       social_draw(social, n_g))
+                       np.asarray(social, dtype=float))
     start = origin.weights[:, np.searchsorted(origin.cuts, mid, side="right")]
     if share is not None:
         moved = np.einsum("oi,iog->gi", start, step)
@@ -200,8 +199,6 @@ def _merged(cuts: np.ndarray, weights: np.ndarray) -> Allocation:
     constant allocation on fewer intervals, and keeps the cuts of a chain of rounds
     (`analysis.regimes.burnin`) from accumulating.
     """
-    if cuts.size == 0:
-        return Allocation(cuts, weights)
     change = np.any(weights[:, 1:] != weights[:, :-1], axis=0)
     return Allocation(cuts[change], weights[:, np.r_[True, change]])
 
@@ -232,15 +229,6 @@ def _one_chance(v: np.ndarray, cost: float, draw: np.ndarray, social: np.ndarray
     return step
 
 
-def social_draw(social: int | np.ndarray, n_groups: int) -> np.ndarray:
-    """The social candidate as each group's probability (an index: that group surely)."""
-    if isinstance(social, (int, np.integer)):
-        out = np.zeros(n_groups)
-        out[social] = 1.0
-        return out
-    return np.asarray(social, dtype=float)
-
-
 def _midpoints(e: np.ndarray) -> np.ndarray:
     """A point inside each interval of the edges e (1 inside an infinite end; 0 if both)."""
     a, b = e[:-1], e[1:]
@@ -255,7 +243,7 @@ def _midpoints(e: np.ndarray) -> np.ndarray:
 
 def clear(start: Allocation, values_at: Callable[[np.ndarray], Callable], cost: float,
           omega: np.ndarray, implied: Callable[[Allocation], tuple[np.ndarray, np.ndarray]],
-          tol: float, draw: np.ndarray, social: int | np.ndarray, memo: dict | None = None
+          tol: float, draw: np.ndarray, social: np.ndarray, memo: dict | None = None
           ) -> tuple[Allocation, np.ndarray, np.ndarray]:
     """The allocation and labour prices that clear together, the rest of the economy held.
 

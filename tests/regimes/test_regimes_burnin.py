@@ -20,6 +20,7 @@ from analysis.regimes.occupations import Allocation, stationary, uniform
 from analysis.regimes.population import Resolution, task_groups
 
 DRAW = np.array([1.0, 0.0])      # two groups: group 0 the codifiable candidate, 1 social
+SOCIAL = np.array([0.0, 1.0])
 CHOICE = {"matching": "random", "occupations": True}    # the default's bound, tasks chosen
 
 
@@ -35,18 +36,18 @@ def test_one_round_moves_the_share_that_has_a_chance():
         return np.column_stack([z, np.zeros(z.size)])
 
     start = uniform(np.array([0.5, 0.5]))
-    one = stationary(start, values, c, DRAW, 1, share=r)
+    one = stationary(start, values, c, DRAW, SOCIAL, share=r)
     # (z = 0, where V_0 = V_1, is a root too, but nobody's choice changes there)
     assert np.allclose(one.cuts, [-c, c], atol=1e-12)
     assert np.allclose(one.weights[0], [0.5 * (1 - r), 0.5, 0.5 * (1 + r)], atol=1e-15)
     assert np.allclose(one.weights.sum(axis=0), 1.0, atol=1e-15)
     again = one
     for _ in range(60):          # (1 − r)^60 = 5e-10 of the movers have had no chance
-        again = stationary(again, values, c, DRAW, 1, share=r)
-    limit = stationary(start, values, c, DRAW, 1)
+        again = stationary(again, values, c, DRAW, SOCIAL, share=r)
+    limit = stationary(start, values, c, DRAW, SOCIAL)
     assert np.allclose(again.shares(), limit.shares(), atol=1e-9)
     # share 0: nobody has a chance
-    assert np.allclose(stationary(start, values, c, DRAW, 1, share=0.0).weights[0], 0.5)
+    assert np.allclose(stationary(start, values, c, DRAW, SOCIAL, share=0.0).weights[0], 0.5)
 
 
 def test_a_held_allocation_prices_the_tasks_by_their_workers():

@@ -19,6 +19,7 @@ from analysis.regimes.prediction import default_matching
 
 BASE = Params()
 DRAW = np.array([1.0, 0.0])      # two groups: group 0 the codifiable candidate, 1 social
+SOCIAL = np.array([0.0, 1.0])
 CHOICE = {"matching": "random", "occupations": True}    # the default's bound, tasks chosen
 
 
@@ -48,7 +49,7 @@ def test_switch_points_of_linear_incomes_are_exact():
         theta = np.exp(mu + s * np.asarray(z))
         return np.column_stack([a * theta, b * theta + d])
 
-    out = stationary(uniform(np.array([0.5, 0.5])), values, c, DRAW, 1)
+    out = stationary(uniform(np.array([0.5, 0.5])), values, c, DRAW, SOCIAL)
     # (the indifference point without cost, θ = d/(a − b), is a root too, but nobody's
     # choice changes there: the allocation keeps only the two edges of the band)
     want = sorted((math.log(x / (a - b)) - mu) / s for x in (d - c, d + c))
@@ -57,10 +58,10 @@ def test_switch_points_of_linear_incomes_are_exact():
     assert np.allclose(low, [0.0, 1.0]) and np.allclose(band, [0.5, 0.5])
     assert np.allclose(high, [1.0, 0.0])
     # from where they ended, nobody moves again
-    again = stationary(out, values, c, DRAW, 1)
+    again = stationary(out, values, c, DRAW, SOCIAL)
     assert np.allclose(again.shares(), out.shares(), atol=1e-14)
     # a switch cost above every gain (max |V_1 − V_0| over the grid) moves nobody
-    still = stationary(uniform(np.array([0.5, 0.5])), values, 1e9, DRAW, 1)
+    still = stationary(uniform(np.array([0.5, 0.5])), values, 1e9, DRAW, SOCIAL)
     assert np.allclose(still.shares(), [0.5, 0.5], atol=1e-15)
 
 
@@ -144,6 +145,7 @@ def test_two_identical_groups_share_the_movers_by_their_draws():
         return np.column_stack([a * theta, a * theta, b * theta + d])
 
     start = uniform(np.array([0.4, 0.1, 0.5]))
-    out = stationary(start, values, c, np.array([0.8, 0.2, 0.0]), 2)
+    out = stationary(start, values, c, np.array([0.8, 0.2, 0.0]),
+                     np.array([0.0, 0.0, 1.0]))
     top = out.weights[:, -1]
     assert top == pytest.approx([0.4 + 0.8 * 0.5, 0.1 + 0.2 * 0.5, 0.0], abs=1e-14)

@@ -91,7 +91,7 @@ def test_the_chain_of_chances_conserves_workers_with_draws_that_do_not_add_to_on
     # and the split economy is the two-group one (closed-form bands as in
     # tests/regimes/test_regimes_occupations.py: all codifiable above the band's top)
     two = stationary(uniform(np.array([0.5, 0.5])), lambda z: values(z)[:, [0, 3]], c,
-                     np.array([1.0, 0.0]), 1)
+                     np.array([1.0, 0.0]), np.array([0.0, 1.0]))
     assert out.shares()[:3].sum() == pytest.approx(two.shares()[0], abs=1e-13)
 
 
