@@ -216,8 +216,7 @@ class Params:
                                            "+ c_G·G·[z in the firm's band]); 0 = every firm "
                                            "uses every task alike, 1 = only its band's "
                                            "(businesses' worker mix: Haltiwanger, Lane & "
-                                           "Spletzer 2007, Labour Econ. 14(3)); the analytic "
-                                           "regimes need 0")
+                                           "Spletzer 2007, Labour Econ. 14(3))")
     asset_markup: float = _p(0.3, 0.0, 5.0, symbol="m_K",
                              doc="output of the mean firm's assets per job relative to its labour's "
                                  "before AI: the assets' share of the mean firm's output is "

@@ -94,14 +94,15 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
     try:
         fixed = dict(parse_assignment(s) for s in args.fix)
         base = module.build_params().replace(**fixed, n_periods=args.periods)
-        from analysis.regimes.population import check_supported
+        from analysis.regimes.population import check_supported, one_group_per_task
 
         check_supported(base)
-        if args.mean_field == "choice" and base.skill_return_spread != 0.0:
+        if args.mean_field == "choice" and one_group_per_task(base):
             raise BadInput(f"--mean-field choice with skill_return_spread="
-                           f"{base.skill_return_spread!r}: occupational choice over one group "
-                           "per task takes minutes a point (docs/REGIMES.md, 'Returns to "
-                           "skill by task'); use --mean-field fast, or skill_return_spread=0")
+                           f"{base.skill_return_spread!r}, industry_concentration="
+                           f"{base.industry_concentration!r}: occupational choice over one "
+                           "group per task takes minutes a point (docs/REGIMES.md, 'Returns "
+                           "to skill by task'); use --mean-field fast, or both 0")
         # the axes' ranges come from the analytic model (numpy, scipy, the sweep runner):
         # imported only once every cheaper check has passed
         from analysis.regimes.maps import Axis

@@ -47,6 +47,7 @@ from abm.params import Params
 from abm.steps import firm_technology
 from abm.steps.benefits import financing
 from analysis.regimes.incomes import person_incomes
+from analysis.regimes.industries import Jobs, jobs
 from analysis.regimes.markets import Firms, share_rents, shock_nodes, task_prices
 from analysis.regimes.choice import clear_occupations
 from analysis.regimes.occupations import Allocation, uniform
@@ -174,6 +175,7 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
         if alloc is not None:
             share = alloc.shares()
             densities = [alloc.density(k) for k in range(len(groups))]
+        jb = jobs(p, firms, groups, share)
         cells: list[Cells] = []
         for k, g in enumerate(groups):
             ai_c = g.alpha * capability * firms.fringe if g.exposed else 0.0
@@ -187,18 +189,22 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
 
             cells.append(allocate(p, g, sz, level, res, firms,
                                   "assortative" if pooled else matching, mu_t, s_t, jr,
-                                  densities[k]))
+                                  densities[k], jb.task[:, k]))
+        if firms.industry is not None and matching != "random":
+            # firms of equal assets differ only in industry: one mixture of workers
+            ties = np.cumsum(np.r_[True, np.diff(firms.k) != 0]) - 1
+            cells = [pool_cells(c, ties, jb.task[:, k]) for k, c in enumerate(cells)]
         sorted_cells = cells
         if pooled:
-            cells = [pool_cells(c, pools, firms.p_emp) for c in sorted_cells]
+            cells = [pool_cells(c, pools, jb.task[:, k]) for k, c in enumerate(sorted_cells)]
         if equalised:
-            by_tech = [pool_cells(c, technology_classes(firms, pools), firms.p_emp)
-                       for c in sorted_cells]
+            by_tech = [pool_cells(c, technology_classes(firms, pools), jb.task[:, k])
+                       for k, c in enumerate(sorted_cells)]
             mixed = cells
             cells = [mix_cells(a, b, sorted_weight[pools]) for a, b in zip(by_tech, mixed)]
         outs, scales_new = outputs(p, groups, cells, firms, capability)
         team = teams(p, groups, cells, outs, firms, lam, r)
-        task_y = jr * (firms.p_emp @ team.q)                 # per person of each group
+        task_y = jr * jb.per_group(team.q)                   # per person of each group
         ratio = (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
             team.u_c_task, np.full(len(groups), x_f), lam, r)       # ω_g / p_g
         if occupations:               # workers and task prices clear together
@@ -212,21 +218,21 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
                           else task_prices(y_task, counts, p.n_tasks, p.sigma))
         new_omega = new_prices * ratio
         fee_unit = p.ai_markup * new_omega                    # fee per unit of vendors' gain
-        fees = team.gain @ (share * fee_unit)
+        fees = jb.per_job(team.gain, fee_unit)
         rents = share_rents(
-            p, gross=team.q @ (share * new_prices),
-            ai_rent=(team.q - team.q_c) @ (share * new_prices),
-            fees=fees, wc=team.y_c @ (share * new_omega) - fees,
-            weight=firms.p_emp, nodes=nodes, assortative=matching != "random",
+            p, gross=jb.per_job(team.q, new_prices),
+            ai_rent=jb.per_job(team.q - team.q_c, new_prices),
+            fees=fees, wc=jb.per_job(team.y_c, new_omega) - fees,
+            weight=jb.emp, nodes=nodes, assortative=matching != "random",
             pools=pools if pooled else None)
         pools_settled = True
         if pooled:      # next pools: where sorting by assets would make π fall, at these prices
-            new_pools = sorted_pools(p, groups, sorted_cells, firms, capability, share,
+            new_pools = sorted_pools(p, groups, sorted_cells, firms, capability, jb,
                                       new_prices, new_omega, lam, r)
             pools_settled = bool(np.array_equal(new_pools, pools))
         if equalised:   # the weight that equalises premia at these prices, these pools
             new_weight = equalising_weight(p, groups, by_tech, mixed, pools, sorted_weight,
-                                            firms, capability, share, new_prices, new_omega,
+                                            firms, capability, jb, new_prices, new_omega,
                                             lam, r)
             weight_step = (float(np.max(np.abs(new_weight - sorted_weight)))
                            if pools_settled else 0.0)
@@ -249,7 +255,7 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
             change = max(change, float(np.max(np.abs(next_alloc.shares() - share))))
             alloc = next_alloc
         if moving:
-            income = _firm_owner_income(firms, rents, node_w, jr)      # base order
+            income = _firm_owner_income(firms, jb, rents, node_w, jr)  # base order
             has = anchor > 0
             target = np.ones_like(shift)
             target[has] = (np.maximum(income[has], 1e-300) / anchor[has]) ** p.asset_returns
@@ -267,7 +273,7 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
             break
         if moving:
             firms = firm_bins(p, base, shift)
-    state = _assemble(p, capability, groups, cells, outs, wc_cell, firms, rents, share,
+    state = _assemble(p, capability, groups, cells, outs, wc_cell, firms, jb, rents, share,
                       new_prices, new_mean_wage, nodes, node_w, shift, base,
                       converged=change < res.tol and pools_settled, iterations=it, res=res,
                       allocation=alloc)
@@ -275,20 +281,20 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
     return state
 
 
-def _firm_owner_income(firms: FirmBins, rents: Firms, node_w: np.ndarray, jr: float
-                       ) -> np.ndarray:
+def _firm_owner_income(firms: FirmBins, jb: Jobs, rents: Firms, node_w: np.ndarray,
+                       jr: float) -> np.ndarray:
     """Expected owners' income per firm of each initial asset bin (base order).
 
-    Per N/J persons: jobs per firm job_rate·p_emp/p_unw times owners' income per job.
+    Per N/J persons: jobs per firm job_rate·emp/p_unw times owners' income per job.
     """
-    per_firm = jr * firms.p_emp / firms.p_unw * (rents.owner @ node_w)
+    per_firm = jr * jb.emp / firms.p_unw * (rents.owner @ node_w)
     out = np.empty_like(per_firm)
     out[firms.order] = per_firm
     return out
 
 
 def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list[Cells],
-              outs: list, wc_cell: list[np.ndarray], firms: FirmBins, rents: Firms,
+              outs: list, wc_cell: list[np.ndarray], firms: FirmBins, jb: Jobs, rents: Firms,
               share: np.ndarray, prices: np.ndarray, mean_wage: float, nodes: np.ndarray,
               node_w: np.ndarray, shift: np.ndarray, base: BaseBins, *, converged: bool,
               iterations: int, res: Resolution, allocation: Allocation | None) -> State:
@@ -311,7 +317,7 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
     paid, tax = financing(float(wdot(wage_m, claim_v)), float(wdot(wage_m, wage_v)),
                           p.unemployment_benefit)
     insurance = paid * claim_v - tax * wage_v       # benefit less payroll tax, per point
-    emp = firms.p_emp
+    emp = jb.emp
     owner_job = rents.owner @ node_w
     total_owner = jr * float(wdot(emp, owner_job))
     vendor = jr * float(wdot(emp, rents.fees))
@@ -351,7 +357,7 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
         within_task_cv_exposed=float(np.average(cvs, weights=cw)) if cvs else float("nan"),
         mean_education=float(wdot(share, np.array(list(edu.values())))),
         employment_rate=jr, iterations=iterations, group_education=edu,
-        anchor_income=_firm_owner_income(firms, rents, node_w, jr),
+        anchor_income=_firm_owner_income(firms, jb, rents, node_w, jr),
         asset_shift=shift.copy(), converged=converged,
         gini_assets=_gini_of(k_sorted, firms.p_unw), output=output, allocation=allocation)
 

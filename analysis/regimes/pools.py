@@ -26,6 +26,7 @@ from collections.abc import Callable
 import numpy as np
 
 from abm.params import Params
+from analysis.regimes.industries import Jobs
 from analysis.regimes.markets import premia, pools_of
 from analysis.regimes.population import Cells, FirmBins, TaskGroup
 from analysis.regimes.teams import ces_teams, means, outputs, teams
@@ -34,9 +35,10 @@ def pool_cells(c: Cells, pools: np.ndarray, p_emp: np.ndarray) -> Cells:
     """Assortative cells with every firm bin of a pool given the same mixture of workers.
 
     `c` is the assets-sorted allocation (`allocate`, "assortative"); `pools` labels each
-    firm bin (sorted by k, labels non-decreasing) with its pool. Each employed cell of a
-    pool is spread over the pool's bins in proportion to their employment, so every bin
-    keeps its employment; a pool of one bin keeps its cells as they are.
+    firm bin (sorted by k, labels non-decreasing) with its pool; `p_emp` is each bin's
+    share of the group's jobs. Each employed cell of a pool is spread over the pool's
+    bins in proportion to their jobs, so every bin keeps its jobs; a pool of one bin
+    keeps its cells as they are.
     """
     pools = np.asarray(pools)
     if np.all(np.diff(pools) > 0):            # every bin its own pool: PAM unchanged
@@ -121,7 +123,7 @@ def equalise(premium_at: Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]],
 
 
 def sorted_pools(p: Params, groups: list[TaskGroup], cells: list[Cells], firms: FirmBins,
-                 capability: float, share: np.ndarray, prices: np.ndarray,
+                 capability: float, jb: Jobs, prices: np.ndarray,
                  omega: np.ndarray, lam: float, r: float) -> np.ndarray:
     """Pools (`markets.pools_of`) of the premia the assets-sorted allocation would pay.
 
@@ -131,16 +133,16 @@ def sorted_pools(p: Params, groups: list[TaskGroup], cells: list[Cells], firms: 
     """
     outs, _ = outputs(p, groups, cells, firms, capability)
     team = teams(p, groups, cells, outs, firms, lam, r)
-    fees = team.gain @ (share * p.ai_markup * omega)
-    premium, weight, _ = premia(p, gross=team.q @ (share * prices),
-                                ai_rent=(team.q - team.q_c) @ (share * prices), fees=fees,
-                                wc=team.y_c @ (share * omega) - fees, weight=firms.p_emp)
+    fees = jb.per_job(team.gain, p.ai_markup * omega)
+    premium, weight, _ = premia(p, gross=jb.per_job(team.q, prices),
+                                ai_rent=jb.per_job(team.q - team.q_c, prices), fees=fees,
+                                wc=jb.per_job(team.y_c, omega) - fees, weight=jb.emp)
     return pools_of(premium, weight)
 
 
 def equalising_weight(p: Params, groups: list[TaskGroup], by_tech: list[Cells],
                       mixed: list[Cells], pools: np.ndarray, weight: np.ndarray,
-                      firms: FirmBins, capability: float, share: np.ndarray,
+                      firms: FirmBins, capability: float, jb: Jobs,
                       prices: np.ndarray, omega: np.ndarray, lam: float, r: float
                       ) -> np.ndarray:
     """`equalise` at the state's prices, from the weight per pool it had.
@@ -158,10 +160,10 @@ def equalising_weight(p: Params, groups: list[TaskGroup], by_tech: list[Cells],
     def premium_at(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         mixture = [(w[:, None] * a + (1.0 - w[:, None]) * b) for a, b in zip(mt, mm)]
         team = ces_teams(p, groups, mixture, firms, lam, r, u_task)
-        fees = team.gain @ (share * p.ai_markup * omega)
-        pi, wt, _ = premia(p, gross=team.q @ (share * prices),
-                           ai_rent=(team.q - team.q_c) @ (share * prices), fees=fees,
-                           wc=team.y_c @ (share * omega) - fees, weight=firms.p_emp)
+        fees = jb.per_job(team.gain, p.ai_markup * omega)
+        pi, wt, _ = premia(p, gross=jb.per_job(team.q, prices),
+                           ai_rent=jb.per_job(team.q - team.q_c, prices), fees=fees,
+                           wc=jb.per_job(team.y_c, omega) - fees, weight=jb.emp)
         return pi, wt
 
     return equalise(premium_at, pools, weight)

@@ -19,6 +19,7 @@ from scipy.special import ndtr, ndtri
 
 from abm.metrics import lognormal_sigma_for_gini
 from abm.params import Params
+from abm.steps.industries import bands
 from abm.steps.technology import skill_returns, task_output
 from analysis.regimes.occupations import Density
 from analysis.regimes.quadrature import power_mean, prob, quantile_edges, split_edges, wdot
@@ -50,6 +51,7 @@ class TaskGroup:
     alpha: float
     exposed: bool               # in S(A) at the AI state's capability
     skill_return: float = 1.0   # λ: output uses h^λ (`abm.steps.technology.skill_returns`)
+    band: int = -1              # the industry band of its task (`abm.steps.industries`); −1: none
 
     def human_input(self, human_capital: np.ndarray) -> np.ndarray:
         """h^λ·φ of human capital h on this group's tasks (h·φ where λ = 1)."""
@@ -63,38 +65,43 @@ class UnsupportedEconomy(ValueError):
 
 def check_supported(p: Params) -> None:
     """One line naming what the mean field cannot represent, before any work starts."""
-    if p.industry_concentration != 0.0:
-        raise UnsupportedEconomy(f"industry_concentration={p.industry_concentration!r}: the analytic "
-                         "regimes give every firm every task in proportion to its size; "
-                         "allowed value 0 (simulate other values)")
     if p.asset_burn_in != 0:
         raise UnsupportedEconomy(f"asset_burn_in={p.asset_burn_in!r}: the analytic regimes "
                          "hold the drawn asset distribution up to period 0; allowed value 0 "
                          "(simulate other values)")
 
 
+def one_group_per_task(p: Params) -> bool:
+    """Whether tasks of a type differ: in their return to skill or their industry band."""
+    return p.skill_return_spread != 0.0 or p.industry_concentration != 0.0
+
+
 def task_groups(p: Params, capability: float) -> list[TaskGroup]:
     """Codifiable tasks in S(A), codifiable tasks not (yet) in S(A), social tasks.
 
     Tasks in a group are alike. With returns to skill that differ by task
-    (`skill_return_spread` ≠ 0) no two tasks of a type are, so every task is its own
-    group, named by its type and index (`exposed_0`, `codifiable_unexposed_5`,
-    `social_12`), with λ_k of `abm.steps.technology.skill_returns`. Every firm must use
-    every task alike: `industry_concentration` ≠ 0 is refused (`check_supported`).
+    (`skill_return_spread` ≠ 0) or industries (`industry_concentration` ≠ 0) no two
+    tasks of a type are, so every task is its own group, named by its type and index
+    (`exposed_0`, `codifiable_unexposed_5`, `social_12`), with λ_k of
+    `abm.steps.technology.skill_returns` and its industry band of
+    `abm.steps.industries.bands`.
     """
     check_supported(p)
     z = p.n_tasks
     n_c = min(max(int(round(p.codifiable_share * z)), 1), z - 1)
     threshold = p.frontier_spread * p.ai_max * np.arange(n_c) / n_c
     n_in = int(np.sum(capability > threshold)) if p.ai_weight > 0 else 0
-    if p.skill_return_spread != 0.0:
+    if one_group_per_task(p):
         lam = skill_returns(z, n_c, p.skill_return_spread)
+        band = (bands(z, n_c, p.n_industries) if p.industry_concentration != 0.0
+                else np.full(z, -1))
         return ([TaskGroup(f"exposed_{k}", 1, True, p.skill_intensity, p.ai_weight, True,
-                           float(lam[k])) for k in range(n_in)]
+                           float(lam[k]), int(band[k])) for k in range(n_in)]
                 + [TaskGroup(f"codifiable_unexposed_{k}", 1, True, p.skill_intensity,
-                             p.ai_weight, False, float(lam[k])) for k in range(n_in, n_c)]
-                + [TaskGroup(f"social_{k}", 1, False, 1.0, 0.0, False, float(lam[k]))
-                   for k in range(n_c, z)])
+                             p.ai_weight, False, float(lam[k]), int(band[k]))
+                   for k in range(n_in, n_c)]
+                + [TaskGroup(f"social_{k}", 1, False, 1.0, 0.0, False, float(lam[k]),
+                             int(band[k])) for k in range(n_c, z)])
     groups = [TaskGroup("exposed", n_in, True, p.skill_intensity, p.ai_weight, True),
               TaskGroup("codifiable_unexposed", n_c - n_in, True, p.skill_intensity,
                         p.ai_weight, False),
@@ -114,7 +121,8 @@ class FirmBins:
     (`analysis.regimes.meanfield`), k = k̂·m / E[k̂·m]. With m = 1 the moments are exact.
     """
 
-    p_emp: np.ndarray           # employment share of each bin
+    p_emp: np.ndarray           # employment share of each bin (∝ k^ν; with industries
+                                # its jobs per task follow `analysis.regimes.industries`)
     p_unw: np.ndarray           # share of firms in each bin
     x: np.ndarray               # asset services per job, max(k, k_f)^(1−ν)
     access: np.ndarray          # AI access η0 + η1·k̃^ψ/E_L[k̃^ψ], k̃ = max(k, k_f)
@@ -122,6 +130,7 @@ class FirmBins:
     vendor: float               # access to the AI vendors sell (η0)
     order: np.ndarray           # base bin of each bin (bins are sorted by k)
     k: np.ndarray               # unweighted mean relative assets E[k | bin]
+    industry: np.ndarray | None = None   # industry of each bin; None: no industries
 
 
 @dataclass(frozen=True)
@@ -133,11 +142,17 @@ class BaseBins:
     k_unw: np.ndarray           # E[k | bin] over firms
     k_x: np.ndarray             # E_L[k^(1−ν) | bin] (employment-weighted)
     k_psi: np.ndarray           # E_L[k^ψ | bin]
+    industry: np.ndarray | None = None   # industry of each bin; None: no industries
     # below the fringe (k < k_f) a firm operates as the fringe: firm_bins takes max(·, k_f)
 
 
 def base_bins(p: Params, n: int) -> BaseBins:
     """One bin per firm quantile (at most n bins), split at the fringe threshold.
+
+    With industries (`industry_concentration` > 0) each industry holds J/G of the
+    firms, drawn independently of assets (`abm.steps.industries`): the quantiles are
+    those of J/G firms (at most n/G), and each bin is G bins, one per industry, each
+    with 1/G of its firms.
 
     Over firms log k ~ N(−s²/2, s²); over jobs (employment ∝ k^ν) log k ~ N(m_L, s²)
     with m_L = −s²/2 + ν s², so a firm quantile edge z is the job edge z − ν s. Bin j
@@ -150,29 +165,39 @@ def base_bins(p: Params, n: int) -> BaseBins:
     s = lognormal_sigma_for_gini(p.asset_gini) if p.asset_gini > 0 else 0.0
     nu = p.size_elasticity
     mu_l = -0.5 * s * s + nu * s * s
-    edges = quantile_edges(min(n, p.n_firms)) - nu * s
+    g = p.n_industries if p.industry_concentration != 0.0 else 1
+    edges = quantile_edges(max(min(n, p.n_firms) // g, 1)) - nu * s
     if s > 0:
         z_f = (math.log(p.fringe_assets) - mu_l) / s
         edges = split_edges(edges, np.array([z_f]))
     a, b = edges[:-1], edges[1:]
-    return BaseBins(p_emp=prob(a, b), p_unw=prob(a + nu * s, b + nu * s),
+    bins = BaseBins(p_emp=prob(a, b), p_unw=prob(a + nu * s, b + nu * s),
                     k_unw=power_mean(a + nu * s, b + nu * s, -0.5 * s * s, s, 1.0),
                     k_x=power_mean(a, b, mu_l, s, 1.0 - nu),
                     k_psi=power_mean(a, b, mu_l, s, p.psi))
+    if g == 1:
+        return bins
+    return BaseBins(p_emp=np.repeat(bins.p_emp / g, g), p_unw=np.repeat(bins.p_unw / g, g),
+                    k_unw=np.repeat(bins.k_unw, g), k_x=np.repeat(bins.k_x, g),
+                    k_psi=np.repeat(bins.k_psi, g), industry=np.tile(np.arange(g), a.size))
 
 
 def sample_bins(p: Params, assets: np.ndarray) -> BaseBins:
     """One bin per firm of a given set (a realised sample of J firms' assets).
 
     The mean field conditional on the firms a simulation drew: it removes the sampling
-    variation of a finite J from a comparison with that simulation.
+    variation of a finite J from a comparison with that simulation. `assets` is in the
+    simulation's firm order: with industries firm j is in industry j mod G.
     """
-    k = np.sort(np.asarray(assets, dtype=float))
+    assets = np.asarray(assets, dtype=float)
+    order = np.argsort(assets, kind="stable")
+    k = assets[order]
     k = k / k.mean()
     nu = p.size_elasticity
     emp = k ** nu
+    industry = (order % p.n_industries if p.industry_concentration != 0.0 else None)
     return BaseBins(p_emp=emp / emp.sum(), p_unw=np.full(k.size, 1.0 / k.size), k_unw=k,
-                    k_x=k ** (1.0 - nu), k_psi=k ** p.psi)
+                    k_x=k ** (1.0 - nu), k_psi=k ** p.psi, industry=industry)
 
 
 def firm_bins(p: Params, base: BaseBins, shift: np.ndarray | None = None) -> FirmBins:
@@ -202,7 +227,8 @@ def firm_bins(p: Params, base: BaseBins, shift: np.ndarray | None = None) -> Fir
     k = base.k_unw * rel
     order = np.argsort(k, kind="stable")
     return FirmBins(p_emp[order], base.p_unw[order], x[order], access[order], fringe,
-                    vendor, order, k[order])
+                    vendor, order, k[order],
+                    None if base.industry is None else base.industry[order])
 
 
 # ---------------------------------------------------------------------------------------
@@ -273,15 +299,18 @@ class Cells:
 def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
              edu_level: Callable[[np.ndarray], np.ndarray], res: Resolution,
              firms: FirmBins, matching: str, mu: float, s: float, job_rate: float,
-             density: Density | None = None) -> Cells:
+             density: Density | None = None, jobs: np.ndarray | None = None) -> Cells:
     """Cells of one task group: ability bins split at education switches and job edges.
 
     Unemployed: the bottom 1 − job_rate of the task. Assortative: the employed worker of
-    rank u is at the firm bin holding employment rank u. Random: each employed cell is
-    spread over all firm bins in proportion to their employment. `density`: the group's
+    rank u is at the firm bin holding the group's job rank u. Random: each employed cell
+    is spread over all firm bins in proportion to their jobs. `density`: the group's
     distribution of z when occupational choice makes it differ from the population's
-    (`analysis.regimes.occupations`); ranks are then taken within it.
+    (`analysis.regimes.occupations`); ranks are then taken within it. `jobs`: each firm
+    bin's share of the group's jobs (`analysis.regimes.industries`); None: its share of
+    employment, as without industries.
     """
+    jobs = firms.p_emp if jobs is None else jobs
     if density is None:
         quantile, cdf = ndtri, ndtr
     else:
@@ -292,7 +321,7 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
     if density is not None:
         extra.append(density.cuts)
     if matching == "assortative":
-        u_edges = np.cumsum(firms.p_emp)[:-1]
+        u_edges = np.cumsum(jobs)[:-1]
         extra.append(quantile(np.clip(1.0 - job_rate + job_rate * u_edges, 0.0, 1.0)))
     edges = split_edges(quantile_edges(res.n_theta), np.concatenate(extra))
     a, b = edges[:-1], edges[1:]
@@ -311,7 +340,7 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
     h_phi = g.human_input(theta * np.exp(p.edu_return * p.years_per_level * edu))
     if matching == "assortative":
         u_mid = (cdf(mid) - (1.0 - job_rate)) / job_rate
-        cum = np.r_[0.0, np.cumsum(firms.p_emp)]
+        cum = np.r_[0.0, np.cumsum(jobs)]
         firm = np.clip(np.searchsorted(cum, u_mid, side="right") - 1, 0, n_k - 1)
         firm = np.where(employed, firm, -1)
         return Cells(mass, h_phi, edu, employed, firm)
@@ -320,7 +349,7 @@ def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
     une = np.flatnonzero(~employed)
     rep = np.repeat(emp, n_k)
     fb = np.tile(np.arange(n_k), emp.size)
-    return Cells(np.r_[mass[rep] * firms.p_emp[fb], mass[une]],
+    return Cells(np.r_[mass[rep] * jobs[fb], mass[une]],
                   np.r_[h_phi[rep], h_phi[une]], np.r_[edu[rep], edu[une]],
                   np.r_[np.ones(rep.size, bool), np.zeros(une.size, bool)],
                   np.r_[fb, -np.ones(une.size, np.int64)])

@@ -35,9 +35,10 @@ By default the mean field holds every task at N/Z workers and matches by PAM: fa
 workers choose their tasks (`occupations`) from where the burn-in leaves them
 (`burn_in`), and jobs are matched at the random bound the defaults' search friction is
 near (`default_matching`); about 1.5 s a prediction (docs/REGIMES.md, 'Occupational
-choice'). With returns to skill by task (`skill_return_spread` ≠ 0) every task is its
-own group: 1.2 s a prediction with tasks held, minutes with occupational choice
-(docs/REGIMES.md, 'Returns to skill by task').
+choice'). With returns to skill by task (`skill_return_spread` ≠ 0) or industries
+(`industry_concentration` ≠ 0) every task is its own group: 1-3 s a prediction with
+tasks held, minutes with occupational choice (docs/REGIMES.md, 'Returns to skill by
+task', 'Industries').
 
 The simulated counterpart is the final-period income Gini of a run minus that of its
 no-AI counterfactual (same seed); `analysis.regimes.simulated` computes it.

@@ -23,7 +23,7 @@ from abm.invariants import check_invariants
 from abm.params import RHO_MIN
 from abm.simulate import release
 
-SIZES = {"n_workers": 600, "n_firms": 30, "n_periods": 3, "burn_in": 2}
+SIZES = {"n_workers": 600, "n_firms": 30, "n_periods": 3, "burn_in": 2, "asset_burn_in": 20}
 """Upper ends used instead of the declared ones (small economies)."""
 DEFINED = ("output_total", "wages_total", "owner_income_total", "taxes_total",
            "gini_income", "gini_wage", "gini_capital_income", "gini_assets", "dgini",
@@ -67,7 +67,7 @@ def valid_params(draw: st.DrawFn) -> Params:
 
 
 @pytest.mark.invariants
-@pytest.mark.slow          # about 25 s: 60 small economies
+@pytest.mark.slow          # about 40 s: 60 small economies
 @settings(max_examples=60, derandomize=True, deadline=None, database=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(params=valid_params(), seed=st.integers(0, 2**31 - 1))

@@ -24,7 +24,7 @@ BAD = [
     (["--bogus"], "unrecognized arguments"),
     (["--client", "nowhere"], "scheduler address"),
     (["--mean-field", "exact"], "invalid choice"),
-    (["--fix", "industry_concentration=0.5"], "every firm every task"),
+    (["--fix", "industry_concentration=0.5", "--mean-field", "choice"], "minutes a point"),
     (["--fix", "skill_return_spread=0.3", "--mean-field", "choice"], "minutes a point"),
     (["--fix", "asset_burn_in=10"], "drawn asset distribution up to period 0"),
 ]

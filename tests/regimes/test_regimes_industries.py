@@ -1,0 +1,101 @@
+"""The mean field with industries (`industry_concentration` > 0).
+
+Every task is then its own group with its industry band, firm bins are split by
+industry, and each bin's jobs follow the simulation's split of a task's jobs
+(`analysis.regimes.industries`). Oracles: the closed form of that split; one industry,
+which is the economy without industries exactly; and tasks that are all alike, where
+industries only relabel firms and must change nothing but quadrature.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from abm import Params
+from abm.steps.industries import cell_shares, weights
+from analysis.regimes.industries import jobs
+from analysis.regimes.meanfield import solve_state
+from analysis.regimes.population import (Resolution, base_bins, firm_bins, sample_bins,
+                                         task_groups)
+
+
+def test_every_task_is_its_own_group_with_its_band():
+    # 8 tasks, 4 codifiable, 2 industries: bands ⌊k·2/4⌋ = 0, 0, 1, 1 within each type
+    p = Params(n_tasks=8, codifiable_share=0.5, n_industries=2, industry_concentration=0.5)
+    groups = task_groups(p, 0.0)
+    assert [g.band for g in groups] == [0, 0, 1, 1, 0, 0, 1, 1]
+    assert [g.skill_return for g in groups] == [1.0] * 8       # s_λ = 0: λ = 1 exactly
+    # without industries: the two groups of unexposed codifiable and social tasks, no band
+    assert [g.band for g in task_groups(p.replace(industry_concentration=0.0), 0.0)] == [-1] * 2
+
+
+def test_jobs_split_as_the_simulation_splits_them():
+    """Per group, each firm bin's share of the task's jobs is `cell_shares` of the
+    simulation's weights (the same firms, in the same order); the bin's jobs are their
+    sum weighted by the groups' shares, and the mix by group follows."""
+    p = Params(n_tasks=6, codifiable_share=0.5, n_firms=6, n_industries=3,
+               industry_concentration=0.7)
+    assets = np.array([3.0, 0.5, 1.0, 2.0, 0.7, 1.5])      # firm j in industry j mod 3
+    firms = firm_bins(p, sample_bins(p, assets))
+    groups = task_groups(p, 0.0)
+    share = np.array([0.1, 0.2, 0.15, 0.25, 0.2, 0.1])
+    jb = jobs(p, firms, groups, share)
+    k = assets / assets.mean()
+    codifiable = np.array([True] * 3 + [False] * 3)
+    expected = cell_shares(k ** p.size_elasticity, weights(p, 6, codifiable))
+    order = np.argsort(assets)                              # the bins' order: by assets
+    np.testing.assert_allclose(jb.task, expected[order], rtol=1e-14)
+    np.testing.assert_allclose(jb.emp, expected[order] @ share, rtol=1e-14)
+    np.testing.assert_allclose(jb.mix, expected[order] * share / jb.emp[:, None], rtol=1e-14)
+    # at c_G = 1 a firm holds only its band's jobs
+    jb1 = jobs(p.replace(industry_concentration=1.0), firms, groups, share)
+    band = np.array([g.band for g in groups])
+    assert np.all(jb1.task[firms.industry[:, None] != band[None, :]] == 0.0)
+
+
+def test_quantile_bins_give_each_industry_its_firms():
+    """J/G firms per industry: the quantiles of 20 firms, each bin once per industry."""
+    p = Params(n_firms=100, n_industries=5, industry_concentration=0.5)
+    with_ind = base_bins(p, 400)
+    without = base_bins(p.replace(industry_concentration=0.0), 20)
+    assert with_ind.p_emp.size == 5 * without.p_emp.size
+    np.testing.assert_array_equal(with_ind.k_unw, np.repeat(without.k_unw, 5))
+    np.testing.assert_allclose(with_ind.p_unw, np.repeat(without.p_unw / 5, 5), rtol=1e-15)
+    np.testing.assert_array_equal(with_ind.industry, np.tile(np.arange(5), without.k_unw.size))
+
+
+@pytest.mark.parametrize("matching", ["assortative", "random", "assortative_equalised"])
+def test_one_industry_is_the_economy_without_industries(matching):
+    """G = 1: a_gz = 1 for every task whatever c_G, so the state is the one without
+    industries given the same groups, to rounding (the jobs are normalised sums)."""
+    p = Params(n_tasks=6, codifiable_share=0.5, skill_return_spread=0.4)
+    a = 1.0
+    groups = task_groups(p, a)
+    res = Resolution(n_theta=60)
+    plain = solve_state(p, a, groups=groups, matching=matching, resolution=res)
+    one = solve_state(p.replace(industry_concentration=0.8, n_industries=1), a,
+                      groups=groups, matching=matching, resolution=res)
+    assert one.gini == pytest.approx(plain.gini, abs=1e-10)
+    assert one.prices == pytest.approx(plain.prices, rel=1e-10)
+    assert one.labor_share == pytest.approx(plain.labor_share, abs=1e-10)
+
+
+@pytest.mark.parametrize("matching", ["assortative", "random", "assortative_equalised"])
+def test_industries_change_nothing_where_tasks_of_a_type_are_alike(matching):
+    """Before AI with s_λ = 0 every task of a type is alike, and every industry's band
+    holds as many codifiable as social tasks (2 and 2 of 20 with G = 5): industries
+    only relabel firms. The state must equal the one without industries on the same
+    asset quantiles (20: J/G firms per industry). What differs is quadrature alone: each
+    firm bin is five, so the owners' income distribution (merged to `n_capital` points)
+    and the cells' job edges differ. 2e-5 is below the documented accuracy of a Gini
+    (5e-5, `Resolution`); with every point kept the gap was 6e-7 under PAM."""
+    p = Params(industry_concentration=0.8, n_industries=5)
+    groups = task_groups(p, 0.0)
+    res = Resolution(n_theta=100)
+    plain = solve_state(p.replace(industry_concentration=0.0), 0.0, groups=groups,
+                        matching=matching, resolution=Resolution(n_theta=100, n_firms=20))
+    ind = solve_state(p, 0.0, groups=groups, matching=matching, resolution=res)
+    assert ind.gini == pytest.approx(plain.gini, abs=2e-5)
+    assert ind.mean_wage == pytest.approx(plain.mean_wage, rel=1e-5)
+    assert ind.converged and plain.converged
