@@ -63,7 +63,8 @@ def burn_in_allocation(p: Params, groups: list[TaskGroup], matching: str,
     state = None
     for t in range(-p.burn_in + 1, 1):
         state = solve_state(p, 0.0, groups=list(groups), matching=matching,
-                            resolution=resolution, assets=assets, origin=alloc, guess=state)
+                            resolution=resolution, assets=assets, origin=alloc, guess=state,
+                            incomes=False)
         omega = np.array([state.labour_prices[g.name] for g in groups])
         values = task_values(p, list(groups), omega, [0.0] * len(groups),
                          {g.name: None for g in groups}, unit * state.mean_wage,

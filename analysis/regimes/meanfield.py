@@ -46,7 +46,7 @@ import numpy as np
 from abm.params import Params
 from abm.steps import firm_technology
 from abm.steps.benefits import financing
-from analysis.regimes.incomes import person_incomes
+from analysis.regimes.incomes import Incomes, person_incomes
 from analysis.regimes.industries import Jobs, jobs
 from analysis.regimes.markets import Firms, share_rents, shock_nodes, task_prices
 from analysis.regimes.choice import clear_occupations
@@ -105,7 +105,7 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
                 anchor: np.ndarray | None = None,
                 assets: tuple[float, ...] | None = None,
                 occupations: bool = False, origin: Allocation | None = None,
-                guess: State | None = None) -> State:
+                guess: State | None = None, incomes: bool = True) -> State:
     """Stationary income distribution of the economy at AI capability `capability`.
 
     Args:
@@ -132,6 +132,8 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
         origin: the allocation workers start from (`State.allocation` of the pre-AI
             state); None: equal numbers on every task, as in the initial economy.
         guess: a solved state whose prices and mean wage start the iteration.
+        incomes: False skips the persons' income distribution (the Gini and its sources
+            are then NaN and empty): the burn-in's rounds need only prices and wages.
     """
     if matching not in MATCHING:
         raise ValueError(f"matching={matching!r} must be one of {list(MATCHING)}")
@@ -207,11 +209,12 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
         task_y = jr * jb.per_group(team.q)                   # per person of each group
         ratio = (1.0 + p.asset_markup) * firm_technology.ces_labour_slope(
             team.u_c_task, np.full(len(groups), x_f), lam, r)       # ω_g / p_g
-        if occupations:               # workers and task prices clear together
+        if occupations:               # workers and task prices clear together, as tightly
+            # as the rest of the state has settled (to 1% of the tolerance at the end)
             next_alloc, new_prices = clear_occupations(
                 p, groups, alloc, start, scales_new, omega, prices, fixed_prices, mean_wage,
                 task_y, share, counts, team.u_c_task, capability * firms.fringe,
-                unit, x_f, lam, r, 0.01 * res.tol, memo)
+                unit, x_f, lam, r, 0.01 * max(res.tol, min(last_change, 1e-4)), memo)
         else:             # task output per person of the group's tasks at its share
             y_task = task_y if alloc is None else task_y * share * p.n_tasks / counts
             new_prices = (prices if fixed_prices
@@ -276,7 +279,7 @@ def solve_state(p: Params, capability: float, *, groups: list[TaskGroup] | None 
     state = _assemble(p, capability, groups, cells, outs, wc_cell, firms, jb, rents, share,
                       new_prices, new_mean_wage, nodes, node_w, shift, base,
                       converged=change < res.tol and pools_settled, iterations=it, res=res,
-                      allocation=alloc)
+                      allocation=alloc, incomes=incomes)
     state.labour_prices = {g.name: float(w) for g, w in zip(groups, new_omega, strict=True)}
     return state
 
@@ -297,7 +300,8 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
               outs: list, wc_cell: list[np.ndarray], firms: FirmBins, jb: Jobs, rents: Firms,
               share: np.ndarray, prices: np.ndarray, mean_wage: float, nodes: np.ndarray,
               node_w: np.ndarray, shift: np.ndarray, base: BaseBins, *, converged: bool,
-              iterations: int, res: Resolution, allocation: Allocation | None) -> State:
+              iterations: int, res: Resolution, allocation: Allocation | None,
+              incomes: bool = True) -> State:
     """Persons' income distribution of a converged state, its Gini and source split."""
     jr = p.job_rate
     pe = p.public_equity
@@ -324,10 +328,11 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
     taxes = jr * float(wdot(emp, rents.tax))
     transfer = pe * (total_owner + vendor) + taxes
     per_firm = (1.0 - pe) * jr * (emp / firms.p_unw)[:, None] * rents.owner
-    inc = person_incomes(p, wage_v, wage_m, per_firm.ravel(),
-                         (firms.p_unw[:, None] * node_w[None, :]).ravel(),
-                         (1.0 - pe) * vendor, transfer, res.n_points, res.n_capital,
-                         insurance=insurance)
+    inc = (person_incomes(p, wage_v, wage_m, per_firm.ravel(),
+                          (firms.p_unw[:, None] * node_w[None, :]).ravel(),
+                          (1.0 - pe) * vendor, transfer, res.n_points, res.n_capital,
+                          insurance=insurance)
+           if incomes else Incomes(math.nan, {}, {}))
     output = jr * float(wdot(emp, rents.gross))
     wage_total = float(wdot(wage_m, wage_v))
     # within-task CV of output at the same AI access (η0 + η1), codifiable tasks

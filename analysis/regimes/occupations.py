@@ -173,21 +173,40 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
         all_cuts = all_cuts[np.r_[True, np.diff(all_cuts) > 1e-12]]
     e = np.r_[-np.inf, all_cuts, np.inf]
     mid = _midpoints(e)
-    step = _one_chance(values(mid), cost, np.asarray(draw, dtype=float),
+    v_mid = values(mid)
+    step = _one_chance(v_mid, cost, np.asarray(draw, dtype=float),
                        np.asarray(social, dtype=float))
     start = origin.weights[:, np.searchsorted(origin.cuts, mid, side="right")]
     if share is not None:
         moved = np.einsum("oi,iog->gi", start, step)
         return _merged(all_cuts, (1.0 - share) * start + share * moved)
-    # the limit of many chances: a worker may wait for the candidate that pays, and each
-    # squaring doubles the chances (2^40: exact unless a group is drawn with p ~ 1e-11).
-    # Rows are renormalised after each squaring: a row summing to 1 + ε (draws such as
-    # 1/3 do not add to 1 exactly) would otherwise sum to (1 + ε)^(2^40), 1.0002 at ε = 2e-16
-    absorb = step
-    for _ in range(40):
-        absorb = absorb @ absorb
-        absorb /= absorb.sum(axis=2, keepdims=True)
-    return _merged(all_cuts, np.einsum("oi,iog->gi", start, absorb))
+    return _merged(all_cuts, np.einsum("oi,iog->gi", start, _absorbed(step, v_mid)))
+
+
+def _absorbed(step: np.ndarray, v: np.ndarray) -> np.ndarray:
+    """(n, G, G): where a worker on group o ends after unboundedly many chances.
+
+    Every move raises V by more than the switch cost, so the chain of chances moves only
+    up the groups ranked by V at her ability: from the top down, the end of a worker on
+    o is e_o if she never moves (P_oo = 1), else Σ_{g ≠ o} P_og·L_g / (1 − P_oo), the
+    ends of the groups she may move to, all ranked above o, weighted by the chance of
+    moving to each once she moves. Exact, where squaring P (2^k chances) approaches it.
+    """
+    n, n_g, _ = step.shape
+    rank = np.argsort(-v, axis=1, kind="stable")          # (n, G): best group first
+    rows = np.arange(n)
+    ends = np.zeros_like(step)
+    for r in range(n_g):
+        o = rank[:, r]
+        p = step[rows, o, :].copy()                          # (n, G): one chance from o
+        stay = p[rows, o]
+        p[rows, o] = 0.0
+        moving = stay < 1.0
+        end = (p[:, None, :] @ ends)[:, 0, :] / np.where(moving, 1.0 - stay, 1.0)[:, None]
+        end[~moving] = 0.0
+        end[~moving, o[~moving]] = 1.0
+        ends[rows, o, :] = end
+    return ends
 
 
 def _merged(cuts: np.ndarray, weights: np.ndarray) -> Allocation:
@@ -207,25 +226,24 @@ def _one_chance(v: np.ndarray, cost: float, draw: np.ndarray, social: np.ndarray
                 ) -> np.ndarray:
     """(n, G, G): where a worker on group o goes at one chance, at each of n abilities.
 
-    For every pair of candidates (k, s) at once: the first maximum of (own, k, s) net of
-    the cost, so the codifiable candidate k wins a tie with s, and her own group wins
-    near-ties (rounding of identical groups' values).
+    The first maximum of (own, codifiable candidate k, social candidate s) net of the
+    cost, so k wins a tie with s, and her own group wins near-ties (rounding of
+    identical groups' values). She moves to d ≠ o only if V_d − c beats her own V_o, and
+    then d must be drawn and beat the other candidate: codifiable d with probability
+    draw_d·Pr(V_s − c ≤ V_d − c), social d with social_d·Pr(V_k − c < V_d − c). A
+    candidate equal to her own group has net value V_o, below V_d − c wherever she moves
+    to d, and so does its cost-net value: the two probabilities do not depend on o.
     """
     n, n_g = v.shape
-    ks, ss = np.flatnonzero(draw > 0), np.flatnonzero(social > 0)
-    weight = (draw[ks][:, None] * social[ss][None, :]).ravel()          # (K·S,)
-    step = np.zeros((n, n_g, n_g))
-    for o in range(n_g):
-        own = v[:, o][:, None, None]
-        net_k = (v[:, ks] - np.where(ks == o, 0.0, cost))[:, :, None]     # (n, K, 1)
-        net_s = (v[:, ss] - np.where(ss == o, 0.0, cost))[:, None, :]     # (n, 1, S)
-        best = np.maximum(net_k, net_s)
-        keep = own >= np.maximum(own, best) - 1e-12 * np.abs(own)
-        dest = np.where(keep, o, np.where(net_k >= net_s, ks[None, :, None],
-                                          ss[None, None, :]))
-        flat = (np.arange(n)[:, None] * n_g + dest.reshape(n, -1)).ravel()
-        step[:, o, :] = np.bincount(flat, weights=np.tile(weight, n),
-                                    minlength=n * n_g).reshape(n, n_g)
+    net = v - cost                                                       # (n, G)
+    below = net[:, None, :] <= net[:, :, None]                           # [i, d, s]: net_s ≤ net_d
+    beats_s = below @ social                                             # Pr(s loses to d)
+    beats_k = (net[:, None, :] < net[:, :, None]) @ draw                 # Pr(k loses to d)
+    rate = draw[None, :] * beats_s + social[None, :] * beats_k          # (n, G)
+    move = v[:, :, None] < net[:, None, :] - 1e-12 * np.abs(v)[:, :, None]   # [i, o, d]
+    step = move * rate[:, None, :]
+    diag = np.arange(n_g)
+    step[:, diag, diag] = 1.0 - step.sum(axis=2)
     return step
 
 
@@ -283,11 +301,14 @@ def newton(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, tol: float,
     f is continuous but kinked where a group empties or a switch point leaves the
     ability range, and far from the root it can be nearly flat; the cap and the
     backtracking keep the iterate where f is informative (a general-purpose solver,
-    `scipy.optimize.root`'s hybrid method, wanders off to prices e^160 there). A
-    Jacobian in `memo` is tried first and kept while each step at least halves |f|.
-    Where 30 halvings of a step from a fresh Jacobian do not lower |f| (a kink or a
-    plateau: the finite-difference direction is not a descent direction), x is
-    returned as it is; iterating on would only repeat that search.
+    `scipy.optimize.root`'s hybrid method, wanders off to prices e^160 there). After
+    each step the Jacobian takes Broyden's rank-one update (the secant condition on the
+    step taken), and the one in `memo` starts the next call: a finite-difference
+    Jacobian costs one evaluation of f per group, each a stationary allocation. It is
+    recomputed only where no step along its direction lowers |f|. Where 30 halvings of
+    a step from a fresh Jacobian do not lower |f| (a kink or a plateau: the
+    finite-difference direction is not a descent direction), x is returned as it is;
+    iterating on would only repeat that search.
     """
     x = np.asarray(x, dtype=float).copy()
     r = f(x)
@@ -299,7 +320,7 @@ def newton(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, tol: float,
         norm = float(np.max(np.abs(r)))
         if norm < tol:
             break
-        if jac is None or jac.shape != (x.size, x.size) or not fresh and memo.get("stale"):
+        if jac is None or jac.shape != (x.size, x.size) or memo.get("stale"):
             jac = np.empty((x.size, x.size))
             for j in range(x.size):
                 xp = x.copy()
@@ -324,7 +345,9 @@ def newton(f: Callable[[np.ndarray], np.ndarray], x: np.ndarray, tol: float,
                 break                          # a new Jacobian would be the same one
             memo["stale"], fresh = True, False
             continue                           # retry from x with a fresh Jacobian
-        memo["stale"] = float(np.max(np.abs(trial))) > 0.5 * norm
-        fresh = False
-        x, r = x + t * dx, trial
+        step = t * dx
+        # Broyden's update: the Jacobian that maps this step to the change it made
+        jac = jac + np.outer(trial - r - jac @ step, step) / float(step @ step)
+        memo["jac"], memo["stale"], fresh = jac, False, False
+        x, r = x + step, trial
     return x

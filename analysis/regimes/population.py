@@ -374,10 +374,21 @@ def task_values(p: Params, groups: list[TaskGroup], omega: np.ndarray, ai_c: lis
                 scales: dict, unit_cost: float, mu: float, s: float
                 ) -> Callable[[np.ndarray], np.ndarray]:
     """V_g(z): the net income a retooling worker compares on each group (`choose_jobs`),
-    `level_pay` at her best level."""
+    `level_pay` at her best level, for all groups at once (abilities × groups × levels:
+    occupational choice evaluates it thousands of times)."""
+    levels = np.arange(p.n_edu_levels, dtype=float)[None, None, :]
+    lam = np.array([g.skill_return for g in groups])[None, :, None]
+    phi = np.array([g.phi for g in groups])[None, :, None]
+    ai = np.asarray(ai_c, dtype=float)[None, :, None]
+    pay = (p.job_rate * np.asarray(omega, dtype=float))[None, :, None]
+    scale = (None if any(scales[g.name] is None for g in groups)
+             else np.array([scales[g.name] for g in groups])[None, :, None])
+    years = np.exp(p.edu_return * p.years_per_level * levels)
+    cost = unit_cost * levels ** 2
+
     def values(z: np.ndarray) -> np.ndarray:
-        return np.column_stack([
-            np.max(level_pay(p, g, omega[k], ai_c[k], scales[g.name], unit_cost, mu, s, z),
-                   axis=1)
-            for k, g in enumerate(groups)])
+        theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None, None]
+        h = theta * years
+        h_phi = (h if np.all(lam == 1.0) else h ** lam) * phi
+        return np.max(pay * produce(p, h_phi, ai, scale) - cost / theta, axis=2)
     return values

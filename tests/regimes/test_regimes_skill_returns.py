@@ -76,7 +76,7 @@ def test_identical_tasks_as_groups_of_one_give_the_grouped_state():
 
 def test_the_chain_of_chances_conserves_workers_with_draws_that_do_not_add_to_one():
     # three codifiable and three social groups, each drawn with probability 1/3: the
-    # one-chance matrix's rows sum to 1 only up to rounding, and 2^40 chances must not
+    # one-chance matrix's rows sum to 1 only up to rounding, and the chain's end must not
     # amplify that (each column of the allocation sums to 1, to rounding)
     s, mu, c = 0.6, -0.18, 0.1
 
