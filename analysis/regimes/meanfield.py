@@ -58,7 +58,7 @@ from analysis.regimes.population import (MATCHING, BaseBins, Cells, FirmBins, Re
 from analysis.regimes.pools import (equalising_weight, mix_cells, pool_cells, sorted_pools,
                                     technology_classes)
 from analysis.regimes.teams import outputs, teams
-from analysis.regimes.quadrature import wdot, weighted_inequality
+from analysis.regimes.quadrature import between_share, wdot, weighted_inequality
 
 __all__ = ["MATCHING", "Resolution", "State", "TaskGroup", "solve_state", "task_groups"]
 
@@ -89,6 +89,7 @@ class State:
     output: float = float("nan")        # output per person
     allocation: Allocation | None = field(default=None, repr=False)   # occupational choice
     labour_prices: dict[str, float] = field(default_factory=dict)      # ω_g
+    between_firm_wage_share: float = float("nan")   # of the variance of employed log wages
 
 
 # ---------------------------------------------------------------------------------------
@@ -317,6 +318,13 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
                               * np.ones_like(node_w)[None, :]))
     wage_v, wage_m = np.concatenate([w.ravel() for w in wage]), np.concatenate(
         [m.ravel() for m in mass])
+    # employers: firm bin × productivity node, as `abm.collect` takes employed log wages
+    employer = np.concatenate([
+        np.where(c.employed, c.firm, -1)[:, None] * node_w.size + np.arange(node_w.size)
+        for c in cells]).ravel()
+    on = employer >= 0
+    between = (between_share(np.log(np.maximum(wage_v[on], 1e-300)), wage_m[on],
+                             employer[on]) if incomes else math.nan)
     claim_v = np.concatenate([b.ravel() for b in claim])
     paid, tax = financing(float(wdot(wage_m, claim_v)), float(wdot(wage_m, wage_v)),
                           p.unemployment_benefit)
@@ -364,7 +372,8 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
         employment_rate=jr, iterations=iterations, group_education=edu,
         anchor_income=_firm_owner_income(firms, jb, rents, node_w, jr),
         asset_shift=shift.copy(), converged=converged,
-        gini_assets=_gini_of(k_sorted, firms.p_unw), output=output, allocation=allocation)
+        gini_assets=_gini_of(k_sorted, firms.p_unw), output=output, allocation=allocation,
+        between_firm_wage_share=between)
 
 
 def _gini_of(values: np.ndarray, weights: np.ndarray) -> float:

@@ -148,3 +148,21 @@ def compress(values: np.ndarray, weights: np.ndarray, n_bins: int,
         out_x = {k: np.bincount(group, weights=w * a[order], minlength=n_bins)[keep] / mass[keep]
                  for k, a in extra.items()}
     return out_v, mass[keep], out_x
+
+
+def between_share(values: np.ndarray, weights: np.ndarray, units: np.ndarray) -> float:
+    """Share of the weighted variance of `values` that lies between the means of `units`.
+
+    Var(E[x | unit]) / Var(x) over a weighted point set: the between-firm share of the
+    variance of log wages when `units` labels each point's employer.
+    """
+    total = float(np.sum(weights))
+    grand = wdot(weights, values) / total
+    dev = values - grand
+    var = wdot(weights, dev * dev) / total
+    if var <= 0.0:
+        return float("nan")
+    mass = np.bincount(units, weights=weights)
+    has = mass > 0
+    mean = np.bincount(units, weights=weights * dev)[has] / mass[has]
+    return wdot(mass[has], mean * mean) / total / var

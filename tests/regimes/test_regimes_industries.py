@@ -18,6 +18,7 @@ from analysis.regimes.industries import jobs
 from analysis.regimes.meanfield import solve_state
 from analysis.regimes.population import (Resolution, base_bins, firm_bins, sample_bins,
                                          task_groups)
+from analysis.regimes.quadrature import between_share
 
 
 def test_every_task_is_its_own_group_with_its_band():
@@ -99,3 +100,25 @@ def test_industries_change_nothing_where_tasks_of_a_type_are_alike(matching):
     assert ind.gini == pytest.approx(plain.gini, abs=2e-5)
     assert ind.mean_wage == pytest.approx(plain.mean_wage, rel=1e-5)
     assert ind.converged and plain.converged
+
+
+def test_between_share_is_the_variance_of_unit_means():
+    # two units: {1, 3} with weights {1, 1} and {10} with weight 2; grand mean
+    # (1 + 3 + 20)/4 = 6, total variance (25 + 9 + 2·16)/4 = 16.5, unit means 2 and 10:
+    # between (2·16 + 2·16)/4 = 16, share 16/16.5
+    share = between_share(np.array([1.0, 3.0, 10.0]), np.array([1.0, 1.0, 2.0]),
+                          np.array([0, 0, 1]))
+    assert share == pytest.approx(16.0 / 16.5, rel=1e-15)
+
+
+def test_the_between_firm_share_needs_sorting_or_premia():
+    """Random matching at ξ = 0 without productivity shocks gives every firm bin the
+    same workers at the same pay: no variance between firms (to rounding). Assortative
+    matching gives each of the 100 firm bins a 1% slice of every task's ability
+    ranking, so most of the variance of log wages (ability) lies between firms."""
+    p = Params(xi=0.0, firm_shock_sd=0.0, n_tasks=6, codifiable_share=0.5)
+    res = Resolution(n_theta=60)
+    rand = solve_state(p, 0.0, matching="random", resolution=res)
+    pam = solve_state(p, 0.0, matching="assortative", resolution=res)
+    assert rand.between_firm_wage_share == pytest.approx(0.0, abs=1e-12)
+    assert pam.between_firm_wage_share > 0.5
