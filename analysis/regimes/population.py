@@ -175,7 +175,7 @@ def base_bins(p: Params, n: int) -> BaseBins:
                     k_unw=power_mean(a + nu * s, b + nu * s, -0.5 * s * s, s, 1.0),
                     k_x=power_mean(a, b, mu_l, s, 1.0 - nu),
                     k_psi=power_mean(a, b, mu_l, s, p.psi))
-    if g == 1:
+    if p.industry_concentration == 0.0:
         return bins
     return BaseBins(p_emp=np.repeat(bins.p_emp / g, g), p_unw=np.repeat(bins.p_unw / g, g),
                     k_unw=np.repeat(bins.k_unw, g), k_x=np.repeat(bins.k_x, g),
