@@ -38,14 +38,18 @@ def weights(p: Params, n_firms: int, codifiable: np.ndarray) -> np.ndarray | Non
 
     `codifiable`: which tasks are codifiable (the first n_C).
     """
-    c = p.industry_concentration
-    if c == 0.0:
+    if p.industry_concentration == 0.0:
         return None
-    g = p.n_industries
-    industry = np.arange(n_firms) % g
     n_c = int(np.count_nonzero(codifiable))
-    same = industry[:, None] == bands(p.n_tasks, n_c, g)[None, :]
-    return (1.0 - c) + c * g * same
+    return band_weights(p, np.arange(n_firms) % p.n_industries,
+                        bands(p.n_tasks, n_c, p.n_industries))
+
+
+def band_weights(p: Params, industry: np.ndarray, band: np.ndarray) -> np.ndarray:
+    """a = (1 − c) + c·G·[band = industry] for firms of `industry` (rows) and tasks of
+    `band` (columns); the analytic mean field weighs its firm bins with it too."""
+    c = p.industry_concentration
+    return (1.0 - c) + c * p.n_industries * (industry[:, None] == band[None, :])
 
 
 def cell_shares(size: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -58,4 +62,4 @@ def cell_shares(size: np.ndarray, weight: np.ndarray) -> np.ndarray:
     return cell / cell.sum(axis=0, keepdims=True)
 
 
-__all__ = ["bands", "cell_shares", "weights"]
+__all__ = ["band_weights", "bands", "cell_shares", "weights"]

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from abm.params import Params
+from abm.steps.industries import band_weights, cell_shares
 from analysis.regimes.population import FirmBins, TaskGroup
 
 
@@ -57,11 +58,8 @@ def jobs(p: Params, firms: FirmBins, groups: list[TaskGroup], share: np.ndarray)
         n_b, n_g = firms.p_emp.size, len(groups)
         return Jobs(np.broadcast_to(firms.p_emp[:, None], (n_b, n_g)), firms.p_emp, None,
                     share)
-    c, n_ind = p.industry_concentration, p.n_industries
-    band = np.array([g.band for g in groups])
-    a = (1.0 - c) + c * n_ind * (firms.industry[:, None] == band[None, :])
-    cell = firms.p_emp[:, None] * a
-    task = cell / cell.sum(axis=0, keepdims=True)
+    task = cell_shares(firms.p_emp, band_weights(p, firms.industry,
+                                                 np.array([g.band for g in groups])))
     held = task * share[None, :]
     emp = held.sum(axis=1)
     mix = held / np.where(emp > 0.0, emp, 1.0)[:, None]

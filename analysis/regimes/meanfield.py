@@ -318,13 +318,7 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
                               * np.ones_like(node_w)[None, :]))
     wage_v, wage_m = np.concatenate([w.ravel() for w in wage]), np.concatenate(
         [m.ravel() for m in mass])
-    # employers: firm bin × productivity node, as `abm.collect` takes employed log wages
-    employer = np.concatenate([
-        np.where(c.employed, c.firm, -1)[:, None] * node_w.size + np.arange(node_w.size)
-        for c in cells]).ravel()
-    on = employer >= 0
-    between = (between_share(np.log(np.maximum(wage_v[on], 1e-300)), wage_m[on],
-                             employer[on]) if incomes else math.nan)
+    between = _between_firm(cells, wage_v, wage_m, node_w.size) if incomes else math.nan
     claim_v = np.concatenate([b.ravel() for b in claim])
     paid, tax = financing(float(wdot(wage_m, claim_v)), float(wdot(wage_m, wage_v)),
                           p.unemployment_benefit)
@@ -374,6 +368,18 @@ def _assemble(p: Params, capability: float, groups: list[TaskGroup], cells: list
         asset_shift=shift.copy(), converged=converged,
         gini_assets=_gini_of(k_sorted, firms.p_unw), output=output, allocation=allocation,
         between_firm_wage_share=between)
+
+
+def _between_firm(cells: list[Cells], wage: np.ndarray, mass: np.ndarray, n_nodes: int
+                  ) -> float:
+    """Between-firm share of employed log wages, employers = firm bin × productivity node
+    (`wage`, `mass`: every cell at every node, as `_assemble` lays them out), taken as
+    `abm.collect` takes it over firms."""
+    employer = np.concatenate([
+        np.where(c.employed, c.firm, -1)[:, None] * n_nodes + np.arange(n_nodes)
+        for c in cells]).ravel()
+    on = employer >= 0
+    return between_share(np.log(np.maximum(wage[on], 1e-300)), mass[on], employer[on])
 
 
 def _gini_of(values: np.ndarray, weights: np.ndarray) -> float:

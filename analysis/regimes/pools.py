@@ -31,11 +31,11 @@ from analysis.regimes.markets import premia, pools_of
 from analysis.regimes.population import Cells, FirmBins, TaskGroup
 from analysis.regimes.teams import ces_teams, means, outputs, teams
 
-def pool_cells(c: Cells, pools: np.ndarray, p_emp: np.ndarray) -> Cells:
+def pool_cells(c: Cells, pools: np.ndarray, jobs: np.ndarray) -> Cells:
     """Assortative cells with every firm bin of a pool given the same mixture of workers.
 
     `c` is the assets-sorted allocation (`allocate`, "assortative"); `pools` labels each
-    firm bin (sorted by k, labels non-decreasing) with its pool; `p_emp` is each bin's
+    firm bin (sorted by k, labels non-decreasing) with its pool; `jobs` is each bin's
     share of the group's jobs. Each employed cell of a pool is spread over the pool's
     bins in proportion to their jobs, so every bin keeps its jobs; a pool of one bin
     keeps its cells as they are.
@@ -46,7 +46,7 @@ def pool_cells(c: Cells, pools: np.ndarray, p_emp: np.ndarray) -> Cells:
     size = np.bincount(pools)
     members = np.argsort(pools, kind="stable")
     start = np.r_[0, np.cumsum(size)[:-1]]
-    within = p_emp / np.bincount(pools, weights=p_emp)[pools]
+    within = jobs / np.bincount(pools, weights=jobs)[pools]
     emp, une = np.flatnonzero(c.employed), np.flatnonzero(~c.employed)
     q = pools[c.firm[emp]]
     n = size[q]

@@ -299,18 +299,17 @@ class Cells:
 def allocate(p: Params, g: TaskGroup, edu_z: np.ndarray,
              edu_level: Callable[[np.ndarray], np.ndarray], res: Resolution,
              firms: FirmBins, matching: str, mu: float, s: float, job_rate: float,
-             density: Density | None = None, jobs: np.ndarray | None = None) -> Cells:
+             density: Density | None, jobs: np.ndarray) -> Cells:
     """Cells of one task group: ability bins split at education switches and job edges.
 
     Unemployed: the bottom 1 − job_rate of the task. Assortative: the employed worker of
     rank u is at the firm bin holding the group's job rank u. Random: each employed cell
     is spread over all firm bins in proportion to their jobs. `density`: the group's
     distribution of z when occupational choice makes it differ from the population's
-    (`analysis.regimes.occupations`); ranks are then taken within it. `jobs`: each firm
-    bin's share of the group's jobs (`analysis.regimes.industries`); None: its share of
-    employment, as without industries.
+    (`analysis.regimes.occupations`); ranks are then taken within it (None: the
+    population's). `jobs`: each firm bin's share of the group's jobs
+    (`analysis.regimes.industries`).
     """
-    jobs = firms.p_emp if jobs is None else jobs
     if density is None:
         quantile, cdf = ndtri, ndtr
     else:

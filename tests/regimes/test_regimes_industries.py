@@ -34,7 +34,9 @@ def test_every_task_is_its_own_group_with_its_band():
 def test_jobs_split_as_the_simulation_splits_them():
     """Per group, each firm bin's share of the task's jobs is `cell_shares` of the
     simulation's weights (the same firms, in the same order); the bin's jobs are their
-    sum weighted by the groups' shares, and the mix by group follows."""
+    sum weighted by the groups' shares, and the mix by group follows. Both sides call
+    the same `cell_shares` and `band_weights`: what this checks is the mapping of the
+    realised firms to bins, industries and bands, not the split itself."""
     p = Params(n_tasks=6, codifiable_share=0.5, n_firms=6, n_industries=3,
                industry_concentration=0.7)
     assets = np.array([3.0, 0.5, 1.0, 2.0, 0.7, 1.5])      # firm j in industry j mod 3
