@@ -101,8 +101,9 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
             raise BadInput(f"--mean-field choice with skill_return_spread="
                            f"{base.skill_return_spread!r}, industry_concentration="
                            f"{base.industry_concentration!r}: occupational choice over one "
-                           "group per task takes minutes a point (docs/REGIMES.md, 'Returns "
-                           "to skill by task'); use --mean-field fast, or both 0")
+                           "group per task takes one to two minutes a point, hours for a map "
+                           "(docs/REGIMES.md, 'Returns to skill by task'); use --mean-field "
+                           "fast, or both 0")
         # the axes' ranges come from the analytic model (numpy, scipy, the sweep runner):
         # imported only once every cheaper check has passed
         from analysis.regimes.maps import Axis

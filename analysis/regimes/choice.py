@@ -1,6 +1,7 @@
 """Occupational choice inside the mean field's fixed point: allocation and prices together.
 
-At given labour prices ω a retooling worker compares `task_values` across task groups
+At given labour prices ω a retooling worker compares `task_values` (her net income on
+each group at her best education) across task groups
 (`analysis.regimes.occupations` turns the comparison into an allocation); the
 allocation changes task outputs, hence task prices and ω. `clear_occupations` solves
 both at once for one iteration of `analysis.regimes.meanfield.solve_state`
@@ -9,13 +10,15 @@ both at once for one iteration of `analysis.regimes.meanfield.solve_state`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from abm.params import Params
 from abm.steps import firm_technology
 from analysis.regimes.markets import task_prices
 from analysis.regimes.occupations import Allocation, clear, mean_ability
-from analysis.regimes.population import TaskGroup, task_values
+from analysis.regimes.population import TaskGroup, produce
 
 
 def candidates(groups: list[TaskGroup]) -> tuple[np.ndarray, np.ndarray]:
@@ -65,3 +68,38 @@ def clear_occupations(p: Params, groups: list[TaskGroup], alloc: Allocation,
     next_alloc, new_prices, _ = clear(start, values_at, p.switch_cost * mean_wage, omega,
                                       implied, tol, *candidates(groups), memo)
     return next_alloc, new_prices
+
+
+def task_values(p: Params, groups: list[TaskGroup], omega: np.ndarray, ai_c: list[float],
+                scales: dict, unit_cost: float, mu: float, s: float
+                ) -> Callable[[np.ndarray], np.ndarray]:
+    """V_g(z): the net income a retooling worker compares on each group (`choose_jobs`),
+    `level_pay` at her best level, for all groups at once (abilities × groups × levels:
+    occupational choice evaluates it thousands of times); its `at(z, g)` gives one group
+    per point."""
+    levels = np.arange(p.n_edu_levels, dtype=float)[None, None, :]
+    lam = np.array([g.skill_return for g in groups])[None, :, None]
+    phi = np.array([g.phi for g in groups])[None, :, None]
+    ai = np.asarray(ai_c, dtype=float)[None, :, None]
+    pay = (p.job_rate * np.asarray(omega, dtype=float))[None, :, None]
+    scale = (None if any(scales[g.name] is None for g in groups)
+             else np.array([scales[g.name] for g in groups])[None, :, None])
+    years = np.exp(p.edu_return * p.years_per_level * levels)
+    cost = unit_cost * levels ** 2
+
+    def values(z: np.ndarray) -> np.ndarray:
+        theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None, None]
+        h = theta * years
+        h_phi = (h if np.all(lam == 1.0) else h ** lam) * phi
+        return np.max(pay * produce(p, h_phi, ai, scale) - cost / theta, axis=2)
+
+    def at(z: np.ndarray, g: np.ndarray) -> np.ndarray:
+        """V at z[i] of group g[i] only: refining a root needs two groups, not all."""
+        theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None]
+        h = theta * years[0]
+        h_phi = (h if np.all(lam == 1.0) else h ** lam[0, g]) * phi[0, g]
+        return np.max(pay[0, g] * produce(p, h_phi, ai[0, g],
+                                          None if scale is None else scale[0, g])
+                      - cost[0] / theta, axis=1)
+    values.at = at  # type: ignore[attr-defined]
+    return values

@@ -123,7 +123,9 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
 
     Args:
         origin: the allocation workers start from.
-        values: z (n,) ↦ V (n, groups), each group's expected net income at ability z.
+        values: z (n,) ↦ V (n, groups), each group's expected net income at ability z;
+            where it has `at(z, g)` (V of group g[i] at z[i]: `choice.task_values`),
+            the roots are refined with that.
         cost: the switch cost c_s·w̄ (in the units of V).
         draw: probability of each group being the codifiable candidate (0 for social).
         social: probability of each group being the social candidate (0 for codifiable).
@@ -146,9 +148,10 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
         f_lo, f_hi = fg[at, k].copy(), fg[at + 1, k].copy()
         rows = np.arange(k.size)
 
+        at = getattr(values, "at", lambda z, g: values(z)[rows, g])
+
         def diff(z: np.ndarray) -> np.ndarray:
-            v = values(z)
-            return v[rows, gi] - v[rows, hi] - di
+            return at(z, gi) - at(z, hi) - di
 
         x = lo_
         last_side = np.zeros(k.size, dtype=np.int64)   # 1: lo moved last, −1: hi did
@@ -207,6 +210,38 @@ def _absorbed(step: np.ndarray, v: np.ndarray) -> np.ndarray:
         end[~moving, o[~moving]] = 1.0
         ends[rows, o, :] = end
     return ends
+
+
+def on_grid(alloc: Allocation, edges: np.ndarray) -> Allocation:
+    """The allocation with each cell of a fixed grid given its workers' mean shares.
+
+    A cell of `edges` (finite, increasing; the two tails are cells too) that holds cuts
+    of `alloc` gets, on each group, the share of the cell's persons `alloc` puts there:
+    every group keeps its persons in every cell exactly, and who among them is on which
+    group is spread evenly over the cell, so no person's ability is misplaced by more
+    than the cell's width. Cells without a cut inside keep their weights as they are.
+    A chain of rounds at moving prices (`analysis.regimes.burnin`) puts its roots at
+    new places each round; on the grid their number stays bounded by its cells.
+    """
+    edges = np.asarray(edges, dtype=float)
+    n_cells = edges.size + 1
+    fine = np.union1d(alloc.cuts, edges)
+    fe = np.r_[-np.inf, fine, np.inf]
+    mid = _midpoints(fe)
+    cell = np.searchsorted(edges, mid, side="right")
+    mass = prob(fe[:-1], fe[1:])
+    w = alloc.weights[:, np.searchsorted(alloc.cuts, mid, side="right")]
+    n_g = w.shape[0]
+    index = (np.arange(n_g)[:, None] * n_cells + cell[None, :]).ravel()
+    held = np.bincount(index, weights=(w * mass).ravel(), minlength=n_g * n_cells)
+    total = np.bincount(cell, weights=mass, minlength=n_cells)
+    grid_mid = _midpoints(np.r_[-np.inf, edges, np.inf])
+    out = alloc.weights[:, np.searchsorted(alloc.cuts, grid_mid, side="right")]
+    inside = np.isin(np.arange(n_cells), np.searchsorted(edges, alloc.cuts, side="right")
+                     [~np.isin(alloc.cuts, edges)])
+    inside &= total > 0.0
+    out[:, inside] = (held.reshape(n_g, n_cells)[:, inside] / total[inside])
+    return _merged(edges, out)
 
 
 def _merged(cuts: np.ndarray, weights: np.ndarray) -> Allocation:

@@ -367,27 +367,3 @@ def level_pay(p: Params, g: TaskGroup, omega: float, ai_c: float, scale: float |
     h_phi = g.human_input(theta * np.exp(p.edu_return * p.years_per_level * levels[None, :]))
     return (p.job_rate * omega * produce(p, h_phi, ai_c, scale)
             - unit_cost * levels[None, :] ** 2 / theta)
-
-
-def task_values(p: Params, groups: list[TaskGroup], omega: np.ndarray, ai_c: list[float],
-                scales: dict, unit_cost: float, mu: float, s: float
-                ) -> Callable[[np.ndarray], np.ndarray]:
-    """V_g(z): the net income a retooling worker compares on each group (`choose_jobs`),
-    `level_pay` at her best level, for all groups at once (abilities × groups × levels:
-    occupational choice evaluates it thousands of times)."""
-    levels = np.arange(p.n_edu_levels, dtype=float)[None, None, :]
-    lam = np.array([g.skill_return for g in groups])[None, :, None]
-    phi = np.array([g.phi for g in groups])[None, :, None]
-    ai = np.asarray(ai_c, dtype=float)[None, :, None]
-    pay = (p.job_rate * np.asarray(omega, dtype=float))[None, :, None]
-    scale = (None if any(scales[g.name] is None for g in groups)
-             else np.array([scales[g.name] for g in groups])[None, :, None])
-    years = np.exp(p.edu_return * p.years_per_level * levels)
-    cost = unit_cost * levels ** 2
-
-    def values(z: np.ndarray) -> np.ndarray:
-        theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None, None]
-        h = theta * years
-        h_phi = (h if np.all(lam == 1.0) else h ** lam) * phi
-        return np.max(pay * produce(p, h_phi, ai, scale) - cost / theta, axis=2)
-    return values

@@ -35,10 +35,13 @@ By default the mean field holds every task at N/Z workers and matches by PAM: fa
 workers choose their tasks (`occupations`) from where the burn-in leaves them
 (`burn_in`), and jobs are matched at the random bound the defaults' search friction is
 near (`default_matching`); about 1.5 s a prediction (docs/REGIMES.md, 'Occupational
-choice'). With returns to skill by task (`skill_return_spread` ≠ 0) or industries
+choice'). With occupational choice the AI state starts from the prices that clear AI's
+economy with the workers held where the pre-AI state left them: at the pre-AI prices
+the first chances can empty tasks, and Newton's method does not come back from there.
+With returns to skill by task (`skill_return_spread` ≠ 0) or industries
 (`industry_concentration` ≠ 0) every task is its own group: 1-3 s a prediction with
-tasks held, minutes with occupational choice (docs/REGIMES.md, 'Returns to skill by
-task', 'Industries').
+tasks held, a minute or two with occupational choice (docs/REGIMES.md, 'Returns to
+skill by task', 'Industries').
 
 The simulated counterpart is the final-period income Gini of a run minus that of its
 no-AI counterfactual (same seed); `analysis.regimes.simulated` computes it.
@@ -198,11 +201,16 @@ def _predict(p: Params, matching: str, occupations: bool, res: Resolution,
     before = _pre_state(_pre_params(p), matching, occupations, res, tuple(groups), assets,
                         burn_in)
     anchor = before.anchor_income if steady_state_active(p) and a_t > 0 else None
+    fixed = None if p.price_effects else before.prices
+    origin = before.allocation if a_t > 0 else None
+    guess = None
+    if occupations and a_t > 0:     # start from AI's prices with the workers held
+        guess = solve_state(p, a_t, groups=groups, matching=matching, resolution=res,
+                            fixed_prices=fixed, anchor=anchor, assets=assets,
+                            origin=origin, guess=before, incomes=False)
     after = solve_state(p, a_t, groups=groups, matching=matching, resolution=res,
-                        fixed_prices=None if p.price_effects else before.prices,
-                        anchor=anchor, assets=assets, occupations=occupations,
-                        origin=before.allocation if a_t > 0 else None,
-                        guess=before if occupations and a_t > 0 else None)
+                        fixed_prices=fixed, anchor=anchor, assets=assets,
+                        occupations=occupations, origin=origin, guess=guess)
     terms = decompose(before, after)
     dgini = after.gini - before.gini
     return Prediction(

@@ -15,6 +15,7 @@ import pytest
 from abm import Params
 from abm.steps.industries import cell_shares, weights
 from analysis.regimes.industries import jobs
+from analysis.regimes.prediction import WITH_CHOICE, predict
 from analysis.regimes.meanfield import solve_state
 from analysis.regimes.population import (Resolution, base_bins, firm_bins, sample_bins,
                                          task_groups)
@@ -132,3 +133,16 @@ def test_the_between_firm_share_needs_sorting_or_premia():
     pam = solve_state(p, 0.0, matching="assortative", resolution=res)
     assert rand.between_firm_wage_share == pytest.approx(0.0, abs=1e-12)
     assert pam.between_firm_wage_share > 0.5
+
+
+def test_with_occupational_choice_commodity_ai_clears_every_task():
+    """Industries (c_G = 0.9, 20 groups), commodity AI, tasks chosen from the burn-in:
+    at the pre-AI labour prices the first chances under AI empty tasks (implied log
+    prices 340 away), and Newton from there left the AI state with all its workers on
+    three tasks (a division by an empty task's workers). Started from AI's prices with
+    the workers held, the state clears: it converges with every task staffed (each
+    task of 20 holds 0.037 or more of the persons, measured), and ΔGini is finite."""
+    p = Params(industry_concentration=0.9, eta0=1.0, eta1=0.0)      # commodity AI
+    pred = predict(p, **WITH_CHOICE)
+    assert pred.after.converged and np.isfinite(pred.dgini)
+    assert pred.after.allocation.shares().min() > 0.01
