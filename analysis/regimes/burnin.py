@@ -35,7 +35,8 @@ an allocation with more cuts than `CELLS` has edges is held on that grid
 (`occupations.on_grid`): each group keeps its persons in every cell 0.02 wide in
 standardised log ability, and only who within a cell works where is averaged. At
 s_λ = 0.3 this moves a `WITH_CHOICE` prediction's ΔGini by 1.4e-6 and cuts its cost
-from 284 s to 76 s; at the defaults (three groups) the grid is never reached. docs/REGIMES.md ('Occupational choice') states the rule.
+from 284 s to 76 s; at the defaults (three groups) the grid is never reached.
+docs/REGIMES.md ('Occupational choice', 'Returns to skill by task') states the rule.
 """
 
 from __future__ import annotations
