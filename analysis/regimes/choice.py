@@ -77,29 +77,29 @@ def task_values(p: Params, groups: list[TaskGroup], omega: np.ndarray, ai_c: lis
     `level_pay` at her best level, for all groups at once (abilities × groups × levels:
     occupational choice evaluates it thousands of times); its `at(z, g)` gives one group
     per point."""
-    levels = np.arange(p.n_edu_levels, dtype=float)[None, None, :]
-    lam = np.array([g.skill_return for g in groups])[None, :, None]
-    phi = np.array([g.phi for g in groups])[None, :, None]
-    ai = np.asarray(ai_c, dtype=float)[None, :, None]
-    pay = (p.job_rate * np.asarray(omega, dtype=float))[None, :, None]
+    levels = np.arange(p.n_edu_levels, dtype=float)
+    lam = np.array([g.skill_return for g in groups])[:, None]        # groups × 1
+    phi = np.array([g.phi for g in groups])[:, None]
+    ai = np.asarray(ai_c, dtype=float)[:, None]
+    pay = (p.job_rate * np.asarray(omega, dtype=float))[:, None]
     scale = (None if any(scales[g.name] is None for g in groups)
-             else np.array([scales[g.name] for g in groups])[None, :, None])
+             else np.array([scales[g.name] for g in groups])[:, None])
     years = np.exp(p.edu_return * p.years_per_level * levels)
     cost = unit_cost * levels ** 2
+    flat = bool(np.all(lam == 1.0))
+
+    def best(theta: np.ndarray, g: np.ndarray | slice) -> np.ndarray:
+        """Net income at the best level; θ broadcasts against the groups `g` select."""
+        h = theta * years
+        h_phi = (h if flat else h ** lam[g]) * phi[g]
+        return np.max(pay[g] * produce(p, h_phi, ai[g], None if scale is None else scale[g])
+                      - cost / theta, axis=-1)
 
     def values(z: np.ndarray) -> np.ndarray:
-        theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None, None]
-        h = theta * years
-        h_phi = (h if np.all(lam == 1.0) else h ** lam) * phi
-        return np.max(pay * produce(p, h_phi, ai, scale) - cost / theta, axis=2)
+        return best(np.exp(mu + s * np.asarray(z, dtype=float))[:, None, None], slice(None))
 
     def at(z: np.ndarray, g: np.ndarray) -> np.ndarray:
         """V at z[i] of group g[i] only: refining a root needs two groups, not all."""
-        theta = np.exp(mu + s * np.asarray(z, dtype=float))[:, None]
-        h = theta * years[0]
-        h_phi = (h if np.all(lam == 1.0) else h ** lam[0, g]) * phi[0, g]
-        return np.max(pay[0, g] * produce(p, h_phi, ai[0, g],
-                                          None if scale is None else scale[0, g])
-                      - cost[0] / theta, axis=1)
+        return best(np.exp(mu + s * np.asarray(z, dtype=float))[:, None], g)
     values.at = at  # type: ignore[attr-defined]
     return values

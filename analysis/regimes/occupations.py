@@ -148,10 +148,10 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
         f_lo, f_hi = fg[at, k].copy(), fg[at + 1, k].copy()
         rows = np.arange(k.size)
 
-        at = getattr(values, "at", lambda z, g: values(z)[rows, g])
+        pick = getattr(values, "at", lambda z, g: values(z)[rows, g])
 
         def diff(z: np.ndarray) -> np.ndarray:
-            return at(z, gi) - at(z, hi) - di
+            return pick(z, gi) - pick(z, hi) - di
 
         x = lo_
         last_side = np.zeros(k.size, dtype=np.int64)   # 1: lo moved last, −1: hi did
@@ -237,8 +237,8 @@ def on_grid(alloc: Allocation, edges: np.ndarray) -> Allocation:
     total = np.bincount(cell, weights=mass, minlength=n_cells)
     grid_mid = _midpoints(np.r_[-np.inf, edges, np.inf])
     out = alloc.weights[:, np.searchsorted(alloc.cuts, grid_mid, side="right")]
-    inside = np.isin(np.arange(n_cells), np.searchsorted(edges, alloc.cuts, side="right")
-                     [~np.isin(alloc.cuts, edges)])
+    inside = np.zeros(n_cells, dtype=bool)          # cells with a cut strictly inside
+    inside[np.searchsorted(edges, alloc.cuts[~np.isin(alloc.cuts, edges)], side="right")] = True
     inside &= total > 0.0
     out[:, inside] = (held.reshape(n_g, n_cells)[:, inside] / total[inside])
     return _merged(edges, out)
