@@ -57,6 +57,16 @@ class Params:
                         doc="periods simulated after the pre-AI period 0", after_zero=True)
     burn_in: int = _p(20, 0, 200, unit="years",
                       doc="unrecorded pre-AI periods that settle education, matching and assets")
+    burn_in_retooling: float = _p(0.5, 0.0, 1.0, lo_open=True, unit="1/year",
+                                  doc="share of workers who may re-choose in each burn-in year "
+                                      "after the first (at least `retooling_rate`): the "
+                                      "burn-in's speed towards the pre-AI steady state")
+    burn_in_search: str = _p("sampled", choices=("sampled", "every"),
+                             doc="tasks a burn-in worker compares: 'sampled' as in the recorded "
+                                 "years (her own and one random task of each type); 'every' "
+                                 "task, which reaches a more sorted pre-AI allocation and "
+                                 "overshoots (a cobweb) unless `burn_in_retooling` is at most "
+                                 "about 0.2 (docs/MODEL.md §3.3.1)")
 
     # --- tasks ---------------------------------------------------------------------
     codifiable_share: float = _p(0.5, 0.0, 1.0, lo_open=True, hi_open=True, unit="share",

@@ -97,6 +97,10 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
         from analysis.regimes.population import check_supported, one_group_per_task
 
         check_supported(base)
+        if args.mean_field == "choice":
+            from analysis.regimes.burnin import check_search
+
+            check_search(base)
         if args.mean_field == "choice" and one_group_per_task(base):
             raise BadInput(f"--mean-field choice with skill_return_spread="
                            f"{base.skill_return_spread!r}, industry_concentration="

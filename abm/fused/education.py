@@ -7,8 +7,9 @@ import numpy as np
 from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
-# called only with an education subsidy (off by default; see `abm.feedback`)
-OPTIONAL_KERNELS = ("subsidy_paid",)
+# called only with an education subsidy or a burn-in that compares every task (both
+# off by default; see `abm.feedback`)
+OPTIONAL_KERNELS = ("subsidy_paid", "every_task")
 
 
 @kernel
@@ -24,6 +25,25 @@ def candidate_tasks(picks: np.ndarray, task: np.ndarray, n_codifiable: int, n_ta
         out[i, 0] = task[i]
         out[i, 1] = min(int(picks[i, 0] * n_codifiable), n_codifiable - 1)
         out[i, 2] = n_codifiable + min(int(picks[i, 1] * n_social), n_social - 1)
+
+
+@kernel
+def every_task(task: np.ndarray, out: np.ndarray) -> None:
+    """Each worker's candidates when she compares every task: her own, then the others.
+
+    `out` (n, Z) gets her task in column 0 and the other Z − 1 tasks in ascending order,
+    so `choose_jobs`'s first strict maximum keeps her task on a tie, as with sampled
+    candidates, and never evaluates a task twice.
+    """
+    n_tasks = out.shape[1]
+    for i in range(task.shape[0]):
+        own = task[i]
+        out[i, 0] = own
+        c = 1
+        for z in range(n_tasks):
+            if z != own:
+                out[i, c] = z
+                c += 1
 
 
 @kernel

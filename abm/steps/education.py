@@ -4,7 +4,8 @@ Each period a share `retooling_rate` of workers (drawn from this phase's own str
 may re-choose education e ∈ {0..E−1}, level e being 10 + y_e·e years of schooling
 (y_e = `years_per_level`; γ = `edu_return` is per year). With `occupational_choice`
 she also chooses her task, among her own and one random task of each type (codifiable,
-social; drawn from the `occupations` stream). A worker knows her ability θ and picks
+social; drawn from the `occupations` stream), or, in burn-in years with `burn_in_search`
+= 'every', among all tasks. A worker knows her ability θ and picks
 
     (z*, e*) = argmax  P_z(e)·ω_z·y((θ·exp(γ·y_e·e))^λ_z·φ_z, the fringe's AI on z)
                        − κ·c_i·(1 − subsidy)·e²·w̄/θ  −  c_s·w̄·[z ≠ her task],
@@ -43,8 +44,10 @@ if TYPE_CHECKING:
     from abm.model import LaborMarketModel
 
 
-def retooling_share(period: int, burn_in: int, retooling_rate: float) -> float:
-    """Share allowed to re-choose: everyone in the first period, at least half during burn-in.
+def retooling_share(period: int, burn_in: int, retooling_rate: float,
+                    burn_in_retooling: float = 0.5) -> float:
+    """Share allowed to re-choose: everyone in the first period, then during the burn-in
+    at least `burn_in_retooling` (half by default).
 
     The burn-in only has to reach the pre-AI steady state quickly; from period 1 on the
     retooling speed is the scenario's `retooling_rate`.
@@ -52,8 +55,15 @@ def retooling_share(period: int, burn_in: int, retooling_rate: float) -> float:
     if period <= -burn_in:
         return 1.0
     if period <= 0:
-        return max(retooling_rate, 0.5)
+        return max(retooling_rate, burn_in_retooling)
     return retooling_rate
+
+
+def compares_every_task(p: Params, period: int) -> bool:
+    """Whether this period's re-choosers compare every task (`burn_in_search` = 'every'):
+    burn-in years after the first, which prices the initial allocation."""
+    return (p.occupational_choice and p.burn_in_search == "every"
+            and -p.burn_in < period <= 0)
 
 
 BLOCK = 1 << 16  # workers per block: bounds the phase's scratch memory whatever N is
@@ -73,7 +83,9 @@ def run(model: LaborMarketModel) -> None:
     w, t = eco.workers, eco.tasks
     rng = model.streams["education"]
     picker = model.streams["occupations"]
-    share = retooling_share(eco.period, p.burn_in, p.retooling_rate)
+    share = retooling_share(eco.period, p.burn_in, p.retooling_rate,
+                            p.burn_in_retooling)
+    every = compares_every_task(p, eco.period)
     access = eco.fringe_access        # the AI in her outside option (last period's)
     scale = neutral_scale_by_task(p, eco)
     unit_cost = p.edu_cost * (1.0 - p.edu_subsidy) * eco.mean_wage
@@ -103,7 +115,10 @@ def run(model: LaborMarketModel) -> None:
         shift = fused.EMPTY
         if p.edu_cost_sd > 0:
             shift = np.exp(p.edu_cost_sd * ndtri(personal[:, 2]))
-        if candidates.shape[1] != n_cand:
+        if every:                        # the picks above are drawn all the same
+            candidates = np.empty((n, t.n), dtype=np.int64)
+            loops.every_task(w.task[b], candidates)
+        elif candidates.shape[1] != n_cand:
             candidates = np.ascontiguousarray(candidates[:, :n_cand])
         precomputed = fused.EMPTY.reshape(0, 0, 0)
         if code is None:                 # CES or multiplicative: power stays in numpy

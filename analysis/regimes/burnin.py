@@ -1,8 +1,10 @@
 """Where the pre-AI allocation starts: the burn-in's re-choices at last period's prices.
 
 The simulation starts with N/Z workers on every task and, from the second burn-in period
-on, lets a share max(`retooling_rate`, 0.5) of the workers re-choose their task each
-period at last period's labour prices (`abm.steps.education.retooling_share`). The
+on, lets a share max(`retooling_rate`, `burn_in_retooling`) of the workers re-choose
+their task each period at last period's labour prices, each among her own task and one
+sampled task of each type (`abm.steps.education.retooling_share`; a burn-in whose
+workers compare every task, `burn_in_search` = 'every', is not represented). The
 first such period prices the equal allocation, where a unit of ability pays more on
 the codifiable tasks (ω_Cφ_C/ω_S = 1.09 in the simulation at the defaults, 1.11 in the
 mean field), so half of the able social workers move at once; the next period's prices
@@ -48,7 +50,7 @@ from abm.steps.education import retooling_share
 from analysis.regimes.choice import candidates, task_values
 from analysis.regimes.meanfield import solve_state
 from analysis.regimes.occupations import Allocation, on_grid, stationary, uniform
-from analysis.regimes.population import Resolution, TaskGroup
+from analysis.regimes.population import Resolution, TaskGroup, UnsupportedEconomy
 
 
 CELLS = np.linspace(-6.0, 6.0, 601)
@@ -60,6 +62,14 @@ a group per task (20 at the defaults' task count) they add about 360 cuts a roun
 every later state is solved on all of them."""
 
 
+def check_search(p: Params) -> None:
+    """One line if the burn-in's workers compare every task, which is not represented."""
+    if p.burn_in_search != "sampled":
+        raise UnsupportedEconomy(f"burn_in_search={p.burn_in_search!r}: the mean field's "
+                                 "burn-in re-chooses among sampled tasks; allowed value "
+                                 "'sampled' (simulate 'every')")
+
+
 def burn_in_allocation(p: Params, groups: list[TaskGroup], matching: str,
                        resolution: Resolution, assets: tuple | None = None) -> Allocation:
     """The allocation at the end of the pre-AI burn-in (module docstring).
@@ -68,6 +78,7 @@ def burn_in_allocation(p: Params, groups: list[TaskGroup], matching: str,
     to 0 a share `retooling_share(t)` takes one chance at the previous period's prices.
     With `burn_in` = 0 nothing is re-chosen before AI: the equal allocation.
     """
+    check_search(p)
     counts = np.array([g.count for g in groups], dtype=float)
     codifiable = np.array([g.codifiable for g in groups])
     alloc = uniform(counts / p.n_tasks)
@@ -86,7 +97,8 @@ def burn_in_allocation(p: Params, groups: list[TaskGroup], matching: str,
                          {g.name: None for g in groups}, unit * state.mean_wage,
                          -0.5 * s * s, s)
         alloc = stationary(alloc, values, p.switch_cost * state.mean_wage, draw, social,
-                           share=retooling_share(t, p.burn_in, p.retooling_rate))
+                           share=retooling_share(t, p.burn_in, p.retooling_rate,
+                                                  p.burn_in_retooling))
         if alloc.cuts.size > CELLS.size:
             alloc = on_grid(alloc, CELLS)
     return alloc

@@ -56,7 +56,7 @@ import numpy as np
 
 from abm.params import Params
 from abm.steps.ai_path import capability as capability_at
-from analysis.regimes.burnin import burn_in_allocation
+from analysis.regimes.burnin import burn_in_allocation, check_search
 from analysis.regimes.meanfield import (Resolution, State, solve_state, steady_state_active,
                                         task_groups)
 
@@ -173,6 +173,8 @@ def predict(params: Params | None = None, *, matching: str | None = "assortative
     assets = None if firm_assets is None else tuple(float(a) for a in firm_assets)
     matching = default_matching(p) if matching is None else matching
     occupations = bool(occupations) and p.occupational_choice
+    if burn_in and occupations:
+        check_search(p)
     return _predict(p, matching, occupations, resolution or Resolution(), assets,
                     bool(burn_in) and occupations)
 

@@ -202,7 +202,7 @@ class ReferenceModel(HiringPhase, ProductionPhase, RentSharingPhase, Measurement
         if self.period <= -self.params.burn_in:
             return 1.0
         if self.period <= 0:
-            return max(self.params.retooling_rate, 0.5)
+            return max(self.params.retooling_rate, self.params.burn_in_retooling)
         return self.params.retooling_rate
 
     def neutral_scale(self, task: int) -> float | None:

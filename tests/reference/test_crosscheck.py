@@ -81,6 +81,8 @@ CONFIGS = {
     # subsidies beyond half of all income: the levy's rate stops at 1/2, they are rationed
     "rationed_schooling_levy": dict(edu_subsidy=0.999, edu_cost=5.0, n_edu_levels=10),
     "free_moves": dict(switch_cost=0.0, years_per_level=1, retooling_rate=0.5),
+    # a burn-in whose re-choosers compare every task, at a fifth of the workers a year
+    "every_task_burn_in": dict(burn_in_search="every", burn_in_retooling=0.2, burn_in=6),
     "limited_liability": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05),
     # the same firms in shortfall, paying outside options with owners bearing the loss
     "owners_bear_losses": dict(fringe_assets=1.0, firm_shock_sd=0.6, asset_markup=0.05,
@@ -185,7 +187,8 @@ def test_every_phase_matches_the_reference_exactly(config: str) -> None:
 # ---------------------------------------------------------------------------------------
 @pytest.mark.parametrize("config", ["baseline", "ces_complements", "no_screening",
                                     "proprietary_frozen_prices", "layoffs", "ai_weight_spread",
-                                    "many_small_firms", "assets_settle_in_burn_in"])
+                                    "many_small_firms", "assets_settle_in_burn_in",
+                                    "every_task_burn_in"])
 def test_same_seed_gives_the_same_run(config: str) -> None:
     """Built independently from a seed, both models follow the same trajectory."""
     params = Params(**{**SMALL, **CONFIGS[config]})

@@ -68,7 +68,8 @@ class Worker(mesa.Agent):
         """Maybe re-choose (task, e) to maximise P_z(e)·ω_z·y(θe^{γ·years}φ_z) − κc(1−s)·e²·w̄/θ.
 
         With occupational choice the candidates are her task, then one random codifiable
-        and one random social task; a move costs `switch_cost` mean wages and ends her job.
+        and one random social task (in the burn-in with `burn_in_search` = 'every', every
+        other task); a move costs `switch_cost` mean wages and ends her job.
         """
         m, p = self.model, self.model.params
         draw = m.streams["education"].random()
@@ -77,7 +78,9 @@ class Worker(mesa.Agent):
         if p.occupational_choice:
             n_c = sum(1 for t in m.tasks if t.codifiable)
             n_s = len(m.tasks) - n_c
-            if m.period > -p.burn_in:       # not in the first burn-in period
+            if p.burn_in_search == "every" and -p.burn_in < m.period <= 0:
+                candidates += [z for z in range(len(m.tasks)) if z != self.task]
+            elif m.period > -p.burn_in:     # not in the first burn-in period
                 candidates += [min(int(u_c * n_c), n_c - 1),
                                n_c + min(int(u_s * n_s), n_s - 1)]
         if not draw < m.retooling_share():

@@ -17,7 +17,7 @@ from analysis.regimes.boundary import set_axis
 from analysis.regimes.burnin import burn_in_allocation
 from analysis.regimes.meanfield import solve_state
 from analysis.regimes.occupations import Allocation, stationary, uniform
-from analysis.regimes.population import Resolution, task_groups
+from analysis.regimes.population import Resolution, UnsupportedEconomy, task_groups
 
 DRAW = np.array([1.0, 0.0])      # two groups: group 0 the codifiable candidate, 1 social
 SOCIAL = np.array([0.0, 1.0])
@@ -122,3 +122,12 @@ def test_the_boundary_follows_the_burn_in_option():
     plain = boundary(Params(), along="proprietary_share", bounds=(0.0, 0.3), n_scan=3,
                      xtol=1e-3, **CHOICE)
     assert abs(plain.value - b.value) > 0.01      # the option reaches the predictions
+
+
+def test_a_burn_in_comparing_every_task_is_refused_in_one_line():
+    """Not represented (the mean field's chances are a sampled task of each type): one
+    line naming the parameter and the allowed value, before any state is solved."""
+    every = Params(burn_in_search="every")
+    with pytest.raises(UnsupportedEconomy, match="burn_in_search='every'.*allowed value "
+                                                 "'sampled'"):
+        predict(every, matching="random", occupations=True, burn_in=True)

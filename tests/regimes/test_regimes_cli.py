@@ -27,6 +27,7 @@ BAD = [
     (["--fix", "industry_concentration=0.5", "--mean-field", "choice"], "minutes a point"),
     (["--fix", "skill_return_spread=0.3", "--mean-field", "choice"], "minutes a point"),
     (["--fix", "asset_burn_in=10"], "drawn asset distribution up to period 0"),
+    (["--fix", "burn_in_search=every", "--mean-field", "choice"], "allowed value 'sampled'"),
 ]
 
 

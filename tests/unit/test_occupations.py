@@ -7,8 +7,9 @@ import pytest
 
 from abm import LaborMarketModel, Params
 from abm.fused import ADDITIVE
-from abm.fused.education import candidate_tasks, choose_jobs
+from abm.fused.education import candidate_tasks, choose_jobs, every_task
 from abm.params import SCHOOLING_BASE
+from abm.steps.education import compares_every_task
 
 SMALL = dict(n_workers=600, n_firms=12, n_tasks=6, burn_in=3)
 
@@ -63,6 +64,32 @@ def test_candidates_are_own_task_then_one_of_each_type():
     candidate_tasks(picks, np.array([4, 1, 2]), 2, 6, out)
     # codifiable tasks 0-1, social 2-5
     assert out.tolist() == [[4, 0, 2], [1, 1, 5], [2, 1, 4]]
+
+
+def test_every_task_is_a_candidate_once_own_task_first():
+    out = np.empty((3, 4), dtype=np.int64)
+    every_task(np.array([2, 0, 3]), out)
+    assert out.tolist() == [[2, 0, 1, 3], [0, 1, 2, 3], [3, 0, 1, 2]]
+
+
+def test_only_the_burn_in_after_its_first_year_compares_every_task():
+    every = Params(**SMALL, burn_in_search="every")
+    b = every.burn_in
+    assert [compares_every_task(every, t) for t in (-b, -b + 1, 0, 1)] == [
+        False, True, True, False]
+    assert not compares_every_task(every.replace(occupational_choice=False), 0)
+    assert not compares_every_task(Params(**SMALL), 0)
+
+
+def test_every_task_search_draws_the_streams_as_the_sampled_one():
+    # the candidates change, not the draws: after the burn-in both economies' streams
+    # stand at the same place, and the tasks workers hold differ
+    runs = [LaborMarketModel(Params(**SMALL, burn_in_search=search), seed=3, agents=False)
+            for search in ("sampled", "every")]
+    for name in ("education", "occupations"):
+        assert (runs[0].streams[name].bit_generator.state
+                == runs[1].streams[name].bit_generator.state), name
+    assert np.any(runs[0].economy.workers.task != runs[1].economy.workers.task)
 
 
 def test_fixed_tasks_without_occupational_choice():
