@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from abm import LaborMarketModel
+from abm.metrics import between_share
 from scenarios.sorted_labour_market import build_params
 
 HELD = (4, 5, 6, 7, 8, 9)
@@ -74,6 +75,46 @@ def test_the_between_firm_share_does_not_drift_once_task_choice_has_settled():
     young = drifts(seeds, burn_in=20)
     se = young.std(ddof=1) / np.sqrt(young.size)
     assert young.mean() > 3 * se, (young.mean(), se)
+
+
+def shuffled_within_industry(seed: int, **changes: object) -> tuple[float, float]:
+    """Period 0's between-firm share of employed log wages, and the same with each
+    industry's employed reassigned at random over its firms (firm sizes kept)."""
+    params = build_params().replace(n_workers=6000, n_periods=1, **changes)
+    model = LaborMarketModel(params, seed=seed, agents=False)
+    w, n_firms = model.economy.workers, model.economy.firms.n
+    on = w.employer >= 0
+    log_wage, firm = np.log(w.wage[on]), w.employer[on]
+    industry = firm % params.n_industries          # firm j is in industry j mod G
+    rng = np.random.default_rng(seed)
+    shuffled = firm.copy()
+    for g in range(params.n_industries):
+        members = np.flatnonzero(industry == g)
+        shuffled[members] = firm[rng.permutation(members)]
+    return (between_share(log_wage, firm, n_firms),
+            between_share(log_wage, shuffled, n_firms))
+
+
+@pytest.mark.slow
+def test_firms_of_an_industry_hire_alike_unless_hiring_is_assortative():
+    # Derived (docs/MODEL.md §3.3.1, 'Where the sorting is'): at the default search
+    # friction (β_L = 4, half of the applicants in random order) a few per cent of
+    # premium move the odds of a vacancy little, so within an industry who works where
+    # is near random and the between-firm share is the industries'. Reassigning each
+    # industry's workers at random over its firms then moves the share only by the
+    # noise of random assignment within industries: each share's random part has sd
+    # √(2(J − G))/(N − 1) = 0.0024 (J = 100 firms, G = 5, about 5,700 employed; as in
+    # the random-draws bound, MODEL.md §3.3.1), their difference √2 times that, 0.0034,
+    # so 0.01 is three of its sds (measured +0.0014 ± 0.0007, seeds 1-4). Other side,
+    # the assortative limit (β_L = 1000, no random contacts): the best-scored go to each
+    # industry's highest-premium firms, so the reassignment lowers the share by more
+    # than the bound (measured −0.095 ± 0.008). Held seeds 4-9.
+    for seed in HELD:
+        actual, shuffled = shuffled_within_industry(seed)
+        assert abs(shuffled - actual) < 0.01, (seed, actual, shuffled)
+        actual, shuffled = shuffled_within_industry(seed, supply_elasticity=1000.0,
+                                                    contact_rate=0.0)
+        assert shuffled - actual < -0.01, (seed, actual, shuffled)
 
 
 # a burn-in whose re-choosers compare every task, a fifth of them a year (docs/MODEL.md
