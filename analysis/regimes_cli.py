@@ -101,13 +101,13 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
             from analysis.regimes.burnin import check_search
 
             check_search(base)
-        if args.mean_field == "choice" and one_group_per_task(base):
-            raise BadInput(f"--mean-field choice with skill_return_spread="
-                           f"{base.skill_return_spread!r}, industry_concentration="
-                           f"{base.industry_concentration!r}: occupational choice over one "
-                           "group per task takes one to two minutes a point, hours for a map "
-                           "(docs/REGIMES.md, 'Returns to skill by task'); use --mean-field "
-                           "fast, or both 0")
+            if one_group_per_task(base):
+                raise BadInput(f"--mean-field choice with skill_return_spread="
+                               f"{base.skill_return_spread!r}, industry_concentration="
+                               f"{base.industry_concentration!r}: occupational choice over "
+                               "one group per task takes one to two minutes a point, hours "
+                               "for a map (docs/REGIMES.md, 'Returns to skill by task'); use "
+                               "--mean-field fast, or both 0")
         # the axes' ranges come from the analytic model (numpy, scipy, the sweep runner):
         # imported only once every cheaper check has passed
         from analysis.regimes.maps import Axis

@@ -45,9 +45,9 @@ if TYPE_CHECKING:
 
 
 def retooling_share(period: int, burn_in: int, retooling_rate: float,
-                    burn_in_retooling: float = 0.5) -> float:
+                    burn_in_retooling: float) -> float:
     """Share allowed to re-choose: everyone in the first period, then during the burn-in
-    at least `burn_in_retooling` (half by default).
+    at least `burn_in_retooling` (`Params`' default: half).
 
     The burn-in only has to reach the pre-AI steady state quickly; from period 1 on the
     retooling speed is the scenario's `retooling_rate`.

@@ -304,9 +304,9 @@ def test_education_choice_trades_income_against_cost_falling_with_ability():
 
 
 def test_retooling_share():
-    assert education.retooling_share(-10, 10, 0.1) == 1.0
-    assert education.retooling_share(-3, 10, 0.1) == 0.5
-    assert education.retooling_share(4, 10, 0.1) == 0.1
+    assert education.retooling_share(-10, 10, 0.1, 0.5) == 1.0
+    assert education.retooling_share(-3, 10, 0.1, 0.5) == 0.5
+    assert education.retooling_share(4, 10, 0.1, 0.5) == 0.1
     # `burn_in_retooling` sets the burn-in's share, never below the recorded years' rate
     assert education.retooling_share(-3, 10, 0.1, 0.2) == 0.2
     assert education.retooling_share(-3, 10, 0.3, 0.2) == 0.3
