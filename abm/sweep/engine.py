@@ -45,7 +45,9 @@ from abm.sweep.store import Store, SweepStatus, load, status
 Executor = Callable[[Iterable[RunTask]], Iterator[BatchResult]]
 SERIAL = "serial"
 # Computing time a batch of runs should hold (see Sizer), and the most runs in a batch.
-BATCH_SECONDS = 0.5
+# A batch costs about 35 ms of CPU outside its runs (the client's Parquet files, the
+# worker's packing, the scheduler's bookkeeping: docs/PERFORMANCE.md), 1.7% of 2 s.
+BATCH_SECONDS = 2.0
 MAX_BATCH = 2000
 # While the default local cluster starts, compute runs in this process (see
 # _on_local_cluster); False leaves every run to the workers.
@@ -237,8 +239,8 @@ class Sizer:
     """Runs per batch, from a running estimate of the CPU time one run takes.
 
     A batch should hold about `target` seconds of computing: enough that the fixed cost
-    of a task (a Dask round trip of a millisecond or two, one file per table and its
-    fsync) is a few per cent of it, short enough that a kill loses little and the last
+    of a task (about 35 ms of CPU in all: a Dask round trip, the worker packing its
+    tables, one file per table and its fsync) is under 2 per cent of it, short enough that a kill loses little and the last
     batches still spread over all workers (a batch is also capped at half of the
     remaining runs' share per worker). CPU time rather than wall time, so that a
     machine busy with other work, which stretches every run's wall time, does not
