@@ -335,8 +335,14 @@ class Params:
         return dataclasses.replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain dict of all parameters (JSON-serialisable)."""
-        return dataclasses.asdict(self)
+        """Plain dict of all parameters (JSON-serialisable).
+
+        Every field holds a scalar (int, float, bool or str: `validate_field`), so the
+        shallow dict is the whole value; `dataclasses.asdict` would deep-copy each one,
+        a fifth of a millisecond that sweeps pay per run (grouping runs that share a
+        past, recording each run's parameters).
+        """
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> Params:

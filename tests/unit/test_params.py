@@ -81,6 +81,16 @@ def test_round_trip_through_dict():
     assert Params.from_dict(p.to_dict()) == p
 
 
+def test_the_dict_is_what_the_dataclass_deep_copy_gives():
+    # to_dict is a shallow copy, which is the whole value only while every field is a
+    # scalar; dataclasses.asdict (a deep copy) is the oracle
+    import dataclasses
+
+    p = Params(xi=0.3, augmentation="ces", rho=-0.5, burn_in_search="every")
+    assert p.to_dict() == dataclasses.asdict(p)
+    assert all(type(v) in (int, float, bool, str) for v in p.to_dict().values())
+
+
 def test_every_field_is_documented():
     for info in Params.field_info():
         assert info["doc"], f"{info['name']} has no documentation"
