@@ -7,9 +7,11 @@ groups) and firms use mostly their industry's band of tasks (`industry_concentra
 variance of 0.33-0.38 before AI (6,000 workers, period 0, held-out seeds 4-9; 0.38-0.42
 twenty years into AI), inside the 0.3-0.5 of matched employer-employee data
 (docs/MODEL.md §3.3.1). Sorting by comparative advantage builds up over decades of
-task choice, so the burn-in is 100 years: after the default 20 the economy without AI
-would still drift. Firm premia stay as small as at the defaults. The analytic regimes
-do not cover this economy; simulate it.
+task choice, so the burn-in is 100 years: after the default 20 the between-task share
+would still rise by about 0.02 in the next 30 years without AI (docs/MODEL.md §3.3.1).
+Firm premia stay as small as at the defaults. The analytic regimes represent this
+economy with one group per task, but not the sorting that screening adds
+(docs/REGIMES.md, 'Industries'); simulate it for its levels.
 """
 
 from abm import Params
