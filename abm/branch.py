@@ -118,6 +118,8 @@ def copy_generator(rng: np.random.Generator) -> np.random.Generator:
 def copy_collector(collector: Any) -> Any:
     """The data collector with its own copies of the rows collected so far (reporters,
     which are functions, are shared)."""
+    if hasattr(collector, "branch_copy"):        # the model's own (`abm.collector`)
+        return collector.branch_copy()
     out = copy.copy(collector)
     out.model_vars = copy_state(collector.model_vars)
     for name in ("_agent_records", "_agenttype_records", "tables"):

@@ -6,6 +6,7 @@ records them, one row per period, and builds the result DataFrame in one piece.
 
 from __future__ import annotations
 
+import copy
 from functools import lru_cache, partial
 from typing import TYPE_CHECKING, Any
 
@@ -100,6 +101,24 @@ class MetricsCollector(DataCollector):
         if name in self._lists:
             return self._lists[name]
         return self._table[:self._rows, self._float_cols[name]].tolist()
+
+    def branch_copy(self) -> MetricsCollector:
+        """An independent copy holding the rows collected so far (reporters shared).
+
+        For `abm.branch`: copying the table directly costs a tenth of reading
+        `model_vars` (which materialises every column as a list) and writing it back.
+        """
+        out = copy.copy(self)
+        out._table = self._table.copy()
+        out._lists = {k: list(v) for k, v in self._lists.items()}
+        out._vars = copy.deepcopy(self._vars)
+        out._float_cols = dict(self._float_cols)
+        out._metric_names = list(self._metric_names)
+        out.model_reporters = dict(self.model_reporters)
+        for name in ("_agent_records", "_agenttype_records", "tables"):
+            if hasattr(self, name):
+                setattr(out, name, copy.deepcopy(getattr(self, name)))
+        return out
 
     # -- collecting -----------------------------------------------------------------
     def collect(self, model: Any) -> None:

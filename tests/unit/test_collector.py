@@ -81,6 +81,33 @@ def test_collector_survives_pickle_and_branch() -> None:
     pd.testing.assert_frame_equal(again.model_frame(), model.model_frame(), check_exact=True)
 
 
+def test_a_branch_copy_keeps_rows_of_its_own() -> None:
+    # the copy and the original write the same rows of their reserved tables (4 rows)
+    # and demote columns alone: the copy equals a separate run, and the original keeps
+    # its own rows (its third row repeats its second, collected again at period 1)
+    model = LaborMarketModel(Params(**SMALL, n_periods=3), seed=5, agents=False)
+    model.datacollector.model_reporters["period_again"] = lambda mm: mm.economy.period
+    model.datacollector.model_vars["period_again"] = [0]
+    model.step()
+    twin = model.branch()
+    model.metrics["labor_share"] = "n/a"
+    model.datacollector.collect(model)         # row 2, demoting one column, original only
+    twin.step()
+    twin.step()                                # rows 2 and 3 of the copy
+    separate = LaborMarketModel(Params(**SMALL, n_periods=3), seed=5, agents=False)
+    for _ in range(3):
+        separate.step()
+    pd.testing.assert_frame_equal(twin.model_frame(), separate.model_frame(), check_exact=True)
+    assert twin.datacollector.model_vars["period_again"] == [0, 1, 2, 3]
+    assert model.datacollector.model_vars["period_again"] == [0, 1, 1]
+    mine = model.model_frame()
+    assert mine["labor_share"].tolist()[-1] == "n/a"
+    rest = mine.drop(columns="labor_share")
+    pd.testing.assert_frame_equal(rest.iloc[:2], separate.model_frame().drop(
+        columns="labor_share").iloc[:2], check_exact=True)
+    np.testing.assert_array_equal(rest.iloc[2].to_numpy(), rest.iloc[1].to_numpy())
+
+
 # one column from every measured group, plus cheap ones, in an order unlike COLUMNS
 SUBSETS = [
     ["gini_wage"],
