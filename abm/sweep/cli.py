@@ -61,7 +61,8 @@ def _parser() -> argparse.ArgumentParser:
                         help="run in this process, one run after another, without Dask")
     parser.add_argument("--batch", type=int, metavar="N",
                         help="runs per batch (one Dask task, one file per table); default: "
-                             "sized from the measured run time to about 2 s of work")
+                             "sized from the measured run time to about 2 s of work (0.5 s when "
+                             "cross-sections are kept)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--status", type=Path, metavar="DIR",
                         help="print the status of a sweep folder and exit")

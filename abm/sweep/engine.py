@@ -48,6 +48,9 @@ SERIAL = "serial"
 # A batch costs about 35 ms of CPU outside its runs (the client's Parquet files, the
 # worker's packing, the scheduler's bookkeeping: docs/PERFORMANCE.md), 1.7% of 2 s.
 BATCH_SECONDS = 2.0
+# Sweeps that keep cross-sections: each run's tables grow with its workers and firms, and
+# two batches per worker thread are in flight, so their batches stay at half a second.
+CROSS_SECTION_BATCH_SECONDS = 0.5
 MAX_BATCH = 2000
 # While the default local cluster starts, compute runs in this process (see
 # _on_local_cluster); False leaves every run to the workers.
@@ -99,7 +102,7 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
             a terminal and otherwise a progress line every 10 s and 10 % of the runs.
         batch: runs per batch (a Dask task and a stored file per table); None (default)
             sizes batches to about `BATCH_SECONDS` of computing from the measured
-            run times.
+            run times (`CROSS_SECTION_BATCH_SECONDS` when cross-sections are kept).
 
     Returns:
         The tidy long DataFrame of every completed run, equal to `load(out)`.
@@ -125,7 +128,9 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
         missing = store.missing()
         if missing:
             tasks = (task_for(sweep, run) for run in missing)  # built as submitted
-            sizer = Sizer(len(missing), size=batch)
+            sizer = Sizer(len(missing), size=batch,
+                          target=CROSS_SECTION_BATCH_SECONDS
+                          if sweep.workers_at or sweep.firms_at else None)
             with _executor(client, workers, sizer) as execute, \
                     progress_reporter(len(store.runs), len(store.runs) - len(missing),
                                       progress) as bar:

@@ -59,6 +59,28 @@ def test_last_batches_spread_over_the_workers():
     assert Sizer(remaining=50, size=7).size(50, 2) == 7  # a fixed size wins
 
 
+def test_sweeps_keeping_cross_sections_keep_smaller_batches(small_spec, tmp_path,
+                                                            monkeypatch):
+    # their tables in flight grow with the batch (abm.sweep.engine): the model table
+    # alone travels in batches of BATCH_SECONDS, cross-sections in batches of
+    # CROSS_SECTION_BATCH_SECONDS, a quarter of it
+    import abm.sweep.engine as engine
+
+    targets = []
+
+    class Recording(Sizer):
+        def __init__(self, remaining, target=None, size=None):
+            super().__init__(remaining, target, size)
+            targets.append(self.target)
+
+    monkeypatch.setattr(engine, "Sizer", Recording)
+    run_sweep(small_spec, tmp_path / "plain", "serial", progress=False)
+    run_sweep({**small_spec, "keep": {"workers_at": [1]}}, tmp_path / "kept", "serial",
+              progress=False)
+    assert targets == [2.0, 0.5]
+    assert engine.BATCH_SECONDS == 4 * engine.CROSS_SECTION_BATCH_SECONDS
+
+
 def test_bad_batch_argument_is_refused(small_spec, tmp_path):
     for bad in (0, -1, 2.5, True):
         with pytest.raises(ValueError, match="must be a positive int"):
