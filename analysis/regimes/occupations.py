@@ -48,7 +48,7 @@ class Allocation:
 
     @property
     def edges(self) -> np.ndarray:
-        return np.r_[-np.inf, self.cuts, np.inf]
+        return _edges(self.cuts)
 
     def shares(self) -> np.ndarray:
         """Share of all persons on each group."""
@@ -81,8 +81,8 @@ class Density:
     w: np.ndarray
 
     def _cum(self) -> tuple[np.ndarray, np.ndarray]:
-        e = np.r_[-np.inf, self.cuts, np.inf]
-        return e, np.r_[0.0, np.cumsum(self.w * prob(e[:-1], e[1:]))]
+        e = _edges(self.cuts)
+        return e, np.concatenate(([0.0], np.cumsum(self.w * prob(e[:-1], e[1:]))))
 
     def weight_at(self, z: np.ndarray) -> np.ndarray:
         """The multiple w at each z (interval of z; a cut belongs to the interval above)."""
@@ -137,13 +137,13 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
     pairs = [(g, h, d) for g in range(n_g) for h in range(g + 1, n_g)
              for d in (-cost, 0.0, cost)]
     v_grid = values(GRID)
-    fg = np.stack([v_grid[:, g] - v_grid[:, h] - d for g, h, d in pairs], axis=1)
+    pair_g, pair_h, pair_d = (np.array(column) for column in zip(*pairs)) if pairs else \
+        (np.empty(0, dtype=np.int64),) * 2 + (np.empty(0),)
+    fg = v_grid[:, pair_g] - v_grid[:, pair_h] - pair_d   # (grid, pairs): a pair a column
     k, at = np.nonzero((np.sign(fg[1:]) != np.sign(fg[:-1])).T)
     cuts = [origin.cuts]
     if k.size:
-        gi = np.array([pairs[j][0] for j in k])
-        hi = np.array([pairs[j][1] for j in k])
-        di = np.array([pairs[j][2] for j in k])
+        gi, hi, di = pair_g[k], pair_h[k], pair_d[k]
         lo_, hi_ = GRID[at].copy(), GRID[at + 1].copy()
         f_lo, f_hi = fg[at, k].copy(), fg[at + 1, k].copy()
         rows = np.arange(k.size)
@@ -173,8 +173,8 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
         cuts.append(x)
     all_cuts = np.unique(np.concatenate(cuts))
     if all_cuts.size:
-        all_cuts = all_cuts[np.r_[True, np.diff(all_cuts) > 1e-12]]
-    e = np.r_[-np.inf, all_cuts, np.inf]
+        all_cuts = all_cuts[np.concatenate(([True], np.diff(all_cuts) > 1e-12))]
+    e = _edges(all_cuts)
     mid = _midpoints(e)
     v_mid = values(mid)
     step = _one_chance(v_mid, cost, np.asarray(draw, dtype=float),
@@ -226,7 +226,7 @@ def on_grid(alloc: Allocation, edges: np.ndarray) -> Allocation:
     edges = np.asarray(edges, dtype=float)
     n_cells = edges.size + 1
     fine = np.union1d(alloc.cuts, edges)
-    fe = np.r_[-np.inf, fine, np.inf]
+    fe = _edges(fine)
     mid = _midpoints(fe)
     cell = np.searchsorted(edges, mid, side="right")
     mass = prob(fe[:-1], fe[1:])
@@ -235,7 +235,7 @@ def on_grid(alloc: Allocation, edges: np.ndarray) -> Allocation:
     index = (np.arange(n_g)[:, None] * n_cells + cell[None, :]).ravel()
     held = np.bincount(index, weights=(w * mass).ravel(), minlength=n_g * n_cells)
     total = np.bincount(cell, weights=mass, minlength=n_cells)
-    grid_mid = _midpoints(np.r_[-np.inf, edges, np.inf])
+    grid_mid = _midpoints(_edges(edges))
     out = alloc.weights[:, np.searchsorted(alloc.cuts, grid_mid, side="right")]
     inside = np.zeros(n_cells, dtype=bool)          # cells with a cut strictly inside
     inside[np.searchsorted(edges, alloc.cuts[~np.isin(alloc.cuts, edges)], side="right")] = True
@@ -254,7 +254,7 @@ def _merged(cuts: np.ndarray, weights: np.ndarray) -> Allocation:
     (`analysis.regimes.burnin`) from accumulating.
     """
     change = np.any(weights[:, 1:] != weights[:, :-1], axis=0)
-    return Allocation(cuts[change], weights[:, np.r_[True, change]])
+    return Allocation(cuts[change], weights[:, np.concatenate(([True], change))])
 
 
 def _one_chance(v: np.ndarray, cost: float, draw: np.ndarray, social: np.ndarray
@@ -280,6 +280,12 @@ def _one_chance(v: np.ndarray, cost: float, draw: np.ndarray, social: np.ndarray
     diag = np.arange(n_g)
     step[:, diag, diag] = 1.0 - step.sum(axis=2)
     return step
+
+
+def _edges(cuts: np.ndarray) -> np.ndarray:
+    """The cuts with −∞ and ∞ around them (np.concatenate: `np.r_` costs ten times more,
+    and occupational choice builds these thousands of times)."""
+    return np.concatenate(([-np.inf], cuts, [np.inf]))
 
 
 def _midpoints(e: np.ndarray) -> np.ndarray:
