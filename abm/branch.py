@@ -118,10 +118,13 @@ def copy_generator(rng: np.random.Generator) -> np.random.Generator:
 def copy_collector(collector: Any) -> Any:
     """The data collector with its own copies of the rows collected so far (reporters,
     which are functions, are shared)."""
-    if hasattr(collector, "branch_copy"):        # the model's own (`abm.collector`)
-        return collector.branch_copy()
+    from abm.collector import MetricsCollector
+
     out = copy.copy(collector)
-    out.model_vars = copy_state(collector.model_vars)
+    if isinstance(collector, MetricsCollector):   # the model's own: its table directly
+        collector.copy_rows(out)
+    else:
+        out.model_vars = copy_state(collector.model_vars)
     for name in ("_agent_records", "_agenttype_records", "tables"):
         if hasattr(collector, name):
             setattr(out, name, copy.deepcopy(getattr(collector, name)))

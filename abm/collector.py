@@ -102,23 +102,18 @@ class MetricsCollector(DataCollector):
             return self._lists[name]
         return self._table[:self._rows, self._float_cols[name]].tolist()
 
-    def branch_copy(self) -> MetricsCollector:
-        """An independent copy holding the rows collected so far (reporters shared).
+    def copy_rows(self, out: MetricsCollector) -> None:
+        """Give `out`, a shallow copy of this collector, its own rows collected so far.
 
         For `abm.branch`: copying the table directly costs a tenth of reading
         `model_vars` (which materialises every column as a list) and writing it back.
         """
-        out = copy.copy(self)
         out._table = self._table.copy()
         out._lists = {k: list(v) for k, v in self._lists.items()}
         out._vars = copy.deepcopy(self._vars)
         out._float_cols = dict(self._float_cols)
         out._metric_names = list(self._metric_names)
         out.model_reporters = dict(self.model_reporters)
-        for name in ("_agent_records", "_agenttype_records", "tables"):
-            if hasattr(self, name):
-                setattr(out, name, copy.deepcopy(getattr(self, name)))
-        return out
 
     # -- collecting -----------------------------------------------------------------
     def collect(self, model: Any) -> None:

@@ -245,8 +245,8 @@ class Sizer:
 
     A batch should hold about `target` seconds of computing: enough that the fixed cost
     of a task (about 35 ms of CPU in all: a Dask round trip, the worker packing its
-    tables, one file per table and its fsync) is under 2 per cent of it, short enough that a kill loses little and the last
-    batches still spread over all workers (a batch is also capped at half of the
+    tables, one file per table and its fsync) is under 2 per cent of it, short enough
+    that a kill loses little and the last batches still spread over all workers (a batch is also capped at half of the
     remaining runs' share per worker). CPU time rather than wall time, so that a
     machine busy with other work, which stretches every run's wall time, does not
     shrink the batches and multiply their fixed costs. Until a run has been timed,

@@ -134,11 +134,11 @@ def stationary(origin: Allocation, values: Callable[[np.ndarray], np.ndarray],
             prices are last period's and move between rounds: `analysis.regimes.burnin`).
     """
     n_g = origin.weights.shape[0]
-    pairs = [(g, h, d) for g in range(n_g) for h in range(g + 1, n_g)
-             for d in (-cost, 0.0, cost)]
+    # every pair g < h of groups, with each of the three offsets δ, g first then h
+    upper_g, upper_h = np.triu_indices(n_g, 1)
+    pair_g, pair_h = np.repeat(upper_g, 3), np.repeat(upper_h, 3)
+    pair_d = np.tile(np.array([-cost, 0.0, cost], dtype=float), upper_g.size)
     v_grid = values(GRID)
-    pair_g, pair_h, pair_d = (np.array(column) for column in zip(*pairs)) if pairs else \
-        (np.empty(0, dtype=np.int64),) * 2 + (np.empty(0),)
     fg = v_grid[:, pair_g] - v_grid[:, pair_h] - pair_d   # (grid, pairs): a pair a column
     k, at = np.nonzero((np.sign(fg[1:]) != np.sign(fg[:-1])).T)
     cuts = [origin.cuts]
