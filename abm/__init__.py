@@ -1,13 +1,17 @@
 """Agent-based model of generative AI, skill homogenization, asset concentration and
 two regimes of inequality (see docs/MODEL.md).
 
-Public interface: `Params`, `simulate`, `branch`, `LaborMarketModel`.
+Public interface: `Params`, `simulate`, `branch`, `Engine`, `LaborMarketModel`.
 
-`LaborMarketModel`, `simulate` and `branch` are imported on first use (PEP 562), so
-`import abm`, the `abm` command's help, its scenario list and its argument errors do
-not pay for Mesa, numba and pandas (about a second of start-up); `from abm import
-simulate` imports them as before. Mesa is imported through `abm._mesa`, which keeps the user's
-multiprocessing start method.
+`Engine` is the economy with its period and statistics; `LaborMarketModel` is the same
+engine as a Mesa model (agents, Mesa's data collector, the browser). `simulate` and
+`branch` run engines unless agents are asked for, so scripts and sweep workers that
+only want results never import Mesa.
+
+They are imported on first use (PEP 562), so `import abm`, the `abm` command's help,
+its scenario list and its argument errors do not pay for numba and pandas (nor Mesa);
+`from abm import simulate` imports them as before. Mesa is imported through
+`abm._mesa`, which keeps the user's multiprocessing start method.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from abm.params import ParameterError, Params
 
 if TYPE_CHECKING:
     from abm.branch import branch
+    from abm.engine import Engine
     from abm.model import LaborMarketModel
     from abm.simulate import simulate
 
-_LAZY = {"LaborMarketModel": "abm.model", "simulate": "abm.simulate", "branch": "abm.branch"}
+_LAZY = {"Engine": "abm.engine", "LaborMarketModel": "abm.model", "simulate": "abm.simulate",
+         "branch": "abm.branch"}
 
-__all__ = ["LaborMarketModel", "ParameterError", "Params", "branch", "simulate"]
+__all__ = ["Engine", "LaborMarketModel", "ParameterError", "Params", "branch", "simulate"]
 __version__ = "0.1.0"
 
 

@@ -46,11 +46,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from abm.params import ParameterError, Params
+from abm.table import MetricsTable
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 
 def after_zero_names(params: Params | None = None) -> tuple[str, ...]:
@@ -94,8 +95,9 @@ def copy_state(value: Any) -> Any:
         return value.copy()
     if isinstance(value, np.random.Generator):
         return copy_generator(value)
-    if hasattr(value, "model_vars") and hasattr(value, "model_reporters"):
-        return copy_collector(value)             # a Mesa DataCollector
+    if isinstance(value, MetricsTable) or (hasattr(value, "model_vars")
+                                           and hasattr(value, "model_reporters")):
+        return copy_collector(value)             # the table, or a Mesa DataCollector
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         out = copy.copy(value)
         for f in dataclasses.fields(value):
@@ -116,12 +118,10 @@ def copy_generator(rng: np.random.Generator) -> np.random.Generator:
 
 
 def copy_collector(collector: Any) -> Any:
-    """The data collector with its own copies of the rows collected so far (reporters,
-    which are functions, are shared)."""
-    from abm.collector import MetricsCollector
-
+    """The table of statistics or data collector with its own copies of the rows
+    collected so far (reporters, which are functions, are shared)."""
     out = copy.copy(collector)
-    if isinstance(collector, MetricsCollector):   # the model's own: its table directly
+    if isinstance(collector, MetricsTable):      # the engine's or the model's own
         collector.copy_rows(out)
     else:
         out.model_vars = copy_state(collector.model_vars)
@@ -131,7 +131,7 @@ def copy_collector(collector: Any) -> Any:
     return out
 
 
-def rederive(model: LaborMarketModel) -> None:
+def rederive(model: Engine) -> None:
     """Rebuild the stored arrays that depend only on after-zero parameters.
 
     Task thresholds and AI weights are set when the economy is built; firms' and the
@@ -154,7 +154,7 @@ def rederive(model: LaborMarketModel) -> None:
 def branch(params: Params | None = None, *, seed: Any,
            variants: Mapping[str, Mapping[str, Any]], n_periods: int | None = None,
            agents: bool = False,
-           on_step: Callable[[LaborMarketModel], Any] | None = None
+           on_step: Callable[[Engine], Any] | None = None
            ) -> dict[str, pd.DataFrame]:
     """Run several variants of one seed's economy from a shared burn-in and period 0.
 
@@ -166,15 +166,16 @@ def branch(params: Params | None = None, *, seed: Any,
             simulation work.
         n_periods: periods after period 0 for every variant, overriding theirs (default:
             each variant's `n_periods`).
-        agents: create Mesa agent objects in each variant's model.
+        agents: run each variant as the Mesa model with agent objects (default: the
+            engine alone, without Mesa).
         on_step: called with a variant's model after each of its periods.
 
     Returns:
         name -> model frame, each equal bit for bit to
         ``simulate(params.replace(**changes), seed=seed, n_periods=n_periods)``.
     """
+    from abm.engine import Engine, check_periods
     from abm.feedback import compilation_notice
-    from abm.model import LaborMarketModel, check_periods
     from abm.simulate import check_seed, release
 
     params = params if params is not None else Params()
@@ -194,13 +195,21 @@ def branch(params: Params | None = None, *, seed: Any,
                                  f"values, got {changes!r}")
         branch_params(params, changes)           # refuse early, before the burn-in
     compilation_notice()
-    root = LaborMarketModel(params, seed=seed, agents=False)
+    # the root is a Mesa model (without agents of its own) only where its branches want
+    # agents; otherwise the engine alone, and Mesa is never imported
+    if agents is False:
+        root = Engine(params, seed=seed)
+    else:
+        from abm.model import LaborMarketModel
+
+        root = LaborMarketModel(params, seed=seed, agents=False)
     out = {}
     last = len(variants) - 1
     try:
         for i, (name, changes) in enumerate(variants.items()):
             # the last variant runs on the root itself: nothing else needs it any more
-            twin = root.branch(agents=agents, **changes) if i < last else \
+            twin = (root.branch(**changes) if agents is False else
+                    root.branch(agents=agents, **changes)) if i < last else \
                 become(root, changes, agents)
             try:
                 for _ in range(twin.params.n_periods):
@@ -215,14 +224,13 @@ def branch(params: Params | None = None, *, seed: Any,
     return out
 
 
-def become(model: LaborMarketModel, changes: Mapping[str, Any],
-           agents: bool = False) -> LaborMarketModel:
+def become(model: Engine, changes: Mapping[str, Any], agents: bool = False) -> Engine:
     """Turn `model`, standing at period 0, into its own branch with `changes` (no copy)."""
     model.params = branch_params(model.params, changes)
     if changes:
         rederive(model)
-    if agents and not model.firm_agents:
-        model._create_agents()
+    if agents and not model.firm_agents:            # agents: a LaborMarketModel
+        model._create_agents()  # type: ignore[attr-defined]
     return model
 
 
@@ -250,7 +258,7 @@ def shared_pasts(variants: Mapping[str, Params]) -> list[tuple[Params, dict[str,
 
 
 def run_many(runs: Sequence[tuple[Params, int]], *, agents: bool = False,
-             on_step: Callable[[LaborMarketModel], Any] | None = None
+             on_step: Callable[[Engine], Any] | None = None
              ) -> list[pd.DataFrame]:
     """Model frames of many (params, seed) runs, in order, sharing pasts where they can.
 

@@ -1,23 +1,20 @@
 """Phase 7: measurement. What the data collector records each period.
 
 `measure(model)` computes every model-level statistic once per period from the arrays
-and stores them in `model.metrics`; the Mesa `DataCollector` then reads them through
-named `read_metric` reporters (picklable partials: no lambdas, so models pickle and parallel
-runs work). `COLUMNS` documents every column of the DataFrame returned by `simulate`.
+and stores them in `model.metrics`; the table of statistics (`abm.table`, or the Mesa
+model's data collector built on it, `abm.collector`) then records them. `COLUMNS`
+documents every column of the DataFrame returned by `simulate`.
 """
 
 from __future__ import annotations
 
 import math
-from functools import partial
 from typing import TYPE_CHECKING, Any
 
-import abm._mesa  # noqa: F401  (first: imports Mesa keeping the start method)
 import numpy as np
 
 from abm import fused
 from abm import metrics as m
-from abm.collector import MetricsCollector, read_metric
 from abm.estimates import ai_gains, rent_sharing_elasticity
 from abm.fused import measure as loops
 from abm.fused.production import employed_values
@@ -28,7 +25,7 @@ from abm.steps.rent_sharing import owner_losses
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 COLUMNS: dict[str, str] = {
     "ai_capability": "A_t, AI capability (0 in the pre-AI period 0)",
@@ -143,21 +140,6 @@ COLUMNS: dict[str, str] = {
 }
 
 
-def make_datacollector(columns: list[str] | tuple[str, ...] | None = None,
-                       rows: int = 0) -> MetricsCollector:
-    """Model-level DataCollector with one named reporter per statistic in `columns`.
-
-    `columns`: documented columns to record (default all of `COLUMNS`); `rows`: periods
-    to make room for. Each reporter is `functools.partial(read_metric, name=...)`: a
-    module-level function, so it pickles (Mesa calls partials with the model as argument).
-    """
-    names = list(COLUMNS) if columns is None else list(columns)
-    collector = MetricsCollector(model_reporters={name: partial(read_metric, name=name)
-                                                  for name in names})
-    collector.reserve(rows)
-    return collector
-
-
 _FINITE_ONLY = np.array([True, True, False, False, False, False])
 """Rows of the per-task statistics averaged only where defined (the within-task CVs)."""
 
@@ -173,7 +155,7 @@ def _income_distribution(ordered: np.ndarray) -> dict[str, float]:
     return out
 
 
-def _income_inequality(model: LaborMarketModel
+def _income_inequality(model: Engine
                        ) -> tuple[float, dict[str, float], dict[str, float]]:
     """Income Gini, its Lerman-Yitzhaki decomposition and the distribution statistics
     of `_income_distribution`, from a single sort of incomes.
@@ -205,7 +187,7 @@ def _income_inequality(model: LaborMarketModel
             dist)
 
 
-def _employed_statistics(model: LaborMarketModel, log_wage: np.ndarray
+def _employed_statistics(model: Engine, log_wage: np.ndarray
                          ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float,
                                     float, float, float, float]:
     """Within-task CVs of output, education premia and returns, the codifiable share,
@@ -286,7 +268,7 @@ def check_columns(columns: Any) -> tuple[str, ...] | None:
     return tuple(dict.fromkeys(columns))
 
 
-def measure(model: LaborMarketModel, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
+def measure(model: Engine, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
     """All model-level statistics of the current period, or those in `columns`.
 
     Statistics are computed one after another and their per-worker temporaries dropped

@@ -20,10 +20,10 @@ from abm.steps.production import human_input, neutral_scale
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 
-def ai_gains(model: LaborMarketModel) -> tuple[float, float, float]:
+def ai_gains(model: Engine) -> tuple[float, float, float]:
     """Mean log output gain from AI at equal access: all treated, bottom and top quintile.
 
     The within-firm experiment of Brynjolfsson, Li & Raymond (2025, QJE 140(2),
@@ -64,7 +64,7 @@ def ai_gains(model: LaborMarketModel) -> tuple[float, float, float]:
 MIN_STAYERS = 10
 
 
-def rent_sharing_elasticity(model: LaborMarketModel) -> float:
+def rent_sharing_elasticity(model: Engine) -> float:
     """Stayers' wage growth on their firm's growth in value added per worker.
 
     Δlog w_i = a + b·Δlog(VA/L)_j(i) + e_i over workers employed by the same firm last

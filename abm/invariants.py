@@ -18,12 +18,12 @@ from abm.state import UNEMPLOYED
 from abm.steps.rent_sharing import owner_losses
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 REL_TOL = 1e-9  # accounting closes to float rounding, relative to output
 
 
-def check_invariants(model: LaborMarketModel) -> None:
+def check_invariants(model: Engine) -> None:
     """Assert every invariant of the current period's state."""
     eco, p = model.economy, model.params
     w, f, t = eco.workers, eco.firms, eco.tasks

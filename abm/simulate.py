@@ -1,24 +1,26 @@
 """The public function boundary: parameters and a seed in, a tidy DataFrame out.
 
 Scenarios, analysis, sweeps and tests all call `simulate`; nothing outside `abm`
-needs to step the model itself.
+needs to step the model itself. A run without agents is an `abm.engine.Engine`, which
+never imports Mesa; with agents it is the Mesa model, `abm.model.LaborMarketModel`.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from abm.model import LaborMarketModel, check_periods
+from abm.engine import Engine, check_periods
 from abm.params import Params, ParameterError
 
 
 def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None = None,
              agents: bool = False, columns: Sequence[str] | None = None,
-             on_step: Callable[[LaborMarketModel], Any] | None = None) -> pd.DataFrame:
+             on_step: Callable[[Engine], Any] | None = None) -> pd.DataFrame:
     """Run one simulation and return its model-level statistics.
 
     Args:
@@ -26,12 +28,14 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
         seed: root seed, a non-negative int or numpy integer; the same seed gives an
             identical DataFrame.
         n_periods: periods after period 0 (default `params.n_periods`).
-        agents: create Mesa agent objects (views onto the arrays, for an `on_step` that
-            wants them); the default False is faster and the results are bit-identical.
+        agents: run the Mesa model with agent objects (views onto the arrays, for an
+            `on_step` that wants them); the default False runs the engine alone, without
+            Mesa, and the results are bit-identical.
         columns: the statistics wanted (names in `abm.collect.COLUMNS`); None gives all.
             Only what they need is measured, so a few columns cost less than all; each
             equals the same column of the full frame.
-        on_step: called with the model after every period (e.g. to report progress).
+        on_step: called with the engine (the Mesa model if `agents`) after every period
+            (e.g. to report progress).
 
     Returns:
         One row per period, index `period` (0 is pre-AI); columns in `abm.collect.COLUMNS`
@@ -46,7 +50,7 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
     from abm.feedback import compilation_notice
 
     compilation_notice()
-    model = LaborMarketModel(params, seed=seed, agents=agents, columns=columns)
+    model = new_model(params, seed=seed, agents=agents, columns=columns)
     try:
         if on_step is None:
             return model.run()
@@ -58,20 +62,32 @@ def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None =
         release(model)
 
 
+def new_model(params: Params, *, seed: Any, agents: Any = False, columns: Any = None
+              ) -> Engine:
+    """The Mesa model if `agents` (True) is asked for, else the engine alone."""
+    if isinstance(agents, bool | np.bool_) and not agents:
+        return Engine(params, seed=seed, columns=columns)
+    from abm.model import LaborMarketModel
+
+    return LaborMarketModel(params, seed=seed, agents=agents, columns=columns)
+
+
 def check_seed(seed: Any) -> None:
     """A run's seed: a non-negative (numpy) integer, else ParameterError."""
     if isinstance(seed, bool | np.bool_) or not isinstance(seed, int | np.integer) or seed < 0:
         raise ParameterError(f"seed={seed!r} must be a non-negative int")
 
 
-def release(model: LaborMarketModel) -> None:
-    """Drop Mesa 3.3's class-level reference to a finished model so it can be freed.
+def release(model: Engine) -> None:
+    """Drop Mesa 3.3's class-level reference to a finished Mesa model so it can be freed.
 
     Mesa 3.3.1 keeps every model in `Agent._ids` forever (mesa issue #3179); long
-    sweeps would otherwise grow without bound.
+    sweeps would otherwise grow without bound. An engine is not a Mesa model: nothing
+    to drop, and Mesa is not imported for it.
     """
-    import mesa
-
+    mesa = sys.modules.get("mesa")
+    if mesa is None or not isinstance(model, mesa.Model):
+        return
     ids = getattr(mesa.Agent, "_ids", None)
     if isinstance(ids, dict) or hasattr(ids, "pop"):
         ids.pop(model, None)

@@ -92,14 +92,16 @@ def test_invalid_sweep_spec_is_refused_before_the_engine_is_imported(tmp_path):
 
 
 def test_control_a_run_does_import_the_model_stack(tmp_path):
-    # the other side: past the checks, `abm run` imports Mesa, numba and pandas (the
-    # refusal cases above would pass vacuously if the probe could not see them)
+    # the other side: past the checks, `abm run` imports numba and pandas (the refusal
+    # cases above would pass vacuously if the probe could not see them); its runs are
+    # engines, not Mesa models, so Mesa stays out even here
     status, heavy, _, _ = run_abm("run", "baseline", "--periods", "1", "--seeds", "2",
                                   "--set", "n_workers=200", "--set", "n_tasks=2",
                                   "--set", "n_firms=4", "--set", "burn_in=0",
                                   "--out", str(tmp_path / "out"))
     assert status == 0
-    assert {"mesa", "numba", "pandas"} <= set(heavy)
+    assert {"numba", "pandas"} <= set(heavy)
+    assert "mesa" not in heavy
 
 
 def _python(code: str) -> str:
@@ -116,8 +118,8 @@ def test_import_abm_is_light_and_its_names_load_on_first_use():
 
 
 @pytest.mark.parametrize("entry", [
-    "from abm import simulate", "import abm.collect", "import abm.agents",
-    "from abm.simulate import release", "import abm.model",
+    "from abm import LaborMarketModel", "import abm.collector", "import abm.agents",
+    "import abm.model",
 ])
 def test_every_way_into_mesa_leaves_the_start_method_alone(entry):
     # Mesa 3.3.1 forces "spawn" at import; `import abm` no longer imports Mesa, so each
@@ -125,6 +127,17 @@ def test_every_way_into_mesa_leaves_the_start_method_alone(entry):
     code = f"import multiprocessing as mp, sys; {entry}; print('mesa' in sys.modules, " \
            "mp.get_start_method(allow_none=True))"
     assert _python(code) == "True None"
+
+
+@pytest.mark.parametrize("entry", [
+    "from abm import simulate, branch, Engine", "import abm.collect",
+    "from abm.simulate import release", "import abm.sweep.execute",
+])
+def test_the_engine_and_the_run_functions_do_not_import_mesa(entry):
+    # the other side of the test above: these never reach Mesa at all
+    code = f"import multiprocessing as mp, sys; {entry}; print('mesa' in sys.modules, " \
+           "mp.get_start_method(allow_none=True))"
+    assert _python(code) == "False None"
 
 
 def test_simulate_stays_the_function_after_its_module_is_imported():

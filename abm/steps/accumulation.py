@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 MIN_RATIO = 1e-12  # keeps K_j > 0 when a stock depreciates to nothing (δ = 1, no income)
 
@@ -70,7 +70,7 @@ def effective_assets(base: np.ndarray, stock: np.ndarray, reference: np.ndarray,
     return out
 
 
-def run(model: LaborMarketModel) -> None:
+def run(model: Engine) -> None:
     """Anchor the stock at the end of period −`asset_burn_in`; reinvest from then on."""
     p, eco = model.params, model.economy
     f = eco.firms

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 
 def capability(period: int, ai_max: float, ai_growth: float, enabled: bool = True) -> float:
@@ -28,7 +28,7 @@ def augmentable(capability_now: float, threshold: np.ndarray, ai_weight: np.ndar
     return (ai_weight > 0) & (capability_now > threshold)
 
 
-def run(model: LaborMarketModel) -> None:
+def run(model: Engine) -> None:
     """Set A_t and S(A_t) for the current period."""
     p, eco = model.params, model.economy
     eco.ai_capability = capability(eco.period, p.ai_max, p.ai_growth, p.ai_enabled)

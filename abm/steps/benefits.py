@@ -45,7 +45,7 @@ from abm.steps.production import human_input, neutral_scale, vendor_access
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
     from abm.params import Params
 
 
@@ -63,13 +63,13 @@ def financing(claims_total: float, wage_bill: float, replacement: float
     return replacement * wage_bill / claims_total, replacement
 
 
-def count_spells(model: LaborMarketModel) -> None:
+def count_spells(model: Engine) -> None:
     """Count unemployment spells only (`settle`'s first step): the burn-in's settlement."""
     w = model.economy.workers
     loops.spells(w.employer, w.unemployment_duration)
 
 
-def settle(model: LaborMarketModel, pool: float, transfer: np.ndarray,
+def settle(model: Engine, pool: float, transfer: np.ndarray,
            income: np.ndarray) -> None:
     """Count spells, pay benefits and the payroll tax; fill transfers and incomes.
 
@@ -111,7 +111,7 @@ economies whose subsidies exceed half of all income (schooling costs of several 
 wages, subsidised at nearly 100%) reach it; their subsidies are then rationed."""
 
 
-def finance_schooling(model: LaborMarketModel, pool: float, transfer: np.ndarray,
+def finance_schooling(model: Engine, pool: float, transfer: np.ndarray,
                       income: np.ndarray) -> None:
     """Raise this year's education subsidies by a proportional levy on income before the
     equal rebate (wage net of the payroll tax + capital income + benefit).

@@ -41,7 +41,7 @@ from abm.steps.production import neutral_scale_by_task
 from abm.steps.technology import skill_input, task_output
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 
 def retooling_share(period: int, burn_in: int, retooling_rate: float,
@@ -69,7 +69,7 @@ def compares_every_task(p: Params, period: int) -> bool:
 BLOCK = 1 << 16  # workers per block: bounds the phase's scratch memory whatever N is
 
 
-def run(model: LaborMarketModel) -> None:
+def run(model: Engine) -> None:
     """Let this period's retooling workers re-choose education (and task).
 
     Workers are processed in blocks of `BLOCK`: each choice depends only on the worker's

@@ -26,7 +26,7 @@ from abm.steps.matching import _ranks
 from abm.steps.production import relative_assets
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 
 # ---------------------------------------------------------------------------------------
@@ -75,7 +75,7 @@ def layoffs(cell: np.ndarray, target: np.ndarray, key: np.ndarray) -> np.ndarray
 # ---------------------------------------------------------------------------------------
 # the phase
 # ---------------------------------------------------------------------------------------
-def run(model: LaborMarketModel) -> None:
+def run(model: Engine) -> None:
     """Separations, signals, beliefs, requirements and matching for this period."""
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks

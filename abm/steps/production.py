@@ -30,7 +30,7 @@ from abm.steps import firm_technology
 from abm.steps.technology import skill_input, task_output
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
     from abm.params import Params
     from abm.state import Economy
 
@@ -194,7 +194,7 @@ def outputs(params: Params, eco: Economy, access: np.ndarray | float,
                        neutral_scale=scale)
 
 
-def run(model: LaborMarketModel) -> None:
+def run(model: Engine) -> None:
     """Outputs of employed workers, team and task outputs, task prices, labour prices.
 
     Per-worker outputs are written straight into the state arrays (zero for the

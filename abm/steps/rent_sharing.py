@@ -38,7 +38,7 @@ from abm.fused import production as loops
 from abm.steps import benefits
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 
 class FirmSplit(NamedTuple):
@@ -124,7 +124,7 @@ def distribute_owner_income(owner_income: np.ndarray, stake_firm: np.ndarray,
     return capital, float(public_equity * np.add.reduce(owner_income))
 
 
-def run(model: LaborMarketModel) -> None:
+def run(model: Engine) -> None:
     """Pay wages, vendors, owners, the state and the unemployed; set every person's income."""
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
@@ -157,7 +157,7 @@ def run(model: LaborMarketModel) -> None:
     eco.mean_wage = float(np.add.reduce(wage_e)) / wage_e.size if wage_e.size else eco.mean_wage
 
 
-def _incomes(model: LaborMarketModel) -> None:
+def _incomes(model: Engine) -> None:
     """Capital income, transfers (benefits, levy, rebates) and income of every person."""
     p, eco = model.params, model.economy
     w, f, own = eco.workers, eco.firms, eco.ownership

@@ -37,7 +37,7 @@ from abm.steps.production import human_input, neutral_scale
 from abm.steps.technology import task_output
 
 if TYPE_CHECKING:
-    from abm.model import LaborMarketModel
+    from abm.engine import Engine
 
 RIDGE = 1e-9  # keeps the per-task 3x3 normal equations solvable when a regressor is constant
 
@@ -148,7 +148,7 @@ def diagnostic_variance(signal: np.ndarray, ability: np.ndarray, task: np.ndarra
     return loops.belief_inputs(dv, xtx, count)[0]
 
 
-def signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]
+def signals(model: Engine, noise: Callable[[slice], np.ndarray]
              ) -> tuple[np.ndarray, np.ndarray]:
     """Signals of all workers: the AI-assisted work sample seen with noise (module doc).
 
@@ -197,7 +197,7 @@ def signals(model: LaborMarketModel, noise: Callable[[slice], np.ndarray]
     return signal, first
 
 
-def update_beliefs(model: LaborMarketModel, emp: np.ndarray, first: np.ndarray) -> None:
+def update_beliefs(model: Engine, emp: np.ndarray, first: np.ndarray) -> None:
     """V_D, the incumbents' signal sd and the employers' projection of output on (s, e).
 
     Information timing: the output regressed is the incumbents' outside-option output of
@@ -218,7 +218,7 @@ def update_beliefs(model: LaborMarketModel, emp: np.ndarray, first: np.ndarray) 
     t.belief = _solve_normal_equations(xtx, xty)
 
 
-def set_requirements(model: LaborMarketModel, emp: np.ndarray, applicants: np.ndarray,
+def set_requirements(model: Engine, emp: np.ndarray, applicants: np.ndarray,
                      vacancies: np.ndarray) -> None:
     """Posted and applied credential requirement of every task (module doc).
 

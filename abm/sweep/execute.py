@@ -10,8 +10,9 @@ so they need no shared file system with the client.
 
 A run that raises is returned as a failed `RunResult` (error and traceback) rather
 than raised, so one bad parameter point cannot stop the sweep and the failure is
-recorded with its parameters. Every model is released from Mesa's class-level registry
-after its run, so a worker's memory stays flat over thousands of runs.
+recorded with its parameters. Runs are engines (`abm.engine.Engine`), not Mesa models:
+Mesa keeps no reference to a finished run (a worker's memory stays flat over thousands
+of runs), and a worker never imports Mesa.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ from typing import Any
 
 import pandas as pd
 
-from abm.model import LaborMarketModel
+from abm.engine import Engine
 from abm.params import Params
-from abm.simulate import release, simulate
+from abm.simulate import simulate
 from abm.sweep.compact import Block, order
 
 
@@ -221,22 +222,19 @@ def _simulate(task: RunTask) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
     """The model table (index period) and the kept cross-sections (column period)."""
     if not task.workers_at and not task.firms_at:
         return simulate(task.params, seed=task.seed, agents=False), {}
-    model = LaborMarketModel(task.params, seed=task.seed, agents=False)
-    try:
-        wanted = {"workers": set(task.workers_at), "firms": set(task.firms_at)}
-        frames: dict[str, list[pd.DataFrame]] = {"workers": [], "firms": []}
-        for period in range(task.params.n_periods + 1):
-            if period > 0:
-                model.step()
-            for name, at in wanted.items():
-                if period in at:
-                    cross = model.worker_frame() if name == "workers" else model.firm_frame()
-                    frames[name].append(cross.reset_index().assign(period=period))
-        tables = {name: pd.concat(parts, ignore_index=True)
-                  for name, parts in frames.items() if parts}
-        return model.model_frame(), tables
-    finally:
-        release(model)
+    model = Engine(task.params, seed=task.seed)
+    wanted = {"workers": set(task.workers_at), "firms": set(task.firms_at)}
+    frames: dict[str, list[pd.DataFrame]] = {"workers": [], "firms": []}
+    for period in range(task.params.n_periods + 1):
+        if period > 0:
+            model.step()
+        for name, at in wanted.items():
+            if period in at:
+                cross = model.worker_frame() if name == "workers" else model.firm_frame()
+                frames[name].append(cross.reset_index().assign(period=period))
+    tables = {name: pd.concat(parts, ignore_index=True)
+              for name, parts in frames.items() if parts}
+    return model.model_frame(), tables
 
 
 def _label(df: pd.DataFrame, task: RunTask) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 Everything else in `analysis.empirics` works on the plain pandas objects returned here,
 so a change in the model's API (its production, its AI pricing) is absorbed in this
-module. What is used: `abm.Params`, `abm.LaborMarketModel` with `run()` (the
+module. What is used: `abm.Params`, `abm.Engine` with `run()` (the
 `simulate` frame, docs/MODEL.md §4), `worker_frame()` and `task_frame()` at period 0 and
 at the last period, and the tasks' AI weights α_z, which `task_frame()` does not list.
 
@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from abm import LaborMarketModel, Params
+from abm import Engine, Params
 from abm.simulate import release
 
 WORKER_COLUMNS = ("ability", "education", "task", "task_codifiable", "employer", "employed",
@@ -46,7 +46,7 @@ class Run:
     tasks_end: pd.DataFrame
 
 
-def _tasks(model: LaborMarketModel) -> pd.DataFrame:
+def _tasks(model: Engine) -> pd.DataFrame:
     t = model.task_frame()[list(TASK_COLUMNS)].copy()
     t["ai_weight"] = model.economy.tasks.ai_weight.copy()
     return t
@@ -54,7 +54,7 @@ def _tasks(model: LaborMarketModel) -> pd.DataFrame:
 
 def run(params: Params, seed: int) -> Run:
     """Simulate `params` with `seed` and keep what the empirics need."""
-    model = LaborMarketModel(params, seed=seed, agents=False)
+    model = Engine(params, seed=seed)
     try:
         workers_base = model.worker_frame()[list(WORKER_COLUMNS)]
         tasks_base = _tasks(model)

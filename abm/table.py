@@ -1,0 +1,137 @@
+"""The table of model-level statistics: one preallocated array, one row per period.
+
+`abm.collect.measure` computes a period's statistics into `metrics`; the table records
+them and builds the result DataFrame in one piece. It needs neither Mesa nor agents:
+`abm.engine.Engine` collects into it directly, and the Mesa model's data collector
+(`abm.collector.MetricsCollector`) is this table with Mesa's API on top.
+
+Float statistics are written into a 2-D float array; a column that ever receives a
+non-float (the `regime` label) is kept as a list from then on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+
+class MetricsTable:
+    """The named statistics of every collected period.
+
+    Args:
+        names: the statistics to record, in order (keys of the `metrics` dicts).
+        rows: periods to make room for (the table grows if more are collected).
+    """
+
+    def __init__(self, names: Iterable[str] = (), rows: int = 0) -> None:
+        self._metric_names: list[str] = list(names)
+        self._float_cols: dict[str, int] = {n: i for i, n in enumerate(self._metric_names)}
+        self._lists: dict[str, list[Any]] = {}
+        self._table = np.empty((rows, len(self._metric_names)))
+        self._rows = 0
+
+    @property
+    def rows(self) -> int:
+        """Periods collected so far."""
+        return self._rows
+
+    def reserve(self, rows: int) -> None:
+        """Room for `rows` collected periods without growing the table."""
+        if rows > self._table.shape[0]:
+            table = np.empty((rows, len(self._metric_names)))
+            table[:self._rows] = self._table[:self._rows]
+            self._table = table
+
+    def _demote(self, name: str) -> None:
+        """Move a float column to a list: it received a value that is not a float."""
+        col = self._float_cols.pop(name)
+        self._lists[name] = self._table[:self._rows, col].tolist()
+
+    def _column(self, name: str) -> list[Any]:
+        if name in self._lists:
+            return self._lists[name]
+        return self._table[:self._rows, self._float_cols[name]].tolist()
+
+    def record(self, metrics: Mapping[str, Any]) -> None:
+        """Append one period: the value in `metrics` of every recorded statistic."""
+        if not self._metric_names:
+            return
+        if self._rows == self._table.shape[0]:
+            self.reserve(max(2 * self._rows, 4))
+        row = self._table[self._rows]
+        cols, lists = self._float_cols, self._lists
+        for name in self._metric_names:
+            value = metrics[name]
+            if name in lists:
+                lists[name].append(value)
+            elif type(value) is float:
+                row[cols[name]] = value
+            else:
+                self._demote(name)
+                lists[name].append(value)
+        self._rows += 1
+
+    def collect(self, model: Any) -> None:
+        """Record `model.metrics` (the call a Mesa data collector answers)."""
+        self.record(model.metrics)
+
+    def copy_rows(self, out: MetricsTable) -> None:
+        """Give `out`, a shallow copy of this table, its own rows collected so far.
+
+        For `abm.branch`: a branch writes its own rows from period 1 on, into storage
+        the original must not see.
+        """
+        out._table = self._table.copy()
+        out._lists = {k: list(v) for k, v in self._lists.items()}
+        out._float_cols = dict(self._float_cols)
+        out._metric_names = list(self._metric_names)
+
+    def frame(self, columns: list[str]) -> pd.DataFrame:
+        """The statistics `columns` (all collected) as a DataFrame indexed by `period`.
+
+        Equal, column for column and dtype for dtype, to Mesa's
+        `pd.DataFrame(model_vars)[columns]` with a `period` RangeIndex; built from the
+        table in one piece.
+        """
+        index = pd.RangeIndex(self._rows, name="period")
+        floats = tuple(c for c in columns if c in self._float_cols)
+        picks = [self._float_cols[c] for c in floats]
+        # a view of the cached labels: a caller who renames them changes only this frame
+        df = pd.DataFrame(self._table[:self._rows, picks],
+                          columns=_column_index(floats).view(), index=index)
+        for pos, name in enumerate(columns):
+            if name not in self._float_cols:
+                df.insert(pos, name, _column_values(self._lists[name]))
+        return df
+
+
+def _column_values(values: list[Any]) -> Any:
+    """A non-float column's values as `pd.Series(values)` infers them.
+
+    Strings (the regime labels) take a few distinct sequences across runs, and building
+    their Arrow string array is most of the cost of a small frame when pandas' string
+    code is not in the CPU's caches, so the array is built once per sequence (the frame
+    copies it on insertion). Other values are inferred from the list each time.
+    """
+    if all(type(v) is str for v in values):
+        return _strings(tuple(values))
+    return values
+
+
+@lru_cache(maxsize=256)
+def _strings(values: tuple[str, ...]) -> Any:
+    return pd.Series(list(values)).array
+
+
+@lru_cache(maxsize=64)
+def _column_index(names: tuple[str, ...]) -> pd.Index:
+    """The column labels as a pandas Index, built once per set of names.
+
+    Building it from a list of strings (type inference, an Arrow string array) is most
+    of a small frame's construction; an Index is immutable, so frames may share one.
+    """
+    return pd.Index(list(names))
