@@ -7,8 +7,9 @@
     abm regimes --x xi --y asset_gini [--fix name=value]... --seeds N --out DIR
         one phase diagram (analytic fine grid, simulated coarse grid) and its report.
 
-Every input is checked before any computation starts; a bad one prints one line
-`abm: error: ...` and exits with status 2.
+Every input is checked before any computation starts, and before the analytic model
+(numba, scipy, pandas) is imported (`analysis.regimes_inputs`); a bad one prints one
+line `abm: error: ...` and exits with status 2.
 """
 
 from __future__ import annotations
@@ -65,6 +66,8 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
     """Check every argument; return the base Params, the fixed values and the maps."""
     import scenarios
     from abm.params import ParameterError, parse_assignment
+    from analysis.regimes_inputs import (check_search, check_supported, map_range,
+                                         one_group_per_task)
 
     if (args.x is None) != (args.y is None):
         raise BadInput("give both --x and --y, or neither for the standard report")
@@ -94,12 +97,8 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
     try:
         fixed = dict(parse_assignment(s) for s in args.fix)
         base = module.build_params().replace(**fixed, n_periods=args.periods)
-        from analysis.regimes.population import check_supported, one_group_per_task
-
         check_supported(base)
         if args.mean_field == "choice":
-            from analysis.regimes.burnin import check_search
-
             check_search(base)
             if one_group_per_task(base):
                 raise BadInput(f"--mean-field choice with skill_return_spread="
@@ -108,22 +107,23 @@ def _validate(args: argparse.Namespace) -> tuple[Any, dict[str, Any], list]:
                                "one group per task takes one to two minutes a point, hours "
                                "for a map (docs/REGIMES.md, 'Returns to skill by task'); use "
                                "--mean-field fast, or both 0")
-        # the axes' ranges come from the analytic model (numpy, scipy, the sweep runner):
-        # imported only once every cheaper check has passed
+        pairs = [(args.x, args.y)] if args.x is not None else list(STANDARD_MAPS)
+        ranges = []
+        for xn, yn in pairs:
+            xr = map_range(xn, tuple(args.x_range) if args.x_range and args.x else None)
+            yr = map_range(yn, tuple(args.y_range) if args.y_range and args.y else None)
+            for name in (xn, yn):
+                clash = {name} if name != "proprietary_share" else set()
+                if clash & set(fixed):
+                    raise BadInput(f"{name} is both an axis and fixed by --fix")
+                if name == "proprietary_share" and base.eta0 + base.eta1 <= 0:
+                    raise BadInput("proprietary_share needs eta0 + eta1 > 0")
+            ranges.append(((xn, xr), (yn, yr)))
+        # every check has passed: now the analytic model (numpy, numba, scipy, the sweep
+        # runner), whose map axes carry the ranges checked above
         from analysis.regimes.maps import Axis
 
-        pairs = [(args.x, args.y)] if args.x is not None else list(STANDARD_MAPS)
-        maps = []
-        for xn, yn in pairs:
-            x = Axis.of(xn, tuple(args.x_range) if args.x_range and args.x else None)
-            y = Axis.of(yn, tuple(args.y_range) if args.y_range and args.y else None)
-            for a in (x, y):
-                clash = {a.name} if a.name != "proprietary_share" else set()
-                if clash & set(fixed):
-                    raise BadInput(f"{a.name} is both an axis and fixed by --fix")
-                if a.name == "proprietary_share" and base.eta0 + base.eta1 <= 0:
-                    raise BadInput("proprietary_share needs eta0 + eta1 > 0")
-            maps.append((x, y))
+        maps = [(Axis(xn, *xr), Axis(yn, *yr)) for (xn, xr), (yn, yr) in ranges]
     except (ParameterError, ValueError) as exc:
         if isinstance(exc, BadInput):
             raise

@@ -71,6 +71,11 @@ def test_scenario_list_imports_no_heavy_module():
     (["sweep", "spec.toml"], "--out DIR is required"),
     (["regimes", "--seeds", "1"], "--seeds=1 must be at least 2"),
     (["regimes", "--fix", "xi=7"], "xi=7.0 is out of range"),
+    (["regimes", "--x", "rent", "--y", "xi"], "unknown axis 'rent'"),
+    (["regimes", "--x", "xi", "--y", "psi", "--x-range", "0.5", "2"], "range of xi"),
+    (["regimes", "--fix", "asset_burn_in=10"], "drawn asset distribution up to period 0"),
+    (["regimes", "--fix", "industry_concentration=0.5", "--mean-field", "choice"],
+     "minutes a point"),
     (["empirics", "--out", "out", "--seeds", "1"], "--seeds=1 must be between 2 and 200"),
     (["akm", "--out", "out", "--years", "1"], "--years=1 must be between 2 and 100"),
 ])

@@ -13,11 +13,11 @@
 docs/REGIMES.md derives every formula and lists what the mean field abstracts from.
 """
 
-from analysis.regimes.boundary import AXES, Boundary, boundary
+from analysis.regimes.boundary import Boundary, boundary
 from analysis.regimes.meanfield import Resolution
-from analysis.regimes.population import UnsupportedEconomy
 from analysis.regimes.prediction import (CONCENTRATING, EQUALIZING, WITH_CHOICE, Prediction,
                                          predict)
+from analysis.regimes_inputs import AXES, UnsupportedEconomy
 
 __all__ = ["AXES", "CONCENTRATING", "EQUALIZING", "WITH_CHOICE", "Boundary", "Prediction",
            "Resolution", "UnsupportedEconomy", "boundary", "predict"]

@@ -5,14 +5,13 @@ dgini(x) = 0 by Brent's method to a tolerance `xtol`. A coarse scan of the axis 
 brackets sign changes (Brent needs a bracket, and dgini need not be monotone); every
 root it reports is refined by the root-finder, never read off the scan.
 
-Axes: any float parameter of `Params` over its allowed range, plus
-`proprietary_share` = η1/(η0+η1), AI's technology structure, which moves η0 and η1
-with their sum (the economy's AI intensity) held fixed.
+Axes (`analysis.regimes_inputs`): any float parameter of `Params` over its allowed
+range, plus `proprietary_share` = η1/(η0+η1), AI's technology structure, which moves η0
+and η1 with their sum (the economy's AI intensity) held fixed.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,55 +20,8 @@ from scipy.optimize import brentq
 
 from abm.params import Params, ParameterError
 from analysis.regimes.meanfield import Resolution
+from analysis.regimes_inputs import axis_range, get_axis, set_axis
 from analysis.regimes.prediction import predict
-
-AXES = ("xi", "asset_gini", "proprietary_share", "psi")
-LABELS = {
-    "xi": ("rent sharing ξ", "worker share of firm rents"),
-    "asset_gini": ("asset concentration Gini(K)", "Gini of firms' complementary assets"),
-    "proprietary_share": ("proprietary share η₁/(η₀+η₁)",
-                          "share of AI access that scales with assets"),
-    "psi": ("capital intensity ψ", "elasticity of proprietary access to assets"),
-}
-
-
-def axis_range(name: str) -> tuple[float, float]:
-    """Allowed range of an axis: the parameter's own range from `Params` metadata."""
-    if name in ("proprietary_share", "eta1_share"):
-        return 0.0, 1.0
-    info = {f.name: f for f in dataclasses.fields(Params)}
-    if name not in info:
-        raise ParameterError(f"unknown axis {name!r}; use proprietary_share or a float "
-                             f"parameter such as {', '.join(AXES)}")
-    f = info[name]
-    if (f.type if isinstance(f.type, str) else f.type.__name__) != "float":
-        raise ParameterError(f"axis {name!r} must be a float parameter")
-    lo, hi = f.metadata["lo"], f.metadata["hi"]
-    eps = 1e-9 * (hi - lo)
-    return lo + (eps if f.metadata["lo_open"] else 0.0), hi - (eps if f.metadata["hi_open"]
-                                                              else 0.0)
-
-
-def get_axis(p: Params, name: str) -> float:
-    """Current value of an axis."""
-    if name in ("proprietary_share", "eta1_share"):
-        total = p.eta0 + p.eta1
-        return p.eta1 / total if total > 0 else float("nan")
-    return float(getattr(p, name))
-
-
-def set_axis(p: Params, name: str, value: float) -> Params:
-    """Params with the axis set to `value` (validated like any Params)."""
-    if name in ("proprietary_share", "eta1_share"):
-        total = p.eta0 + p.eta1
-        if total <= 0:
-            raise ParameterError("proprietary_share is undefined when eta0 + eta1 = 0")
-        if not 0.0 <= value <= 1.0:
-            raise ParameterError(f"proprietary_share={value!r} is out of range; allowed "
-                                 "[0, 1]")
-        return p.replace(eta0=(1.0 - value) * total, eta1=value * total)
-    return p.replace(**{name: float(value)})
-
 
 @dataclass(frozen=True)
 class Boundary:

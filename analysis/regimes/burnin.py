@@ -50,7 +50,8 @@ from abm.steps.education import retooling_share
 from analysis.regimes.choice import candidates, task_values
 from analysis.regimes.meanfield import solve_state
 from analysis.regimes.occupations import Allocation, on_grid, stationary, uniform
-from analysis.regimes.population import Resolution, TaskGroup, UnsupportedEconomy
+from analysis.regimes.population import Resolution, TaskGroup
+from analysis.regimes_inputs import check_search
 
 
 CELLS = np.linspace(-6.0, 6.0, 601)
@@ -60,14 +61,6 @@ apart in standardised log ability, so nobody's log ability is misplaced by more 
 0.02·s. Each round's roots lie at new places, as prices move from round to round; with
 a group per task (20 at the defaults' task count) they add about 360 cuts a round, and
 every later state is solved on all of them."""
-
-
-def check_search(p: Params) -> None:
-    """One line if the burn-in's workers compare every task, which is not represented."""
-    if p.burn_in_search != "sampled":
-        raise UnsupportedEconomy(f"burn_in_search={p.burn_in_search!r}: the mean field's "
-                                 "burn-in re-chooses among sampled tasks; allowed value "
-                                 "'sampled' (simulate 'every')")
 
 
 def burn_in_allocation(p: Params, groups: list[TaskGroup], matching: str,

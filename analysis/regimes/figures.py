@@ -19,7 +19,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import BoundaryNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from analysis.regimes.boundary import LABELS  # noqa: E402
+from analysis.regimes_inputs import LABELS  # noqa: E402
 
 OKABE_ITO = {"black": "#000000", "orange": "#E69F00", "sky": "#56B4E9", "green": "#009E73",
              "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00",

@@ -24,14 +24,9 @@ import pandas as pd
 
 from abm.params import Params
 from abm.uncertainty import LEVEL, t_critical
-from analysis.regimes.boundary import axis_range, set_axis
 from analysis.regimes.prediction import predict
 from analysis.regimes.simulated import build_spec, run_spec, summarize
-
-# ranges drawn by default: Gini(K) stops at 0.9, where 100 firms still resemble the
-# lognormal the mean field integrates over (at 0.99 a sample of 100 is far from it)
-MAP_RANGES = {"xi": (0.0, 1.0), "asset_gini": (0.0, 0.9), "proprietary_share": (0.0, 1.0),
-              "psi": (0.0, 3.0)}
+from analysis.regimes_inputs import map_range, set_axis
 
 
 @dataclass(frozen=True)
@@ -45,12 +40,7 @@ class Axis:
     @classmethod
     def of(cls, name: str, bounds: tuple[float, float] | None = None) -> Axis:
         """Axis over `bounds`, or the default map range, checked against the allowed range."""
-        allowed = axis_range(name)
-        lo, hi = bounds if bounds is not None else MAP_RANGES.get(name, allowed)
-        if not (allowed[0] - 1e-12 <= lo < hi <= allowed[1] + 1e-12):
-            raise ValueError(f"range of {name} must satisfy {allowed[0]:g} <= lo < hi <= "
-                             f"{allowed[1]:g}, got [{lo:g}, {hi:g}]")
-        return cls(name, float(lo), float(hi))
+        return cls(name, *map_range(name, bounds))
 
     def values(self, n: int) -> np.ndarray:
         """n equally spaced values including both ends."""

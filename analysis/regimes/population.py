@@ -23,6 +23,7 @@ from abm.steps.industries import bands
 from abm.steps.technology import skill_returns, task_output
 from analysis.regimes.occupations import Density
 from analysis.regimes.quadrature import power_mean, prob, quantile_edges, split_edges, wdot
+from analysis.regimes_inputs import check_supported, one_group_per_task
 
 MATCHING = ("assortative", "random", "assortative_pooled", "assortative_equalised")
 
@@ -57,23 +58,6 @@ class TaskGroup:
         """h^λ·φ of human capital h on this group's tasks (h·φ where λ = 1)."""
         h = human_capital if self.skill_return == 1.0 else human_capital ** self.skill_return
         return h * self.phi
-
-
-class UnsupportedEconomy(ValueError):
-    """An economy the mean field does not represent (a valid one: simulate it)."""
-
-
-def check_supported(p: Params) -> None:
-    """One line naming what the mean field cannot represent, before any work starts."""
-    if p.asset_burn_in != 0:
-        raise UnsupportedEconomy(f"asset_burn_in={p.asset_burn_in!r}: the analytic regimes "
-                         "hold the drawn asset distribution up to period 0; allowed value 0 "
-                         "(simulate other values)")
-
-
-def one_group_per_task(p: Params) -> bool:
-    """Whether tasks of a type differ: in their return to skill or their industry band."""
-    return p.skill_return_spread != 0.0 or p.industry_concentration != 0.0
 
 
 def task_groups(p: Params, capability: float) -> list[TaskGroup]:

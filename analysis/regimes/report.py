@@ -26,7 +26,8 @@ import pandas as pd
 
 from abm.params import Params
 from analysis.regimes import figures
-from analysis.regimes.boundary import LABELS, boundary, describe, get_axis, set_axis
+from analysis.regimes.boundary import boundary, describe
+from analysis.regimes_inputs import LABELS, get_axis, set_axis
 from analysis.regimes.maps import (Axis, agreement, analytic_grid, coarse_points,
                                    simulate_points)
 from analysis.regimes.prediction import predict

@@ -44,7 +44,7 @@ import pandas as pd
 from scipy.stats import qmc
 
 from abm.params import Params
-from analysis.regimes.boundary import axis_range, set_axis
+from analysis.regimes_inputs import axis_range, set_axis
 
 with warnings.catch_warnings():
     # The Workbench warns at import that its optional parallel evaluator (ipyparallel)

@@ -28,7 +28,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch, Rectangle  # noqa: E402
 
 from abm.params import Params  # noqa: E402
-from analysis.regimes.boundary import LABELS  # noqa: E402
+from analysis.regimes_inputs import LABELS  # noqa: E402
 from analysis.regimes.figures import CMAP, OKABE_ITO, RC  # noqa: E402
 from analysis.sensitivity.prim import (PrimSearch, check_ranges, mean_field_dgini,  # noqa: E402
                                        params_at)

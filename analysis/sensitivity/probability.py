@@ -38,7 +38,7 @@ import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
 from abm.params import Params
-from analysis.regimes.boundary import axis_range
+from analysis.regimes_inputs import axis_range
 from analysis.sensitivity.prim import mean_field_dgini, params_at
 
 QUANTILES = (0.05, 0.25, 0.5, 0.75, 0.95)

@@ -6,7 +6,7 @@ import pytest
 from abm import Params
 from abm.params import ParameterError
 from analysis.regimes import boundary, predict
-from analysis.regimes.boundary import set_axis
+from analysis.regimes_inputs import set_axis
 from analysis.regimes.maps import Axis, analytic_grid
 
 BASE = Params()

@@ -13,11 +13,12 @@ import pytest
 from abm import Params
 from abm.model import LaborMarketModel
 from analysis.regimes import boundary, predict
-from analysis.regimes.boundary import set_axis
+from analysis.regimes_inputs import set_axis
 from analysis.regimes.burnin import burn_in_allocation
 from analysis.regimes.meanfield import solve_state
 from analysis.regimes.occupations import Allocation, stationary, uniform
-from analysis.regimes.population import Resolution, UnsupportedEconomy, task_groups
+from analysis.regimes.population import Resolution, task_groups
+from analysis.regimes_inputs import UnsupportedEconomy
 
 DRAW = np.array([1.0, 0.0])      # two groups: group 0 the codifiable candidate, 1 social
 SOCIAL = np.array([0.0, 1.0])

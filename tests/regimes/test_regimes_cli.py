@@ -102,7 +102,7 @@ def test_the_mean_field_option_reaches_the_analytic_side():
     takes minutes: its boundary table alone needs some 150 predictions.)"""
     from abm import Params
     from analysis.regimes import WITH_CHOICE, predict
-    from analysis.regimes.boundary import set_axis
+    from analysis.regimes_inputs import set_axis
     from analysis.regimes.maps import Axis, analytic_grid
     from analysis.regimes_cli import _mean_field, _parser
 

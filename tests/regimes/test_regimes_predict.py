@@ -8,7 +8,7 @@ import pytest
 
 from abm import Params
 from analysis.regimes import CONCENTRATING, EQUALIZING, Resolution, predict
-from analysis.regimes.boundary import set_axis
+from analysis.regimes_inputs import set_axis
 
 BASE = Params()
 

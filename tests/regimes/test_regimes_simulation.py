@@ -15,7 +15,7 @@ from abm import Params
 from abm.model import LaborMarketModel
 from abm.simulate import simulate as run
 from analysis.regimes import boundary, predict
-from analysis.regimes.boundary import set_axis
+from analysis.regimes_inputs import set_axis
 from abm.uncertainty import distinguishable
 from analysis.regimes.maps import agreement, classify, simulate_points
 from analysis.regimes.prediction import WITH_CHOICE
