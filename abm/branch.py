@@ -205,11 +205,11 @@ def branch(params: Params | None = None, *, seed: Any,
         root = LaborMarketModel(params, seed=seed, agents=False)
     out = {}
     last = len(variants) - 1
+    with_agents = {} if agents is False else {"agents": agents}   # the Mesa model's option
     try:
         for i, (name, changes) in enumerate(variants.items()):
             # the last variant runs on the root itself: nothing else needs it any more
-            twin = (root.branch(**changes) if agents is False else
-                    root.branch(agents=agents, **changes)) if i < last else \
+            twin = root.branch(**with_agents, **changes) if i < last else \
                 become(root, changes, agents)
             try:
                 for _ in range(twin.params.n_periods):

@@ -34,11 +34,6 @@ class MetricsTable:
         self._table = np.empty((rows, len(self._metric_names)))
         self._rows = 0
 
-    @property
-    def rows(self) -> int:
-        """Periods collected so far."""
-        return self._rows
-
     def reserve(self, rows: int) -> None:
         """Room for `rows` collected periods without growing the table."""
         if rows > self._table.shape[0]:
