@@ -14,9 +14,13 @@ Exactness. The phases must give bit for bit what the per-agent reference
 2. Each arithmetic expression is written in the order the numpy expression it replaces
    evaluated it; numba does not reorder floating-point operations (no fastmath) and
    does not fuse multiply-adds.
-3. No transcendental functions: numpy's vectorised `exp`, `log` and `power` differ from
-   C's in the last bit for a few percent of arguments, so those stay in numpy and
-   kernels receive their results.
+3. Transcendental functions only where numpy's are libm's. On CPUs with AVX-512
+   numpy's vectorised `exp`, `log` and `power` differ from C's in the last bit for a
+   few percent of arguments; elsewhere numpy calls libm. Per-worker outputs of the CES
+   and multiplicative forms stay in numpy everywhere, and kernels receive them. The
+   firm- and task-level formulas (`firm_level`) evaluate their powers themselves, with
+   numpy's special exponents and sums reproduced (`numpy_math`), on machines where
+   `numpy_math.NUMPY_IS_LIBM` (probed at import); elsewhere the phases keep numpy.
 
 Kernels are compiled on first use and cached on disk next to this package.
 """

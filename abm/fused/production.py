@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from abm.fused import ADDITIVE, PRECOMPUTED
+from abm.fused import ADDITIVE, PRECOMPUTED, numpy_math
 from abm.fused.jit import kernel
 
-OPTIONAL_KERNELS = ("skill_powers", "incomes")
+OPTIONAL_KERNELS = ("skill_powers", "incomes") + (
+    ("team_cells", "team_values", "task_totals") if numpy_math.COMPILED else ())
 """Not called by a run at the defaults (`abm.feedback`): `skill_powers` only with returns
 to skill by task (`skill_return_spread` ≠ 0), `incomes` only without unemployment
-benefits or without anyone unemployed."""
+benefits or without anyone unemployed, the team loops only where numpy's powers are not
+libm's (`fused.firm_level` replaces them elsewhere)."""
 
 
 @kernel

@@ -72,8 +72,12 @@ def asset_services(k: np.ndarray, size_elasticity: float, fringe: float) -> np.n
 def productivity(log_productivity: np.ndarray, shock_sd: float, persistence: float
                  ) -> np.ndarray:
     """e^a / E[e^a] under the stationary distribution, so mean productivity is 1."""
-    var = shock_sd * shock_sd / (1.0 - persistence * persistence)
-    return np.exp(log_productivity - 0.5 * var)
+    return np.exp(log_productivity - half_variance(shock_sd, persistence))
+
+
+def half_variance(shock_sd: float, persistence: float) -> float:
+    """var(a)/2 of the stationary AR(1) log productivity: E[e^a] = e^(var/2)."""
+    return 0.5 * (shock_sd * shock_sd / (1.0 - persistence * persistence))
 
 
 def team_output(labour: np.ndarray, jobs: np.ndarray, skill: np.ndarray, x: np.ndarray,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from abm.fused import firm_level, numpy_math
 from abm.fused import hiring as loops
 from abm.fused import layoffs as fused_layoffs
 from abm.fused import matching as fused_matching
@@ -96,9 +97,11 @@ def run(model: Engine) -> None:
                        p.separation_rate, quits, workers_on)
 
     # job targets and layoffs
-    k = relative_assets(f.assets)
-    size = k ** p.size_elasticity
-    shares = size / np.add.reduce(size)
+    if numpy_math.COMPILED:          # the numpy code below, in one call
+        size, shares = firm_level.job_shares(f.assets, float(p.size_elasticity))
+    else:
+        size = relative_assets(f.assets) ** p.size_elasticity
+        shares = size / np.add.reduce(size)
     # jobs per task ⌊job_rate·workers⌋ split over firms ∝ shares (`allocate_jobs`); with
     # unequal jobs per task (workers choose tasks) the rounding can leave a firm entitled
     # to a job with none: it takes one from the firm rounded up most (`one_job_each`);

@@ -25,7 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from abm.fused import matching
+from abm.fused import firm_level, matching, numpy_math
 
 WEIGHT_SCALE = float(2 ** 26)
 """Integer resolution of the choice weights m_j = ⌊2²⁶·x_j / x_top⌋ (`choose_firms`).
@@ -47,6 +47,8 @@ def choice_weights(rent_factor: np.ndarray, beta: float) -> np.ndarray:
     however far below the top they pay.
     """
     rf = np.asarray(rent_factor, dtype=float)
+    if numpy_math.COMPILED:          # the numpy code below, in one call
+        return firm_level.choice_weights(rf, float(beta))
     top = float(rf.max()) if rf.size else 0.0
     ratio = rf / top if top > 0 else np.ones(rf.size)
     return np.power(ratio, float(beta))

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from abm import fused
+from abm.fused import firm_level, numpy_math
 from abm.fused import production as loops
 from abm.metrics import dot
 from abm.state import blocks
@@ -81,6 +82,13 @@ def ces_prices(task_output_z: np.ndarray, weight: np.ndarray, sigma: float,
     logs (`ces_prices_log`).
     """
     y = np.asarray(task_output_z, dtype=float)
+    if numpy_math.COMPILED and abs(sigma - 1.0) >= 1e-9:
+        price, total, ok = firm_level.task_prices(
+            y, np.asarray(weight, dtype=float), float(sigma),
+            np.asarray(weight if previous is None else previous, dtype=float),
+            R_GEOMETRIC)
+        if ok:                       # the power form below, in one call
+            return price, total
     empty = y <= 0
     if empty.all():
         return np.array(weight if previous is None else previous, dtype=float), 0.0
@@ -201,23 +209,36 @@ def run(model: Engine) -> None:
     unemployed) by one fused loop (`fused.production.outputs`), which also adds the
     sums by task and by team (firm × task) in worker order, as `bincount` would. The
     CES and multiplicative forms compute outputs with numpy first, block by block (they
-    need numpy's `power`). Team outputs are one numpy expression over the J·Z teams.
+    need numpy's `power`). The firm- and task-level formulas (firms' productivity,
+    access and asset services; team and task outputs; task and labour prices) are one
+    compiled call each where numpy's powers are libm's (`fused.firm_level`, the same
+    numbers), and the numpy code below elsewhere.
     """
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
     f.employment = loops.employment(w.employer, f.n)
     # firms' productivity: one draw per firm every period, whatever the parameters
     shocks = model.streams["firms"].standard_normal(f.n)
-    f.log_productivity = p.firm_shock_persistence * f.log_productivity + p.firm_shock_sd * shocks
-    tfp = firm_technology.productivity(f.log_productivity, p.firm_shock_sd,
-                                       p.firm_shock_persistence)
-    k = relative_assets(f.assets)
-    f.ai_access, fringe = ai_access(k, p.eta0, p.eta1, p.psi, p.concentration,
-                                    f.employment, p.fringe_assets)
+    if numpy_math.COMPILED:          # the numpy code below, in one call
+        (f.log_productivity, tfp, f.ai_access, fringe,
+         f.asset_productivity) = firm_level.firm_inputs(
+            f.assets, f.log_productivity, shocks, f.employment,
+            float(p.firm_shock_persistence), float(p.firm_shock_sd),
+            firm_technology.half_variance(p.firm_shock_sd, p.firm_shock_persistence),
+            float(p.eta0), float(p.eta1), float(p.psi), bool(p.concentration),
+            float(p.fringe_assets), 1.0 - p.size_elasticity)
+    else:
+        f.log_productivity = (p.firm_shock_persistence * f.log_productivity
+                              + p.firm_shock_sd * shocks)
+        tfp = firm_technology.productivity(f.log_productivity, p.firm_shock_sd,
+                                           p.firm_shock_persistence)
+        k = relative_assets(f.assets)
+        f.ai_access, fringe = ai_access(k, p.eta0, p.eta1, p.psi, p.concentration,
+                                        f.employment, p.fringe_assets)
+        f.asset_productivity = firm_technology.asset_services(k, p.size_elasticity,
+                                                              p.fringe_assets)
     eco.fringe_access = fringe
     commodity = vendor_access(p)
-    f.asset_productivity = firm_technology.asset_services(k, p.size_elasticity,
-                                                          p.fringe_assets)
 
     scale = neutral_scale(p, eco)
     form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
@@ -249,16 +270,23 @@ def run(model: Engine) -> None:
     lam = firm_technology.asset_share(p.asset_markup)
     r = firm_technology.exponent(p.asset_elasticity)
     x = f.asset_productivity
-    # x^r once per firm, not per team (the same power of the same values)
-    x_r = x ** r if lam != 0.0 and abs(r) >= firm_technology.CD_TOLERANCE else None
-    team = team_outputs(labour, jobs, t.skill_intensity, x, x_r, tfp, lam, r, p.asset_markup)
-    # at commodity access: the same teams' output unless some firm's AI exceeds the fringe's
-    team_c = (team if np.array_equal(labour, labour_c) else
-              team_outputs(labour_c, jobs, t.skill_intensity, x, x_r, tfp, lam, r,
-                           p.asset_markup))
+    if numpy_math.COMPILED:          # the numpy code below, in one call
+        team, team_c, t.output = firm_level.team_outputs(
+            labour, labour_c, jobs, t.skill_intensity, x, tfp, lam, r,
+            float(p.asset_markup), firm_technology.CD_TOLERANCE, t.n)
+    else:
+        # x^r once per firm, not per team (the same power of the same values)
+        x_r = x ** r if lam != 0.0 and abs(r) >= firm_technology.CD_TOLERANCE else None
+        team = team_outputs(labour, jobs, t.skill_intensity, x, x_r, tfp, lam, r,
+                            p.asset_markup)
+        # at commodity access: the same teams' output unless some firm's AI exceeds
+        # the fringe's
+        team_c = (team if np.array_equal(labour, labour_c) else
+                  team_outputs(labour_c, jobs, t.skill_intensity, x, x_r, tfp, lam, r,
+                               p.asset_markup))
+        t.output = loops.task_totals(team, f.n, t.n)
     eco.team_output, eco.team_output_c = team, team_c
     eco.team_labour = labour
-    t.output = loops.task_totals(team, f.n, t.n)
     price, total = ces_prices(t.output, t.weight, p.sigma, previous=t.price)
     if p.price_effects or eco.period <= 0 or eco.base_price.size == 0:
         t.price = price
@@ -303,6 +331,11 @@ def labour_price(price: np.ndarray, sum_c: np.ndarray, n_task: np.ndarray,
     """
     lam = firm_technology.asset_share(p.asset_markup)
     r = firm_technology.exponent(p.asset_elasticity)
+    if numpy_math.COMPILED:          # the numpy code below, in one call
+        return firm_level.labour_prices(price, sum_c, n_task, skill, previous,
+                                         float(p.asset_markup), lam, r,
+                                         firm_technology.CD_TOLERANCE,
+                                         float(p.fringe_assets), 1.0 - p.size_elasticity)
     has = n_task > 0
     out = previous.copy()
     u = sum_c[has] / (n_task[has] * skill[has])

@@ -1,0 +1,172 @@
+"""The compiled firm- and task-level formulas (`abm.fused.firm_level`) against the numpy
+code of the phases they replace, on random inputs and edge cases.
+
+Where numpy's array loops are libm's (`numpy_math.NUMPY_IS_LIBM`, this project's CI
+machines) each kernel must give numpy's numbers bit for bit: that is what lets the
+phases use them. Elsewhere the phases keep the numpy code, and the kernels need only be
+the same formulas: equal to 1e-13 relative (a few ulps of the powers, compounded).
+Last, whole runs with the compiled path on and off give identical frames.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from abm import Engine, Params
+from abm.fused import firm_level as fl
+from abm.fused import numpy_math
+from abm.fused import production as loops
+from abm.steps import firm_technology as tech
+from abm.steps import matching, production
+
+
+def same(a, b) -> None:
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if numpy_math.NUMPY_IS_LIBM:
+        np.testing.assert_array_equal(a, b)
+    else:
+        np.testing.assert_allclose(a, b, rtol=1e-13, atol=0.0)
+
+
+@pytest.fixture
+def numpy_path(monkeypatch):
+    """The phases' functions with their numpy code (the compiled path switched off)."""
+    monkeypatch.setattr(numpy_math, "COMPILED", False)
+
+
+def assets(rng: np.random.Generator, n: int) -> np.ndarray:
+    return np.exp(rng.normal(0.0, 1.2, n))
+
+
+@pytest.mark.parametrize("n", [1, 7, 100, 129, 1000])
+@pytest.mark.parametrize("concentration", [True, False])
+def test_firm_inputs_are_the_numpy_formulas(n, concentration):
+    rng = np.random.default_rng(n)
+    a, log_a, shocks = assets(rng, n), rng.normal(0, 0.3, n), rng.normal(size=n)
+    for employment in (rng.integers(0, 40, n), np.zeros(n, dtype=np.int64)):
+        rho, sd, eta0, eta1, psi, fringe, nu = 0.9, 0.15, 0.3, 0.7, 1.3, 0.4, 0.7
+        got = fl.firm_inputs(a, log_a, shocks, employment, rho, sd,
+                             tech.half_variance(sd, rho), eta0, eta1, psi, concentration,
+                             fringe, 1.0 - nu)
+        log_new = rho * log_a + sd * shocks
+        k = production.relative_assets(a)
+        access, fringe_access = production.ai_access(k, eta0, eta1, psi, concentration,
+                                                     employment, fringe)
+        for g, want in zip(got, (log_new, tech.productivity(log_new, sd, rho), access,
+                                 fringe_access, tech.asset_services(k, nu, fringe)),
+                           strict=True):
+            same(g, want)
+
+
+@pytest.mark.parametrize("lam, elasticity", [(0.3, 0.6), (0.3, 2.0), (0.5, 1.0),
+                                              (0.0, 0.6), (0.2, 1.5)])
+def test_team_outputs_are_the_numpy_formulas(lam, elasticity):
+    # elasticity 2 makes r = 0.5 and 1/r = 2 (numpy's square root and square); 1.0 the
+    # Cobb-Douglas with λ = 0.5 (a square root again)
+    rng = np.random.default_rng(int(lam * 10 + elasticity * 100))
+    n_firms, n_tasks = 37, 6
+    jobs = rng.integers(0, 3, n_firms * n_tasks) * (rng.random(n_firms * n_tasks) < 0.6)
+    labour = rng.gamma(2.0, 1.0, jobs.size) * jobs
+    skill = rng.uniform(0.5, 2.0, n_tasks)
+    x, tfp = assets(rng, n_firms), np.exp(rng.normal(0, 0.2, n_firms))
+    r, markup = tech.exponent(elasticity), lam / (1.0 - lam)
+    x_r = x ** r if lam != 0.0 and abs(r) >= tech.CD_TOLERANCE else None
+    want = production.team_outputs(labour, jobs, skill, x, x_r, tfp, lam, r, markup)
+    for labour_c in (labour.copy(), labour * rng.uniform(0.8, 1.0, labour.size)):
+        team, team_c, total = fl.team_outputs(labour, labour_c, jobs, skill, x, tfp, lam, r,
+                                              markup, tech.CD_TOLERANCE, n_tasks)
+        same(team, want)
+        same(team_c, production.team_outputs(labour_c, jobs, skill, x, x_r, tfp, lam, r,
+                                             markup))
+        same(total, loops.task_totals(want, n_firms, n_tasks))
+
+
+@pytest.mark.parametrize("sigma", [0.5, 1.5, 3.0, 2.0, 0.6666666666666666, 0.2,
+                                   1.0 + 1e-5])
+def test_task_prices_are_the_numpy_code(sigma, monkeypatch):
+    # σ = 2 and 2/3 make 1/σ or r numpy's special exponents (0.5, 2, −0.5 ...); at
+    # σ = 0.2 outputs of 1e300 underflow the power form (numpy then takes logs); σ − 1
+    # = 1e-5 is below R_GEOMETRIC (logs again): there the kernel declines
+    rng = np.random.default_rng(int(sigma * 1000))
+    weight = rng.dirichlet(np.ones(20))
+    previous = rng.uniform(0.5, 1.5, 20)
+    regular = [rng.gamma(2.0, 50.0, 20) for _ in range(5)]
+    regular.append(np.where(rng.random(20) < 0.3, 0.0, regular[0]))  # tasks without output
+    for y in [*regular, np.zeros(20), np.full(20, 1e300)]:
+        monkeypatch.setattr(numpy_math, "COMPILED", False)
+        want_price, want_total = production.ces_prices(y, weight, sigma, previous)
+        monkeypatch.setattr(numpy_math, "COMPILED", True)
+        price, total = production.ces_prices(y, weight, sigma, previous)
+        same(price, want_price)
+        same(total, want_total)
+    geometric = abs((sigma - 1.0) / sigma) < production.R_GEOMETRIC
+    for y in regular:              # the kernel does take the regular cases
+        assert fl.task_prices(y, weight, sigma, previous, production.R_GEOMETRIC)[2] != geometric
+
+
+def test_task_prices_decline_where_numpy_takes_another_form():
+    w, prev = np.full(4, 0.25), np.ones(4)
+    assert not fl.task_prices(np.zeros(4), w, 2.0, prev, production.R_GEOMETRIC)[2]
+    assert not fl.task_prices(np.ones(4), w, 1.0 + 1e-6, prev, production.R_GEOMETRIC)[2]
+    assert not fl.task_prices(np.full(4, 1e300), w, 0.2, prev, production.R_GEOMETRIC)[2]
+    assert fl.task_prices(np.arange(1.0, 5.0), w, 2.0, prev, production.R_GEOMETRIC)[2]
+
+
+@pytest.mark.parametrize("markup, elasticity", [(0.4, 0.6), (0.0, 0.6), (1.0, 1.0),
+                                                (0.4, 2.0)])
+def test_labour_prices_are_the_numpy_formulas(markup, elasticity, numpy_path):
+    rng = np.random.default_rng(int(markup * 10 + elasticity))
+    p = Params(asset_markup=markup, asset_elasticity=elasticity)
+    n_tasks = 20
+    price, previous = rng.uniform(0.5, 2.0, n_tasks), rng.uniform(0.5, 2.0, n_tasks)
+    n_task = rng.integers(0, 50, n_tasks) * (rng.random(n_tasks) < 0.8)
+    sum_c = rng.gamma(2.0, 1.0, n_tasks) * n_task
+    skill = rng.uniform(0.5, 2.0, n_tasks)
+    want = production.labour_price(price, sum_c, n_task, skill, p, previous)
+    got = fl.labour_prices(price, sum_c, n_task, skill, previous, markup,
+                           tech.asset_share(markup), tech.exponent(elasticity),
+                           tech.CD_TOLERANCE, float(p.fringe_assets),
+                           1.0 - p.size_elasticity)
+    same(got, want)
+
+
+@pytest.mark.parametrize("n", [1, 100, 300])
+@pytest.mark.parametrize("nu", [0.5, 0.7, 1.0, 2.0])
+def test_job_shares_are_the_numpy_formulas(n, nu):
+    a = assets(np.random.default_rng(n), n)
+    size, shares = fl.job_shares(a, nu)
+    want = production.relative_assets(a) ** nu
+    same(size, want)
+    same(shares, want / np.add.reduce(want))
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 2.0, 4.0, 1000.0])
+def test_choice_weights_are_the_numpy_formulas(beta, numpy_path):
+    rng = np.random.default_rng(int(beta))
+    for factor in (rng.uniform(0.2, 1.5, 50), np.zeros(5), np.array([0.5, np.nan, 1.0]),
+                   -rng.uniform(0.1, 1.0, 4), np.array([])):
+        same(fl.choice_weights(factor, beta), matching.choice_weights(factor, beta))
+
+
+VARIANTS = [{}, {"sigma": 0.5}, {"sigma": 1.0}, {"sigma": 2.0}, {"asset_elasticity": 1.0},
+            {"asset_elasticity": 2.0}, {"asset_markup": 0.0}, {"concentration": False},
+            {"industry_concentration": 0.9, "skill_return_spread": 0.3},
+            {"firm_shock_persistence": 0.95, "firm_shock_sd": 0.15,
+             "limited_liability": False},
+            {"n_workers": 300, "n_firms": 7, "n_tasks": 3}, {"supply_elasticity": 0.5}]
+
+
+def frames(overrides: dict) -> list[pd.DataFrame]:
+    kw = {"n_workers": 800, "n_periods": 3, "burn_in": 4, **overrides}
+    model = Engine(Params(**kw), seed=5)
+    return [model.run(), model.worker_frame(), model.firm_frame(), model.task_frame()]
+
+
+@pytest.mark.parametrize("overrides", VARIANTS)
+def test_runs_are_identical_with_the_compiled_path_on_and_off(overrides, monkeypatch):
+    compiled = frames(overrides)
+    monkeypatch.setattr(numpy_math, "COMPILED", False)
+    for got, want in zip(compiled, frames(overrides), strict=True):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
