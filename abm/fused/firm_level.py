@@ -1,7 +1,8 @@
 """The phases' firm- and task-level formulas, powers included, compiled.
 
-Each kernel is the numpy code of `abm.steps` it names, evaluated in one loop with numpy's arithmetic reproduced by `abm.fused.numpy_math` (array powers with
-scalar exponents, pairwise sums, masked sums), so it gives the same numbers. Outside
+Each kernel is the numpy code of `abm.steps` it names, evaluated in one loop with
+numpy's arithmetic reproduced by `abm.fused.numpy_math` (array powers with scalar
+exponents, pairwise sums, masked sums), so it gives the same numbers. Outside
 the per-worker loops these formulas are a few dozen numpy calls on arrays of firms and
 tasks; in a run of a few thousand workers their per-call overhead is a sizeable part
 of the period. The phases call them only where numpy's loops are libm's
@@ -15,12 +16,15 @@ import math
 import numpy as np
 
 from abm.fused.jit import inner, kernel
+from abm.fused.production import task_totals
 from abm.fused.numpy_math import COMPILED, array_power, masked_sum, pairwise_sum
 
 OPTIONAL_KERNELS = () if COMPILED else ("job_shares", "choice_weights", "firm_inputs",
                                         "team_outputs", "task_prices", "labour_prices")
 """Where numpy's powers are not libm's the phases keep their numpy code and call none
 of these (`abm.feedback`)."""
+
+_task_totals = task_totals.dispatcher
 
 
 @kernel
@@ -84,12 +88,11 @@ def firm_inputs(assets: np.ndarray, log_productivity: np.ndarray, shocks: np.nda
         log_a[j] = persistence * log_productivity[j] + shock_sd * shocks[j]
         tfp[j] = math.exp(log_a[j] - half_variance)
     mean = pairwise_sum(assets) / n
-    k = np.empty(n)
-    floor_k = np.empty(n)
+    floor_k = np.empty(n)                    # max(k, k_f)
     services = np.empty(n)
     for j in range(n):
-        k[j] = assets[j] / mean
-        floor_k[j] = k[j] if k[j] >= fringe else fringe
+        k = assets[j] / mean
+        floor_k[j] = k if k >= fringe else fringe
         services[j] = array_power(floor_k[j], services_exponent)
     access = np.empty(n)
     if not concentration:
@@ -164,11 +167,7 @@ def team_outputs(labour: np.ndarray, labour_c: np.ndarray, jobs: np.ndarray,
             break
     team_c = team if same else _teams(labour_c, jobs, skill_intensity, x, x_r, tfp, lam,
                                       r, markup, cd_tolerance, n_tasks)
-    total = np.zeros(n_tasks)
-    for j in range(labour.shape[0] // n_tasks):
-        for z in range(n_tasks):
-            total[z] += team[j * n_tasks + z]
-    return team, team_c, total
+    return team, team_c, _task_totals(team, labour.shape[0] // n_tasks, n_tasks)
 
 
 @kernel
@@ -184,14 +183,12 @@ def task_prices(output: np.ndarray, weight: np.ndarray, sigma: float,
     """
     n = output.shape[0]
     price = np.empty(n)
-    empty = np.empty(n, dtype=np.bool_)
-    present = np.empty(n, dtype=np.bool_)
+    present = np.empty(n, dtype=np.bool_)   # not empty: output > 0
     safe = np.empty(n)
     anyone = False
     for z in range(n):
-        empty[z] = output[z] <= 0
-        present[z] = not empty[z]
-        safe[z] = 1.0 if empty[z] else output[z]
+        present[z] = not output[z] <= 0
+        safe[z] = output[z] if present[z] else 1.0
         anyone = anyone or present[z]
     r = (sigma - 1.0) / sigma
     if not anyone or abs(r) < r_geometric:
@@ -211,7 +208,7 @@ def task_prices(output: np.ndarray, weight: np.ndarray, sigma: float,
         if not (0.0 < price[z] < math.inf):
             return price, 0.0, False
     for z in range(n):
-        if empty[z]:
+        if not present[z]:
             price[z] = previous[z]
     return price, total, True
 

@@ -114,7 +114,8 @@ def pairwise_block(a: np.ndarray, lo: int, n: int) -> float:
         half = seg_n[top] // 2
         half -= half % 8
         top += 1
-        seg_lo[top], seg_n[top], left_done[top] = seg_lo[top - 1] + half, seg_n[top - 1] - half, False
+        seg_lo[top] = seg_lo[top - 1] + half
+        seg_n[top], left_done[top] = seg_n[top - 1] - half, False
 
 
 @inner
