@@ -86,16 +86,26 @@ def dependency_versions() -> dict[str, str]:
 
 
 def provenance() -> dict:
-    """One JSON-ready record: version, code fingerprint, commit and dependency versions."""
+    """One JSON-ready record: version, code fingerprint, commit, dependency versions and
+    the arithmetic of powers and exponentials (`abm.fused.numpy_math.numerics`).
+
+    The same seed gives the same numbers bit for bit under the same code and arithmetic;
+    across arithmetics they agree to rounding (docs/PERFORMANCE.md, 'Reproducibility
+    across machines'), so the arithmetic is recorded for the reader, not compared.
+    """
+    from abm.fused.numpy_math import numerics
+
     return {"package": DISTRIBUTION, "version": version(), "code": code_fingerprint(),
-            "commit": git_commit(), "dependencies": dependency_versions()}
+            "commit": git_commit(), "dependencies": dependency_versions(),
+            "numerics": numerics()}
 
 
 def describe_difference(stored: dict, current: dict | None = None) -> str | None:
     """What differs between a stored provenance record and this process's, or None.
 
     Only the version and the code fingerprint decide whether results are comparable;
-    commits and dependency versions are recorded for the reader, not compared.
+    commits, dependency versions and the arithmetic are recorded for the reader, not
+    compared.
     """
     current = current or provenance()
     changed = [f"{key} {stored.get(key)!r} -> {current[key]!r}" for key in ("version", "code")

@@ -180,6 +180,35 @@ def powers(x: np.ndarray, exponent: float) -> np.ndarray:
     return out
 
 
+def simd_targets() -> tuple[str, ...]:
+    """numpy's AVX-512 code paths this CPU takes: what to switch off for libm's bits.
+
+    numpy reads the environment variable NPY_DISABLE_CPU_FEATURES when it is imported;
+    a process started with these names in it (space-separated) evaluates `power`, `exp`
+    and `log` with libm, as machines without AVX-512 do, so its runs take the compiled
+    path and give those machines' numbers bit for bit. Empty where numpy uses no
+    AVX-512 code (the CPU lacks it, or numpy was built without it).
+    """
+    try:
+        from numpy._core import _multiarray_umath as umath          # numpy 2
+    except ImportError:                                               # numpy 1.26
+        from numpy.core import _multiarray_umath as umath  # type: ignore[no-redef]
+    features = umath.__cpu_features__
+    return tuple(name for name in umath.__cpu_dispatch__
+                 if ("AVX512" in name or name == "X86_V4") and features.get(name))
+
+
+def numerics() -> str:
+    """How this process evaluates powers and exponentials, for provenance records.
+
+    'libm' where numpy's loops are libm's (on x86-64 without AVX-512, or with numpy's
+    AVX-512 code switched off), 'numpy-simd' where numpy uses its own vectorised code.
+    Runs of one seed agree to rounding between the two (docs/PERFORMANCE.md,
+    'Reproducibility across machines').
+    """
+    return "libm" if NUMPY_IS_LIBM else "numpy-simd"
+
+
 NUMPY_IS_LIBM = numpy_matches_libm()
 """Whether numpy's array loops give libm's bits on this machine."""
 

@@ -1,14 +1,21 @@
 """The compiled firm- and task-level formulas (`abm.fused.firm_level`) against the numpy
 code of the phases they replace, on random inputs and edge cases.
 
-Where numpy's array loops are libm's (`numpy_math.NUMPY_IS_LIBM`, this project's CI
-machines) each kernel must give numpy's numbers bit for bit: that is what lets the
-phases use them. Elsewhere the phases keep the numpy code, and the kernels need only be
-the same formulas: equal to 1e-13 relative (a few ulps of the powers, compounded).
-Last, whole runs with the compiled path on and off give identical frames.
+Where numpy's array loops are libm's (`numpy_math.NUMPY_IS_LIBM`: x86-64 machines
+without AVX-512) each kernel must give numpy's numbers bit for bit: that is what lets
+the phases use them. Elsewhere (with AVX-512) the phases keep the numpy code, and the
+kernels need only be the same formulas: equal to 1e-13 relative (a few ulps of the
+powers, compounded). Last, whole runs with the compiled path on and off give identical
+frames: in this process where numpy is libm, and on either kind of machine in a child
+process whose numpy has its AVX-512 code switched off.
 """
 
 from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -170,3 +177,32 @@ def test_runs_are_identical_with_the_compiled_path_on_and_off(overrides, monkeyp
     monkeypatch.setattr(numpy_math, "COMPILED", False)
     for got, want in zip(compiled, frames(overrides), strict=True):
         pd.testing.assert_frame_equal(got, want, check_exact=True)
+
+
+
+def test_the_bit_for_bit_checks_also_run_where_numpy_uses_avx512():
+    # Where numpy uses its AVX-512 code the kernels are checked only to 1e-13 above, and
+    # whole runs compare the numpy path with itself (the phases take the compiled path
+    # only where numpy is libm). numpy reads NPY_DISABLE_CPU_FEATURES at import: with
+    # its AVX-512 targets switched off (`simd_targets`) it calls libm, so a child pytest
+    # runs this module's and `test_numpy_math`'s checks bit for bit on such a machine.
+    targets = numpy_math.simd_targets()
+    if numpy_math.NUMPY_IS_LIBM or not targets:
+        pytest.skip("numpy is libm here, so the checks above ran bit for bit"
+                    if numpy_math.NUMPY_IS_LIBM else
+                    "numpy's powers are not libm's on this CPU and it has no AVX-512 code "
+                    "to switch off: the phases never take the compiled path here")
+    env = {**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(targets)}
+    env.pop("ABM_NUMPY_POWERS", None)
+    probe = subprocess.run(
+        [sys.executable, "-c", "from abm.fused import numpy_math as m; "
+         "print(m.numerics(), m.COMPILED)"], env=env, capture_output=True, text=True,
+        check=True)
+    assert probe.stdout.split() == ["libm", "True"], probe.stdout
+    here = Path(__file__).resolve().parent
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-n", "0", "-p", "no:cacheprovider",
+         str(here / "test_firm_level.py"), str(here / "test_numpy_math.py"),
+         "-k", "not avx512"], env=env, capture_output=True, text=True, timeout=900,
+        cwd=here.parents[1])
+    assert proc.returncode == 0, proc.stdout[-4000:]

@@ -13,6 +13,7 @@ def test_record_is_json_and_names_the_distribution():
     assert rec["package"] == "ai-inequality-abm"
     assert len(rec["code"]) == 16 and int(rec["code"], 16) >= 0
     assert rec["dependencies"]["numpy"] not in ("", "absent")
+    assert rec["numerics"] in ("libm", "numpy-simd")
 
 
 def test_fingerprint_changes_when_model_source_changes(tmp_path, monkeypatch):
@@ -40,3 +41,5 @@ def test_difference_names_what_changed():
     old = {**now, "code": "0" * 16}
     assert "code" in prov.describe_difference(old)
     assert prov.describe_difference({**now, "commit": "other"}) is None
+    other = "numpy-simd" if now["numerics"] == "libm" else "libm"
+    assert prov.describe_difference({**now, "numerics": other}) is None
