@@ -179,7 +179,6 @@ def test_runs_are_identical_with_the_compiled_path_on_and_off(overrides, monkeyp
         pd.testing.assert_frame_equal(got, want, check_exact=True)
 
 
-
 def test_the_bit_for_bit_checks_also_run_where_numpy_uses_avx512():
     # Where numpy uses its AVX-512 code the kernels are checked only to 1e-13 above, and
     # whole runs compare the numpy path with itself (the phases take the compiled path
