@@ -225,6 +225,16 @@ def format_failures(st: SweepStatus) -> str:
     return "\n".join(lines)
 
 
+def _arithmetic(counts: dict[str, int]) -> str:
+    """Which arithmetic computed the done runs (`abm.fused.numpy_math.numerics`)."""
+    if len(counts) == 1:
+        (kind, n), = counts.items()
+        return f"{kind} (all {n} done runs)"
+    return (", ".join(f"{kind} {n} runs" for kind, n in sorted(counts.items()))
+            + ": a seed's runs agree to rounding across arithmetics "
+              "(docs/PERFORMANCE.md, 'Reproducibility across machines')")
+
+
 def format_status(st: SweepStatus) -> str:
     """The report of `abm sweep --status DIR`: progress, provenance and file integrity."""
     prov = st.provenance
@@ -238,6 +248,8 @@ def format_status(st: SweepStatus) -> str:
     if st.code_changed:
         lines.append(f"              the model code has changed since ({st.code_changed}); "
                      "rerunning is refused")
+    if st.arithmetic:
+        lines.append("arithmetic    " + _arithmetic(st.arithmetic))
     kinds = ("damaged", "duplicate", "foreign", "missing")
     counts = {k: len(st.of(k)) for k in kinds}
     lines.append("files         " + ("all verified against their checksums" if st.intact else

@@ -28,6 +28,7 @@ from typing import Any
 import pandas as pd
 
 from abm.engine import Engine
+from abm.fused.numpy_math import numerics
 from abm.params import Params
 from abm.simulate import simulate
 from abm.sweep.compact import Block, order
@@ -96,6 +97,8 @@ class BatchResult:
         run_ids, wall_times: every run of the batch, in the order computed.
         errors: run_id -> (error, traceback) of the runs that raised.
         blocks: table name ("model", "workers", "firms") -> the successful runs' rows.
+        numerics: the arithmetic of the process that computed them ("libm" or
+            "numpy-simd", `abm.fused.numpy_math.numerics`); "" for a lost batch.
     """
 
     run_ids: list[int]
@@ -104,6 +107,7 @@ class BatchResult:
     errors: dict[int, tuple[str, str]] = field(default_factory=dict)
     blocks: dict[str, Block] = field(default_factory=dict)
     cpu_times: list[float] = field(default_factory=list)
+    numerics: str = ""
 
     @classmethod
     def pack(cls, outcomes: list[Outcome]) -> BatchResult:
@@ -117,7 +121,8 @@ class BatchResult:
                    host=outcomes[0].host if outcomes else host_label(),
                    errors={o.run_id: (o.error or "", o.traceback or "")
                            for o in outcomes if not o.ok},
-                   blocks=blocks, cpu_times=[o.cpu_time for o in outcomes])
+                   blocks=blocks, cpu_times=[o.cpu_time for o in outcomes],
+                   numerics=numerics())
 
     @classmethod
     def failed(cls, run_ids: list[int], error: str, trace: str) -> BatchResult:

@@ -97,6 +97,7 @@ class SweepStatus:
     problems: list[Problem] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
     code_changed: str | None = None
+    arithmetic: dict[str, int] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -122,12 +123,14 @@ def status(out: str | os.PathLike[str]) -> SweepStatus:
     problems += [Problem("foreign", p, None, "not part of a sweep folder")
                  for p in sorted(root.iterdir())
                  if p.name not in OWNED and not p.name.startswith(".")]
-    failures, wall = [], 0.0
+    failures, wall, arithmetic = [], 0.0, {}
     for run in manifest["runs"]:
         rid = run["run_id"]
         event = events.get(rid, {})
         if rid in checked.done:
             wall += float(event.get("wall_time") or run.get("wall_time") or 0.0)
+            kind = event.get("numerics") or run.get("numerics") or "unrecorded"
+            arithmetic[kind] = arithmetic.get(kind, 0) + 1
         elif event.get("status") == "failed":
             failures.append({"run_id": rid, "params": run["params"], "seed": run["seed"],
                              "error": event.get("error"), "host": event.get("host")})
@@ -137,4 +140,5 @@ def status(out: str | os.PathLike[str]) -> SweepStatus:
                        source=manifest.get("source", ""), total=total, done=n_done,
                        failed=len(failures), pending=total - n_done - len(failures),
                        wall_time=wall, failures=failures, problems=problems,
-                       provenance=stored, code_changed=describe_difference(stored))
+                       provenance=stored, code_changed=describe_difference(stored),
+                       arithmetic=arithmetic)

@@ -292,7 +292,7 @@ class Store:
                      "seed": run.seed, "key": self.keys[run.point.index],
                      "params": dict(run.point.values), "wall_time": round(times[rid], 6),
                      "cpu_time": round(cpu.get(rid, 0.0), 6), "host": batch.host,
-                     "time": now}
+                     "numerics": batch.numerics, "time": now}
             if rid in batch.errors:
                 event["error"], event["traceback"] = batch.errors[rid]
             events.append(event)
@@ -352,7 +352,8 @@ class Store:
                      "variant": run.point.variant, "replicate": run.replicate,
                      "seed": run.seed, "key": self.keys[run.point.index], "status": state,
                      "wall_time": event.get("wall_time") if state != "pending" else None,
-                     "host": event.get("host") if state != "pending" else None}
+                     "host": event.get("host") if state != "pending" else None,
+                     "numerics": event.get("numerics") if state != "pending" else None}
             if state == "done" and rid in self.checksums:
                 entry["files"] = self.checksums[rid]
                 if self.batch.get(rid, rid) != rid:

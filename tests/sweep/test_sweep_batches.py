@@ -252,6 +252,7 @@ def test_kill_9_at_any_stage_of_a_batch_resumes_to_the_same_dataset(
 def test_standing_cluster_is_reused_then_stopped(tmp_path, small_spec, monkeypatch, capsys):
     import psutil
 
+    from abm.fused.numpy_math import numerics
     from abm.sweep import standing
     from abm.sweep.cli import main
     from abm.sweep.store import read_journal
@@ -272,6 +273,9 @@ def test_standing_cluster_is_reused_then_stopped(tmp_path, small_spec, monkeypat
             hosts = {int(e["host"].rsplit(":", 1)[1]) for e in read_journal(tmp_path / name)
                      .values()}
             assert hosts <= cluster, "runs were not computed by the standing cluster"
+            # the workers report their arithmetic: this machine's, as they run here
+            assert {e["numerics"] for e in read_journal(tmp_path / name).values()} == \
+                {numerics()}
         # another worker count than the standing cluster's: a cluster of its own
         assert standing.usable(workers=2) is None and standing.usable(None) == info["address"]
     finally:

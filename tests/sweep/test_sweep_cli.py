@@ -6,7 +6,8 @@ import pytest
 
 from abm.cli import main as abm_main
 from abm.sweep import load
-from abm.sweep.cli import main
+from abm.fused.numpy_math import numerics
+from abm.sweep.cli import _arithmetic, main
 
 SPEC = """\
 scenario = "baseline"
@@ -70,6 +71,7 @@ def test_run_status_and_refused_changed_spec(tmp_path, write_toml, capsys):
     assert main(["--status", str(out)]) == 0
     report = capsys.readouterr().out
     assert "4 total: 4 done, 0 failed, 0 pending" in report and "complete" in report
+    assert f"arithmetic    {numerics()} (all 4 done runs)" in report
     changed = write_toml(SPEC.replace("periods = 3", "periods = 4"), "changed.toml")
     assert main([str(changed), "--out", str(out), "--serial"]) == 2
     assert "holds a sweep of a different spec (changed: periods)" in one_line_error(capsys)
@@ -97,3 +99,9 @@ def test_unreachable_scheduler_is_a_clean_error(tmp_path, write_toml, capsys):
     with dask.config.set({"distributed.comm.timeouts.connect": "2s"}):
         assert main(argv) == 2
     assert "cannot connect to the Dask scheduler at tcp://127.0.0.1:9" in one_line_error(capsys)
+
+
+def test_status_names_both_arithmetics_of_a_mixed_sweep():
+    line = _arithmetic({"numpy-simd": 2, "libm": 3})
+    assert line.startswith("libm 3 runs, numpy-simd 2 runs: a seed's runs agree to rounding")
+    assert _arithmetic({"unrecorded": 4}) == "unrecorded (all 4 done runs)"

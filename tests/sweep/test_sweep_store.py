@@ -9,6 +9,7 @@ import pytest
 
 from abm import Params, simulate
 from abm import provenance as prov
+from abm.fused import numpy_math
 from abm.sweep import RunsFailed, StoreError, load, run_sweep, status
 from abm.sweep import engine as engine_module
 from abm.sweep.spec import parse_spec
@@ -44,6 +45,9 @@ def test_manifest_records_spec_runs_and_status(tmp_path, small_spec):
     assert first["params"] == {"xi": 0.05} and first["seed"] == spec.run(0).seed
     assert first["status"] == "done" and first["wall_time"] > 0
     assert manifest["variants"]["baseline"] == Params().to_dict()
+    # the arithmetic that computed each run (here this process: a serial sweep)
+    assert {r["numerics"] for r in manifest["runs"]} == {numpy_math.numerics()}
+    assert status(tmp_path / "out").arithmetic == {numpy_math.numerics(): 6}
 
 
 def test_cross_sections_are_kept_and_do_not_change_model_results(tmp_path, small_spec):
