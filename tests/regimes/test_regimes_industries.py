@@ -80,10 +80,10 @@ def test_one_industry_is_the_economy_without_industries(matching):
     first-order change of the merged Gini that shrinks with the groups (random matching,
     where many wages nearly tie, on a numpy with AVX-512 exp and log: up to 2.4e-8
     between the two paths at 600 points, 2e-10 at 5,000, 8e-11 at 20,000, 4e-12 at
-    50,000 and 8e-12 unmerged). With premia equalised in pools the weights take three Newton steps
-    an iteration and pools are discrete, so the paths agree only to the equalisation's
-    accuracy: 1.1e-8 measured at either tolerance, asserted at 5e-8 (the documented
-    accuracy of a Gini is 5e-5, `Resolution`)."""
+    50,000 and 8e-12 unmerged). With premia equalised in pools the weights take three
+    Newton steps an iteration and pools are discrete, so the paths agree only to the
+    equalisation's accuracy: 1.1e-8 measured at either tolerance, asserted at 5e-8 (the
+    documented accuracy of a Gini is 5e-5, `Resolution`)."""
     p = Params(n_tasks=6, codifiable_share=0.5, skill_return_spread=0.4)
     one_p = p.replace(industry_concentration=0.8, n_industries=1)
     a = 1.0
