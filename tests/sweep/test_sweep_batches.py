@@ -19,8 +19,9 @@ import pyarrow as pa
 import pytest
 
 from abm.sweep import load, run_sweep, status
-from abm.sweep.engine import MAX_BATCH, Sizer, task_for
-from abm.sweep.execute import BatchResult, execute_run, simulate_task
+from abm.params import Params
+from abm.sweep.engine import MAX_BATCH, Sizer, _Feeder, task_for
+from abm.sweep.execute import BatchResult, RunTask, execute_run, simulate_task
 from abm.sweep.spec import load_spec
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,13 +51,67 @@ def test_first_run_warm_up_does_not_inflate_the_estimate():
 
 
 def test_last_batches_spread_over_the_workers():
-    sizer = Sizer(remaining=1000, target=0.3)
+    sizer = Sizer(remaining=1000, target=0.3, floor=0.0)
     sizer.observe([0.001])
     assert sizer.size(1000, 2) == 250  # ceil(1000 / (2 * 2)): 2 batches per worker left
     assert sizer.size(7, 2) == 2
     assert sizer.size(3, 2) == 1
     assert sizer.size(0, 2) == 1
     assert Sizer(remaining=50, size=7).size(50, 2) == 7  # a fixed size wins
+
+
+def test_last_batches_do_not_shrink_below_the_floor():
+    # 0.01 s a run: the target (2 s) is 200 runs, the floor (0.35 s) 35 runs
+    sizer = Sizer(remaining=1000, target=2.0, floor=0.35)
+    sizer.observe([0.01])
+    assert sizer.size(1000, 2) == 200            # the target: ceil(1000 / 4) = 250 > 200
+    assert sizer.size(100, 2) == 35              # ceil(100 / 4) = 25, raised to the floor
+    assert sizer.size(70, 2) == 35               # leaves 35: one more batch at the floor
+    assert sizer.size(60, 2) == 60               # 35 would leave 25: the rest goes along
+    assert sizer.size(20, 2) == 20               # fewer runs than the floor: all of them
+    assert sizer.size(0, 2) == 1
+    assert Sizer(remaining=10, target=0.3).floor == 0.3   # never above the target
+    # the whole sequence: no batch below the floor but the sweep's only one
+    sizes, left = [], 500
+    while left:
+        sizes.append(sizer.size(left, 2))
+        left -= sizes[-1]
+    assert sum(sizes) == 500 and min(sizes) >= 35, sizes
+    small = Sizer(remaining=20, target=2.0, floor=0.35)
+    small.observe([0.01])
+    assert small.size(20, 2) == 20
+
+
+def test_untimed_runs_travel_one_per_worker_until_one_is_timed():
+    # a window holds two batches per worker; until a run's time is known each batch is
+    # one run, so only one per worker goes out (a second would pay a batch's fixed cost
+    # for one run). With a fixed size the whole window goes at once.
+    class Client:
+        def __init__(self) -> None:
+            self.sizes: list[int] = []
+
+        def nthreads(self) -> dict[str, int]:
+            return {"a": 1, "b": 1}
+
+        def submit(self, fn, batch, pure, key):
+            self.sizes.append(len(batch))
+            return type("Future", (), {"key": key})()
+
+    class Queue:
+        def add(self, future) -> None:
+            pass
+
+    tasks = [RunTask(run_id=i, seed=i, params=Params()) for i in range(1000)]
+    for sizer, first, then in ((Sizer(remaining=1000), [1, 1], 4),
+                               (Sizer(remaining=1000, size=5), [5, 5, 5, 5], 4)):
+        feeder = _Feeder(tasks, "s", sizer)
+        feeder._client, feeder._queue = Client(), Queue()
+        feeder._refill()
+        assert feeder._client.sizes == first
+        sizer.observe([0.01])
+        feeder._refill()
+        assert len(feeder._client.sizes) == then
+        assert feeder._client.sizes[-1] == (200 if sizer.fixed is None else 5)
 
 
 def test_sweeps_keeping_cross_sections_keep_smaller_batches(small_spec, tmp_path,
