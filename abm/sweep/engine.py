@@ -259,9 +259,7 @@ class Sizer:
     holds less than `floor` seconds of computing (`MIN_BATCH_SECONDS`, where that cost is
     a tenth) unless fewer runs remain, and a batch that would leave less than that takes
     the rest with it. A worker then waits at most about one floor for the other at the
-    end. Measured on a standing cluster of 2 workers, 500 runs of 3,000 workers × 3
-    periods (docs/PERFORMANCE.md): 24 batches and 9.9-13.2% of all CPU outside the
-    runs without the floor, 15-17 batches and 7.4-8.5% with it.
+    end (measured in docs/PERFORMANCE.md, 'A floor under the last batches').
 
     CPU time rather than wall time, so that a machine busy with other work, which
     stretches every run's wall time, does not shrink the batches and multiply their
