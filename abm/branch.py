@@ -154,8 +154,8 @@ def rederive(model: Engine) -> None:
 def branch(params: Params | None = None, *, seed: Any,
            variants: Mapping[str, Mapping[str, Any]], n_periods: int | None = None,
            agents: bool = False,
-           on_step: Callable[[Engine], Any] | None = None
-           ) -> dict[str, pd.DataFrame]:
+           on_step: Callable[[Engine], Any] | None = None, tables: bool = False
+           ) -> dict[str, Any]:
     """Run several variants of one seed's economy from a shared burn-in and period 0.
 
     Args:
@@ -169,9 +169,12 @@ def branch(params: Params | None = None, *, seed: Any,
         agents: run each variant as the Mesa model with agent objects (default: the
             engine alone, without Mesa).
         on_step: called with a variant's model after each of its periods.
+        tables: give each variant's statistics as arrays (`abm.table.Columns`, whose
+            `frame()` is the model frame) instead of a DataFrame: what a sweep worker
+            sends, without importing pandas.
 
     Returns:
-        name -> model frame, each equal bit for bit to
+        name -> model frame (or its `Columns`), each equal bit for bit to
         ``simulate(params.replace(**changes), seed=seed, n_periods=n_periods)``.
     """
     from abm.engine import Engine, check_periods
@@ -216,7 +219,7 @@ def branch(params: Params | None = None, *, seed: Any,
                     twin.step()
                     if on_step is not None:
                         on_step(twin)
-                out[name] = twin.model_frame()
+                out[name] = twin.model_table() if tables else twin.model_frame()
             finally:
                 release(twin)
     finally:

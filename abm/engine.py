@@ -17,17 +17,19 @@ many numbers one phase draws, never shifts the draws of another.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from abm.collect import COLUMNS, check_columns, measure
 from abm.params import ParameterError, Params
 from abm.population import build_economy
 from abm.state import UNEMPLOYED
 from abm.steps import PERIOD
-from abm.table import MetricsTable
+from abm.table import Columns, MetricsTable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STREAMS = ("population", "assets", "ownership", "education", "hiring", "firms", "matching",
            "occupations")
@@ -191,16 +193,31 @@ class Engine:
     def model_frame(self) -> pd.DataFrame:
         """Collected model-level statistics, one row per period (index `period`): every
         column of `COLUMNS`, or those asked for with `columns=`, in that order."""
-        columns = list(COLUMNS) if getattr(self, "columns", None) is None else list(self.columns)
         collector = self.datacollector
         if isinstance(collector, MetricsTable):
-            return collector.frame(columns)
+            return collector.frame(self._columns())
+        import pandas as pd
+
         df = collector.get_model_vars_dataframe()      # a collector set by the user
         df.index = pd.RangeIndex(len(df), name="period")
-        return df[columns]
+        return df[self._columns()]
+
+    def model_table(self) -> Columns:
+        """`model_frame`'s contents as arrays, without pandas (what a sweep worker sends).
+
+        Only for the engine's own table (`MetricsTable`), not a collector set by the user.
+        """
+        if not isinstance(self.datacollector, MetricsTable):
+            raise TypeError("model_table needs the engine's own MetricsTable collector")
+        return self.datacollector.arrays(self._columns())
+
+    def _columns(self) -> list[str]:
+        return list(COLUMNS) if getattr(self, "columns", None) is None else list(self.columns)
 
     def worker_frame(self) -> pd.DataFrame:
         """Current cross-section of workers (one row per worker), straight from the arrays."""
+        import pandas as pd
+
         w, t = self.economy.workers, self.economy.tasks
         return pd.DataFrame({
             "ability": w.ability, "education": w.education, "human_capital": w.human_capital,
@@ -228,6 +245,8 @@ class Engine:
 
     def firm_frame(self) -> pd.DataFrame:
         """Current cross-section of firms (one row per firm)."""
+        import pandas as pd
+
         f = self.economy.firms
         return pd.DataFrame({
             "assets": f.assets, "ai_access": f.ai_access, "asset_productivity": f.asset_productivity,
@@ -242,6 +261,8 @@ class Engine:
 
     def task_frame(self) -> pd.DataFrame:
         """Current per-task statistics: prices, exposure, screening and within-task CV."""
+        import pandas as pd
+
         from abm.steps.technology import within_task_cv
 
         w, t = self.economy.workers, self.economy.tasks
@@ -259,6 +280,8 @@ class Engine:
 
     def lorenz(self, points: int = 101) -> pd.DataFrame:
         """Lorenz curve of persons' income now (population share, income share)."""
+        import pandas as pd
+
         from abm.metrics import lorenz
 
         pop, share = lorenz(self.economy.workers.income, points)

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from abm.engine import Engine, check_periods
 from abm.params import Params, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def simulate(params: Params | None = None, *, seed: Any, n_periods: int | None = None,

@@ -6,17 +6,60 @@ them and builds the result DataFrame in one piece. It needs neither Mesa nor age
 (`abm.collector.MetricsCollector`) is this table with Mesa's API on top.
 
 Float statistics are written into a 2-D float array; a column that ever receives a
-non-float (the `regime` label) is kept as a list from then on.
+non-float (the `regime` label) is kept as a list from then on. `MetricsTable.arrays`
+hands the collected rows over as arrays (`Columns`) without pandas, which is what a
+sweep worker sends (`abm.sweep.compact`); pandas is imported only to build a frame.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Collected statistics as arrays: the model frame's contents before pandas.
+
+    Attributes:
+        columns: the statistics, in the frame's order.
+        floats: one row per period, one column per name in `float_names` (a copy).
+        float_names: the columns held in `floats`, in their order.
+        others: the remaining columns' values, one list each (the `regime` labels).
+    """
+
+    columns: tuple[str, ...]
+    floats: np.ndarray
+    float_names: tuple[str, ...]
+    others: dict[str, list[Any]]
+
+    @property
+    def rows(self) -> int:
+        return int(self.floats.shape[0])
+
+    def frame(self) -> pd.DataFrame:
+        """The statistics as a DataFrame indexed by `period`.
+
+        Equal, column for column and dtype for dtype, to Mesa's
+        `pd.DataFrame(model_vars)[columns]` with a `period` RangeIndex; built in one piece.
+        """
+        import pandas as pd
+
+        index = pd.RangeIndex(self.rows, name="period")
+        # a view of the cached labels: a caller who renames them changes only this frame
+        df = pd.DataFrame(self.floats, columns=_column_index(self.float_names).view(),
+                          index=index)
+        for pos, name in enumerate(self.columns):
+            if name in self.others:
+                df.insert(pos, name, _column_values(self.others[name]))
+        return df
 
 
 class MetricsTable:
@@ -85,23 +128,19 @@ class MetricsTable:
         out._float_cols = dict(self._float_cols)
         out._metric_names = list(self._metric_names)
 
-    def frame(self, columns: list[str]) -> pd.DataFrame:
-        """The statistics `columns` (all collected) as a DataFrame indexed by `period`.
-
-        Equal, column for column and dtype for dtype, to Mesa's
-        `pd.DataFrame(model_vars)[columns]` with a `period` RangeIndex; built from the
-        table in one piece.
-        """
-        index = pd.RangeIndex(self._rows, name="period")
+    def arrays(self, columns: list[str]) -> Columns:
+        """The statistics `columns` (all collected) as arrays, without pandas."""
         floats = tuple(c for c in columns if c in self._float_cols)
         picks = [self._float_cols[c] for c in floats]
-        # a view of the cached labels: a caller who renames them changes only this frame
-        df = pd.DataFrame(self._table[:self._rows, picks],
-                          columns=_column_index(floats).view(), index=index)
-        for pos, name in enumerate(columns):
-            if name not in self._float_cols:
-                df.insert(pos, name, _column_values(self._lists[name]))
-        return df
+        return Columns(columns=tuple(columns), floats=self._table[:self._rows, picks],
+                       float_names=floats,
+                       others={c: list(self._lists[c]) for c in columns
+                               if c not in self._float_cols})
+
+    def frame(self, columns: list[str]) -> pd.DataFrame:
+        """The statistics `columns` (all collected) as a DataFrame indexed by `period`
+        (`Columns.frame`)."""
+        return self.arrays(columns).frame()
 
 
 def _column_values(values: list[Any]) -> Any:
@@ -119,6 +158,8 @@ def _column_values(values: list[Any]) -> Any:
 
 @lru_cache(maxsize=256)
 def _strings(values: tuple[str, ...]) -> Any:
+    import pandas as pd
+
     return pd.Series(list(values)).array
 
 
@@ -129,4 +170,6 @@ def _column_index(names: tuple[str, ...]) -> pd.Index:
     Building it from a list of strings (type inference, an Arrow string array) is most
     of a small frame's construction; an Index is immutable, so frames may share one.
     """
+    import pandas as pd
+
     return pd.Index(list(names))

@@ -151,3 +151,30 @@ def test_simulate_stays_the_function_after_its_module_is_imported():
     code = ("from abm.simulate import release; import abm; from abm import simulate; "
             "print(callable(simulate), type(abm.simulate).__name__)")
     assert _python(code) == "True function"
+
+
+WORKER = """
+import json, sys
+import abm.sweep.warm                      # what a local cluster's forkserver imports
+from abm.params import Params
+from abm.sweep.execute import RunTask, execute_batch, execute_run
+tasks = [RunTask(run_id=i, seed=i, params=Params(n_workers=200, n_periods=2, burn_in=2))
+         for i in range(3)]
+result = execute_batch(tasks)
+before = sorted(m for m in ("pandas", "mesa") if m in sys.modules)
+if {control}:
+    execute_run(tasks[0])                  # labelled DataFrames: pandas
+print(json.dumps([before, sorted(m for m in ("pandas", "mesa") if m in sys.modules),
+                  sorted(result.errors)]))
+"""
+
+
+@pytest.mark.parametrize("control", [False, True])
+def test_sweep_workers_import_neither_pandas_nor_mesa(control):
+    # a worker runs batches and returns their model tables as arrays; the client builds
+    # the DataFrames. The control, a run returned as labelled frames, imports pandas.
+    proc = subprocess.run([sys.executable, "-c", WORKER.format(control=control)],
+                          capture_output=True, text=True, timeout=300, check=True)
+    before, after, errors = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert before == [] and errors == []
+    assert after == (["pandas"] if control else [])

@@ -12,7 +12,8 @@ A run that raises is returned as a failed `RunResult` (error and traceback) rath
 than raised, so one bad parameter point cannot stop the sweep and the failure is
 recorded with its parameters. Runs are engines (`abm.engine.Engine`), not Mesa models:
 Mesa keeps no reference to a finished run (a worker's memory stays flat over thousands
-of runs), and a worker never imports Mesa.
+of runs), and a worker never imports Mesa. Nor pandas, unless the sweep keeps
+cross-sections: the model table travels as arrays (`abm.table.Columns`).
 """
 
 from __future__ import annotations
@@ -23,15 +24,17 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from collections.abc import Callable
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from abm.engine import Engine
 from abm.fused.numpy_math import numerics
 from abm.params import Params
-from abm.simulate import simulate
+from abm.simulate import check_seed
 from abm.sweep.compact import Block, order
+from abm.table import Columns
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -74,12 +77,13 @@ class RunResult:
 
 @dataclass
 class Outcome:
-    """One run's unlabelled tables (or its error), before packing into a batch."""
+    """One run's unlabelled tables (or its error), before packing into a batch: the
+    model table as arrays, cross-sections as DataFrames."""
 
     run_id: int
     wall_time: float
     host: str
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, Columns | pd.DataFrame] = field(default_factory=dict)
     error: str | None = None
     traceback: str | None = None
     cpu_time: float = 0.0
@@ -114,7 +118,7 @@ class BatchResult:
         """Gather run outcomes into one batch (done where the runs were computed)."""
         good = [o for o in outcomes if o.ok]
         names = dict.fromkeys(name for o in good for name in o.tables)
-        blocks = {name: Block.pack([o.tables[name] for o in good], [o.run_id for o in good])
+        blocks = {name: _block([o.tables[name] for o in good], [o.run_id for o in good])
                   for name in names}
         return cls(run_ids=[o.run_id for o in outcomes],
                    wall_times=[o.wall_time for o in outcomes],
@@ -129,6 +133,12 @@ class BatchResult:
         """A batch lost as a whole (e.g. its worker died): every run failed."""
         return cls(run_ids=list(run_ids), wall_times=[0.0] * len(run_ids), host="",
                    errors={rid: (error, trace) for rid in run_ids})
+
+
+def _block(tables: list[Any], run_ids: list[int]) -> Block:
+    if isinstance(tables[0], Columns):
+        return Block.stack(tables, run_ids)
+    return Block.pack(tables, run_ids)
 
 
 def simulate_task(task: RunTask) -> Outcome:
@@ -195,7 +205,7 @@ def _simulate_branches(group: list[RunTask], run_one: Callable[[RunTask], Outcom
                                 if getattr(t.params, k) != getattr(base, k)} for t in group}
     start, cpu = time.perf_counter(), time.thread_time()
     try:
-        frames = branch(base, seed=group[0].seed, variants=variants)
+        frames = branch(base, seed=group[0].seed, variants=variants, tables=True)
     except Exception:                                   # attribute the error to its run
         return {t.run_id: run_one(t) for t in group}
     wall = (time.perf_counter() - start) / len(group)
@@ -214,20 +224,29 @@ def execute_run(task: RunTask) -> RunResult:
     """
     start = time.perf_counter()
     try:
-        model_df, tables = _simulate(task)
+        model_table, tables = _simulate(task)
     except Exception as exc:  # recorded, not raised: the rest of the sweep continues
         return RunResult(task.run_id, time.perf_counter() - start, host_label(),
                          error=f"{type(exc).__name__}: {exc}", traceback=traceback.format_exc())
     return RunResult(task.run_id, time.perf_counter() - start, host_label(),
-                     model=_label(model_df.reset_index(), task), tables={k: _label(v, task)
-                                                           for k, v in tables.items()})
+                     model=_label(model_table.frame().reset_index(), task),
+                     tables={k: _label(v, task) for k, v in tables.items()})
 
 
-def _simulate(task: RunTask) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
-    """The model table (index period) and the kept cross-sections (column period)."""
-    if not task.workers_at and not task.firms_at:
-        return simulate(task.params, seed=task.seed, agents=False), {}
+def _simulate(task: RunTask) -> tuple[Columns, dict[str, pd.DataFrame]]:
+    """The model table (as arrays: its frame is `simulate`'s) and the kept
+    cross-sections (DataFrames, column period)."""
+    from abm.feedback import compilation_notice
+
+    check_seed(task.seed)
+    compilation_notice()
     model = Engine(task.params, seed=task.seed)
+    if not task.workers_at and not task.firms_at:
+        for _ in range(task.params.n_periods):
+            model.step()
+        return model.model_table(), {}
+    import pandas as pd
+
     wanted = {"workers": set(task.workers_at), "firms": set(task.firms_at)}
     frames: dict[str, list[pd.DataFrame]] = {"workers": [], "firms": []}
     for period in range(task.params.n_periods + 1):
@@ -239,7 +258,7 @@ def _simulate(task: RunTask) -> tuple[pd.DataFrame, dict[str, pd.DataFrame]]:
                 frames[name].append(cross.reset_index().assign(period=period))
     tables = {name: pd.concat(parts, ignore_index=True)
               for name, parts in frames.items() if parts}
-    return model.model_frame(), tables
+    return model.model_table(), tables
 
 
 def _label(df: pd.DataFrame, task: RunTask) -> pd.DataFrame:

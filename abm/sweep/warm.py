@@ -2,16 +2,17 @@
 
 The first simulation in a process loads the model's numba kernels from their on-disk
 cache (about a third of a second). Worker processes forked from a server that has run
-one tiny simulation inherit the loaded kernels, so each worker's first run costs what
-any other run does. Importing this module anywhere else only costs that one tiny run.
+one tiny simulation, the way a worker runs one (`abm.sweep.execute.simulate_task`, which
+imports neither Mesa nor pandas), inherit the loaded kernels, so each worker's first run
+costs what any other run does. Importing this module anywhere else only costs that one
+tiny run.
 """
 
 from __future__ import annotations
 
-import contextlib
-
 from abm.params import Params
-from abm.simulate import simulate
+from abm.sweep.execute import RunTask, simulate_task
 
-with contextlib.suppress(Exception):  # a warm-up only: a worker reports real errors itself
-    simulate(Params(n_workers=100, n_tasks=2, n_firms=2, n_periods=1), seed=0, agents=False)
+# a warm-up only: a failed run is returned, not raised, and a worker reports real errors
+simulate_task(RunTask(run_id=0, seed=0,
+                      params=Params(n_workers=100, n_tasks=2, n_firms=2, n_periods=1)))

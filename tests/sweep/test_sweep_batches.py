@@ -9,6 +9,7 @@ without duplicated rows.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import subprocess
 import sys
@@ -20,6 +21,8 @@ import pytest
 
 from abm.sweep import load, run_sweep, status
 from abm.params import Params
+from abm.simulate import simulate
+from abm.sweep.compact import Block
 from abm.sweep.engine import MAX_BATCH, Sizer, _Feeder, task_for
 from abm.sweep.execute import BatchResult, RunTask, execute_run, simulate_task
 from abm.sweep.spec import load_spec
@@ -169,6 +172,36 @@ def test_compact_block_round_trip_equals_the_dataframe_path():
         # and the Parquet files get the same Arrow schema as per-run frames did
         assert pa.Table.from_pandas(after, preserve_index=False).schema.equals(
             pa.Table.from_pandas(before, preserve_index=False).schema)
+
+
+def test_model_tables_stacked_as_arrays_equal_their_frames_packed():
+    # workers stack the model tables as arrays (Block.stack, no pandas); the store must
+    # get what packing the runs' model frames gave, dtypes and Arrow schema included,
+    # and those frames are simulate's
+    spec = load_spec(_two_regimes_spec())
+    tasks = [task_for(spec, run) for run in spec.runs()]
+    tables = [simulate_task(t).tables["model"] for t in tasks]
+    ids = [t.run_id for t in tasks]
+    labels = [(*t.values, ("seed", t.seed)) for t in tasks]
+    frames = [table.frame() for table in tables]
+    for task, frame in zip(tasks, frames, strict=True):
+        pd.testing.assert_frame_equal(frame, simulate(task.params, seed=task.seed),
+                                      check_exact=True)
+    stacked = Block.stack(tables, ids).frame(labels)
+    packed = Block.pack(frames, ids).frame(labels)
+    pd.testing.assert_frame_equal(stacked, packed, check_exact=True)
+    assert str(stacked["regime"].dtype) == str(frames[0]["regime"].dtype)
+    assert pa.Table.from_pandas(stacked, preserve_index=False).schema.equals(
+        pa.Table.from_pandas(packed, preserve_index=False).schema)
+    # a statistic that is not a float in one run only: aligned by name, as frames are
+    odd = dataclasses.replace(
+        tables[1], floats=tables[1].floats[:, 1:], float_names=tables[1].float_names[1:],
+        others={**tables[1].others,
+                tables[1].float_names[0]: tables[1].floats[:, 0].astype(object).tolist()})
+    mixed = [tables[0], odd, *tables[2:]]
+    pd.testing.assert_frame_equal(Block.stack(mixed, ids).frame(labels),
+                                  Block.pack([t.frame() for t in mixed], ids).frame(labels),
+                                  check_exact=True)
 
 
 def test_block_travels_as_one_float_array():
