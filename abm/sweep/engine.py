@@ -4,18 +4,16 @@
 spec is validated and the output folder checked before any worker starts; runs that
 already have a result file are skipped, so rerunning an interrupted sweep only
 computes what is missing. Runs travel in batches sized from their measured time
-(about `BATCH_SECONDS` of computing each, see `Sizer`); batches go to Dask a window at
-a time (two per worker thread), which keeps every worker busy while bounding the
+(about `BATCH_SECONDS` of computing each: `abm.sweep.sizing`); batches go to Dask a
+window at a time (two per worker thread), which keeps every worker busy while bounding the
 memory held by results in flight, and each batch's results are written, as one file
 per table, as soon as they arrive. Serial sweeps store their runs in the same batches.
 """
 
 from __future__ import annotations
 
-import collections
 import contextlib
 import itertools
-import statistics
 import os
 import sys
 import threading
@@ -38,24 +36,13 @@ from abm.sweep.cluster import (
 from abm.sweep import standing
 from abm.sweep.execute import BatchResult, Outcome, RunTask, execute_batch, simulate_task
 from abm.sweep.preflight import check_memory, check_scheduler, concurrent_runs
+from abm.sweep.sizing import CROSS_SECTION_BATCH_SECONDS, Sizer
 from abm.sweep.progress import progress as progress_reporter
 from abm.sweep.spec import Run, SweepSpec, load_spec
 from abm.sweep.store import Store, SweepStatus, load, status
 
 Executor = Callable[[Iterable[RunTask]], Iterator[BatchResult]]
 SERIAL = "serial"
-# Computing time a batch of runs should hold (see Sizer), and the most runs in a batch.
-# A batch costs about 35 ms of CPU outside its runs (the client's Parquet files, the
-# worker's packing, the scheduler's bookkeeping: docs/PERFORMANCE.md), 1.7% of 2 s.
-BATCH_SECONDS = 2.0
-# The smallest batch the last ones shrink to: that fixed cost at most a tenth of it
-# (35 ms / 0.1). Below it the spread over the workers saves less wall time than the
-# batches' fixed costs take from the cores (see Sizer).
-MIN_BATCH_SECONDS = 0.35
-# Sweeps that keep cross-sections: each run's tables grow with its workers and firms, and
-# two batches per worker thread are in flight, so their batches stay at half a second.
-CROSS_SECTION_BATCH_SECONDS = 0.5
-MAX_BATCH = 2000
 # While the default local cluster starts, compute runs in this process (see
 # _on_local_cluster); False leaves every run to the workers.
 WARM_START = True
@@ -105,8 +92,8 @@ def run_sweep(spec: SweepSpec | Mapping[str, Any] | str | os.PathLike[str],
         progress: True shows a progress bar, False nothing; None (default) shows a bar on
             a terminal and otherwise a progress line every 10 s and 10 % of the runs.
         batch: runs per batch (a Dask task and a stored file per table); None (default)
-            sizes batches to about `BATCH_SECONDS` of computing from the measured
-            run times (`CROSS_SECTION_BATCH_SECONDS` when cross-sections are kept).
+            sizes batches to about `sizing.BATCH_SECONDS` of computing from the measured
+            run times (`sizing.CROSS_SECTION_BATCH_SECONDS` when cross-sections are kept).
 
     Returns:
         The tidy long DataFrame of every completed run, equal to `load(out)`.
@@ -175,7 +162,7 @@ def _executor(client: Any, workers: int | None, sizer: Sizer) -> Iterator[Execut
 
 
 def _serial(tasks: Iterable[RunTask], sizer: Sizer) -> Iterator[BatchResult]:
-    """Runs in this process, stored a batch (about `BATCH_SECONDS` of runs) at a time.
+    """Runs in this process, stored a batch (about `sizing.BATCH_SECONDS` of runs) at a time.
 
     Each batch is computed as a worker computes one (`execute_batch`), so runs of a
     seed that share their past share it here too.
@@ -242,66 +229,6 @@ def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int, session: str,
             yield from feeder.results()
         finally:
             feeder.cancel()
-
-
-class Sizer:
-    """Runs per batch, from a running estimate of the CPU time one run takes.
-
-    A batch should hold about `target` seconds of computing: enough that the fixed cost
-    of a task (about 35 ms of CPU in all: a Dask round trip, the worker packing its
-    tables, one file per table and its fsync) is under 2 per cent of it, short enough
-    that a kill loses little and the last batches still spread over all workers.
-
-    The last batches shrink: a batch is capped at half of the remaining runs' share per
-    worker, so the workers finish together (guided self-scheduling, Polychronopoulos &
-    Kuck 1987, IEEE Trans. Computers 36(12)). Shrinking geometrically, it would end in a
-    string of batches of one or two runs, each paying the whole fixed cost. So no batch
-    holds less than `floor` seconds of computing (`MIN_BATCH_SECONDS`, where that cost is
-    a tenth) unless fewer runs remain, and a batch that would leave less than that takes
-    the rest with it. A worker then waits at most about one floor for the other at the
-    end (measured in docs/PERFORMANCE.md, 'A floor under the last batches').
-
-    CPU time rather than wall time, so that a machine busy with other work, which
-    stretches every run's wall time, does not shrink the batches and multiply their
-    fixed costs. Until a run has been timed, batches hold one run. A fixed `size`
-    overrides the estimate.
-    """
-
-    def __init__(self, remaining: int, target: float | None = None,
-                 size: int | None = None, floor: float | None = None) -> None:
-        self.remaining, self.fixed = remaining, size
-        self.target = BATCH_SECONDS if target is None else target
-        self.floor = min(MIN_BATCH_SECONDS if floor is None else floor, self.target)
-        self._recent: collections.deque[float] = collections.deque(maxlen=64)
-
-    def observe(self, wall_times: Iterable[float]) -> None:
-        """Account for the measured times of finished runs."""
-        self._recent.extend(wall_times)
-
-    @property
-    def per_run(self) -> float | None:
-        """Median time of the last runs measured (None before the first).
-
-        A median, because a process's first run also pays its warm-up (caches,
-        imports) and would make a mean overestimate runs for a long while.
-        """
-        return statistics.median(self._recent) if self._recent else None
-
-    def size(self, remaining: int | None, workers: int) -> int:
-        """Runs in the next batch, `remaining` runs not yet handed out on `workers`."""
-        if self.fixed is not None:
-            return self.fixed
-        per_run = self.per_run
-        if per_run is None:
-            return 1
-        per_run = max(per_run, 1e-6)
-        n = round(self.target / per_run)
-        if remaining is not None:
-            least = round(self.floor / per_run)
-            n = min(n, max(-(-remaining // (2 * max(workers, 1))), least))
-            if remaining - n < least:            # the rest would make a batch too small
-                n = remaining
-        return max(1, min(n, MAX_BATCH))
 
 
 class _Feeder:

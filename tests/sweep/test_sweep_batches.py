@@ -23,7 +23,8 @@ from abm.sweep import load, run_sweep, status
 from abm.params import Params
 from abm.simulate import simulate
 from abm.sweep.compact import Block
-from abm.sweep.engine import MAX_BATCH, Sizer, _Feeder, task_for
+from abm.sweep.engine import _Feeder, task_for
+from abm.sweep.sizing import MAX_BATCH, Sizer
 from abm.sweep.execute import BatchResult, RunTask, execute_run, simulate_task
 from abm.sweep.spec import load_spec
 
@@ -119,10 +120,11 @@ def test_untimed_runs_travel_one_per_worker_until_one_is_timed():
 
 def test_sweeps_keeping_cross_sections_keep_smaller_batches(small_spec, tmp_path,
                                                             monkeypatch):
-    # their tables in flight grow with the batch (abm.sweep.engine): the model table
+    # their tables in flight grow with the batch (abm.sweep.sizing): the model table
     # alone travels in batches of BATCH_SECONDS, cross-sections in batches of
     # CROSS_SECTION_BATCH_SECONDS, a quarter of it
     import abm.sweep.engine as engine
+    from abm.sweep import sizing
 
     targets = []
 
@@ -136,7 +138,7 @@ def test_sweeps_keeping_cross_sections_keep_smaller_batches(small_spec, tmp_path
     run_sweep({**small_spec, "keep": {"workers_at": [1]}}, tmp_path / "kept", "serial",
               progress=False)
     assert targets == [2.0, 0.5]
-    assert engine.BATCH_SECONDS == 4 * engine.CROSS_SECTION_BATCH_SECONDS
+    assert sizing.BATCH_SECONDS == 4 * sizing.CROSS_SECTION_BATCH_SECONDS
 
 
 def test_bad_batch_argument_is_refused(small_spec, tmp_path):
