@@ -296,8 +296,10 @@ def test_dask_batch_evaluator_order_unpacking_and_errors():
 
     from analysis.calibration.evaluate import dask_batch_evaluator
 
-    with Client(processes=False, n_workers=1, threads_per_worker=2,
-                dashboard_address=None) as client:
+    # the scheduler's HTTP server on any free port: 8787, its default even without a
+    # dashboard, may be held by a cluster of a test running beside this one
+    with Client(processes=False, n_workers=1, threads_per_worker=2, dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as client:
         evaluate = dask_batch_evaluator(client)
         assert evaluate(lambda x: x * x, [3, 1, 2], n_cores=2, error_handling="raise",
                         unpack_symbol=None) == [9, 1, 4]
@@ -324,8 +326,8 @@ def test_calibrate_on_dask_follows_the_serial_path(replications):
     targets = toy_targets(se=0.01, data_seed=1000)
     # one thread: two Python threads of one process slow this µs-toy down tenfold (GIL
     # and lock hand-offs); the cluster's workers are processes (abm.sweep.cluster)
-    with Client(processes=False, n_workers=1, threads_per_worker=1,
-                dashboard_address=None) as client:
+    with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=None,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as client:
         fit = toy_fit(targets, range(1, 1 + R), evaluator=client)
     assert fit.meta["n_cores"] == 1 and fit.n_evaluations == replications[0].n_evaluations
     pd.testing.assert_series_equal(fit.params, replications[0].params)

@@ -147,8 +147,11 @@ def test_a_dask_client_gives_the_serial_result(tmp_path):
     from distributed import Client, LocalCluster
 
     X = salib.sobol_design(RANGES, n=8, seed=0)
+    # the scheduler's HTTP server on any free port: 8787, its default even without a
+    # dashboard, may be held by a cluster of a test running beside this one
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster, \
+                      dashboard_address=None,
+                      scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}) as cluster, \
             Client(cluster, set_as_default=False) as client:
         got = salib.evaluate(ishigami, X, client=client, chunk=7, cache=tmp_path)
     assert got.equals(salib.evaluate(ishigami, X))

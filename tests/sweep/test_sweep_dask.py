@@ -87,8 +87,11 @@ def external_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[
     procs: list[subprocess.Popen[Any]] = []
     try:
         procs.append(subprocess.Popen(
+            # its HTTP server (health, metrics) on a free port: even without a dashboard
+            # it takes 8787 by default, which a test running beside this one may need
             [sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
-             "--port", "0", "--no-dashboard", "--scheduler-file", str(scheduler_file)],
+             "--port", "0", "--no-dashboard", "--dashboard-address", "127.0.0.1:0",
+             "--scheduler-file", str(scheduler_file)],
             cwd=ROOT, env=subprocess_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         deadline = time.monotonic() + 60
         while not scheduler_file.exists() or not scheduler_file.read_text().strip():
