@@ -15,8 +15,9 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import statistics
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 ENV_ADDRESS = "DASK_SCHEDULER_ADDRESS"
@@ -126,6 +127,35 @@ def _local_client(n_workers: int) -> Iterator[Any]:
         cluster.close()
 
 
+# Wall time a local cluster takes to be ready (scheduler, nannies, forkserver importing
+# the model): 1.7 s measured on a 2-core machine. A sweep whose remaining runs would take
+# this process less than that finishes sooner alone, and the cluster would only cost
+# its 2-3 CPU-seconds of start-up (docs/PERFORMANCE.md, 'Sweeps too small for a cluster').
+START_SECONDS = 2.0
+# Sweeps of more runs start the cluster at once: START_SECONDS over 10 ms, about the
+# shortest run at the default burn-in (1,000 workers: 12-19 ms), so they are worth it.
+FEW_RUNS = 200
+# A smaller sweep's first runs are timed here first; if fewer than TIMED_RUNS are done
+# after this long (the first run also loads the compiled kernels, 0.4-0.6 s), its runs are
+# slow and the cluster starts without the estimate: such a sweep waits at most this.
+FIRST_RUNS_WAIT = 1.0
+# Runs timed before their median is trusted: the first one pays the kernels' loading.
+TIMED_RUNS = 3
+
+
+def worth_a_cluster(remaining_runs: int, timed: Sequence[float]) -> bool:
+    """Whether starting the local cluster shortens the sweep: more work remains than
+    this process would do during the cluster's start-up (`START_SECONDS`).
+
+    With the cluster, this process computes while it starts, so the sweep takes
+    S + (R − S)/W for R seconds of runs, S of start-up and W workers, against R alone:
+    shorter if and only if R > S (W > 1). R is the remaining runs times the median of
+    the `timed` runs, once `TIMED_RUNS` of them are known.
+    """
+    return (len(timed) >= TIMED_RUNS
+            and remaining_runs * statistics.median(timed) > START_SECONDS)
+
+
 class LocalStart:
     """A local cluster started in a background thread, so the client can work meanwhile.
 
@@ -133,21 +163,46 @@ class LocalStart:
     the model (a couple of seconds). Instead of waiting, the client computes runs
     itself; `on_ready(client)` is called from the start-up thread as soon as the
     cluster is up, so that work reaches the workers without waiting for the client's
-    current run to end. Use as a context manager: leaving it closes the cluster.
+    current run to end. Use as a context manager: nothing starts until `start()` (or
+    the timer of `start_after`); leaving it closes the cluster if it was started.
     """
 
     def __init__(self, n_workers: int, on_ready: Any) -> None:
         self._steps = _local_client(n_workers)
         self._on_ready = on_ready
         self._done = threading.Event()
+        self._lock = threading.Lock()
         self._client: Any = None
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._start, name="abm-sweep-cluster-start",
-                                        daemon=True)
+        self._thread: threading.Thread | None = None
+        self._timer: threading.Timer | None = None
+        self._closed = False
 
     def __enter__(self) -> LocalStart:
-        self._thread.start()
         return self
+
+    def start(self) -> None:
+        """Start the cluster in the background (once; later calls do nothing)."""
+        with self._lock:
+            if self._thread is None and not self._closed:
+                self._thread = threading.Thread(target=self._start, daemon=True,
+                                                name="abm-sweep-cluster-start")
+                self._thread.start()
+
+    def start_after(self, seconds: float, still: Callable[[], bool]) -> None:
+        """`start()` in `seconds` if `still()` then holds (and the context is open)."""
+        def check() -> None:
+            if still():
+                self.start()
+
+        self._timer = threading.Timer(seconds, check)
+        self._timer.daemon = True
+        self._timer.start()
+
+    @property
+    def started(self) -> bool:
+        """True once the start-up has begun."""
+        return self._thread is not None
 
     def _start(self) -> None:
         try:
@@ -165,6 +220,7 @@ class LocalStart:
 
     def wait(self) -> Any:
         """The connected client; ClusterError if the local cluster could not start."""
+        self.start()
         self._done.wait()
         if self._error is not None:
             raise ClusterError(f"the local Dask cluster did not start: "
@@ -172,6 +228,12 @@ class LocalStart:
         return self._client
 
     def __exit__(self, *exc: object) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+        with self._lock:
+            self._closed = True              # a timer firing now starts nothing
+            if self._thread is None:         # never started: nothing to close
+                return
         self._done.wait()
         if self._client is not None:
             with contextlib.suppress(StopIteration):

@@ -26,12 +26,16 @@ from typing import Any
 import pandas as pd
 
 from abm.sweep.cluster import (
+    FEW_RUNS,
+    FIRST_RUNS_WAIT,
+    TIMED_RUNS,
     ClusterError,
     LocalStart,
     capacity,
     dask_client,
     default_workers,
     scheduler_address,
+    worth_a_cluster,
 )
 from abm.sweep import standing
 from abm.sweep.execute import BatchResult, Outcome, RunTask, execute_batch, simulate_task
@@ -212,19 +216,35 @@ def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int, session: str,
     moment it is ready; the run this process is computing then finishes here. Results
     are identical wherever a run executes. The runs computed here also give the first
     estimate of a run's time, which sizes the batches sent to the workers.
+
+    A sweep of more than `FEW_RUNS` runs starts the cluster at once. A smaller one
+    starts it once the runs timed here show that the rest is worth it
+    (`cluster.worth_a_cluster`), or when `FIRST_RUNS_WAIT` seconds have not sufficed to
+    time them; a sweep that this process finishes before either never starts one.
     """
     feeder = _Feeder(tasks, session, sizer)
+    timed: list[float] = []
 
     def until_ready(start: LocalStart) -> Iterator[Outcome]:
         while WARM_START and not start.ready:
             task = feeder.take()
             if task is None:
                 return
-            yield simulate_task(task)
+            outcome = simulate_task(task)
+            timed.append(outcome.wall_time)
+            if worth_a_cluster(sizer.remaining, timed):
+                start.start()
+            yield outcome
 
     with LocalStart(n_workers, on_ready=feeder.attach) as start:
+        if WARM_START and sizer.remaining <= FEW_RUNS:
+            start.start_after(FIRST_RUNS_WAIT, lambda: len(timed) < TIMED_RUNS)
+        else:
+            start.start()
         try:
             yield from _in_batches(until_ready(start), sizer)
+            if not start.started:                  # every run was computed here
+                return
             start.wait()
             yield from feeder.results()
         finally:

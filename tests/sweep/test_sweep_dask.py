@@ -156,16 +156,53 @@ def test_serial_local_cluster_and_external_cluster_agree(tmp_path, small_spec,
     assert run_pids(tmp_path / "remote") <= external_pids
 
 
-def test_default_local_cluster_with_warm_start_matches_serial(tmp_path, small_spec):
+def test_default_local_cluster_with_warm_start_matches_serial(tmp_path, small_spec,
+                                                              monkeypatch):
     """By default this process computes runs while the local cluster starts, then the
-    workers take over; the table is the same as a serial sweep's."""
-    # about three times as much work as the cluster start-up takes, so both share it
-    spec = {**small_spec, "periods": 25, "seeds": 30}
+    workers take over; the table is the same as a serial sweep's. Here the cluster
+    starts once TIMED_RUNS runs are timed (any remaining work counts as worth it)."""
+    from abm.sweep import cluster, engine
+
+    monkeypatch.setattr(cluster, "START_SECONDS", 0.0)
+    monkeypatch.setattr(engine, "FIRST_RUNS_WAIT", 60.0)      # the estimate decides
+    # several times as much work as the cluster start-up takes, so both share it
+    spec = {**small_spec, "periods": 25, "seeds": 80}
     reference = run_sweep(spec, tmp_path / "serial", "serial", progress=False)
     default = run_sweep(spec, tmp_path / "default", progress=False)
     pd.testing.assert_frame_equal(default, reference)
     pids = run_pids(tmp_path / "default")
     assert os.getpid() in pids and pids - {os.getpid()}, pids
+    mine = [e for e in read_journal(tmp_path / "default").values()
+            if int(e["host"].rsplit(":", 1)[1]) == os.getpid()]
+    assert len(mine) >= cluster.TIMED_RUNS
+
+
+def test_a_sweep_too_small_for_a_cluster_never_starts_one(tmp_path, small_spec, monkeypatch):
+    """Six runs of a few milliseconds: this process finishes them sooner than a local
+    cluster would start (cluster.worth_a_cluster), so none is started."""
+    from abm.sweep import cluster, engine
+
+    def refuse(n_workers: int) -> Iterator[Any]:
+        raise AssertionError("a local cluster was started")
+        yield
+
+    monkeypatch.setattr(cluster, "_local_client", refuse)
+    monkeypatch.setattr(engine, "FIRST_RUNS_WAIT", 60.0)      # however slow this machine
+    reference = run_sweep(small_spec, tmp_path / "serial", "serial", progress=False)
+    default = run_sweep(small_spec, tmp_path / "default", progress=False)
+    pd.testing.assert_frame_equal(default, reference, check_exact=True)
+    assert run_pids(tmp_path / "default") == {os.getpid()}
+
+
+def test_the_cluster_is_worth_starting_when_the_rest_outlasts_its_start_up():
+    from abm.sweep.cluster import START_SECONDS, TIMED_RUNS, worth_a_cluster
+
+    assert START_SECONDS == 2.0 and TIMED_RUNS == 3
+    assert not worth_a_cluster(10_000, [0.02, 0.02])          # not yet timed enough
+    # the first run pays the kernels' loading: the median ignores it
+    assert not worth_a_cluster(99, [0.6, 0.02, 0.02])         # 99 × 0.02 = 1.98 s
+    assert worth_a_cluster(101, [0.6, 0.02, 0.02])            # 2.02 s
+    assert worth_a_cluster(3, [1.0, 1.0, 1.0])
 
 
 def test_cli_reads_dask_scheduler_address(tmp_path, small_spec, external_cluster, write_toml):
