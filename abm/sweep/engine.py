@@ -223,22 +223,20 @@ def _on_local_cluster(tasks: Iterable[RunTask], n_workers: int, session: str,
     time them; a sweep that this process finishes before either never starts one.
     """
     feeder = _Feeder(tasks, session, sizer)
-    timed: list[float] = []
 
     def until_ready(start: LocalStart) -> Iterator[Outcome]:
         while WARM_START and not start.ready:
+            # the runs computed so far, timed by the sizer (`_in_batches`)
+            if worth_a_cluster(sizer.remaining, sizer.recent):
+                start.start()
             task = feeder.take()
             if task is None:
                 return
-            outcome = simulate_task(task)
-            timed.append(outcome.wall_time)
-            if worth_a_cluster(sizer.remaining, timed):
-                start.start()
-            yield outcome
+            yield simulate_task(task)
 
     with LocalStart(n_workers, on_ready=feeder.attach) as start:
         if WARM_START and sizer.remaining <= FEW_RUNS:
-            start.start_after(FIRST_RUNS_WAIT, lambda: len(timed) < TIMED_RUNS)
+            start.start_after(FIRST_RUNS_WAIT, lambda: len(sizer.recent) < TIMED_RUNS)
         else:
             start.start()
         try:

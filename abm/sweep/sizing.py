@@ -61,6 +61,11 @@ class Sizer:
         self._recent.extend(wall_times)
 
     @property
+    def recent(self) -> tuple[float, ...]:
+        """The times of the last runs measured (up to 64), oldest first."""
+        return tuple(self._recent)
+
+    @property
     def per_run(self) -> float | None:
         """Median time of the last runs measured (None before the first).
 
