@@ -20,8 +20,8 @@ import numpy as np
 from abm.fused import firm_level, numpy_math
 from abm.fused import hiring as loops
 from abm.fused import layoffs as fused_layoffs
-from abm.fused import matching as fused_matching
-from abm.state import UNEMPLOYED, blocks, draws_at, skip_draws
+from abm.fused import selection
+from abm.state import blocks, draws_at, skip_draws
 from abm.steps import industries, matching, screening
 from abm.steps.matching import _ranks
 from abm.steps.production import relative_assets
@@ -127,27 +127,24 @@ def run(model: Engine) -> None:
         skip_draws(rng, w.n)
         cell_now, fired = held, 0
     del at_risk
-    emp = w.employer != UNEMPLOYED
 
-    # signals, beliefs, requirements
+    # signals; who is employed and the employers' beliefs (`screening.update_beliefs`)
     w.signal, first = screening.signals(model,
                                         lambda b: rng.standard_normal(b.stop - b.start))
-    screening.update_beliefs(model, emp, first)
-    # every worker's score, and the applicants (the unemployed) by task and education
+    emp, xtx = screening.update_beliefs(model, first)
+    # in one call (`fused.selection.select`): every worker's score, the open vacancies,
+    # the posted and applied requirements of the employers' evaluation problem
+    # (`abm.steps.screening`), and the unemployed who meet them, in worker order, with
+    # workers counted by (task, meets requirement) and the employed among them, for
+    # the employment rates
     score = np.empty(w.n)
-    levels = p.n_edu_levels
-    applicants = loops.scores(w.task, w.signal, w.education, emp,
-                              np.ascontiguousarray(t.belief, dtype=float), levels, t.n, score)
+    (vac, vac_firm, t.requirement, t.requirement_effective, eligible, n_meets, k_meets,
+     app_task, app_score) = selection.select(
+        t.belief, xtx, bool(p.screening), w.task, w.signal, w.education, emp, target,
+        cell_now, f.n, t.n, p.n_edu_levels, float(p.evaluation_cost), t.skill_intensity,
+        score)
     w.score = score
-    del score
-    vac, vac_task, vac_firm = fused_layoffs.open_vacancies(target, cell_now, f.n, t.n)
-    screening.set_requirements(model, emp, applicants, vac_task)
-
-    # matching: eligible applicants, in worker order. The same pass counts workers by
-    # (task, meets requirement) and the employed among them, for the employment rates.
-    eligible, n_meets, k_meets = loops.eligible_applicants(
-        w.task, w.education, emp, t.requirement_effective.astype(np.int64), t.n)
-    app_task = w.task[eligible].astype(np.int32)        # small: nearly all apply at first
+    del score, emp, xtx
     # matching tiebreaks: needed only if scores tie, but drawn in any case
     tiebreaks: list[np.ndarray] = []
 
@@ -156,7 +153,8 @@ def run(model: Engine) -> None:
         return tiebreaks[0]
 
     # `matching.choose`, step by step so that each temporary of N goes when it is used
-    order, _ = matching.rank_applicants(app_task, w.score[eligible], tiebreak)
+    order, _ = matching.rank_applicants(app_task, app_score, tiebreak)
+    del app_score
     if not tiebreaks:                  # not needed: advance the stream as if drawn
         skip_draws(rng, w.n)
     # the search friction's draws: every worker's contact draw, then every worker's
@@ -165,14 +163,12 @@ def run(model: Engine) -> None:
     contact = draws_at(search, w.n, eligible)
     draw = draws_at(search, w.n, eligible)
     attraction = matching.choice_weights(f.rent_factor, p.supply_elasticity)
-    # the contacted first, the choice of firms and the hires (`fused.matching`), one call
-    f.hires, hired_on = fused_matching.match_and_hire(
+    # the contacted first, the choice of firms and the hires (`fused.matching`), and the
+    # employment rates, the hired (unemployed, eligible) counted as employed, in one call
+    f.hires, t.emp_rate_eligible, t.emp_rate_ineligible = selection.hire(
         order, app_task, contact, float(p.contact_rate), draw, vac, attraction, t.n,
-        matching.WEIGHT_SCALE, eligible, w.employer, w.task, f.n)
+        matching.WEIGHT_SCALE, eligible, w.employer, w.task, f.n, n_meets, k_meets)
     del order, app_task, contact, draw
 
     f.vacancies = vac_firm
     f.separations = quits + fired
-    # the hired were unemployed and eligible (they meet the requirement)
-    t.emp_rate_eligible, t.emp_rate_ineligible = loops.employment_rates(n_meets, k_meets,
-                                                                         hired_on)

@@ -32,6 +32,7 @@ import numpy as np
 from abm import fused
 from abm.fused import hiring as loops
 from abm.fused import screening as cut
+from abm.fused import selection
 from abm.state import blocks
 from abm.steps.production import human_input, neutral_scale
 from abm.steps.technology import task_output
@@ -84,9 +85,14 @@ def _solve_normal_equations(xtx: np.ndarray, xty: np.ndarray) -> np.ndarray:
     """OLS coefficients from per-task normal equations (ridge-stabilised; see `project`)."""
     xtx = np.ascontiguousarray(xtx, dtype=float)
     loops.add_ridge(xtx, RIDGE)
-    coef = np.linalg.solve(xtx, np.asarray(xty, dtype=float)[..., None])[..., 0]
+    coef = solve_ridged(xtx, xty)
     loops.default_rows(coef, xtx)         # too few incumbents: rank by signal alone
     return coef
+
+
+def solve_ridged(xtx: np.ndarray, xty: np.ndarray) -> np.ndarray:
+    """OLS coefficients (Z, 3) from per-task normal equations already ridge-stabilised."""
+    return np.linalg.solve(xtx, np.asarray(xty, dtype=float)[..., None])[..., 0]
 
 
 def posted_requirement(count: np.ndarray, mean: np.ndarray, sd: np.ndarray,
@@ -197,47 +203,23 @@ def signals(model: Engine, noise: Callable[[slice], np.ndarray]
     return signal, first
 
 
-def update_beliefs(model: Engine, emp: np.ndarray, first: np.ndarray) -> None:
+def update_beliefs(model: Engine, first: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """V_D, the incumbents' signal sd and the employers' projection of output on (s, e).
 
     Information timing: the output regressed is the incumbents' outside-option output of
     the last production phase (their record), the signals and credentials this period's
-    (their current file); see docs/MODEL.md §3.3.2.
+    (their current file); see docs/MODEL.md §3.3.2. `diagnostic_variance` and the
+    incumbents' normal equations of y on (1, s, e), i.e. `project`'s sums by task, come
+    from one fused pass (the same sums in the same order), ridge-stabilised in the same
+    call (`fused.selection.beliefs`); the solve is numpy's (LAPACK). The rows of tasks
+    with too few incumbents are set by `fused.selection.select`, which receives the
+    returned X'X. Returns (who is employed, X'X).
     """
     p, eco = model.params, model.economy
     w, t = eco.workers, eco.tasks
-    # `diagnostic_variance` and the incumbents' normal equations of y on (1, s, e), i.e.
-    # `project`'s sums by task, in one fused pass (the same sums in the same order)
-    dv, xtx, xty, count = loops.screening_moments(
-        w.task, emp, w.signal, w.education, w.outside_output, w.ability, first, t.n,
-        bool(p.screening))
-    t.diagnostic_variance, t.signal_sd, _ = loops.belief_inputs(dv, xtx, count)
-    if not p.screening:
-        t.belief = np.tile((0.0, 1.0, 0.0), (t.n, 1))
-        return
-    t.belief = _solve_normal_equations(xtx, xty)
-
-
-def set_requirements(model: Engine, emp: np.ndarray, applicants: np.ndarray,
-                     vacancies: np.ndarray) -> None:
-    """Posted and applied credential requirement of every task (module doc).
-
-    Args:
-        emp: who is employed (the rest apply).
-        applicants: applicants by (task, level), flat (Z·E,), as `fused.hiring.scores`
-            counted them.
-        vacancies: vacancies per task.
-    """
-    p, eco = model.params, model.economy
-    w, t = eco.workers, eco.tasks
-    if not p.screening:
-        t.requirement = np.zeros(t.n)
-        t.requirement_effective = np.zeros(t.n, dtype=np.int64)
-        return
-    cost = p.evaluation_cost * t.skill_intensity          # κ in the task's output unit φ_z
-    # the applicants' predictions by level, `posted_requirement` and `_relax_from_counts`
-    t.requirement, t.requirement_effective = cut.requirements(
-        w.task, w.education, emp, w.score, applicants, vacancies, cost, p.n_edu_levels,
-        t.n)
-
-
+    emp, t.diagnostic_variance, t.signal_sd, xtx, xty = selection.beliefs(
+        w.task, w.employer, w.signal, w.education, w.outside_output, w.ability, first, t.n,
+        bool(p.screening), RIDGE)
+    t.belief = (solve_ridged(xtx, xty) if p.screening
+                else np.tile((0.0, 1.0, 0.0), (t.n, 1)))
+    return emp, xtx
