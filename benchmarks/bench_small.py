@@ -27,8 +27,12 @@ time spent inside the compiled kernels (numba reports each kernel call to the pr
 as a call of its Python function; the profiler slows the Python around the kernels, not
 the kernels), and prints it as a share of the whole run each goal allows (4 floors at
 1,000 workers, 2 at 3,000): removing every line of Python between the kernels, with the
-kernels called as today, cannot bring a run below that share of its goal. The last
-line of output is one JSON object.
+kernels called as today, cannot bring a run below that share of its goal.
+``--replay`` times the kernel calls of one run at 1,000 and 3,000 workers inside runs
+(around each call, the median of the runs' totals) and replayed warm (each call's
+arguments copied, the call repeated back to back, the fastest kept): the ratio is what
+the caches cost the kernels inside a run, the most a period that stayed in the caches
+throughout could save on them. The last line of output is one JSON object.
 """
 
 from __future__ import annotations
@@ -115,6 +119,80 @@ def kernel_ms(n: int, repeats: int) -> float:
     return statistics.median(times) * 1e3
 
 
+def replay_ms(n: int, repeats: int) -> dict[str, float]:
+    """Kernel time inside runs at N workers, and the same calls replayed warm, in ms.
+
+    Runs in a child process: the timing wrapper must be installed before the kernels
+    are made (`abm.fused.jit.kernel`), and this process has made them already.
+    """
+    import subprocess
+
+    out = subprocess.run([sys.executable, __file__, "--replay-child", str(n), str(repeats)],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _replay_child(n: int, repeats: int) -> None:
+    """Print {"in_run_ms", "warm_ms", "calls"} as JSON (see `replay_ms`)."""
+    import functools
+
+    import numpy as np
+
+    import abm.fused.jit as jit
+
+    mode = {"now": ""}
+    calls: list[tuple[Any, tuple[Any, ...]]] = []
+    spent: list[int] = []
+    make = jit.kernel
+
+    def kernel(fn: Any) -> Any:
+        call = make(fn)
+
+        @functools.wraps(fn)
+        def timed(*args: Any) -> Any:
+            if mode["now"] == "record":
+                calls.append((call, tuple(a.copy() if isinstance(a, np.ndarray) else a
+                                          for a in args)))
+            elif mode["now"] == "time":
+                start = time.perf_counter_ns()
+                result = call(*args)
+                spent.append(time.perf_counter_ns() - start)
+                return result
+            return call(*args)
+
+        timed.dispatcher = call.dispatcher  # type: ignore[attr-defined]
+        return timed
+
+    jit.kernel = kernel
+    from abm import Params, simulate
+
+    params = Params(n_workers=n)
+    for seed in range(3):                          # compile or load, warm up
+        simulate(params, seed=seed, n_periods=PERIODS)
+    totals = []
+    for seed in range(100, 100 + repeats):
+        spent.clear()
+        mode["now"] = "time"
+        simulate(params, seed=seed, n_periods=PERIODS)
+        mode["now"] = ""
+        totals.append(sum(spent))
+    mode["now"] = "record"
+    simulate(params, seed=100, n_periods=PERIODS)
+    mode["now"] = ""
+    warm = 0
+    for call, args in calls:
+        best = None
+        for _ in range(7):
+            fresh = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+            start = time.perf_counter_ns()
+            call(*fresh)
+            took = time.perf_counter_ns() - start
+            best = took if best is None else min(best, took)
+        warm += best or 0
+    print(json.dumps({"in_run_ms": statistics.median(totals) / 1e6, "warm_ms": warm / 1e6,
+                      "calls": len(calls)}))
+
+
 def fixed_and_per_worker(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Least-squares lines through (N, run) and (N, floor): fixed and per-worker costs."""
     import numpy as np
@@ -136,6 +214,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         help=f"also time runs measuring only {SUBSET}")
     parser.add_argument("--kernels", action="store_true",
                         help="also split the fixed cost into compiled kernels and the rest")
+    parser.add_argument("--replay", action="store_true",
+                        help="also time the kernels inside runs against replayed warm")
     parser.add_argument("--out", type=Path, help="also write the JSON object here")
     args = parser.parse_args(argv)
     load_before = list(os.getloadavg())
@@ -169,6 +249,12 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             "run the goal allows: " + ", ".join(
                 f"{n:,}: {v:.2f}" for n, v in split["kernels"]["share_of_goal"].items()),
             flush=True)
+    if args.replay:
+        split["replay"] = {n: replay_ms(n, args.repeats) for n in (1_000, 3_000)}
+        print("kernels inside runs over replayed warm: " + ", ".join(
+            f"{n:,}: {r['in_run_ms']:.2f} / {r['warm_ms']:.2f} ms = "
+            f"{r['in_run_ms'] / r['warm_ms']:.2f}" for n, r in split["replay"].items()),
+            flush=True)
     result = {"rows": rows, "split": split, "load_before": load_before, "load_after": list(os.getloadavg()),
               "goals": {"run_over_floor_3000 <= 2.0": by_n[3_000] <= 2.0,
                         "run_over_floor_1000 <= 4": by_n[1_000] <= 4}}
@@ -180,4 +266,7 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--replay-child"]:
+        _replay_child(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        main()
