@@ -107,26 +107,21 @@ def test_job_targets_equal_the_numpy_steps() -> None:
         assert got.dtype == expected.dtype
 
 
-def test_match_and_hire_equals_the_three_steps() -> None:
+def test_match_and_hire_equals_the_three_steps(matching_case) -> None:
     from abm.fused import matching as fm
-    from abm.steps.matching import WEIGHT_SCALE, rank_applicants
+    from abm.steps.matching import WEIGHT_SCALE
 
-    n, n_firms, n_tasks = 1_500, 11, 4
-    task = RNG.integers(0, n_tasks, n)
-    eligible = np.flatnonzero(RNG.random(n) < 0.4)
-    app_task = task[eligible].astype(np.int32)
-    order, _ = rank_applicants(app_task, RNG.random(eligible.size), RNG.random(eligible.size))
-    contact, draw = RNG.random(eligible.size), RNG.random(eligible.size)
-    vac = RNG.integers(0, 8, n_firms * n_tasks)          # fewer vacancies than applicants
-    attraction = RNG.random(n_firms)
-    employer = np.where(np.isin(np.arange(n), eligible), -1, RNG.integers(0, n_firms, n))
-    want_emp = employer.copy()
+    c = matching_case
+    order, app_task, contact, draw = c["order"], c["app_task"], c["contact"], c["draw"]
+    n_firms, n_tasks, eligible, task = c["n_firms"], c["n_tasks"], c["eligible"], c["task"]
+    want_emp = c["employer"].copy()
     firm_of = fm.choose_firms(fm.contacted_first(order, app_task, contact < 0.3, n_tasks),
-                              app_task, draw, vac, attraction, n_tasks, WEIGHT_SCALE)
+                              app_task, draw, c["vac"], c["attraction"], n_tasks,
+                              WEIGHT_SCALE)
     want = fm.apply_hires(firm_of, eligible, want_emp, task, n_firms, n_tasks)
-    got_emp = employer.copy()
-    got = fm.match_and_hire(order, app_task, contact, 0.3, draw, vac, attraction, n_tasks,
-                            WEIGHT_SCALE, eligible, got_emp, task, n_firms)
+    got_emp = c["employer"].copy()
+    got = fm.match_and_hire(order, app_task, contact, 0.3, draw, c["vac"], c["attraction"],
+                            n_tasks, WEIGHT_SCALE, eligible, got_emp, task, n_firms)
     assert 0 < want[0].sum() < eligible.size             # some hired, some not
     np.testing.assert_array_equal(got_emp, want_emp)
     for g, w_ in zip(got, want, strict=True):

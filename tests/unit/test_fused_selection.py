@@ -15,7 +15,7 @@ from abm.fused import layoffs as fl
 from abm.fused import matching as fm
 from abm.fused import screening as fcut
 from abm.fused import selection
-from abm.steps.matching import WEIGHT_SCALE, rank_applicants
+from abm.steps.matching import WEIGHT_SCALE
 from abm.steps.screening import RIDGE, solve_ridged
 
 N, N_FIRMS, N_TASKS, LEVELS = 2_500, 12, 6, 5
@@ -106,29 +106,20 @@ def test_beliefs_and_select_equal_the_kernels_they_chain(screening: bool) -> Non
         assert got[name].dtype == value.dtype, name
 
 
-def test_hire_equals_match_and_hire_then_employment_rates() -> None:
-    rng = np.random.default_rng(7)
-    n, n_firms, n_tasks = 1_500, 11, 4
-    task = rng.integers(0, n_tasks, n)
-    eligible = np.flatnonzero(rng.random(n) < 0.4)
-    app_task = task[eligible].astype(np.int32)
-    order, _ = rank_applicants(app_task, rng.random(eligible.size), rng.random(eligible.size))
-    contact, draw = rng.random(eligible.size), rng.random(eligible.size)
-    vac = rng.integers(0, 8, n_firms * n_tasks)
-    attraction = rng.random(n_firms)
-    employer = np.where(np.isin(np.arange(n), eligible), -1, rng.integers(0, n_firms, n))
-    n_meets = rng.integers(0, 300, 2 * n_tasks)
+def test_hire_equals_match_and_hire_then_employment_rates(matching_case) -> None:
+    c = matching_case
+    n_tasks = c["n_tasks"]
+    n_meets = np.random.default_rng(7).integers(0, 300, 2 * n_tasks)
     n_meets[2] = 0                                       # nobody fails task 1's requirement
     k_meets = np.floor(n_meets * 0.8)
-    want_emp = employer.copy()
-    hires, hired_on = fm.match_and_hire(order, app_task, contact, 0.3, draw, vac, attraction,
-                                        n_tasks, WEIGHT_SCALE, eligible, want_emp, task,
-                                        n_firms)
+    common = (c["order"], c["app_task"], c["contact"], 0.3, c["draw"], c["vac"],
+              c["attraction"], n_tasks, WEIGHT_SCALE, c["eligible"])
+    want_emp = c["employer"].copy()
+    hires, hired_on = fm.match_and_hire(*common, want_emp, c["task"], c["n_firms"])
     want = (hires, *fh.employment_rates(n_meets, k_meets, hired_on))
-    got_emp = employer.copy()
-    got = selection.hire(order, app_task, contact, 0.3, draw, vac, attraction, n_tasks,
-                         WEIGHT_SCALE, eligible, got_emp, task, n_firms, n_meets, k_meets)
-    assert 0 < hires.sum() < eligible.size
+    got_emp = c["employer"].copy()
+    got = selection.hire(*common, got_emp, c["task"], c["n_firms"], n_meets, k_meets)
+    assert 0 < hires.sum() < c["eligible"].size
     np.testing.assert_array_equal(got_emp, want_emp)
     for g, w_ in zip(got, want, strict=True):
         np.testing.assert_array_equal(g, w_)
