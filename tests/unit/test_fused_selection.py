@@ -3,6 +3,9 @@
 Each of its kernels calls, in one call, kernels the phase used to call one by one; the
 state they set must be the same bit for bit, with screening on and off, a task with too
 few incumbents to estimate (the default belief rows) and a task without applicants.
+The arithmetic is the chained kernels' own, so the equality holds by construction when
+the wiring is right: what these tests check is the wiring (which kernels, in which
+order, with which arguments, on which branch), not new arithmetic.
 """
 
 from __future__ import annotations
