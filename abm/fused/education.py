@@ -7,9 +7,8 @@ import numpy as np
 from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
 
-# called only with an education subsidy or a burn-in that compares every task (both
-# off by default; see `abm.feedback`)
-OPTIONAL_KERNELS = ("subsidy_paid", "every_task")
+# called only with an education subsidy (off by default; see `abm.feedback`)
+OPTIONAL_KERNELS = ("subsidy_paid",)
 
 
 @kernel
@@ -44,6 +43,36 @@ def every_task(task: np.ndarray, out: np.ndarray) -> None:
             if z != own:
                 out[i, c] = z
                 c += 1
+
+
+_candidate_tasks = candidate_tasks.dispatcher
+_every_task = every_task.dispatcher
+
+
+@kernel
+def candidates(picks: np.ndarray, task: np.ndarray, codifiable: np.ndarray, n_cand: int,
+               every: bool) -> np.ndarray:
+    """Each worker's candidate tasks for this period's choice, in one call.
+
+    `every_task` if `every` (the picks go unused), else `candidate_tasks` of the first two
+    picks with n_C = the number of codifiable tasks, cut to the first `n_cand` columns
+    (1: her own task only; 3: and the two picks).
+    """
+    n = task.shape[0]
+    n_tasks = codifiable.shape[0]
+    if every:
+        out = np.empty((n, n_tasks), dtype=np.int64)
+        _every_task(task, out)
+        return out
+    n_codifiable = 0
+    for z in range(n_tasks):
+        if codifiable[z]:
+            n_codifiable += 1
+    out = np.empty((n, 3), dtype=np.int64)
+    _candidate_tasks(picks, task, n_codifiable, n_tasks, out)
+    if n_cand == 3:
+        return out
+    return np.ascontiguousarray(out[:, :n_cand])
 
 
 @kernel
@@ -123,3 +152,38 @@ def choose_jobs(draws: np.ndarray, share: float, candidates: np.ndarray, ability
         if best_task != own:
             task[i] = best_task
             employer[i] = -1
+
+
+_choose_jobs = choose_jobs.dispatcher
+
+
+@kernel
+def choose(draws: np.ndarray, share: float, candidates: np.ndarray, ability: np.ndarray,
+           cost_shift: np.ndarray, skill_intensity: np.ndarray, skill_return: np.ndarray,
+           ai_weight: np.ndarray, capability: float, augmentable: np.ndarray, access: float,
+           scale_by_task: np.ndarray, form: int, growth: np.ndarray,
+           requirement: np.ndarray, rate_eligible: np.ndarray, rate_ineligible: np.ndarray,
+           labour_price: np.ndarray, unit_cost: float, switch_cost: float,
+           precomputed: np.ndarray, task: np.ndarray, education: np.ndarray,
+           human_capital: np.ndarray, employer: np.ndarray) -> None:
+    """`choose_jobs` with its task-level inputs computed here.
+
+    The AI per task (α_z·A_t)·1[z ∈ S(A_t)] and the value of a unit of output to a
+    worker holding level e on task z, P_z(e)·ω_z: the employment rate of those meeting
+    z's requirement if e ≥ it, else of those not meeting it, times the labour price.
+    numpy: `(α·A·augmentable).astype(float)` and `where(e ≥ req, P_el, P_inel)·ω`, the same
+    products, so the same numbers.
+    """
+    n_tasks = ai_weight.shape[0]
+    n_levels = growth.shape[0]
+    ai_per_task = np.empty(n_tasks)
+    pay = np.empty((n_levels, n_tasks))
+    for z in range(n_tasks):
+        ai_per_task[z] = ai_weight[z] * capability * (1.0 if augmentable[z] else 0.0)
+        for e in range(n_levels):
+            rate = rate_eligible[z] if e >= requirement[z] else rate_ineligible[z]
+            pay[e, z] = rate * labour_price[z]
+    _choose_jobs(draws, share, candidates, ability, cost_shift, skill_intensity,
+                 skill_return, ai_per_task, access, scale_by_task, form, growth, pay,
+                 unit_cost, switch_cost, precomputed, task, education, human_capital,
+                 employer)

@@ -28,6 +28,7 @@ levy on persons' income (`benefits.finance_schooling`), so the budget closes eve
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -92,48 +93,50 @@ def run(model: Engine) -> None:
     unit_subsidy = p.edu_cost * p.edu_subsidy * eco.mean_wage   # the state's part
     eco.edu_subsidy_total = 0.0
     switch_cost = p.switch_cost * eco.mean_wage
-    levels = np.arange(p.n_edu_levels)
-    # P_z(e)·ω_z per task and level: the value of a unit of output to a worker holding e
-    pay = np.where(levels[:, None] >= t.requirement_effective[None, :],
-                   t.emp_rate_eligible, t.emp_rate_ineligible) * t.labour_price  # (E, Z)
-    ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)
-    growth = np.exp(p.edu_return * p.years_per_level * levels)   # exp(γ·y_e·e), numpy (rule 3)
+    growth = level_growth(p.edu_return, p.years_per_level, p.n_edu_levels)
     code = fused.form_code(p.augmentation, scale is not None)
-    n_c = int(np.count_nonzero(t.codifiable))
     # tasks are re-chosen from the second burn-in period on: the first sets task prices
     # for the initial, equal allocation (its ω are the CES weights, not prices)
     n_cand = 3 if p.occupational_choice and eco.period > -p.burn_in else 1
     for b in blocks(w.n, BLOCK):
         n = b.stop - b.start
         draws = rng.random(n)
-        candidates = np.empty((n, 3 if p.occupational_choice else 1), dtype=np.int64)
         personal = picker.random((n, 3))   # every worker: two task picks, a cost draw
-        if p.occupational_choice:
-            loops.candidate_tasks(personal, w.task[b], n_c, t.n, candidates)
-        else:
-            candidates[:, 0] = w.task[b]
+        # her task, and with occupational choice one codifiable and one social pick
+        # (every task in the burn-in with `burn_in_search` = 'every')
+        candidates = loops.candidates(personal, w.task[b], t.codifiable, n_cand, every)
         shift = fused.EMPTY
         if p.edu_cost_sd > 0:
             shift = np.exp(p.edu_cost_sd * ndtri(personal[:, 2]))
-        if every:                        # the picks above are drawn all the same
-            candidates = np.empty((n, t.n), dtype=np.int64)
-            loops.every_task(w.task[b], candidates)
-        elif candidates.shape[1] != n_cand:
-            candidates = np.ascontiguousarray(candidates[:, :n_cand])
         precomputed = fused.EMPTY.reshape(0, 0, 0)
         if code is None:                 # CES or multiplicative: power stays in numpy
+            ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)
             precomputed = _outputs(p, candidates, draws < share, w.ability[b], t,
                                    ai_per_task * access, growth)
-        loops.choose_jobs(draws, float(share), candidates, w.ability[b], shift,
-                          t.skill_intensity, t.skill_return, ai_per_task, float(access),
-                          fused.EMPTY if scale is None else scale,
-                          fused.PRECOMPUTED if code is None else code, growth, pay,
-                          float(unit_cost), float(switch_cost), precomputed, w.task[b],
-                          w.education[b], w.human_capital[b], w.employer[b])
+        # `choose_jobs` with P_z(e)·ω_z and the AI per task computed in the same call
+        loops.choose(draws, float(share), candidates, w.ability[b], shift,
+                     t.skill_intensity, t.skill_return, t.ai_weight,
+                     float(eco.ai_capability), t.augmentable, float(access),
+                     fused.EMPTY if scale is None else scale,
+                     fused.PRECOMPUTED if code is None else code, growth,
+                     t.requirement_effective, t.emp_rate_eligible, t.emp_rate_ineligible,
+                     t.labour_price, float(unit_cost), float(switch_cost), precomputed,
+                     w.task[b], w.education[b], w.human_capital[b], w.employer[b])
         if p.edu_subsidy > 0:
             eco.edu_subsidy_total = loops.subsidy_paid(
                 draws, float(share), shift, w.education[b], w.ability[b],
                 float(unit_subsidy), float(eco.edu_subsidy_total))
+
+
+@functools.lru_cache(maxsize=64)
+def level_growth(edu_return: float, years_per_level: int, n_levels: int) -> np.ndarray:
+    """exp(γ·y_e·e) for e = 0..n_levels−1, in numpy (rule 3), read-only.
+
+    Fixed by the parameters, so computed once per set of them rather than every period.
+    """
+    growth = np.exp(edu_return * years_per_level * np.arange(n_levels))
+    growth.flags.writeable = False
+    return growth
 
 
 def _outputs(p: Params, candidates: np.ndarray, choosing: np.ndarray, ability: np.ndarray,
