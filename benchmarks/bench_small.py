@@ -32,7 +32,9 @@ kernels called as today, cannot bring a run below that share of its goal.
 (around each call, the median of the runs' totals) and replayed warm (each call's
 arguments copied, the call repeated back to back, the fastest kept): the ratio is what
 the caches cost the kernels inside a run, the most a period that stayed in the caches
-throughout could save on them. The last line of output is one JSON object.
+throughout could save on them. ``--split`` splits each phase of runs at 1,000 and
+3,000 workers into kernels, draws and the rest (`phase_split.py`). The last line of
+output is one JSON object.
 """
 
 from __future__ import annotations
@@ -193,6 +195,26 @@ def _replay_child(n: int, repeats: int) -> None:
                       "calls": len(calls)}))
 
 
+def phase_split(n: int, runs: int) -> dict[str, Any]:
+    """`phase_split.split` in a child process (it wraps the kernels as they are made),
+    printed as a table of µs per period."""
+    import subprocess
+
+    out = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "phase_split.py"),
+                          str(n), str(runs)], check=True, capture_output=True,
+                         text=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    print(f"n={n:,}: run {result['run_us'] / 1e3:.2f} ms; µs per computed period "
+          f"({result['computed_periods']}; measure: per measured period)")
+    print(f"  {'phase':14} {'total':>7} {'kernels':>8} {'draws':>7} {'rest':>7}")
+    for name, r in sorted(result["phases"].items(), key=lambda kv: -kv[1]["total_us"]):
+        print(f"  {name:14} {r['total_us']:7.1f} {r['kernels_us']:8.1f} {r['draws_us']:7.1f} "
+              f"{r['rest_us']:7.1f}")
+    print(f"  outside the phases and measurement: {result['outside_us_per_run']:.0f} µs a run",
+          flush=True)
+    return result
+
+
 def fixed_and_per_worker(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """Least-squares lines through (N, run) and (N, floor): fixed and per-worker costs."""
     import numpy as np
@@ -216,6 +238,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         help="also split the fixed cost into compiled kernels and the rest")
     parser.add_argument("--replay", action="store_true",
                         help="also time the kernels inside runs against replayed warm")
+    parser.add_argument("--split", action="store_true",
+                        help="also split each phase into kernels, draws and the rest")
     parser.add_argument("--out", type=Path, help="also write the JSON object here")
     args = parser.parse_args(argv)
     load_before = list(os.getloadavg())
@@ -255,6 +279,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             f"{n:,}: {r['in_run_ms']:.2f} / {r['warm_ms']:.2f} ms = "
             f"{r['in_run_ms'] / r['warm_ms']:.2f}" for n, r in split["replay"].items()),
             flush=True)
+    if args.split:
+        split["phases"] = {n: phase_split(n, args.repeats) for n in (1_000, 3_000)}
     result = {"rows": rows, "split": split, "load_before": load_before, "load_after": list(os.getloadavg()),
               "goals": {"run_over_floor_3000 <= 2.0": by_n[3_000] <= 2.0,
                         "run_over_floor_1000 <= 4": by_n[1_000] <= 4}}
