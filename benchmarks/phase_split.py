@@ -3,16 +3,19 @@
     python benchmarks/phase_split.py 1000 30        # N workers, runs (prints JSON)
 
 `bench_small.py --split` runs this in a child process for 1,000 and 3,000 workers. Each
-phase of the period (`abm.steps.PERIOD`) and each measurement is timed in process CPU
-time, and inside it the time spent in compiled kernels (every `abm.fused` kernel, timed
+phase of the period (`abm.steps.PERIOD`) and each measurement is timed, and inside it
+the time spent in compiled kernels (every `abm.fused` kernel, timed
 around its call: the wrapper is installed before the kernels are made) and in the
 random draws (the `Generator` methods the phases call, timed by a proxy of each
 stream). The rest is the phase's own Python and numpy: what a period compiled into a
 few calls would remove, the draws and the kernels' work staying. Per computed period
 (burn-in + period 0 + the recorded periods) for the phases, per measured period for
 the measurement; the remainder of a run (building the economy, the streams, the result
-table) is reported per run. The timers add about 0.2 µs to each of some 500 kernel
-calls a run, counted in the kernels' share.
+table) is reported per run. The clock is `perf_counter_ns` (wall time; process CPU
+time costs a system call, about 0.4 µs, and some 1,500 readings a run would add a
+tenth to it): run it on a quiet machine. The run's time is reported beside the split,
+to compare with `bench_small.py`'s uninstrumented runs; the wrappers add some 0.2 µs
+to each of about 500 kernel calls a run.
 """
 
 from __future__ import annotations
@@ -46,9 +49,9 @@ class _TimedStream:
             return method
 
         def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.process_time_ns()
+            start = time.perf_counter_ns()
             out = method(*args, **kwargs)
-            self._spent[self._current[0]] += time.process_time_ns() - start
+            self._spent[self._current[0]] += time.perf_counter_ns() - start
             return out
         return timed
 
@@ -68,9 +71,9 @@ def split(n: int, runs: int) -> dict[str, Any]:
 
         @functools.wraps(fn)
         def timed(*args: Any) -> Any:
-            start = time.process_time_ns()
+            start = time.perf_counter_ns()
             out = call(*args)
-            kernels[current[0]] += time.process_time_ns() - start
+            kernels[current[0]] += time.perf_counter_ns() - start
             return out
 
         timed.dispatcher = call.dispatcher  # type: ignore[attr-defined]
@@ -87,9 +90,9 @@ def split(n: int, runs: int) -> dict[str, Any]:
                 model.streams = {k: _TimedStream(v, draws, current)
                                  for k, v in model.streams.items()}
             current[0] = name
-            start = time.process_time_ns()
+            start = time.perf_counter_ns()
             phase(model)
-            phases[name] += time.process_time_ns() - start
+            phases[name] += time.perf_counter_ns() - start
             current[0] = "outside"
         return run
 
@@ -97,9 +100,9 @@ def split(n: int, runs: int) -> dict[str, Any]:
 
     def timed_measure(*args: Any) -> Any:
         current[0] = "measure"
-        start = time.process_time_ns()
+        start = time.perf_counter_ns()
         out = measure(*args)
-        phases["measure"] += time.process_time_ns() - start
+        phases["measure"] += time.perf_counter_ns() - start
         current[0] = "outside"
         return out
 
@@ -110,10 +113,10 @@ def split(n: int, runs: int) -> dict[str, Any]:
         engine.Engine(params, seed=seed).run(PERIODS)
     for counter in (kernels, draws, phases):
         counter.clear()
-    start = time.process_time_ns()
+    start = time.perf_counter_ns()
     for seed in range(100, 100 + runs):
         engine.Engine(params, seed=seed).run(PERIODS)
-    total = (time.process_time_ns() - start) / runs
+    total = (time.perf_counter_ns() - start) / runs
     computed = params.burn_in + 1 + PERIODS
     rows = {}
     for name in phases:
