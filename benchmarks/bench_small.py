@@ -30,11 +30,13 @@ the kernels), and prints it as a share of the whole run each goal allows (4 floo
 kernels called as today, cannot bring a run below that share of its goal.
 ``--replay`` times the kernel calls of one run at 1,000 and 3,000 workers inside runs
 (around each call, the median of the runs' totals) and replayed warm (each call's
-arguments copied, the call repeated back to back, the fastest kept): the ratio is what
-the caches cost the kernels inside a run, the most a period that stayed in the caches
-throughout could save on them. ``--split`` splits each phase of runs at 1,000 and
-3,000 workers into kernels, draws and the rest (`phase_split.py`). The last line of
-output is one JSON object.
+arguments copied, the call repeated back to back, the fastest kept), and the run's calls
+replayed once each in their order, back to back (the kernels without the phases' Python
+between them). Repeating one call on the same data trains the caches and the branch
+predictors on exactly that input, which no run does; the sequence is closer to what the
+kernels of a period compiled into kernels alone would take. ``--split`` splits each
+phase of runs at 1,000 and 3,000 workers into kernels, draws and the rest
+(`phase_split.py`). The last line of output is one JSON object.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ def kernel_ms(n: int, repeats: int) -> float:
 
 
 def replay_ms(n: int, repeats: int) -> dict[str, float]:
-    """Kernel time inside runs at N workers, and the same calls replayed warm, in ms.
+    """Kernel time inside runs at N workers, and the calls replayed in order and warm, in ms.
 
     Runs in a child process: the timing wrapper must be installed before the kernels
     are made (`abm.fused.jit.kernel`), and this process has made them already.
@@ -181,6 +183,17 @@ def _replay_child(n: int, repeats: int) -> None:
     mode["now"] = "record"
     simulate(params, seed=100, n_periods=PERIODS)
     mode["now"] = ""
+    # the run's calls in their order, each once on fresh copies of its arguments (the
+    # copies untimed): the kernels back to back, without the phases' Python between
+    sequence = []
+    for _ in range(repeats):
+        took = 0
+        for call, args in calls:
+            fresh = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+            start = time.perf_counter_ns()
+            call(*fresh)
+            took += time.perf_counter_ns() - start
+        sequence.append(took)
     warm = 0
     for call, args in calls:
         best = None
@@ -191,8 +204,9 @@ def _replay_child(n: int, repeats: int) -> None:
             took = time.perf_counter_ns() - start
             best = took if best is None else min(best, took)
         warm += best or 0
-    print(json.dumps({"in_run_ms": statistics.median(totals) / 1e6, "warm_ms": warm / 1e6,
-                      "calls": len(calls)}))
+    print(json.dumps({"in_run_ms": statistics.median(totals) / 1e6,
+                      "sequence_ms": statistics.median(sequence) / 1e6,
+                      "warm_ms": warm / 1e6, "calls": len(calls)}))
 
 
 def phase_split(n: int, runs: int) -> dict[str, Any]:
@@ -277,7 +291,9 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
         split["replay"] = {n: replay_ms(n, args.repeats) for n in (1_000, 3_000)}
         print("kernels inside runs over replayed warm: " + ", ".join(
             f"{n:,}: {r['in_run_ms']:.2f} / {r['warm_ms']:.2f} ms = "
-            f"{r['in_run_ms'] / r['warm_ms']:.2f}" for n, r in split["replay"].items()),
+            f"{r['in_run_ms'] / r['warm_ms']:.2f}" for n, r in split["replay"].items())
+            + "; the run's calls replayed in order, back to back: " + ", ".join(
+            f"{n:,}: {r['sequence_ms']:.2f} ms" for n, r in split["replay"].items()),
             flush=True)
     if args.split:
         split["phases"] = {n: phase_split(n, args.repeats) for n in (1_000, 3_000)}
