@@ -22,7 +22,8 @@ _rounding_cells = systematic_rounding_cells.dispatcher
 
 @kernel
 def signals(task: np.ndarray, human_capital: np.ndarray, skill_intensity: np.ndarray,
-            ai_per_task: np.ndarray, access: float, neutral_scale: np.ndarray, form: int,
+            ai_weight: np.ndarray, capability: float, augmentable: np.ndarray,
+            access: float, neutral_scale: np.ndarray, form: int,
             skills_assessment: float, noise: np.ndarray, signal_noise: float,
             constant: bool, screening: bool, out: np.ndarray, ability: np.ndarray,
             first: np.ndarray) -> None:
@@ -32,9 +33,13 @@ def signals(task: np.ndarray, human_capital: np.ndarray, skill_intensity: np.nda
     y = (1 − a)·y + a·task_output(hφ, (αA)[z]·0); s = y·(1 + s_ε·ε), or s = y + s_ε·φ[z]·ε
     if `constant` (y if not screening).
     `form` is ADDITIVE (y = hφ + ai) or NEUTRAL (y = hφ·(1 + ai/m), m from
-    `neutral_scale`). Adds each worker to `first`, the per-task sums of
-    `first_moments`, on the way.
+    `neutral_scale`). (αA)[z] = (α_z·A_t)·1[z ∈ S(A_t)], as numpy's
+    `ai_weight * capability * augmentable`. Adds each worker to `first`, the per-task
+    sums of `first_moments`, on the way.
     """
+    ai_per_task = np.empty(ai_weight.shape[0])
+    for z in range(ai_weight.shape[0]):
+        ai_per_task[z] = ai_weight[z] * capability * (1.0 if augmentable[z] else 0.0)
     for i in range(task.shape[0]):
         z = task[i]
         h_phi = human_capital[i] * skill_intensity[z]
@@ -184,13 +189,18 @@ def eligible_applicants(task: np.ndarray, education: np.ndarray, employed: np.nd
 
 @kernel
 def separate(employer: np.ndarray, task: np.ndarray, draws: np.ndarray, rate: float,
-             per_firm: np.ndarray, per_task: np.ndarray) -> None:
+             per_firm: np.ndarray, per_task: np.ndarray, prev_employer: np.ndarray,
+             wage: np.ndarray, prev_wage: np.ndarray) -> None:
     """Employed workers whose draw is below `rate` quit: unemployed, counted by firm.
 
-    Also counts every worker by task into `per_task` (the task sizes the job targets
-    are set from), which saves a pass over the workers.
+    First keeps each worker's job and wage of last period in `prev_employer` and
+    `prev_wage` (numpy: `copyto`, before the quits), and counts every worker by task
+    into `per_task` (the task sizes the job targets are set from): passes over the
+    workers saved.
     """
     for i in range(employer.shape[0]):
+        prev_employer[i] = employer[i]
+        prev_wage[i] = wage[i]
         per_task[task[i]] += 1
         j = employer[i]
         if j >= 0 and draws[i] < rate:

@@ -6,13 +6,16 @@ import numpy as np
 
 from abm.fused import ADDITIVE, PRECOMPUTED, numpy_math
 from abm.fused.jit import kernel
+from abm.fused.numpy_math import pairwise_sum
 
 OPTIONAL_KERNELS = ("skill_powers", "incomes") + (
-    ("team_cells", "team_values", "task_totals") if numpy_math.COMPILED else ())
+    ("team_cells", "team_values", "task_totals", "same_values") if numpy_math.COMPILED
+    else ())
 """Not called by a run at the defaults (`abm.feedback`): `skill_powers` only with returns
 to skill by task (`skill_return_spread` ≠ 0), `incomes` only without unemployment
-benefits or without anyone unemployed, the team loops only where numpy's powers are not
-libm's (`fused.firm_level` replaces them elsewhere)."""
+benefits or without anyone unemployed, the team loops and the comparison of the teams'
+labour at the two accesses only where numpy's powers are not libm's (`fused.firm_level`
+replaces them elsewhere)."""
 
 
 @kernel
@@ -267,6 +270,7 @@ def incomes(wage: np.ndarray, capital: np.ndarray, transfer: float,
 _firm_values = firm_values.dispatcher
 _rent_factor = rent_factor.dispatcher
 _wages = wages.dispatcher
+_employed_values = employed_values.dispatcher
 
 
 @kernel
@@ -274,13 +278,18 @@ def settle_firms(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
                  labour_price: np.ndarray, outside_output: np.ndarray,
                  commodity_gain: np.ndarray, team: np.ndarray, team_c: np.ndarray,
                  markup: float, xi: float, ai_rent_tax: float, limited: bool,
-                 wage: np.ndarray, n_firms: int, n_tasks: int
+                 wage: np.ndarray, n_firms: int, n_tasks: int, employment: np.ndarray
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
-                            np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """`firm_values`, `rent_factor` and `wages` (into `wage`) in one call.
+                            np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray,
+                            float, int, float]:
+    """`firm_values`, `rent_factor` and `wages` (into `wage`) in one call, and the sums
+    that follow from them.
 
     Returns (value added, competitive wage bill, AI rents, vendor fees, rents, taxes,
-    wage factor, owners' income, wage bill), per firm.
+    wage factor, owners' income, wage bill, value added per worker), per firm, then the
+    vendors' income Σ fees, the number of employed workers and the sum of their wages.
+    numpy: VA/L where L > 0, else 0 (`divide(..., where=)`); `add.reduce(fees)`; the
+    employed's wages (`employed_values`) summed by `add.reduce` (`pairwise_sum`).
     """
     va, wc, ai_rents, fees = _firm_values(task, employer, price, labour_price,
                                           outside_output, commodity_gain, team, team_c,
@@ -289,4 +298,19 @@ def settle_firms(task: np.ndarray, employer: np.ndarray, price: np.ndarray,
                                               limited)
     bill = _wages(task, employer, labour_price, outside_output, commodity_gain, markup,
                   factor, wage, n_firms)
-    return va, wc, ai_rents, fees, rents, taxes, factor, owner, bill
+    per_worker = np.zeros(n_firms)
+    for j in range(n_firms):
+        if employment[j] > 0:
+            per_worker[j] = va[j] / float(employment[j])
+    employed_wages = _employed_values(employer, wage)
+    return (va, wc, ai_rents, fees, rents, taxes, factor, owner, bill, per_worker,
+            pairwise_sum(fees), employed_wages.shape[0], pairwise_sum(employed_wages))
+
+
+@kernel
+def same_values(a: np.ndarray, b: np.ndarray) -> bool:
+    """`numpy.array_equal` of two float arrays of one length (NaN equals nothing)."""
+    for i in range(a.shape[0]):
+        if not a[i] == b[i]:
+            return False
+    return True

@@ -86,15 +86,14 @@ def run(model: Engine) -> None:
     # is used: the same numbers as drawing all four up front, without holding them. The
     # matching then draws two length-N sequences from its own stream (`abm.steps.matching`).
 
-    # last period's job and wage, for the stayers of the rent-sharing regression
-    np.copyto(w.prev_employer, w.employer)
-    np.copyto(w.prev_wage, w.wage)
-    # separations (the draws block by block, as every worker's draw)
+    # separations (the draws block by block, as every worker's draw), keeping last
+    # period's job and wage first, for the stayers of the rent-sharing regression
     quits = np.zeros(f.n, dtype=np.int64)
     workers_on = np.zeros(t.n, dtype=np.int64)
     for b in blocks(w.n):
         loops.separate(w.employer[b], w.task[b], rng.random(b.stop - b.start),
-                       p.separation_rate, quits, workers_on)
+                       p.separation_rate, quits, workers_on, w.prev_employer[b], w.wage[b],
+                       w.prev_wage[b])
 
     # job targets and layoffs
     if numpy_math.COMPILED:          # the numpy code below, in one call

@@ -281,7 +281,7 @@ def run(model: Engine) -> None:
                             p.asset_markup)
         # at commodity access: the same teams' output unless some firm's AI exceeds
         # the fringe's
-        team_c = (team if np.array_equal(labour, labour_c) else
+        team_c = (team if loops.same_values(labour, labour_c) else
                   team_outputs(labour_c, jobs, t.skill_intensity, x, x_r, tfp, lam, r,
                                p.asset_markup))
         t.output = loops.task_totals(team, f.n, t.n)

@@ -129,10 +129,12 @@ def run(model: Engine) -> None:
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
     # `fused.production.firm_values`, `rent_factor` and `wages`, in one call
-    va, wc, ai_rents, fees, rents, taxes, factor, owner, wage_bill = loops.settle_firms(
+    # and value added per worker, the vendors' income and the employed's wage sum
+    (va, wc, ai_rents, fees, rents, taxes, factor, owner, wage_bill, va_per_worker,
+     vendor_income, n_employed, wages_employed) = loops.settle_firms(
         w.task, w.employer, t.price, t.labour_price, w.outside_output, w.commodity_gain,
         eco.team_output, eco.team_output_c, float(p.ai_markup), float(p.xi),
-        float(p.ai_rent_tax), bool(p.limited_liability), w.wage, f.n, t.n)
+        float(p.ai_rent_tax), bool(p.limited_liability), w.wage, f.n, t.n, f.employment)
     f.value_added = va
     f.competitive_wage_bill = wc
     f.rents = rents
@@ -143,8 +145,8 @@ def run(model: Engine) -> None:
     f.wage_bill = wage_bill
     f.vendor_fees = fees
     f.prev_va_per_worker = f.va_per_worker
-    f.va_per_worker = np.divide(va, f.employment, out=np.zeros(f.n), where=f.employment > 0)
-    eco.vendor_income = float(np.add.reduce(fees))
+    f.va_per_worker = va_per_worker
+    eco.vendor_income = vendor_income
     if eco.period < 0:
         # burn-in: persons' incomes (capital income, benefits, transfers) are measured from
         # period 0 on and no rule reads them (they move income, not choices), so only the
@@ -152,9 +154,9 @@ def run(model: Engine) -> None:
         benefits.count_spells(model)
     else:
         _incomes(model)
-    # the mean over the employed, summed as numpy sums their wages in worker order
-    wage_e = loops.employed_values(w.employer, w.wage)
-    eco.mean_wage = float(np.add.reduce(wage_e)) / wage_e.size if wage_e.size else eco.mean_wage
+    # the mean over the employed, their wages summed as numpy sums them in worker order
+    # (the benefits and transfers above leave wages as they are)
+    eco.mean_wage = wages_employed / n_employed if n_employed else eco.mean_wage
 
 
 def _incomes(model: Engine) -> None:

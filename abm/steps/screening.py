@@ -169,7 +169,6 @@ def signals(model: Engine, noise: Callable[[slice], np.ndarray]
     access = p.eta0 if p.concentration else p.eta0 + p.eta1
     # `outputs(p, eco, access)` (and at access 0 for the skills assessment), block by block
     scale = neutral_scale(p, eco)
-    ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
     form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
             "tool_base": p.tool_base}
     fused_form = fused.form_code(p.augmentation, scale is not None)
@@ -180,13 +179,14 @@ def signals(model: Engine, noise: Callable[[slice], np.ndarray]
     for b in blocks(w.n):
         eps = noise(b)
         if fused_form is not None:
-            loops.signals(w.task[b], h[b], t.skill_intensity,
-                          ai_per_task.astype(float), float(access),
+            loops.signals(w.task[b], h[b], t.skill_intensity, t.ai_weight,
+                          float(eco.ai_capability), t.augmentable, float(access),
                           fused.EMPTY if scale is None else scale[b], fused_form,
                           float(p.skills_assessment), eps, float(p.signal_noise),
                           constant, bool(p.screening), signal[b], w.ability[b], first)
             continue
         task = w.task[b]
+        ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
         h_phi = h[b] * t.skill_intensity[task]
         s = None if scale is None else scale[b]
         with_ai = task_output(h_phi, ai_per_task[task] * access, neutral_scale=s, **form)

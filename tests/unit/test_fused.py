@@ -217,8 +217,12 @@ def test_staffing_and_separations_match_numpy() -> None:
     np.testing.assert_array_equal(at_risk, np.flatnonzero(emp & (held > target)[cell]))
     draws, quits, after = RNG.random(n), np.zeros(n_firms, dtype=np.int64), employer.copy()
     per_task = np.zeros(n_tasks, dtype=np.int64)
-    fh.separate(after, task, draws, 0.2, quits, per_task)
+    wage = RNG.random(n)
+    prev_employer, prev_wage = np.full(n, -7), np.full(n, np.nan)
+    fh.separate(after, task, draws, 0.2, quits, per_task, prev_employer, wage, prev_wage)
     leave = emp & (draws < 0.2)
+    np.testing.assert_array_equal(prev_employer, employer)    # kept before the quits
+    np.testing.assert_array_equal(prev_wage, wage)
     np.testing.assert_array_equal(after, np.where(leave, -1, employer))
     np.testing.assert_array_equal(quits, np.bincount(employer[leave], minlength=n_firms))
     np.testing.assert_array_equal(per_task, np.bincount(task, minlength=n_tasks))
@@ -406,3 +410,25 @@ def test_rent_sharing_phase_equals_split_rents(limited: bool) -> None:
     np.testing.assert_array_equal(w.wage[emp], wages)
     for name in split._fields:
         np.testing.assert_array_equal(getattr(f, name), getattr(split, name), err_msg=name)
+
+
+@pytest.mark.parametrize("form", [ADDITIVE, NEUTRAL])
+def test_signals_take_the_ai_per_task_as_numpy_does(form) -> None:
+    # (αA)[z] = α_z·A_t·1[z ∈ S(A_t)] in the kernel, as numpy's ai_weight·A·augmentable
+    n, n_tasks = 2_000, 5
+    task = RNG.integers(0, n_tasks, n)
+    h, skill = RNG.lognormal(0.0, 0.3, n), RNG.uniform(0.5, 1.5, n_tasks)
+    weight, augmentable = RNG.uniform(0.2, 1.0, n_tasks), np.array([1, 0, 1, 1, 0], bool)
+    scale, noise, ability = RNG.uniform(0.5, 2.0, n), RNG.standard_normal(n), RNG.random(n)
+    capability, access, assess, sd = 0.8, 0.6, 0.3, 0.2
+    out, first = np.empty(n), np.zeros(4 * n_tasks)
+    fh.signals(task, h, skill, weight, capability, augmentable, access,
+               scale if form == NEUTRAL else np.zeros(0), form, assess, noise, sd, False,
+               True, out, ability, first)
+    ai = (weight * capability * augmentable)[task] * access
+    h_phi = h * skill[task]
+    y, y0 = (h_phi + ai, h_phi + ai * 0.0) if form == ADDITIVE else (
+        h_phi * (1.0 + ai / scale), h_phi * (1.0 + (ai * 0.0) / scale))
+    want = ((1.0 - assess) * y + assess * y0) * (1.0 + sd * noise)
+    np.testing.assert_array_equal(out, want)
+    assert (augmentable[task] == 0).any() and out.size == n

@@ -171,10 +171,33 @@ def test_settle_firms_equals_the_three_steps(limited: bool) -> None:
     bill = fp.wages(task, employer, labour_price, outside, gain, 0.2, factor, want_wage,
                     n_firms)
     got_wage = np.full(n, np.nan)
+    employment = np.bincount(employer[employer >= 0], minlength=n_firms)
+    employment[3] = 0                                   # a firm without workers
     got = fp.settle_firms(task, employer, price, labour_price, outside, gain, team, team_c,
-                          0.2, 0.4, 0.1, limited, got_wage, n_firms, n_tasks)
+                          0.2, 0.4, 0.1, limited, got_wage, n_firms, n_tasks, employment)
     assert (rents > 0).any() and (rents < 0).any()       # both branches of the factor
-    for g, w_ in zip(got, (va, wc, ai_rents, fees, rents, taxes, factor, owner, bill),
+    for g, w_ in zip(got[:9], (va, wc, ai_rents, fees, rents, taxes, factor, owner, bill),
                      strict=True):
         np.testing.assert_array_equal(g, w_)
     np.testing.assert_array_equal(got_wage, want_wage)
+    # the sums that follow, as the phase took them with numpy
+    per_worker = np.divide(va, employment, out=np.zeros(n_firms), where=employment > 0)
+    np.testing.assert_array_equal(got[9], per_worker)
+    assert got[9][3] == 0.0
+    assert got[10] == float(np.add.reduce(fees))
+    employed_wages = want_wage[employer >= 0]
+    assert got[11] == employed_wages.size
+    assert got[12] == float(np.add.reduce(employed_wages))
+
+
+def test_same_values_is_numpys_array_equal() -> None:
+    from abm.fused import production as fp
+
+    a = RNG.random(500)
+    b = a.copy()
+    assert fp.same_values(a, b) and np.array_equal(a, b)
+    b[499] = np.nextafter(b[499], 2.0)
+    assert not fp.same_values(a, b)
+    a[7] = b[7] = np.nan                               # NaN equals nothing, as in numpy
+    assert not fp.same_values(a, a.copy()) and not np.array_equal(a, a.copy())
+    assert fp.same_values(np.zeros(0), np.zeros(0))
