@@ -45,7 +45,8 @@ def skill_powers(human_capital: np.ndarray, task: np.ndarray, skill_return: np.n
 
 @kernel
 def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
-            skill_intensity: np.ndarray, ai_per_task: np.ndarray, access: np.ndarray,
+            skill_intensity: np.ndarray, ai_weight: np.ndarray, capability: float,
+            augmentable: np.ndarray, access: np.ndarray,
             fringe: float, commodity: float, neutral_scale: np.ndarray, form: int,
             output: np.ndarray, outside_output: np.ndarray, commodity_gain: np.ndarray,
             ai_use: np.ndarray,
@@ -58,8 +59,12 @@ def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
     vendors (access η_v) adds. With form PRECOMPUTED, `output`, `outside_output` and
     `commodity_gain` arrive holding y, y^c and g and only the unemployed's entries are
     zeroed. Team sums L = Σ y, L^c = Σ y^c and head counts, by cell j·Z + z, are
-    added in worker order (as `bincount`). Returns (employed per task, Σ y^c per task).
+    added in worker order (as `bincount`). (αA)[z] = (α_z·A_t)·1[z ∈ S(A_t)], as numpy's
+    `ai_weight * capability * augmentable`. Returns (employed per task, Σ y^c per task).
     """
+    ai_per_task = np.empty(ai_weight.shape[0])
+    for z in range(ai_weight.shape[0]):
+        ai_per_task[z] = ai_weight[z] * capability * (1.0 if augmentable[z] else 0.0)
     n_task = np.zeros(n_tasks, dtype=np.int64)
     sum_c = np.zeros(n_tasks)
     for c in range(labour.shape[0]):

@@ -17,6 +17,7 @@ worker's outside option is ω_z·y^c_i less the AI vendors' share (`rent_sharing
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import TYPE_CHECKING
 
@@ -243,13 +244,13 @@ def run(model: Engine) -> None:
     scale = neutral_scale(p, eco)
     form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
             "tool_base": p.tool_base}
-    # AI input per unit of access by task: ai_input(...) with access 1
-    ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
     access = f.ai_access
     code = fused.form_code(p.augmentation, scale is not None)
     h = human_input(p, eco)
     if code is None:               # CES or multiplicative: power stays in numpy
         code = fused.PRECOMPUTED
+        # AI input per unit of access by task: ai_input(...) with access 1
+        ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
         for b in blocks(w.n):
             task = w.task[b]
             h_phi = h[b] * t.skill_intensity[task]
@@ -261,9 +262,9 @@ def run(model: Engine) -> None:
     cells = f.n * t.n
     labour, labour_c = np.empty(cells), np.empty(cells)
     jobs = np.empty(cells, dtype=np.int64)
-    n_task, sum_c = loops.outputs(w.task, w.employer, h, t.skill_intensity,
-                                  ai_per_task.astype(float), access, float(fringe),
-                                  float(commodity),
+    n_task, sum_c = loops.outputs(w.task, w.employer, h, t.skill_intensity, t.ai_weight,
+                                  float(eco.ai_capability), t.augmentable, access,
+                                  float(fringe), float(commodity),
                                   fused.EMPTY if scale is None else scale, code, w.output,
                                   w.outside_output, w.commodity_gain, w.ai_use,
                                   labour, labour_c, jobs, t.n)
@@ -295,7 +296,7 @@ def run(model: Engine) -> None:
     else:
         t.price = eco.base_price.copy()
     t.labour_price = labour_price(t.price, sum_c, n_task, t.skill_intensity, p, previous=t.labour_price)
-    eco.output_total = float(np.sum(t.price * t.output))
+    eco.output_total = float(np.add.reduce(t.price * t.output))
 
 
 def team_outputs(labour: np.ndarray, jobs: np.ndarray, skill: np.ndarray, x: np.ndarray,
@@ -321,6 +322,17 @@ def vendor_access(p: Params) -> float:
     return p.eta0 if p.concentration else p.eta0 + p.eta1
 
 
+@functools.lru_cache(maxsize=64)
+def fringe_services(fringe: float, size_elasticity: float) -> np.ndarray:
+    """x_f = max(k_f, k_f)^(1−ν), the fringe's asset services per job, as a read-only
+    array of one value: numpy's power of it is that of every task's entry of a full
+    array (the same value, lane by lane), and it broadcasts against the tasks. Fixed
+    by the parameters, so taken once per set of them rather than every period."""
+    x_f = firm_technology.asset_services(np.full(1, fringe), size_elasticity, fringe)
+    x_f.flags.writeable = False
+    return x_f
+
+
 def labour_price(price: np.ndarray, sum_c: np.ndarray, n_task: np.ndarray,
                  skill: np.ndarray, p: Params, previous: np.ndarray) -> np.ndarray:
     """ω_z = p_z·(1 + m_K)·C_u(ū^c_z, x_f), x_f = k_f^(1−ν): the fringe's value of a unit
@@ -339,8 +351,7 @@ def labour_price(price: np.ndarray, sum_c: np.ndarray, n_task: np.ndarray,
     has = n_task > 0
     out = previous.copy()
     u = sum_c[has] / (n_task[has] * skill[has])
-    x_f = firm_technology.asset_services(np.full(u.shape, p.fringe_assets), p.size_elasticity,
-                                         p.fringe_assets)
-    slope = firm_technology.ces_labour_slope(u, x_f, lam, r)
+    slope = firm_technology.ces_labour_slope(u, fringe_services(p.fringe_assets,
+                                                                p.size_elasticity), lam, r)
     out[has] = price[has] * (1.0 + p.asset_markup) * slope
     return out

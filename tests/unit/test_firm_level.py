@@ -139,6 +139,22 @@ def test_labour_prices_are_the_numpy_formulas(markup, elasticity, numpy_path):
     same(got, want)
 
 
+@pytest.mark.parametrize("fringe, nu", [(0.3, 0.7), (0.05, 0.2), (1.0, 0.7), (0.4, 1.5)])
+def test_the_fringes_services_in_one_value_are_every_tasks(fringe, nu):
+    # numpy's power (AVX-512 code here, lane by lane) of one value equals its power of a
+    # full array of that value at every length: vectors full, partial and several
+    x_f = production.fringe_services(fringe, nu)
+    assert x_f.shape == (1,) and not x_f.flags.writeable
+    assert production.fringe_services(fringe, nu) is x_f          # once per parameters
+    for m in (1, 3, 8, 9, 20, 37):
+        full = tech.asset_services(np.full(m, fringe), nu, fringe)
+        np.testing.assert_array_equal(np.broadcast_to(x_f, (m,)), full)
+        u = np.linspace(0.2, 3.0, m)
+        for lam, r in ((0.3, -0.5), (0.3, 0.0), (0.0, 0.4), (0.5, 0.6)):
+            np.testing.assert_array_equal(tech.ces_labour_slope(u, x_f, lam, r),
+                                          tech.ces_labour_slope(u, full, lam, r))
+
+
 @pytest.mark.parametrize("n", [1, 100, 300])
 @pytest.mark.parametrize("nu", [0.5, 0.7, 1.0, 2.0])
 def test_job_shares_are_the_numpy_formulas(n, nu):

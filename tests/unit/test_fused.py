@@ -263,12 +263,15 @@ def test_outputs_and_team_sums_equal_numpy_bit_for_bit() -> None:
     task = RNG.integers(0, n_tasks, n)
     employer = np.where(RNG.random(n) < 0.9, RNG.integers(0, n_firms, n), -1)
     h, phi = RNG.lognormal(0, 0.5, n), RNG.random(n_tasks) + 0.5
-    ai_task, access = RNG.random(n_tasks), RNG.random(n_firms)
+    weight, augmentable = RNG.random(n_tasks), RNG.random(n_tasks) < 0.6
+    access = RNG.random(n_firms)
+    ai_task = weight * 0.7 * augmentable       # the AI per task, as numpy takes it
+    assert augmentable.any() and not augmentable.all()
     y, yc, y0, ai_use = np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     cells = n_firms * n_tasks
     labour, labour_c, jobs = np.empty(cells), np.empty(cells), np.empty(cells, dtype=np.int64)
-    n_task, sum_c = fp.outputs(task, employer, h, phi, ai_task, access, 0.3, 0.2,
-                               np.zeros(0), ADDITIVE, y, yc, y0, ai_use, labour, labour_c,
+    n_task, sum_c = fp.outputs(task, employer, h, phi, weight, 0.7, augmentable, access, 0.3,
+                               0.2, np.zeros(0), ADDITIVE, y, yc, y0, ai_use, labour, labour_c,
                                jobs, n_tasks)
     emp = employer >= 0
     h_phi = h * phi[task]
