@@ -330,9 +330,10 @@ def measure(model: Engine, columns: tuple[str, ...] | None = None) -> dict[str, 
     dgini = g_income - base
     # per-task statistics averaged over exposed (column 0) and unexposed tasks; the CVs
     # over tasks where they are defined
+    # (`np.array` of the rows is `np.vstack` of them without its Python, 10 µs in a run)
     sums, means = loops.split_by_exposure(
-        np.vstack((cv, cv_all, t.requirement, t.diagnostic_variance, t.price,
-                   t.price * t.output)), exposed, _FINITE_ONLY)
+        np.array((cv, cv_all, t.requirement, t.diagnostic_variance, t.price,
+                  t.price * t.output), dtype=float), exposed, _FINITE_ONLY)
 
     return {
         "ai_capability": eco.ai_capability,

@@ -122,10 +122,11 @@ def run(model: Engine) -> None:
         # cell and laid off per firm, in one call
         cell_now, fired = fused_layoffs.lay_off(at_risk, draws_at(rng, w.n, at_risk),
                                                 w.employer, w.task, target, held, t.n, f.n)
+        separations = quits + fired
     else:                            # nobody at risk: the layoff keys go unused
         skip_draws(rng, w.n)
-        cell_now, fired = held, 0
-    del at_risk
+        cell_now, separations = held, quits
+    del at_risk, quits
 
     # signals; who is employed and the employers' beliefs (`screening.update_beliefs`)
     w.signal, first = screening.signals(model,
@@ -170,4 +171,4 @@ def run(model: Engine) -> None:
     del order, app_task, contact, draw
 
     f.vacancies = vac_firm
-    f.separations = quits + fired
+    f.separations = separations
