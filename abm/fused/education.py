@@ -6,6 +6,7 @@ import numpy as np
 
 from abm.fused import ADDITIVE, PRECOMPUTED
 from abm.fused.jit import kernel
+from abm.fused.production import ai_per_task as _ai_per_task
 
 # called only with an education subsidy (off by default; see `abm.feedback`)
 OPTIONAL_KERNELS = ("subsidy_paid",)
@@ -168,18 +169,16 @@ def choose(draws: np.ndarray, share: float, candidates: np.ndarray, ability: np.
            human_capital: np.ndarray, employer: np.ndarray) -> None:
     """`choose_jobs` with its task-level inputs computed here.
 
-    The AI per task (α_z·A_t)·1[z ∈ S(A_t)] and the value of a unit of output to a
-    worker holding level e on task z, P_z(e)·ω_z: the employment rate of those meeting
-    z's requirement if e ≥ it, else of those not meeting it, times the labour price.
-    numpy: `(α·A·augmentable).astype(float)` and `where(e ≥ req, P_el, P_inel)·ω`, the same
-    products, so the same numbers.
+    The AI per task (`fused.production.ai_per_task`) and the value of a unit of output
+    to a worker holding level e on task z, P_z(e)·ω_z: the employment rate of those
+    meeting z's requirement if e ≥ it, else of those not meeting it, times the labour
+    price. numpy: `where(e ≥ req, P_el, P_inel)·ω`, the same products, so the same numbers.
     """
     n_tasks = ai_weight.shape[0]
     n_levels = growth.shape[0]
-    ai_per_task = np.empty(n_tasks)
+    ai_per_task = _ai_per_task(ai_weight, capability, augmentable)
     pay = np.empty((n_levels, n_tasks))
     for z in range(n_tasks):
-        ai_per_task[z] = ai_weight[z] * capability * (1.0 if augmentable[z] else 0.0)
         for e in range(n_levels):
             rate = rate_eligible[z] if e >= requirement[z] else rate_ineligible[z]
             pay[e, z] = rate * labour_price[z]

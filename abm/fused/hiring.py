@@ -12,6 +12,7 @@ import numpy as np
 from abm.fused import ADDITIVE
 from abm.fused.industries import systematic_rounding_cells
 from abm.fused.jit import kernel
+from abm.fused.production import ai_per_task as _ai_per_task
 
 # called only where outputs are computed in numpy (CES or multiplicative AI), or by
 # the pure `abm.steps.screening` helpers the tests use (see `abm.feedback`)
@@ -33,13 +34,10 @@ def signals(task: np.ndarray, human_capital: np.ndarray, skill_intensity: np.nda
     y = (1 − a)·y + a·task_output(hφ, (αA)[z]·0); s = y·(1 + s_ε·ε), or s = y + s_ε·φ[z]·ε
     if `constant` (y if not screening).
     `form` is ADDITIVE (y = hφ + ai) or NEUTRAL (y = hφ·(1 + ai/m), m from
-    `neutral_scale`). (αA)[z] = (α_z·A_t)·1[z ∈ S(A_t)], as numpy's
-    `ai_weight * capability * augmentable`. Adds each worker to `first`, the per-task
-    sums of `first_moments`, on the way.
+    `neutral_scale`); (αA)[z] from its factors (`fused.production.ai_per_task`). Adds
+    each worker to `first`, the per-task sums of `first_moments`, on the way.
     """
-    ai_per_task = np.empty(ai_weight.shape[0])
-    for z in range(ai_weight.shape[0]):
-        ai_per_task[z] = ai_weight[z] * capability * (1.0 if augmentable[z] else 0.0)
+    ai_per_task = _ai_per_task(ai_weight, capability, augmentable)
     for i in range(task.shape[0]):
         z = task[i]
         h_phi = human_capital[i] * skill_intensity[z]

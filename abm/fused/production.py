@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from abm.fused import ADDITIVE, PRECOMPUTED, numpy_math
-from abm.fused.jit import kernel
+from abm.fused.jit import inner, kernel
 from abm.fused.numpy_math import pairwise_sum
 
 OPTIONAL_KERNELS = ("skill_powers", "incomes") + (
@@ -43,6 +43,18 @@ def skill_powers(human_capital: np.ndarray, task: np.ndarray, skill_return: np.n
     return out
 
 
+@inner
+def ai_per_task(ai_weight: np.ndarray, capability: float, augmentable: np.ndarray
+                ) -> np.ndarray:
+    """(αA)[z] = (α_z·A_t)·1[z ∈ S(A_t)], the AI input per unit of access by task: numpy's
+    `ai_weight * capability * augmentable`, the same products (kernels that need it take
+    its three factors rather than a numpy array made for them every period)."""
+    out = np.empty(ai_weight.shape[0])
+    for z in range(ai_weight.shape[0]):
+        out[z] = ai_weight[z] * capability * (1.0 if augmentable[z] else 0.0)
+    return out
+
+
 @kernel
 def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
             skill_intensity: np.ndarray, ai_weight: np.ndarray, capability: float,
@@ -59,12 +71,10 @@ def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
     vendors (access η_v) adds. With form PRECOMPUTED, `output`, `outside_output` and
     `commodity_gain` arrive holding y, y^c and g and only the unemployed's entries are
     zeroed. Team sums L = Σ y, L^c = Σ y^c and head counts, by cell j·Z + z, are
-    added in worker order (as `bincount`). (αA)[z] = (α_z·A_t)·1[z ∈ S(A_t)], as numpy's
-    `ai_weight * capability * augmentable`. Returns (employed per task, Σ y^c per task).
+    added in worker order (as `bincount`). (αA)[z] from its factors (`ai_per_task`).
+    Returns (employed per task, Σ y^c per task).
     """
-    ai_per_task = np.empty(ai_weight.shape[0])
-    for z in range(ai_weight.shape[0]):
-        ai_per_task[z] = ai_weight[z] * capability * (1.0 if augmentable[z] else 0.0)
+    ai_by_task = ai_per_task(ai_weight, capability, augmentable)
     n_task = np.zeros(n_tasks, dtype=np.int64)
     sum_c = np.zeros(n_tasks)
     for c in range(labour.shape[0]):
@@ -80,7 +90,7 @@ def outputs(task: np.ndarray, employer: np.ndarray, human_capital: np.ndarray,
             commodity_gain[i] = 0.0
             ai_use[i] = 0.0
             continue
-        ai_task = ai_per_task[z]
+        ai_task = ai_by_task[z]
         ai = ai_task * access[j]
         if form != PRECOMPUTED:
             h_phi = human_capital[i] * skill_intensity[z]
