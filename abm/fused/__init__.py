@@ -20,7 +20,8 @@ Exactness. The phases must give bit for bit what the per-agent reference
    and multiplicative forms stay in numpy everywhere, and kernels receive them. The
    firm- and task-level formulas (`firm_level`) evaluate their powers themselves, with
    numpy's special exponents and sums reproduced (`numpy_math`), on machines where
-   `numpy_math.NUMPY_IS_LIBM` (probed at import); elsewhere the phases keep numpy.
+   `numpy_math.NUMPY_IS_LIBM` (probed at import); elsewhere the production phase's
+   formulas run as compiled stages between numpy's powers (`firm_stages`).
 
 Kernels are compiled on first use and cached on disk next to this package.
 """

@@ -6,7 +6,8 @@ exponents, pairwise sums, masked sums), so it gives the same numbers. Outside
 the per-worker loops these formulas are a few dozen numpy calls on arrays of firms and
 tasks; in a run of a few thousand workers their per-call overhead is a sizeable part
 of the period. The phases call them only where numpy's loops are libm's
-(`numpy_math.COMPILED`, rule 3 of `abm.fused`) and keep the numpy code elsewhere.
+(`numpy_math.COMPILED`, rule 3 of `abm.fused`); elsewhere the production phase's
+formulas run in stages between numpy's powers (`firm_stages`), the hiring phase's in numpy.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from abm.fused.numpy_math import COMPILED, array_power, masked_sum, pairwise_sum
 
 OPTIONAL_KERNELS = () if COMPILED else ("job_shares", "choice_weights", "firm_inputs",
                                         "team_outputs", "task_prices", "labour_prices")
-"""Where numpy's powers are not libm's the phases keep their numpy code and call none
+"""Where numpy's powers are not libm's the phases take other routes and call none
 of these (`abm.feedback`)."""
 
 _task_totals = task_totals.dispatcher

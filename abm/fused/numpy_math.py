@@ -7,7 +7,8 @@ AVX-512 (its `X86_V4` baseline), and calls libm everywhere else. So at import th
 module asks numpy itself (`NUMPY_IS_LIBM`): on a machine where numpy's loops give libm's
 bits, kernels may evaluate the powers and exponentials of firm- and task-level
 formulas themselves (replacing a dozen small numpy calls by one compiled one) and stay
-bit for bit equal to the numpy code; elsewhere the phases keep the numpy code.
+bit for bit equal to the numpy code; elsewhere the production phase cuts its formulas
+at their powers (`firm_stages`) and the other phases keep the numpy code.
 
 The helpers reproduce what numpy does besides calling libm:
 
@@ -216,6 +217,7 @@ COMPILED = NUMPY_IS_LIBM and os.environ.get("ABM_NUMPY_POWERS") != "1"
 """Whether the phases evaluate their firm- and task-level powers in compiled code.
 
 `NUMPY_IS_LIBM`, unless the environment variable ABM_NUMPY_POWERS is 1, which keeps
-numpy's path everywhere (to check that both paths give the same numbers). Read at
+numpy's powers everywhere (the staged route of `steps.firm_formulas`, and the numpy
+code elsewhere: to check that both give the same numbers). Read at
 call time, so a test may set it.
 """

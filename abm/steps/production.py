@@ -17,18 +17,17 @@ worker's outside option is ω_z·y^c_i less the AI vendors' share (`rent_sharing
 
 from __future__ import annotations
 
-import functools
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from abm import fused
-from abm.fused import firm_level, numpy_math
 from abm.fused import production as loops
 from abm.metrics import dot
 from abm.state import blocks
-from abm.steps import firm_technology
+from abm.steps import firm_formulas, firm_technology
+from abm.steps.firm_formulas import fringe_services
 from abm.steps.technology import skill_input, task_output
 
 if TYPE_CHECKING:
@@ -83,13 +82,11 @@ def ces_prices(task_output_z: np.ndarray, weight: np.ndarray, sigma: float,
     logs (`ces_prices_log`).
     """
     y = np.asarray(task_output_z, dtype=float)
-    if numpy_math.COMPILED and abs(sigma - 1.0) >= 1e-9:
-        price, total, ok = firm_level.task_prices(
-            y, np.asarray(weight, dtype=float), float(sigma),
-            np.asarray(weight if previous is None else previous, dtype=float),
-            R_GEOMETRIC)
-        if ok:                       # the power form below, in one call
-            return price, total
+    fast = firm_formulas.task_prices(          # the power form below, compiled
+        y, np.asarray(weight, dtype=float), float(sigma),
+        np.asarray(weight if previous is None else previous, dtype=float), R_GEOMETRIC)
+    if fast is not None:
+        return fast
     empty = y <= 0
     if empty.all():
         return np.array(weight if previous is None else previous, dtype=float), 0.0
@@ -213,21 +210,17 @@ def run(model: Engine) -> None:
     need numpy's `power`). The firm- and task-level formulas (firms' productivity,
     access and asset services; team and task outputs; task and labour prices) are one
     compiled call each where numpy's powers are libm's (`fused.firm_level`, the same
-    numbers), and the numpy code below elsewhere.
+    numbers), and elsewhere compiled stages between numpy's powers (`firm_formulas`);
+    the numpy code below is the reference, and what runs where neither route applies.
     """
     p, eco = model.params, model.economy
     w, f, t = eco.workers, eco.firms, eco.tasks
     f.employment = loops.employment(w.employer, f.n)
     # firms' productivity: one draw per firm every period, whatever the parameters
     shocks = model.streams["firms"].standard_normal(f.n)
-    if numpy_math.COMPILED:          # the numpy code below, in one call
-        (f.log_productivity, tfp, f.ai_access, fringe,
-         f.asset_productivity) = firm_level.firm_inputs(
-            f.assets, f.log_productivity, shocks, f.employment,
-            float(p.firm_shock_persistence), float(p.firm_shock_sd),
-            firm_technology.half_variance(p.firm_shock_sd, p.firm_shock_persistence),
-            float(p.eta0), float(p.eta1), float(p.psi), bool(p.concentration),
-            float(p.fringe_assets), 1.0 - p.size_elasticity)
+    inputs = firm_formulas.firm_inputs(p, f, shocks)   # the numpy code below, compiled
+    if inputs is not None:
+        (f.log_productivity, tfp, f.ai_access, fringe, f.asset_productivity) = inputs
     else:
         f.log_productivity = (p.firm_shock_persistence * f.log_productivity
                               + p.firm_shock_sd * shocks)
@@ -271,10 +264,10 @@ def run(model: Engine) -> None:
     lam = firm_technology.asset_share(p.asset_markup)
     r = firm_technology.exponent(p.asset_elasticity)
     x = f.asset_productivity
-    if numpy_math.COMPILED:          # the numpy code below, in one call
-        team, team_c, t.output = firm_level.team_outputs(
-            labour, labour_c, jobs, t.skill_intensity, x, tfp, lam, r,
-            float(p.asset_markup), firm_technology.CD_TOLERANCE, t.n)
+    fast = firm_formulas.teams(labour, labour_c, jobs, t.skill_intensity, x, tfp, lam, r,
+                               p.asset_markup, f.n)    # the numpy code below, compiled
+    if fast is not None:
+        team, team_c, t.output = fast
     else:
         # x^r once per firm, not per team (the same power of the same values)
         x_r = x ** r if lam != 0.0 and abs(r) >= firm_technology.CD_TOLERANCE else None
@@ -322,17 +315,6 @@ def vendor_access(p: Params) -> float:
     return p.eta0 if p.concentration else p.eta0 + p.eta1
 
 
-@functools.lru_cache(maxsize=64)
-def fringe_services(fringe: float, size_elasticity: float) -> np.ndarray:
-    """x_f = max(k_f, k_f)^(1−ν), the fringe's asset services per job, as a read-only
-    array of one value: numpy's power of it is that of every task's entry of a full
-    array (the same value, lane by lane), and it broadcasts against the tasks. Fixed
-    by the parameters, so taken once per set of them rather than every period."""
-    x_f = firm_technology.asset_services(np.full(1, fringe), size_elasticity, fringe)
-    x_f.flags.writeable = False
-    return x_f
-
-
 def labour_price(price: np.ndarray, sum_c: np.ndarray, n_task: np.ndarray,
                  skill: np.ndarray, p: Params, previous: np.ndarray) -> np.ndarray:
     """ω_z = p_z·(1 + m_K)·C_u(ū^c_z, x_f), x_f = k_f^(1−ν): the fringe's value of a unit
@@ -341,13 +323,11 @@ def labour_price(price: np.ndarray, sum_c: np.ndarray, n_task: np.ndarray,
     ū^c_z = Σ y^c / (n_z·φ_z) is the task's mean commodity-AI output per unit of skill
     intensity. A task with nobody employed keeps its previous ω.
     """
+    fast = firm_formulas.labour_prices(price, sum_c, n_task, skill, p, previous)
+    if fast is not None:             # the numpy code below, compiled
+        return fast
     lam = firm_technology.asset_share(p.asset_markup)
     r = firm_technology.exponent(p.asset_elasticity)
-    if numpy_math.COMPILED:          # the numpy code below, in one call
-        return firm_level.labour_prices(price, sum_c, n_task, skill, previous,
-                                         float(p.asset_markup), lam, r,
-                                         firm_technology.CD_TOLERANCE,
-                                         float(p.fringe_assets), 1.0 - p.size_elasticity)
     has = n_task > 0
     out = previous.copy()
     u = sum_c[has] / (n_task[has] * skill[has])

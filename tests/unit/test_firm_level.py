@@ -3,10 +3,10 @@ code of the phases they replace, on random inputs and edge cases.
 
 Where numpy's array loops are libm's (`numpy_math.NUMPY_IS_LIBM`: x86-64 machines
 without AVX-512) each kernel must give numpy's numbers bit for bit: that is what lets
-the phases use them. Elsewhere (with AVX-512) the phases keep the numpy code, and the
-kernels need only be the same formulas: equal to 1e-13 relative (a few ulps of the
-powers, compounded). Last, whole runs with the compiled path on and off give identical
-frames: in this process where numpy is libm, and on either kind of machine in a child
+the phases use them. Elsewhere (with AVX-512) the phases take other routes
+(`test_firm_stages.py`), and the kernels need only be the same formulas: equal to 1e-13
+relative (a few ulps of the powers, compounded). Last, whole runs with the compiled path
+on and off (the numpy code) give identical frames: in this process where numpy is libm, and on either kind of machine in a child
 process whose numpy has its AVX-512 code switched off.
 """
 
@@ -26,7 +26,7 @@ from abm.fused import firm_level as fl
 from abm.fused import numpy_math
 from abm.fused import production as loops
 from abm.steps import firm_technology as tech
-from abm.steps import matching, production
+from abm.steps import firm_formulas, matching, production
 
 
 def same(a, b) -> None:
@@ -39,8 +39,10 @@ def same(a, b) -> None:
 
 @pytest.fixture
 def numpy_path(monkeypatch):
-    """The phases' functions with their numpy code (the compiled path switched off)."""
+    """The phases' functions with their numpy code (the compiled and staged routes
+    switched off)."""
     monkeypatch.setattr(numpy_math, "COMPILED", False)
+    monkeypatch.setattr(firm_formulas, "STAGED", False)
 
 
 def assets(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -101,6 +103,7 @@ def test_task_prices_are_the_numpy_code(sigma, monkeypatch):
     previous = rng.uniform(0.5, 1.5, 20)
     regular = [rng.gamma(2.0, 50.0, 20) for _ in range(5)]
     regular.append(np.where(rng.random(20) < 0.3, 0.0, regular[0]))  # tasks without output
+    monkeypatch.setattr(firm_formulas, "STAGED", False)
     for y in [*regular, np.zeros(20), np.full(20, 1e300)]:
         monkeypatch.setattr(numpy_math, "COMPILED", False)
         want_price, want_total = production.ces_prices(y, weight, sigma, previous)
@@ -191,6 +194,7 @@ def frames(overrides: dict) -> list[pd.DataFrame]:
 def test_runs_are_identical_with_the_compiled_path_on_and_off(overrides, monkeypatch):
     compiled = frames(overrides)
     monkeypatch.setattr(numpy_math, "COMPILED", False)
+    monkeypatch.setattr(firm_formulas, "STAGED", False)
     for got, want in zip(compiled, frames(overrides), strict=True):
         pd.testing.assert_frame_equal(got, want, check_exact=True)
 
