@@ -16,9 +16,10 @@ import math
 
 import numpy as np
 
+from abm.fused.firm_stages import access_of, bases_of, total_of
 from abm.fused.jit import inner, kernel
 from abm.fused.production import task_totals
-from abm.fused.numpy_math import COMPILED, array_power, masked_sum, pairwise_sum
+from abm.fused.numpy_math import COMPILED, array_power, pairwise_sum
 
 OPTIONAL_KERNELS = () if COMPILED else ("job_shares", "choice_weights", "firm_inputs",
                                         "team_outputs", "task_prices", "labour_prices")
@@ -95,27 +96,16 @@ def firm_inputs(assets: np.ndarray, log_productivity: np.ndarray, shocks: np.nda
         k = assets[j] / mean
         floor_k[j] = k if k >= fringe else fringe
         services[j] = array_power(floor_k[j], services_exponent)
-    access = np.empty(n)
     if not concentration:
         level = eta0 + eta1
+        access = np.empty(n)
         for j in range(n):
             access[j] = level
         return log_a, tfp, access, level, services
     kp = np.empty(n)
     for j in range(n):
         kp[j] = array_power(floor_k[j], psi)
-    workers = 0
-    for j in range(n):
-        workers += employment[j]
-    if workers > 0:
-        weighted = np.empty(n)
-        for j in range(n):
-            weighted[j] = float(employment[j]) * kp[j]
-        norm = pairwise_sum(weighted) / float(workers)
-    else:
-        norm = pairwise_sum(kp) / n
-    for j in range(n):
-        access[j] = eta0 + eta1 * kp[j] / norm
+    access, norm = access_of(kp, employment, eta0, eta1)
     return log_a, tfp, access, eta0 + eta1 * fringe ** psi / norm, services
 
 
@@ -184,24 +174,15 @@ def task_prices(output: np.ndarray, weight: np.ndarray, sigma: float,
     """
     n = output.shape[0]
     price = np.empty(n)
-    present = np.empty(n, dtype=np.bool_)   # not empty: output > 0
-    safe = np.empty(n)
-    anyone = False
-    for z in range(n):
-        present[z] = not output[z] <= 0
-        safe[z] = output[z] if present[z] else 1.0
-        anyone = anyone or present[z]
+    present, safe, anyone = bases_of(output)   # present: not empty, output > 0
     r = (sigma - 1.0) / sigma
     if not anyone or abs(r) < r_geometric:
         return price, 0.0, False
     terms = np.empty(n)
     for z in range(n):
         terms[z] = weight[z] * array_power(safe[z], r)
-    s = masked_sum(terms, present)
-    if not (0.0 < s < math.inf):
-        return price, 0.0, False
-    total = s ** (1.0 / r)
-    if not (0.0 < total < math.inf):
+    total = total_of(terms, present, r)
+    if not total > 0.0:
         return price, 0.0, False
     inverse = 1.0 / sigma
     for z in range(n):

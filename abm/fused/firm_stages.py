@@ -17,7 +17,7 @@ import math
 import numpy as np
 
 from abm.fused import numpy_math
-from abm.fused.jit import kernel
+from abm.fused.jit import inner, kernel
 from abm.fused.numpy_math import masked_sum, pairwise_sum
 
 OPTIONAL_KERNELS = (("firm_floors", "firm_access", "team_inner", "price_bases", "price_ratios",
@@ -59,6 +59,16 @@ def firm_access(kp: np.ndarray, employment: np.ndarray, eta0: float, eta1: float
     numpy: norm = Σ n_j·k̃_j^ψ / Σ n_j (`metrics.dot`), or mean k̃^ψ with nobody
     employed; access = η0 + η1·k̃^ψ / norm, and the fringe's η0 + η1·k_f^ψ / norm.
     """
+    access, norm = access_of(kp, employment, eta0, eta1)
+    return access, eta0 + eta1 * fringe_kp / norm
+
+
+@inner
+def access_of(kp: np.ndarray, employment: np.ndarray, eta0: float, eta1: float
+              ) -> tuple[np.ndarray, float]:
+    """η0 + η1·k̃_j^ψ / norm of every firm, and norm = Σ n_j·k̃_j^ψ / Σ n_j (mean k̃^ψ
+    with nobody employed), as `steps.production.ai_access` computes them (shared with
+    `fused.firm_level.firm_inputs`, which takes the powers itself)."""
     n = kp.shape[0]
     workers = 0
     for j in range(n):
@@ -73,7 +83,7 @@ def firm_access(kp: np.ndarray, employment: np.ndarray, eta0: float, eta1: float
     access = np.empty(n)
     for j in range(n):
         access[j] = eta0 + eta1 * kp[j] / norm
-    return access, eta0 + eta1 * fringe_kp / norm
+    return access, norm
 
 
 @kernel
@@ -97,6 +107,12 @@ def price_bases(output: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
     numpy: empty = Y ≤ 0; safe = where(empty, 1, Y). Returns (present, safe, whether
     any task has output).
     """
+    return bases_of(output)
+
+
+@inner
+def bases_of(output: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """`price_bases` (shared with `fused.firm_level.task_prices`)."""
     n = output.shape[0]
     present = np.empty(n, dtype=np.bool_)
     safe = np.empty(n)
@@ -122,15 +138,25 @@ def price_ratios(weight: np.ndarray, safe_r: np.ndarray, present: np.ndarray,
     for z in range(n):
         terms[z] = weight[z] * safe_r[z]
     ratio = np.empty(n)
-    s = masked_sum(terms, present)
-    if not (0.0 < s < math.inf):
-        return ratio, 0.0, False
-    total = s ** (1.0 / r)
-    if not (0.0 < total < math.inf):
+    total = total_of(terms, present, r)
+    if not total > 0.0:
         return ratio, 0.0, False
     for z in range(n):
         ratio[z] = total / safe[z]
     return ratio, total, True
+
+
+@inner
+def total_of(terms: np.ndarray, present: np.ndarray, r: float) -> float:
+    """Y = s^(1/r), s = add.reduce(β·Y**r, where=present) given the terms, or 0 where the
+    power form fails (s or Y not finite and positive; shared with `fused.firm_level`)."""
+    s = masked_sum(terms, present)
+    if not (0.0 < s < math.inf):
+        return 0.0
+    total = s ** (1.0 / r)
+    if not (0.0 < total < math.inf):
+        return 0.0
+    return total
 
 
 @kernel

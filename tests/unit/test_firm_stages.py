@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from abm import Engine, Params
+from abm import Params
 from abm.fused import numpy_math
 from abm.fused import production as loops
 from abm.steps import firm_formulas, production
@@ -67,16 +67,14 @@ def test_firm_inputs_are_the_numpy_formulas(n, concentration, psi, staged):
 
 @pytest.mark.parametrize("lam, elasticity", [(0.3, 0.6), (0.3, 2.0), (0.2, 1.5),
                                               (0.5, 0.5), (0.5, 1.0), (0.0, 0.6)])
-def test_teams_are_the_numpy_formulas(lam, elasticity, staged):
+def test_teams_are_the_numpy_formulas(lam, elasticity, staged, team_case):
     # elasticity 2 makes r = 0.5 and 1/r = 2 (numpy's square root and square), 0.5 makes
     # r = −1 (a reciprocal); at the Cobb-Douglas limit and without assets the stages
     # decline and the numpy code runs
-    rng = np.random.default_rng(int(lam * 10 + elasticity * 100))
-    n_firms, n_tasks = 37, 6
-    jobs = rng.integers(0, 3, n_firms * n_tasks) * (rng.random(n_firms * n_tasks) < 0.6)
-    labour = rng.gamma(2.0, 1.0, jobs.size) * jobs
-    skill = rng.uniform(0.5, 2.0, n_tasks)
-    x, tfp = assets(rng, n_firms), np.exp(rng.normal(0, 0.2, n_firms))
+    case = team_case(int(lam * 10 + elasticity * 100))
+    rng, n_firms, n_tasks = case["rng"], case["n_firms"], case["n_tasks"]
+    jobs, labour, skill = case["jobs"], case["labour"], case["skill"]
+    x, tfp = case["x"], case["tfp"]
     r, markup = tech.exponent(elasticity), lam / (1.0 - lam)
     declines = lam == 0.0 or abs(r) < tech.CD_TOLERANCE
     x_r = None if declines else x ** r
@@ -98,17 +96,13 @@ def test_teams_are_the_numpy_formulas(lam, elasticity, staged):
 
 @pytest.mark.parametrize("sigma", [0.5, 1.5, 3.0, 2.0, 0.6666666666666666, 0.2,
                                    1.0 + 1e-5, 1.0])
-def test_task_prices_are_the_numpy_code(sigma, monkeypatch):
+def test_task_prices_are_the_numpy_code(sigma, monkeypatch, price_case):
     # σ = 2 and 2/3 make 1/σ or r numpy's special exponents; at σ = 0.2 outputs of 1e300
     # underflow the power form (numpy then takes logs); σ − 1 = 1e-5 is below
     # R_GEOMETRIC and σ = 1 is Cobb-Douglas (logs again): there the stages decline
-    rng = np.random.default_rng(int(sigma * 1000))
-    weight = rng.dirichlet(np.ones(20))
-    previous = rng.uniform(0.5, 1.5, 20)
-    regular = [rng.gamma(2.0, 50.0, 20) for _ in range(5)]
-    regular.append(np.where(rng.random(20) < 0.3, 0.0, regular[0]))  # tasks without output
+    weight, previous, outputs = price_case(sigma)
     r = (sigma - 1.0) / sigma
-    for y in [*regular, np.zeros(20), np.full(20, 1e300)]:
+    for y in outputs:
         numpy_code(monkeypatch)
         want_price, want_total = production.ces_prices(y, weight, sigma, previous)
         monkeypatch.setattr(firm_formulas, "STAGED", True)
@@ -157,14 +151,8 @@ VARIANTS = [{}, {"sigma": 0.5}, {"sigma": 1.0}, {"sigma": 2.0}, {"asset_elastici
             {"n_workers": 300, "n_firms": 7, "n_tasks": 3}]
 
 
-def frames(overrides: dict) -> list[pd.DataFrame]:
-    kw = {"n_workers": 800, "n_periods": 3, "burn_in": 4, **overrides}
-    model = Engine(Params(**kw), seed=5)
-    return [model.run(), model.worker_frame(), model.firm_frame(), model.task_frame()]
-
-
 @pytest.mark.parametrize("overrides", VARIANTS)
-def test_runs_are_identical_staged_and_in_numpy(overrides, monkeypatch):
+def test_runs_are_identical_staged_and_in_numpy(overrides, monkeypatch, frames):
     monkeypatch.setattr(numpy_math, "COMPILED", False)
     staged_run = frames(overrides)
     monkeypatch.setattr(firm_formulas, "STAGED", False)
