@@ -1,6 +1,6 @@
 """The production phase's firm- and task-level formulas by their fastest exact route.
 
-Three routes give the same numbers bit for bit. The numpy code in `steps.production`
+Three routes give the same numbers, bit for bit, wherever each runs. The numpy code in `steps.production`
 (`ai_access`, `ces_prices`, `labour_price`, `firm_technology`) states the formulas and
 is the reference. Where numpy's powers are libm's (`numpy_math.COMPILED`) each formula
 is one compiled call (`fused.firm_level`). Elsewhere (numpy's AVX-512 powers) the
@@ -54,7 +54,7 @@ def firm_inputs(p: Params, f: Firms, shocks: np.ndarray) -> FirmInputs | None:
     log_a, tfp, floor_k = stages.firm_floors(
         f.assets, f.log_productivity, shocks, float(p.firm_shock_persistence),
         float(p.firm_shock_sd), half, float(p.fringe_assets))
-    np.exp(tfp, out=tfp)
+    np.exp(tfp, out=tfp)             # a' − var/2 in, TFP out: numpy's exp
     services = floor_k ** (1.0 - p.size_elasticity)
     if not p.concentration:
         level = p.eta0 + p.eta1
