@@ -95,6 +95,9 @@ def run(model: Engine) -> None:
     switch_cost = p.switch_cost * eco.mean_wage
     growth = level_growth(p.edu_return, p.years_per_level, p.n_edu_levels)
     code = fused.form_code(p.augmentation, scale is not None)
+    # CES or multiplicative: outputs in numpy (rule 3), from the AI input at this access
+    ai_at_access = (None if code is not None else
+                    (t.ai_weight * eco.ai_capability * t.augmentable).astype(float) * access)
     # tasks are re-chosen from the second burn-in period on: the first sets task prices
     # for the initial, equal allocation (its ω are the CES weights, not prices)
     n_cand = 3 if p.occupational_choice and eco.period > -p.burn_in else 1
@@ -110,9 +113,8 @@ def run(model: Engine) -> None:
             shift = np.exp(p.edu_cost_sd * ndtri(personal[:, 2]))
         precomputed = fused.EMPTY.reshape(0, 0, 0)
         if code is None:                 # CES or multiplicative: power stays in numpy
-            ai_per_task = (t.ai_weight * eco.ai_capability * t.augmentable).astype(float)
             precomputed = _outputs(p, candidates, draws < share, w.ability[b], t,
-                                   ai_per_task * access, growth)
+                                   ai_at_access, growth)
         # `choose_jobs` with P_z(e)·ω_z and the AI per task computed in the same call
         loops.choose(draws, float(share), candidates, w.ability[b], shift,
                      t.skill_intensity, t.skill_return, t.ai_weight,

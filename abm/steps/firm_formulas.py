@@ -1,8 +1,8 @@
 """The production phase's firm- and task-level formulas by their fastest exact route.
 
-Three routes give the same numbers, bit for bit, wherever each runs. The numpy code in `steps.production`
-(`ai_access`, `ces_prices`, `labour_price`, `firm_technology`) states the formulas and
-is the reference. Where numpy's powers are libm's (`numpy_math.COMPILED`) each formula
+Three routes give the same numbers, bit for bit, wherever each runs. The numpy code in
+`steps.production` (`ai_access`, `ces_prices`, `labour_price`, `firm_technology`)
+states the formulas and is the reference. Where numpy's powers are libm's (`numpy_math.COMPILED`) each formula
 is one compiled call (`fused.firm_level`). Elsewhere (numpy's AVX-512 powers) the
 formulas are staged: compiled kernels for the arithmetic between the powers, numpy for
 the powers themselves (`fused.firm_stages`), a handful of calls instead of a dozen or

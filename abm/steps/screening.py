@@ -172,6 +172,8 @@ def signals(model: Engine, noise: Callable[[slice], np.ndarray]
     form = {"form": p.augmentation, "rho": p.rho, "mult_elasticity": p.mult_elasticity,
             "tool_base": p.tool_base}
     fused_form = fused.form_code(p.augmentation, scale is not None)
+    ai_per_task = (None if fused_form is not None else  # numpy's outputs only
+                   t.ai_weight * eco.ai_capability * t.augmentable)
     constant = p.signal_noise_form == "constant"
     signal = np.empty(w.n)
     h = human_input(p, eco)
@@ -186,7 +188,6 @@ def signals(model: Engine, noise: Callable[[slice], np.ndarray]
                           constant, bool(p.screening), signal[b], w.ability[b], first)
             continue
         task = w.task[b]
-        ai_per_task = t.ai_weight * eco.ai_capability * t.augmentable
         h_phi = h[b] * t.skill_intensity[task]
         s = None if scale is None else scale[b]
         with_ai = task_output(h_phi, ai_per_task[task] * access, neutral_scale=s, **form)
