@@ -36,7 +36,10 @@ between them). Repeating one call on the same data trains the caches and the bra
 predictors on exactly that input, which no run does; the sequence is closer to what the
 kernels of a period compiled into kernels alone would take. ``--split`` splits each
 phase of runs at 1,000 and 3,000 workers into kernels, draws and the rest
-(`phase_split.py`). The last line of output is one JSON object.
+(`phase_split.py`). ``--cells`` varies the firms J and tasks Z as well as N and
+splits the fixed cost into the firms' and tasks' work, which grows with the economy's
+firm structure (J·Z = 2,000 firm × task cells by default), and what is left per run
+(`cells_split`). The last line of output is one JSON object.
 """
 
 from __future__ import annotations
@@ -209,6 +212,58 @@ def _replay_child(n: int, repeats: int) -> None:
                       "warm_ms": warm / 1e6, "calls": len(calls)}))
 
 
+CELLS_FIRMS = (50, 100, 200)
+CELLS_TASKS = (10, 20, 40)
+CELLS_SIZES = (1_000, 3_000)
+
+
+def cells_split(repeats: int) -> dict[str, Any]:
+    """Split a run's cost into per run, per worker, per firm, per task and per firm × task.
+
+    Runs at every N in `CELLS_SIZES`, J in `CELLS_FIRMS` and Z in `CELLS_TASKS` (the
+    defaults in the middle), medians of `repeats` runs each, interleaved over the grid
+    so that a drifting machine spreads over all points alike; then least squares of
+    run = a + b·N + c·J + d·Z + e·J·Z + f·N·Z. The firm- and task-level work of a
+    period (CES teams and prices per firm and task, job targets and hiring standards per
+    cell, the matching's per-task trees) grows with J, Z and J·Z, not with N, so the
+    fixed cost of the N-line (`fixed_and_per_worker`) holds it too; this says how much of
+    that is the economy's firm structure and how much is left per run. (N·Z: workers
+    who compare every task, in the burn-in's occupational choice.)
+    """
+    import numpy as np
+    import statsmodels.api as sm
+
+    from abm import Params, simulate
+
+    grid = [(n, j, z) for n in CELLS_SIZES for j in CELLS_FIRMS for z in CELLS_TASKS]
+    params = {key: Params(n_workers=key[0], n_firms=key[1], n_tasks=key[2]) for key in grid}
+    times: dict[tuple[int, int, int], list[float]] = {key: [] for key in grid}
+    for key in grid:                                  # warm-up: each shape once
+        simulate(params[key], seed=0, n_periods=PERIODS)
+    for seed in range(1, repeats + 1):
+        for key in grid:
+            c = time.process_time()
+            simulate(params[key], seed=seed, n_periods=PERIODS)
+            times[key].append(time.process_time() - c)
+    run_ms = np.array([statistics.median(times[key]) * 1e3 for key in grid])
+    design = np.array([[1.0, n, j, z, j * z, n * z] for n, j, z in grid])
+    fit = sm.OLS(run_ms, design).fit()
+    a, b, c, d, e, f = (float(x) for x in fit.params)
+    default = Params()
+    j0, z0 = default.n_firms, default.n_tasks
+    # the firm and task work at the defaults is a linear combination of the coefficients
+    firm_task = fit.t_test(np.array([[0.0, 0.0, j0, z0, j0 * z0, 0.0]]))
+    return {"points": [{"n_workers": n, "n_firms": j, "n_tasks": z, "run_cpu_ms": float(t)}
+                       for (n, j, z), t in zip(grid, run_ms)],
+            "per_run_ms": a, "per_run_se_ms": float(fit.bse[0]),
+            "per_worker_us": b * 1e3, "per_firm_us": c * 1e3,
+            "per_task_us": d * 1e3, "per_cell_us": e * 1e3, "per_worker_task_us": f * 1e3,
+            "at_defaults_ms": {"firms_tasks_cells": float(np.squeeze(firm_task.effect)),
+                               "firms_tasks_cells_se": float(np.squeeze(firm_task.sd)),
+                               "per_run": a, "per_run_se": float(fit.bse[0])},
+            "max_abs_residual_ms": float(np.max(np.abs(fit.resid)))}
+
+
 def phase_split(n: int, runs: int) -> dict[str, Any]:
     """`phase_split.split` in a child process (it wraps the kernels as they are made),
     printed as a table of µs per period."""
@@ -254,6 +309,8 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
                         help="also time the kernels inside runs against replayed warm")
     parser.add_argument("--split", action="store_true",
                         help="also split each phase into kernels, draws and the rest")
+    parser.add_argument("--cells", action="store_true",
+                        help="also split the fixed cost into firm/task work and the rest")
     parser.add_argument("--out", type=Path, help="also write the JSON object here")
     args = parser.parse_args(argv)
     load_before = list(os.getloadavg())
@@ -295,6 +352,23 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             + "; the run's calls replayed in order, back to back: " + ", ".join(
             f"{n:,}: {r['sequence_ms']:.2f} ms" for n, r in split["replay"].items()),
             flush=True)
+    if args.cells:
+        cells = split["cells"] = cells_split(args.repeats)
+        at = cells["at_defaults_ms"]
+        print(f"per run {cells['per_run_ms']:.2f} ms, per worker {cells['per_worker_us']:.3f} us, "
+              f"per firm {cells['per_firm_us']:.2f} us, per task {cells['per_task_us']:.1f} us, "
+              f"per firm x task cell {cells['per_cell_us']:.3f} us (largest residual "
+              f"{cells['max_abs_residual_ms']:.2f} ms); at the default firms and tasks: "
+              f"{at['firms_tasks_cells']:.2f} ms (SE {at['firms_tasks_cells_se']:.2f}) of firm "
+              f"and task work, {at['per_run']:.2f} ms (SE {at['per_run_se']:.2f}) per run",
+              flush=True)
+        # what is left of the measured run with no per-run cost at all: its workers'
+        # and its firms' and tasks' work, in floors
+        cells["without_per_run_cost"] = {
+            r["n_workers"]: (r["run_cpu_ms"] - cells["per_run_ms"]) / r["floor_cpu_ms"]
+            for r in plain if r["n_workers"] in CELLS_SIZES}
+        print("run over floor without any per-run cost: " + ", ".join(
+            f"{n:,}: {v:.2f}" for n, v in cells["without_per_run_cost"].items()), flush=True)
     if args.split:
         split["phases"] = {n: phase_split(n, args.repeats) for n in (1_000, 3_000)}
     result = {"rows": rows, "split": split, "load_before": load_before, "load_after": list(os.getloadavg()),
