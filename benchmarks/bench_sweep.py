@@ -20,7 +20,10 @@ sampled every 0.1 s), the share of that CPU time outside the simulation measured
 ways: over the floor, 1 - (floor CPU) / (mode CPU), with the plain pool as the floor of
 the parallel modes; and outside the runs, 1 - (sum of the runs' own CPU time, from the
 journal) / (mode CPU), which needs no second process and so no comparison across
-moments of a shared machine;
+moments of a shared machine; (e) the local cluster's start-up alone (wall time until
+ready, CPU time of all its processes), and what it alone leaves of the 2-worker goals:
+a sweep of R seconds of serial work whose cluster takes S seconds to start, the client
+computing meanwhile, takes at least S + (R − S)/W on W workers;
 and the Dask/serial throughput ratio next to the plain pool/loop ratio of the same
 rounds.
 
@@ -54,10 +57,11 @@ import json
 from sweep_common import _load, spawn
 from sweep_long import (child_calibrate, child_dask, child_memory, child_pool, child_serial,
                         paired_rounds, report, report_fixed)
-from sweep_small import child_small_floor, child_small_pool, child_small_sweep, small_rounds
+from sweep_small import (child_small_floor, child_small_pool, child_small_startup,
+                         child_small_sweep, small_rounds)
 
 CHILDREN = {"small_floor": child_small_floor, "small_sweep": child_small_sweep,
-            "small_pool": child_small_pool,
+            "small_pool": child_small_pool, "small_startup": child_small_startup,
             "calibrate": child_calibrate, "serial": child_serial, "pool": child_pool,
             "dask": child_dask, "memory": child_memory}
 

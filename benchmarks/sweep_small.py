@@ -159,11 +159,26 @@ def child_small_sweep(args: argparse.Namespace) -> dict[str, Any]:
             "run_cpu": sum(e["cpu_time"] for e in events)}
 
 
+def child_small_startup(args: argparse.Namespace) -> dict[str, Any]:
+    """The local cluster's start-up alone, as `abm sweep` starts it: the wall time until
+    it is ready, and the CPU time of all its processes until it has closed again."""
+    import distributed  # noqa: F401  (imported before the timer, like the sweeps)
+
+    from abm.sweep.cluster import LocalStart
+
+    with _CpuSampler() as cpu:
+        start = time.perf_counter()
+        with LocalStart(args.workers, on_ready=lambda client: None) as cluster:
+            cluster.wait()
+            wall = time.perf_counter() - start
+    return {"wall": wall, "cpu": cpu.cpu}
+
+
 def small_rounds(args: argparse.Namespace) -> None:
     """Part 1: runs per second and machinery share for small runs (see the docstring)."""
     modes = [("floor", "small_floor", "serial"), ("serial", "small_sweep", "serial"),
              ("pool", "small_pool", "serial"), ("dask", "small_sweep", "dask"),
-             ("standing", "small_sweep", "standing")]
+             ("standing", "small_sweep", "standing"), ("startup", "small_startup", "serial")]
     rounds = []
     os.environ["ABM_CLUSTER_FILE"] = str(Path(tempfile.mkdtemp()) / "cluster.json")
     from abm.sweep import standing
@@ -190,9 +205,10 @@ def _small_rounds(args: argparse.Namespace, modes: list[tuple[str, str, str]],
         for name, child, mode in (modes if i % 2 == 0 else modes[::-1]):
             args.small_mode = mode
             this[name] = spawn(child, args)
-            rate = args.small_runs / this[name]["wall"]
+            rate = (f"{args.small_runs / this[name]['wall']:6.1f} runs/s" if name != "startup"
+                    else "until ready ")
             print(f"small runs round {i + 1}: {name:<6} {this[name]['wall']:6.2f} s  "
-                  f"{rate:6.1f} runs/s  CPU {this[name]['cpu']:6.2f} s", flush=True)
+                  f"{rate}  CPU {this[name]['cpu']:6.2f} s", flush=True)
         rounds.append(this)
 
 
@@ -246,4 +262,26 @@ def _small_report(args: argparse.Namespace, rounds: list[dict[str, Any]]) -> Non
           f"{med(1 - r['dask']['run_cpu'] / r['dask']['cpu'] for r in rounds):.1%}, "
           "standing cluster "
           f"{med(1 - r['standing']['run_cpu'] / r['standing']['cpu'] for r in rounds):.1%}")
+    _startup_bounds(args, rounds)
     print(f"load average after: {_load()}")
+
+
+def _startup_bounds(args: argparse.Namespace, rounds: list[dict[str, Any]]) -> None:
+    """What the start-up alone leaves of the started-cluster goals (derived, not fitted).
+
+    A sweep of R seconds of serial work on W workers whose cluster needs S seconds to
+    start, while the client computes runs itself, takes at least S + (R − S)/W: so its
+    throughput over the serial sweep is at most R / (S + (R − S)/W), with no other cost
+    at all. Likewise the start-up's CPU time C alone is a share C / (C + runs' CPU) of
+    the sweep's CPU time outside the simulation.
+    """
+    med = statistics.median
+    w = args.workers
+    ratio = [r["serial"]["wall"] / (r["startup"]["wall"] + (r["serial"]["wall"]
+                                                          - r["startup"]["wall"]) / w)
+             for r in rounds]
+    share = [r["startup"]["cpu"] / (r["startup"]["cpu"] + r["floor"]["cpu"]) for r in rounds]
+    print(f"the local cluster's start-up alone: {med(r['startup']['wall'] for r in rounds):.2f} "
+          f"s until ready, {med(r['startup']['cpu'] for r in rounds):.2f} CPU-s (all processes, "
+          f"teardown included); with nothing else it caps {w} workers over the serial sweep "
+          f"at {med(ratio):.2f} and is {med(share):.1%} of the CPU time (medians over rounds)")
