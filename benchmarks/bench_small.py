@@ -258,9 +258,8 @@ def cells_split(repeats: int) -> dict[str, Any]:
             "per_run_ms": a, "per_run_se_ms": float(fit.bse[0]),
             "per_worker_us": b * 1e3, "per_firm_us": c * 1e3,
             "per_task_us": d * 1e3, "per_cell_us": e * 1e3, "per_worker_task_us": f * 1e3,
-            "at_defaults_ms": {"firms_tasks_cells": float(np.squeeze(firm_task.effect)),
-                               "firms_tasks_cells_se": float(np.squeeze(firm_task.sd)),
-                               "per_run": a, "per_run_se": float(fit.bse[0])},
+            "firms_tasks_at_defaults_ms": float(np.squeeze(firm_task.effect)),
+            "firms_tasks_at_defaults_se_ms": float(np.squeeze(firm_task.sd)),
             "max_abs_residual_ms": float(np.max(np.abs(fit.resid)))}
 
 
@@ -354,13 +353,13 @@ def main(argv: list[str] | None = None) -> dict[str, Any]:
             flush=True)
     if args.cells:
         cells = split["cells"] = cells_split(args.repeats)
-        at = cells["at_defaults_ms"]
         print(f"per run {cells['per_run_ms']:.2f} ms, per worker {cells['per_worker_us']:.3f} us, "
               f"per firm {cells['per_firm_us']:.2f} us, per task {cells['per_task_us']:.1f} us, "
               f"per firm x task cell {cells['per_cell_us']:.3f} us (largest residual "
               f"{cells['max_abs_residual_ms']:.2f} ms); at the default firms and tasks: "
-              f"{at['firms_tasks_cells']:.2f} ms (SE {at['firms_tasks_cells_se']:.2f}) of firm "
-              f"and task work, {at['per_run']:.2f} ms (SE {at['per_run_se']:.2f}) per run",
+              f"{cells['firms_tasks_at_defaults_ms']:.2f} ms (SE "
+              f"{cells['firms_tasks_at_defaults_se_ms']:.2f}) of firm and task work, "
+              f"{cells['per_run_ms']:.2f} ms (SE {cells['per_run_se_ms']:.2f}) per run",
               flush=True)
         # what is left of the measured run with no per-run cost at all: its workers'
         # and its firms' and tasks' work, in floors
